@@ -1,0 +1,68 @@
+"""HTTP API: the Flask app factory, models, schemas and resources."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from flask_smorest import Api
+
+from api.config import load_config
+from api.extensions import db, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides what the environment says."""
+    instance_path = os.environ.get("CLUSTERMEET_INSTANCE_PATH") or os.path.join(
+        os.getcwd(), "instance"
+    )
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=os.environ.get("CLUSTERMEET_LOG_LEVEL", "WARNING"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver)})
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_foreign_keys(app)
+
+    from api.auth import load_principal
+    from api.errors import register_error_handlers
+    from api.jobs.runner import init_jobs
+    from api.resources import register_resources
+
+    app.before_request(load_principal)
+    register_resources(api)
+    register_error_handlers(app)
+    init_jobs(app)
+    return app
+
+
+def schema_name_resolver(schema: Any) -> str:
+    """OpenAPI component names: ``EventSchema(partial=True)`` becomes ``EventPatch``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name: str = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Patch"
+    return name
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()

@@ -1,0 +1,23 @@
+"""The ``clustermeet`` command: Flask's CLI group plus the project's commands."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from api import create_app
+from api.commands.organisers import organiser
+from api.commands.solve import bench, solve
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def cli() -> None:
+    """clustermeet: matchmaking, meeting slots and session agendas for cluster events.
+
+    `run` serves the API, `db upgrade` migrates, `worker` starts a Celery worker.
+    """
+
+
+cli.add_command(organiser)
+cli.add_command(solve)
+cli.add_command(bench)

@@ -1,0 +1,60 @@
+"""Configuration from environment variables, with safe defaults for the embedded mode."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def load_config(instance_path: str) -> dict[str, Any]:
+    """Return the app configuration; nothing set means the embedded mode.
+
+    Embedded: a SQLite file in the instance folder and an in-process job thread.
+    Distributed: ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` (Redis).
+    """
+    database_url = os.environ.get("DATABASE_URL") or (
+        "sqlite:///" + os.path.join(instance_path, "clustermeet.sqlite")
+    )
+    # Heroku-style URLs still say postgres://, which SQLAlchemy 2 no longer accepts.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    broker_url = os.environ.get("CELERY_BROKER_URL", "")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "JOBS_BACKEND": os.environ.get("CLUSTERMEET_JOBS", "celery" if broker_url else "thread"),
+        "CELERY": {
+            "broker_url": broker_url or "memory://",
+            "task_ignore_result": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_soft_time_limit": _env_int("CLUSTERMEET_TASK_SOFT_LIMIT", 900),
+            "task_time_limit": _env_int("CLUSTERMEET_TASK_HARD_LIMIT", 960),
+            "broker_connection_retry_on_startup": True,
+        },
+        "SOLVER_TIME_LIMIT": float(os.environ.get("CLUSTERMEET_SOLVER_TIME_LIMIT", "60")),
+        "SOLVER_WORKERS": _env_int("CLUSTERMEET_SOLVER_WORKERS", 2),
+        "PUBLIC_BASE_URL": os.environ.get("CLUSTERMEET_BASE_URL", "http://localhost:5000"),
+        "API_TITLE": "clustermeet",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "v1/openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "API_SPEC_OPTIONS": {
+            "components": {
+                "securitySchemes": {
+                    "bearer": {"type": "http", "scheme": "bearer"},
+                }
+            },
+            "security": [{"bearer": []}],
+        },
+    }

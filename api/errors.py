@@ -1,0 +1,74 @@
+"""The one place that maps domain and service errors to HTTP answers.
+
+Every error body has the shape flask-smorest uses for validation errors:
+``{"code": 422, "status": "Unprocessable Entity", "message": "...", "errors": {...}}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from api.exceptions import ClustermeetError, Conflict, Forbidden, InvalidInput, NotFound
+from api.extensions import db
+from matchmaking.errors import MatchmakingError
+from scheduler.errors import SchedulerError
+
+log = logging.getLogger(__name__)
+
+
+def error_body(code: int, message: str, errors: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "status": HTTP_STATUS_CODES.get(code, "Error")}
+    if message:
+        body["message"] = message
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+_SERVICE_CODES: tuple[tuple[type[ClustermeetError], int], ...] = (
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Conflict, 409),
+    (InvalidInput, 422),
+)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ClustermeetError)
+    def handle_service_error(exc: ClustermeetError) -> tuple[dict[str, Any], int]:
+        db.session.rollback()
+        code = next((c for cls, c in _SERVICE_CODES if isinstance(exc, cls)), 400)
+        errors = {"json": exc.errors} if isinstance(exc, InvalidInput) else None
+        return error_body(code, str(exc), errors), code
+
+    @app.errorhandler(SchedulerError)
+    @app.errorhandler(MatchmakingError)
+    def handle_domain_error(exc: Exception) -> tuple[dict[str, Any], int]:
+        db.session.rollback()
+        return error_body(422, str(exc)), 422
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(exc: IntegrityError) -> tuple[dict[str, Any], int]:
+        # A race lost against a database constraint: nothing was written.
+        db.session.rollback()
+        log.info("integrity error: %s", exc.orig)
+        return error_body(409, "The change conflicts with existing data"), 409
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(exc: HTTPException) -> tuple[dict[str, Any], int]:
+        code = exc.code or 500
+        data = getattr(exc, "data", {}) or {}
+        message = data.get("message") or exc.description or ""
+        return error_body(code, message, data.get("errors") or data.get("messages")), code
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception) -> tuple[dict[str, Any], int]:
+        db.session.rollback()
+        log.exception("unhandled error")
+        return error_body(500, "Internal error; it has been logged"), 500

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.extensions import db
+from api.models.tags import participant_tags
+from api.models.types import UTCDateTime, now_utc
+
+if TYPE_CHECKING:
+    from api.models.availability_windows import AvailabilityWindow
+    from api.models.organisations import Organisation
+    from api.models.tags import Tag
+
+ATTENDANCE_MODES = ("on_site", "online")
+
+
+class Participant(db.Model):  # type: ignore[name-defined,misc]
+    """A person representing an organisation at one event."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("event_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    # Stored lower-cased so the unique constraint also catches case variants.
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(120), default="")
+    attendance: Mapped[str] = mapped_column(String(10), default="on_site")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    group: Mapped[str] = mapped_column(String(40), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    consent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    organisation: Mapped[Organisation] = relationship()
+    interests: Mapped[list[Tag]] = relationship(secondary=participant_tags)
+    availability: Mapped[list[AvailabilityWindow]] = relationship(
+        cascade="all, delete-orphan", order_by="AvailabilityWindow.start_dt"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def can_edit(self, participant: Participant | None) -> bool:
+        return participant is not None and participant.id == self.id

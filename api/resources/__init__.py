@@ -1,0 +1,15 @@
+"""One folder per resource: ``routes.py`` (blueprint, views) and ``schemas.py``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask_smorest import Api
+
+RESOURCES = ("events",)
+
+
+def register_resources(api: Api) -> None:
+    for name in RESOURCES:
+        module = import_module(f"api.resources.{name}.routes")
+        api.register_blueprint(module.blp)

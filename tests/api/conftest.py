@@ -1,0 +1,116 @@
+"""Factories for API tests: each returns a callable that creates things through the API."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from api.auth import create_organiser
+from api.extensions import db
+
+_counter = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sends a request: its id and the Authorization header to send."""
+
+    id: int
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+ANONYMOUS_HEADERS: dict[str, str] = {}
+
+
+def event_payload(**overrides: Any) -> dict[str, Any]:
+    n = next(_counter)
+    payload: dict[str, Any] = {
+        "slug": f"cluster-event-{n}",
+        "name": f"Clusters meet Regions {n}",
+        "kind": "matchmaking",
+        "venue": "Square, Brussels",
+        "timezone": "Europe/Brussels",
+        "start_date": "2027-03-10",
+        "end_date": "2027-03-11",
+        "meeting_settings": {
+            "meeting_length_min": 30,
+            "blocks": [
+                {"day": "2027-03-10", "start": "09:30", "end": "12:30"},
+                {"day": "2027-03-10", "start": "14:00", "end": "17:30"},
+            ],
+        },
+    }
+    payload.update(overrides)
+    return payload
+
+
+def participant_payload(**overrides: Any) -> dict[str, Any]:
+    n = next(_counter)
+    payload: dict[str, Any] = {
+        "first_name": "Ana",
+        "last_name": f"Ruiz {n}",
+        "email": f"ana.ruiz{n}@example.org",
+        "role": "Innovation manager",
+        "consent": True,
+        "organisation": {
+            "name": f"Basque Energy Cluster {n}",
+            "type": "cluster_organisation",
+            "country": "ES",
+            "region": "País Vasco",
+        },
+    }
+    payload.update(overrides)
+    return payload
+
+
+@pytest.fixture
+def organiser_factory(app: Any) -> Any:
+    def make(name: str = "Organiser") -> Caller:
+        organiser, key = create_organiser(name)
+        db.session.commit()
+        return Caller(organiser.id, key)
+
+    return make
+
+
+@pytest.fixture
+def organiser(organiser_factory: Any) -> Caller:
+    return organiser_factory("Organiser A")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def event_factory(client: FlaskClient, organiser: Caller) -> Any:
+    def make(owner: Caller | None = None, **overrides: Any) -> dict[str, Any]:
+        response = client.post(
+            "/api/v1/events", json=event_payload(**overrides), headers=(owner or organiser).headers
+        )
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[no-any-return]
+
+    return make
+
+
+@pytest.fixture
+def event(event_factory: Any) -> dict[str, Any]:
+    return event_factory()  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def participant_factory(client: FlaskClient, event: dict[str, Any]) -> Any:
+    def make(event_id: int | None = None, **overrides: Any) -> Caller:
+        eid = event_id or event["id"]
+        response = client.post(
+            f"/api/v1/events/{eid}/participants", json=participant_payload(**overrides)
+        )
+        assert response.status_code == 201, response.json
+        return Caller(response.json["id"], response.json["access_token"])
+
+    return make
