@@ -20,6 +20,8 @@ ProgressCallback = Callable[[Progress], None]
 
 # How often the watcher looks at the cancel event: the search stops within this delay.
 _CANCEL_POLL_S = 0.1
+# Full-problem workers in order of use; with two workers only the first two run.
+_SUBSOLVERS = ("max_lp", "default_lp", "core", "quick_restart", "no_lp")
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,9 @@ class SolveOptions:
     workers: int = 2
     seed: int = 0
     log_search: bool = False
+    # Probing every boolean costs more than it finds on these assignment-shaped models,
+    # whose bound comes from the LP; switch it back on for heavily constrained instances.
+    probing: bool = False
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
@@ -69,6 +74,12 @@ def solve(
     solver.parameters.num_workers = options.workers
     solver.parameters.random_seed = options.seed
     solver.parameters.log_search_progress = options.log_search
+    # The placement constraints are at-most-ones, which the LP only sees at linearization
+    # level 2 ("max_lp"); the default worker keeps the objective bound at zero for minutes.
+    solver.parameters.linearization_level = 2
+    solver.parameters.subsolvers.extend(_SUBSOLVERS)
+    if not options.probing:
+        solver.parameters.cp_model_probing_level = 0
 
     finished = threading.Event()
     stopped = threading.Event()
