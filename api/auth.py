@@ -110,6 +110,37 @@ def is_event_member(event: Event) -> bool:
     )
 
 
+def sees_private_profile(participant: Participant) -> bool:
+    """The participant themself and their event's organiser see private fields."""
+    viewer = current_participant()
+    if viewer is not None:
+        return viewer.id == participant.id
+    organiser = current_organiser()
+    return organiser is not None and participant_event(participant).can_manage(organiser)
+
+
+def participant_event(participant: Participant) -> Event:
+    event = db.session.get(Event, participant.event_id)
+    assert event is not None
+    return event
+
+
+def get_event_participant(event: Event, participant_id: int) -> Participant:
+    """A participant the caller may see: 404 across events and for hidden profiles."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        deny(404, "Participant not found")
+    if not participant.is_public and not sees_private_profile(participant):
+        deny(404, "Participant not found")
+    return participant
+
+
+def require_participant_editor(participant: Participant) -> None:
+    """Only the participant themself or the event's organiser change a profile."""
+    if not sees_private_profile(participant):
+        deny(403, "Only the participant or the organiser may do this")
+
+
 def get_member_event(event_id: int) -> Event:
     """The event, if the caller is its organiser or one of its participants."""
     event = get_event(event_id)

@@ -6,7 +6,18 @@ from importlib import import_module
 
 from flask_smorest import Api
 
-RESOURCES = ("events",)
+RESOURCES = (
+    "events",
+    "organisations",
+    "participants",
+    "opportunities",
+    "tags",
+    "tables",
+    "rooms",
+    "sessions",
+    "signups",
+    "jobs",
+)
 
 
 def register_resources(api: Api) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from api.exceptions import InvalidInput
 from api.models import Event
 
 
@@ -28,3 +29,22 @@ def event_slots(event: Event) -> list[Slot]:
             slots.append(Slot(len(slots), start, start + length, block_index))
             start += length
     return slots
+
+
+def event_bounds(event: Event) -> tuple[datetime, datetime]:
+    """The first and last instant of the event's days in its time zone."""
+    zone = ZoneInfo(event.timezone)
+    start = datetime.combine(event.start_date, time.min, tzinfo=zone)
+    end = datetime.combine(event.end_date + timedelta(days=1), time.min, tzinfo=zone)
+    return start, end
+
+
+def check_windows_in_event(event: Event, windows: list[dict[str, datetime]]) -> None:
+    start, end = event_bounds(event)
+    problems = [
+        f"Window {i} is outside the event's days."
+        for i, window in enumerate(windows)
+        if window["start_dt"] < start or window["end_dt"] > end
+    ]
+    if problems:
+        raise InvalidInput({"windows": problems})
