@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 from api import create_app
 from api.commands.organisers import organiser
 from api.commands.solve import bench, solve
+from api.commands.worker import worker
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -21,3 +22,4 @@ def cli() -> None:
 cli.add_command(organiser)
 cli.add_command(solve)
 cli.add_command(bench)
+cli.add_command(worker)

@@ -8,19 +8,60 @@ objects, only the job id, and Celery gets the task by name so ``api`` never impo
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
-from typing import Protocol
+import time
+from typing import Any, Protocol
 
 from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
 
 RUN_JOB_TASK = "clustermeet.run_job"
+JOBS_QUEUE = "clustermeet-jobs"
 
 
 class JobRunner(Protocol):
     def submit(self, job_id: int) -> None: ...
+
+
+def celery_settings(app: Flask) -> dict[str, Any]:
+    """The app's CELERY settings completed with what crash recovery on Redis needs.
+
+    Redis has no per-connection acknowledgements: a message taken by a worker that dies
+    with its whole machine comes back only after ``visibility_timeout``. It must exceed
+    the hard time limit, or a slow job still running would be handed to a second worker;
+    the sweep that brings such messages back runs every ``unacked_restore_interval``
+    seconds (kombu's default throttle makes it ten times rarer, hence ``throttle=1``).
+    """
+    settings = dict(app.config["CELERY"])
+    hard_limit = int(settings.get("task_time_limit") or 960)
+    transport = {
+        "visibility_timeout": _env_int("CLUSTERMEET_VISIBILITY_TIMEOUT", hard_limit + 60),
+        "unacked_restore_interval": _env_int("CLUSTERMEET_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": 1,
+    }
+    transport.update(settings.get("broker_transport_options") or {})
+    settings["broker_transport_options"] = transport
+    settings.setdefault("task_default_queue", JOBS_QUEUE)
+    return settings
+
+
+def solver_time_cap(app: Flask) -> float:
+    """The longest solve a job may ask for: safely below the task's soft time limit.
+
+    The margin leaves time to write the results in their transaction before Celery
+    interrupts the task; the embedded thread has no limit but applies the same cap so
+    both modes behave alike.
+    """
+    soft = float(app.config["CELERY"].get("task_soft_time_limit") or 900)
+    return max(1.0, soft - max(2.0, soft * 0.1))
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
 
 
 class ThreadJobRunner:
@@ -31,6 +72,7 @@ class ThreadJobRunner:
         self._queue: queue.Queue[int] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._recovered = False
 
     def submit(self, job_id: int) -> None:
         with self._lock:
@@ -39,12 +81,39 @@ class ThreadJobRunner:
                     target=self._loop, name="clustermeet-jobs", daemon=True
                 )
                 self._thread.start()
+            recover = not self._recovered
+            self._recovered = True
+        if recover:
+            for stale_id in self._unfinished_job_ids():
+                if stale_id != job_id:
+                    self._queue.put(stale_id)
         self._queue.put(job_id)
 
-    def join(self, timeout: float | None = None) -> None:
-        """Wait until every submitted job has run (the CLI and tests use this)."""
-        del timeout
-        self._queue.join()
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait until every submitted job has run; False if ``timeout`` came first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._queue.all_tasks_done:
+            while self._queue.unfinished_tasks:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._queue.all_tasks_done.wait(remaining)
+        return True
+
+    def _unfinished_job_ids(self) -> list[int]:
+        # A process that stopped mid-job left its jobs queued or running: the thread
+        # runner has no broker to redeliver them, so it picks them up itself.
+        from sqlalchemy import select
+
+        from api.extensions import db
+        from api.models import Job
+        from api.models.jobs import ACTIVE_JOB_STATUSES
+
+        with db.engine.connect() as connection:
+            rows = connection.scalars(
+                select(Job.id).where(Job.status.in_(ACTIVE_JOB_STATUSES)).order_by(Job.id)
+            )
+            return list(rows)
 
     def _loop(self) -> None:
         from api.jobs.execute import run_job
@@ -65,7 +134,7 @@ class CeleryJobRunner:
         from celery import Celery
 
         self._celery = Celery("clustermeet-api")
-        self._celery.config_from_object(app.config["CELERY"])
+        self._celery.config_from_object(celery_settings(app))
 
     def submit(self, job_id: int) -> None:
         self._celery.send_task(RUN_JOB_TASK, args=[job_id])

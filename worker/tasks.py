@@ -1,0 +1,16 @@
+"""Tasks take ids and call one function; all the logic lives in ``api.jobs``."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from api.jobs.execute import run_job
+from api.jobs.runner import RUN_JOB_TASK
+
+
+# acks_late + reject_on_worker_lost: the message is acknowledged only after the job has
+# finished, so a worker that dies mid-solve hands the job back to the broker, and
+# run_job's one-transaction results make running it again safe.
+@shared_task(name=RUN_JOB_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def run_job_task(job_id: int) -> str:
+    return run_job(job_id)
