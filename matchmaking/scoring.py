@@ -51,6 +51,9 @@ class ScoringWeights:
     request is what makes a one-to-one meeting worth twenty minutes; shared interests and
     similar descriptions break ties between otherwise equal candidates.
     ``item_text_share`` splits an item match between wording (TF-IDF) and tags.
+    ``item_floor``: an item similarity below it counts as zero and the rest is rescaled to
+    [0, 1], because two items sharing only a sector word or a tag are not complementary
+    (tuned on the synthetic population, see docs/benchmarks/matching.md).
     ``mutual_threshold``: both directions of complementarity (or a cooperation match) at
     least this high make a pair "mutual interest". ``min_score``: weaker pairs are not
     recommended at all.
@@ -58,11 +61,12 @@ class ScoringWeights:
 
     complementarity: float = 1.0
     cooperation: float = 0.8
-    interests: float = 0.2
-    sectors: float = 0.2
-    description: float = 0.3
-    item_text_share: float = 0.7
-    mutual_threshold: float = 0.25
+    interests: float = 0.1
+    sectors: float = 0.1
+    description: float = 0.1
+    item_text_share: float = 0.85
+    item_floor: float = 0.3
+    mutual_threshold: float = 0.4
     min_score: float = 0.05
 
     def __post_init__(self) -> None:
@@ -71,6 +75,8 @@ class ScoringWeights:
                 raise InvalidRulesError(f"weight {name} must not be negative")
         if not 0.0 <= self.item_text_share <= 1.0:
             raise InvalidRulesError("item_text_share must lie in [0, 1]")
+        if not 0.0 <= self.item_floor < 1.0:
+            raise InvalidRulesError("item_floor must lie in [0, 1)")
 
 
 def is_funding_request(item: Opportunity) -> bool:
@@ -120,7 +126,7 @@ def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 
 def _tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, TfidfVectorizer | None]:
     vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, ngram_range=(1, 2), dtype=np.float32
+        stop_words="english", sublinear_tf=True, ngram_range=(1, 1), dtype=np.float32
     )
     if not any(t.strip() for t in texts):
         return sparse.csr_matrix((len(texts), 1), dtype=np.float32), None
@@ -232,7 +238,11 @@ class ScoreModel:
         per_target = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
         block_owners, first = np.unique(src.owner[lo:hi], return_index=True)
         per_pair = np.maximum.reduceat(per_target, first, axis=0)
-        out[np.ix_(block_owners - start, dst.owners)] = per_pair
+        floor = self.weights.item_floor
+        # Sharing a sector word is not complementarity: rescale so only real overlap counts.
+        out[np.ix_(block_owners - start, dst.owners)] = np.clip(
+            (per_pair - floor) / (1.0 - floor), 0.0, None
+        )
         return out
 
     def block_rows(self) -> int:

@@ -34,8 +34,8 @@ def market(make_profile: ProfileFactory) -> list:
         make_profile(
             "mutual",
             opportunities=(
-                offer("Inspection drones", "Drones for inspection."),
-                request("Thermal camera sensors", "We need thermal sensors."),
+                offer("Inspection drones", "Drones for power line inspection."),
+                request("Thermal camera sensors", "Thermal camera sensors for drones."),
             ),
         ),
         *[
