@@ -137,11 +137,13 @@ def _start_cancel_watcher(
     stopped: threading.Event,
 ) -> threading.Thread:
     def watch() -> None:
+        # A stop requested before CP-SAT has started its search is forgotten, so keep
+        # asking until the solve returns.
         while not finished.is_set():
             if cancel.wait(_CANCEL_POLL_S):
                 stopped.set()
                 solver.stop_search()
-                return
+                finished.wait(_CANCEL_POLL_S)
 
     thread = threading.Thread(target=watch, name="agenda-cancel-watcher", daemon=True)
     thread.start()
