@@ -26,16 +26,31 @@ from scheduler.agenda.json_format import (
 def instance(make_instance, make_session):
     sessions = (
         make_session("open", length=2, kind=SessionKind.PLENARY, pinned=Pin("r1", 0)),
-        make_session("ws", length=2, kind=SessionKind.WORKSHOP, theme="ai", audience=30,
-                     speakers=("ann",), moderators=("bob",), panellists=("cy",),
-                     required_features=frozenset({"hybrid"}), start_slots=frozenset({2, 5})),
+        make_session(
+            "ws",
+            length=2,
+            kind=SessionKind.WORKSHOP,
+            theme="ai",
+            audience=30,
+            speakers=("ann",),
+            moderators=("bob",),
+            panellists=("cy",),
+            required_features=frozenset({"hybrid"}),
+            start_slots=frozenset({2, 5}),
+        ),
     )
     rooms = (Room("r1", "Hall", 300, frozenset({"hybrid", "streaming"})), Room("r2", "B", 20))
     return make_instance(
-        sessions, slots_per_day=4, days=2, rooms=rooms, blocked=frozenset({3}),
+        sessions,
+        slots_per_day=4,
+        days=2,
+        rooms=rooms,
+        blocked=frozenset({3}),
         availability=(Availability("ann", frozenset({2, 3, 4, 5})),),
-        co_attendance=(CoAttendance("open", "ws", 12),), min_pause=1,
-        weights=Weights(1, 2, 3, 4, 5, 6), previous=(Placement("ws", "r1", 5),),
+        co_attendance=(CoAttendance("open", "ws", 12),),
+        min_pause=1,
+        weights=Weights(1, 2, 3, 4, 5, 6),
+        previous=(Placement("ws", "r1", 5),),
     )
 
 

@@ -27,13 +27,20 @@ def optimum(instance):
 def test_attendee_clash_weighted_by_co_attendance(make_instance, make_session, slots, expected):
     sessions = (make_session("a"), make_session("b"), make_session("c"))
     co = (CoAttendance("a", "b", 5), CoAttendance("a", "c", 7), CoAttendance("b", "c", 9))
-    weights = Weights(attendee_clashes=1, theme_parallel=0, theme_room_changes=0,
-                      overflow_total=0, overflow_max=0, moves=0)
+    weights = Weights(
+        attendee_clashes=1,
+        theme_parallel=0,
+        theme_room_changes=0,
+        overflow_total=0,
+        overflow_max=0,
+        moves=0,
+    )
     rooms = (Room("r1", "1", 10), Room("r2", "2", 10), Room("r3", "3", 10))
     # One slot: all three sessions overlap (5 + 7 + 9). Two slots: keep the pair of 9
     # apart and the pair of 7 apart by placing c alone: only a-b (5) clash.
-    instance = make_instance(sessions, slots_per_day=slots, rooms=rooms, co_attendance=co,
-                             weights=weights)
+    instance = make_instance(
+        sessions, slots_per_day=slots, rooms=rooms, co_attendance=co, weights=weights
+    )
     result = optimum(instance)
     assert result.terms.attendee_clashes == expected
     assert result.objective == expected
@@ -44,11 +51,19 @@ def test_clash_is_true_interval_overlap(make_instance, make_session):
     weights = Weights(1, 0, 0, 0, 0, 0)
     co = (CoAttendance("a", "b", 4),)
     # Three slots: b fits before or after a, no clash.
-    assert optimum(make_instance(sessions, slots_per_day=3, co_attendance=co,
-                                 weights=weights)).objective == 0
+    assert (
+        optimum(
+            make_instance(sessions, slots_per_day=3, co_attendance=co, weights=weights)
+        ).objective
+        == 0
+    )
     # Two slots: a covers both, so b overlaps its second half whatever happens.
-    assert optimum(make_instance(sessions, slots_per_day=2, co_attendance=co,
-                                 weights=weights)).objective == 4
+    assert (
+        optimum(
+            make_instance(sessions, slots_per_day=2, co_attendance=co, weights=weights)
+        ).objective
+        == 4
+    )
 
 
 def test_same_theme_in_parallel_and_room_changes(make_instance, make_session):
@@ -68,11 +83,13 @@ def test_audience_overflow_total_and_worst(make_instance, make_session):
     sessions = (make_session("big", audience=100), make_session("small", audience=50))
     rooms = (Room("r1", "Large", 80), Room("r2", "Small", 40))
     # One slot, two rooms: big in Large (20) + small in Small (10) = 30 beats 60 + 0.
-    total = optimum(make_instance(sessions, slots_per_day=1, rooms=rooms,
-                                  weights=Weights(0, 0, 0, 1, 0, 0)))
+    total = optimum(
+        make_instance(sessions, slots_per_day=1, rooms=rooms, weights=Weights(0, 0, 0, 1, 0, 0))
+    )
     assert (total.objective, total.terms.overflow_total, total.terms.overflow_max) == (30, 30, 20)
-    worst = optimum(make_instance(sessions, slots_per_day=1, rooms=rooms,
-                                  weights=Weights(0, 0, 0, 0, 3, 0)))
+    worst = optimum(
+        make_instance(sessions, slots_per_day=1, rooms=rooms, weights=Weights(0, 0, 0, 0, 3, 0))
+    )
     assert worst.objective == 60
     assert worst.terms.overflow_max == 20
 
@@ -82,7 +99,11 @@ def test_weights_trade_terms_off(make_instance, make_session):
     # overflow is 90 - 10 = 80 if the big session takes the small room, else 0.
     sessions = (make_session("a", audience=90), make_session("b", audience=5))
     rooms = (Room("r1", "Tiny", 10), Room("r2", "Hall", 100))
-    instance = make_instance(sessions, slots_per_day=1, rooms=rooms,
-                             co_attendance=(CoAttendance("a", "b", 2),),
-                             weights=Weights(3, 0, 0, 1, 0, 0))
+    instance = make_instance(
+        sessions,
+        slots_per_day=1,
+        rooms=rooms,
+        co_attendance=(CoAttendance("a", "b", 2),),
+        weights=Weights(3, 0, 0, 1, 0, 0),
+    )
     assert optimum(instance).objective == 6

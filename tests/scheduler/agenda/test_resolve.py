@@ -43,8 +43,13 @@ def test_moves_weight_outweighs_small_gains(make_instance, make_session):
     rooms = (Room("r1", "Small", 10), Room("r2", "Hall", 100))
     previous = (Placement("b", "r1", 0),)
     sessions = (make_session("b", audience=20),)
-    instance = make_instance(sessions, slots_per_day=1, rooms=rooms, previous=previous,
-                             weights=Weights(0, 0, 0, 1, 0, 50))
+    instance = make_instance(
+        sessions,
+        slots_per_day=1,
+        rooms=rooms,
+        previous=previous,
+        weights=Weights(0, 0, 0, 1, 0, 50),
+    )
     result = solve(instance, OPTIONS)
     assert result.objective == 10
     assert result.terms.moves == 0

@@ -29,8 +29,9 @@ def hard_instance(make_instance, make_session):
         for b in sessions[i + 1 :]
     )
     rooms = tuple(Room(f"r{i}", f"Room {i}", 100) for i in range(4))
-    return make_instance(sessions, slots_per_day=16, rooms=rooms, co_attendance=co,
-                         weights=Weights(1, 0, 0, 0, 0, 0))
+    return make_instance(
+        sessions, slots_per_day=16, rooms=rooms, co_attendance=co, weights=Weights(1, 0, 0, 0, 0, 0)
+    )
 
 
 def test_cancel_stops_the_search_within_a_second(hard_instance):
@@ -47,8 +48,9 @@ def test_progress_reports_improving_solutions(make_instance, make_session):
     seen = []
     sessions = tuple(make_session(s, audience=50) for s in "abcd")
     rooms = (Room("r1", "Small", 10), Room("r2", "Hall", 100))
-    instance = make_instance(sessions, slots_per_day=2, rooms=rooms,
-                             weights=Weights(0, 0, 0, 1, 0, 0))
+    instance = make_instance(
+        sessions, slots_per_day=2, rooms=rooms, weights=Weights(0, 0, 0, 1, 0, 0)
+    )
     result = solve(instance, SolveOptions(time_limit_s=5, workers=1), progress=seen.append)
     assert result.objective == 80
     assert seen
