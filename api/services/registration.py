@@ -38,14 +38,16 @@ def email_taken(event_id: int, email: str, exclude_id: int | None = None) -> boo
 
 def find_or_create_organisation(event: Event, data: dict[str, Any], field: str) -> Organisation:
     """Several participants represent one organisation: match it by name in the event."""
-    organisation = db.session.scalar(
-        select(Organisation).where(
-            Organisation.event_id == event.id,
-            func.lower(Organisation.name) == data["name"].strip().lower(),
-        )
-    )
+    name = data["name"].strip()
+    in_event = select(Organisation).where(Organisation.event_id == event.id)
+    # Exact match first: SQLite's lower() only folds ASCII letters.
+    organisation = db.session.scalar(in_event.where(Organisation.name == name))
     if organisation is None:
-        organisation = Organisation(event_id=event.id, name=data["name"].strip())
+        organisation = db.session.scalar(
+            in_event.where(func.lower(Organisation.name) == name.lower())
+        )
+    if organisation is None:
+        organisation = Organisation(event_id=event.id, name=name)
         for column in _ORGANISATION_FIELDS:
             setattr(organisation, column, data.get(column))
         organisation.region = organisation.region or ""

@@ -1,0 +1,1 @@
+"""The demo: a seeded "Clusters meet Regions" event built through the service layer."""

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from api.cli import cli
+from api.extensions import db
+from api.models import Organiser, Participant
+
+CSV = (
+    "first_name,last_name,email,organisation,organisation_type,country\n"
+    "Jan,Nowak,jan@example.pl,Silesian Cluster,cluster_organisation,PL\n"
+)
+
+
+def _run(app: Flask, *args: str) -> Any:
+    return app.test_cli_runner().invoke(cli, args=list(args))
+
+
+def test_organiser_create_prints_key_once_and_stores_hash(app: Flask) -> None:
+    result = _run(app, "organiser", "create", "Team")
+    assert result.exit_code == 0, result.output
+    key = result.output.strip().splitlines()[-1]
+    assert key.startswith("cmo_")
+    stored = db.session.scalar(select(Organiser))
+    assert stored is not None
+    assert key not in stored.key_hash
+
+
+def test_import_participants_command(app: Flask, tmp_path: Path, event_factory: Any) -> None:
+    event = event_factory()
+    good = tmp_path / "people.csv"
+    good.write_text(CSV)
+    tokens = tmp_path / "tokens.csv"
+    result = _run(
+        app,
+        "import",
+        "participants",
+        str(good),
+        "--event",
+        event["slug"],
+        "--tokens-out",
+        str(tokens),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 participants" in result.output
+    assert "cmp_" in tokens.read_text()
+
+
+def test_import_reports_bad_lines_and_writes_nothing(
+    app: Flask, tmp_path: Path, event_factory: Any
+) -> None:
+    event = event_factory()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CSV + "Eva,Bad,not-an-email,Org,sme,PL\n")
+    result = _run(app, "import", "participants", str(bad), "--event", event["slug"])
+    assert result.exit_code != 0
+    assert "line 3" in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Participant)) == 0
+
+
+def test_import_into_unknown_event_is_a_clear_message(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(CSV)
+    result = _run(app, "import", "participants", str(path), "--event", "nope")
+    assert result.exit_code != 0
+    assert "No event with slug 'nope'" in result.output
