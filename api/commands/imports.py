@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from typing import TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -27,9 +28,7 @@ def import_group() -> None:
     help="Write email,access_token per participant to this CSV file.",
 )
 @with_appcontext
-def import_participants_command(
-    file: click.utils.LazyFile, slug: str, tokens_out: str | None
-) -> None:
+def import_participants_command(file: TextIO, slug: str, tokens_out: str | None) -> None:
     """Import participants from a CSV FILE: all rows or none, errors by line."""
     event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None:
