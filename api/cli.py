@@ -6,6 +6,8 @@ import click
 from flask.cli import FlaskGroup
 
 from api import create_app
+from api.commands.demo import demo
+from api.commands.imports import import_group
 from api.commands.organisers import organiser
 from api.commands.solve import bench, solve
 from api.commands.worker import worker
@@ -20,6 +22,8 @@ def cli() -> None:
 
 
 cli.add_command(organiser)
+cli.add_command(demo)
+cli.add_command(import_group)
 cli.add_command(solve)
 cli.add_command(bench)
 cli.add_command(worker)
