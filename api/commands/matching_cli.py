@@ -14,14 +14,31 @@ from matchmaking.bench import run_matching_bench
 
 
 @click.command("matching")
-@click.option("--participants", default=5000, show_default=True, type=click.IntRange(min=2),
-              help="Size of the synthetic population.")
-@click.option("--seed", default=7, show_default=True, type=int,
-              help="Seed of the population generator.")
-@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Recommendations per participant.")
-@click.option("--repeats", default=3, show_default=True, type=click.IntRange(min=1),
-              help="Timed runs; the median is reported.")
+@click.option(
+    "--participants",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(min=2),
+    help="Size of the synthetic population.",
+)
+@click.option(
+    "--seed", default=7, show_default=True, type=int, help="Seed of the population generator."
+)
+@click.option(
+    "--k",
+    "k",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Recommendations per participant.",
+)
+@click.option(
+    "--repeats",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Timed runs; the median is reported.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def bench_matching(participants: int, seed: int, k: int, repeats: int, as_json: bool) -> None:
     """Score and recommend for every participant; report seconds and recall of planted pairs."""
