@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from api.commands.agenda_cli import bench_agenda, solve_agenda
+from api.commands.matching_cli import bench_matching
+
 
 @click.group()
 def solve() -> None:
@@ -13,3 +16,8 @@ def solve() -> None:
 @click.group()
 def bench() -> None:
     """Benchmarks (see docs/benchmarks.md)."""
+
+
+solve.add_command(solve_agenda)
+bench.add_command(bench_agenda)
+bench.add_command(bench_matching)

@@ -11,6 +11,7 @@ RESOURCES = (
     "organisations",
     "participants",
     "opportunities",
+    "schedules",
     "tags",
     "tables",
     "rooms",
