@@ -45,13 +45,6 @@ def get_signup(session: Session, signup_id: int) -> SignUp:
     return signup
 
 
-def get_event_participant(event: Event, participant_id: int) -> Participant:
-    participant = db.session.get(Participant, participant_id)
-    if participant is None or participant.event_id != event.id:
-        raise NotFound("Participant not found")
-    return participant
-
-
 def _participant_in_event(event: Event, participant_id: int | None) -> bool:
     if participant_id is None:
         return True

@@ -12,6 +12,7 @@ from api.auth import (
     current_participant,
     deny,
     event_member_required,
+    get_event_participant,
     get_member_event,
 )
 from api.exceptions import InvalidInput
@@ -19,7 +20,7 @@ from api.extensions import db
 from api.models import Event, Participant, Session, SignUp
 from api.resources.pagination import paginate
 from api.resources.signups.schemas import SignUpQueryArgsSchema, SignUpSchema
-from api.services.programme import get_event_participant, get_in_event, get_signup, sign_up
+from api.services.programme import get_in_event, get_signup, sign_up
 
 blp = Blueprint(
     "signups",
