@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 from api import create_app
 from api.commands.demo import demo
 from api.commands.imports import import_group
+from api.commands.jobs_bench import bench_jobs
 from api.commands.organisers import organiser
 from api.commands.solve import bench, solve
 from api.commands.worker import worker
@@ -27,3 +28,4 @@ cli.add_command(import_group)
 cli.add_command(solve)
 cli.add_command(bench)
 cli.add_command(worker)
+bench.add_command(bench_jobs)

@@ -39,7 +39,9 @@ CANCEL_POLL_S = 0.5
 # A job whose worker keeps dying (say, killed for memory each time) must not loop forever.
 MAX_ATTEMPTS = 3
 
-_READABLE_ERRORS = (ClustermeetError, SchedulerError, MatchmakingError)
+# Errors raised on purpose with a message for the organiser; anything else is a bug
+# whose details belong in the log, not in the job.
+_READABLE_ERRORS = (ClustermeetError, SchedulerError, MatchmakingError, RuntimeError)
 
 
 def handler_for(kind: str) -> Handler | None:

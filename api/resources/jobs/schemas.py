@@ -15,7 +15,6 @@ class JobParamsSchema(Schema):
             "task time limit (the stored value is the one applied)."
         },
     )
-    fairness = fields.Integer(allow_none=True, validate=validate.Range(min=0))
 
 
 class JobCreateSchema(Schema):
