@@ -19,6 +19,8 @@ from api.models.session_speakers import SessionSpeaker
 from api.models.sessions import Session
 from api.models.signups import SignUp
 from api.models.tags import Tag
+from api.models.webhook_deliveries import WebhookDelivery
+from api.models.webhooks import Webhook
 
 __all__ = [
     "AvailabilityWindow",
@@ -41,4 +43,6 @@ __all__ = [
     "SessionSpeaker",
     "SignUp",
     "Tag",
+    "Webhook",
+    "WebhookDelivery",
 ]
