@@ -174,6 +174,7 @@ def save_session(event: Event, data: dict[str, Any], session: Session | None = N
     merged.update(data)
     merged["required_features"] = _unique(merged.get("required_features") or [])
     _check_session(event, merged)
+    _check_room_free(merged, session.id if session else None)
     is_new = session is None
     if session is None:
         session = Session(event_id=event.id)
@@ -231,6 +232,27 @@ def _check_session(event: Event, values: dict[str, Any]) -> None:
         errors["speakers"] = speakers_errors
     if errors:
         raise InvalidInput(errors)
+
+
+def _check_room_free(values: dict[str, Any], session_id: int | None) -> None:
+    """A room holds one session at a time; the agenda solver keeps to the same rule."""
+    start, room_id = values.get("start_dt"), values.get("room_id")
+    if start is None or room_id is None:
+        return
+    end = start + timedelta(minutes=values["length_min"])
+    # Sessions last at most a day, so only those starting within a day can overlap.
+    others = db.session.scalars(
+        select(Session).where(
+            Session.room_id == room_id,
+            Session.id != (session_id if session_id is not None else -1),
+            Session.start_dt > start - timedelta(days=1),
+            Session.start_dt < end,
+        )
+    )
+    for other in others:
+        other_end = session_end(other)
+        if other_end is not None and other_end > start:
+            raise Conflict(f"The room is taken by session {other.id} ({other.title!r}) then")
 
 
 def _start_problem(event: Event, start: datetime, length_min: int) -> str | None:

@@ -264,3 +264,27 @@ def test_sessions_are_in_the_openapi_document(client: FlaskClient) -> None:
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"post", "get"} <= set(paths["/api/v1/events/{event_id}/sessions"])
     assert "/api/v1/events/{event_id}/sessions/{session_id}/signups" in paths
+
+
+def test_room_holds_one_session_at_a_time(
+    client: FlaskClient, organiser: Caller, event: dict[str, Any]
+) -> None:
+    room = _room(client, event, organiser)
+    placed = {"room_id": room["id"], "start_dt": "2027-03-10T10:00:00+01:00"}
+    _session(client, event, organiser, **placed)
+    overlapping = _payload(room_id=room["id"], start_dt="2027-03-10T10:30:00+01:00")
+    assert client.post(_url(event), json=overlapping, headers=organiser.headers).status_code == 409
+    assert _counts() == (1, 1)
+    later = _session(
+        client, event, organiser, room_id=room["id"], start_dt="2027-03-10T11:00:00+01:00"
+    )
+    response = client.patch(
+        _url(event, later["id"]), json={"length_min": 45}, headers=organiser.headers
+    )
+    assert response.status_code == 200
+    response = client.patch(
+        _url(event, later["id"]),
+        json={"start_dt": "2027-03-10T09:30:00+01:00"},
+        headers=organiser.headers,
+    )
+    assert response.status_code == 409
