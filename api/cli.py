@@ -10,6 +10,7 @@ from api.commands.demo import demo
 from api.commands.imports import import_group
 from api.commands.jobs_bench import bench_jobs
 from api.commands.organisers import organiser
+from api.commands.requests import requests_group
 from api.commands.solve import bench, solve
 from api.commands.worker import worker
 
@@ -28,4 +29,5 @@ cli.add_command(import_group)
 cli.add_command(solve)
 cli.add_command(bench)
 cli.add_command(worker)
+cli.add_command(requests_group)
 bench.add_command(bench_jobs)

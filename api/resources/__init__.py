@@ -18,6 +18,9 @@ RESOURCES = (
     "sessions",
     "signups",
     "jobs",
+    "agenda_exports",
+    "meeting_requests",
+    "recommendations",
 )
 
 
