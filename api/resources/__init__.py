@@ -18,7 +18,6 @@ RESOURCES = (
     "sessions",
     "signups",
     "jobs",
-    "agenda_exports",
     "meeting_requests",
     "recommendations",
 )
