@@ -141,3 +141,16 @@ def test_unknown_event_is_not_found(client: FlaskClient, organiser: Caller) -> N
         "/api/v1/events/999/tags", json={"slug": "a", "label": "A"}, headers=organiser.headers
     )
     assert response.status_code == 404
+
+
+def test_deleting_a_used_tag_removes_it_from_profiles(
+    client: FlaskClient, organiser: Caller, participant_factory: Any, event: dict[str, Any]
+) -> None:
+    tag = _tag(client, event, organiser)
+    _tag(client, event, organiser, slug="skills", label="Skills")
+    participant = participant_factory(interests=["green-transition", "skills"])
+    assert client.delete(_url(event, tag["id"]), headers=organiser.headers).status_code == 204
+    profile = client.get(
+        f"/api/v1/events/{event['id']}/participants/{participant.id}", headers=participant.headers
+    ).json
+    assert profile["interests"] == ["skills"]
