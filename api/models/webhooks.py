@@ -16,6 +16,7 @@ WEBHOOK_KINDS = (
     "meeting.moved",
     "meeting.cancelled",
     "meeting.held",
+    "meeting.no_show",
     "schedule.published",
 )
 

@@ -20,6 +20,8 @@ RESOURCES = (
     "jobs",
     "meeting_requests",
     "recommendations",
+    "meetings",
+    "webhooks",
 )
 
 

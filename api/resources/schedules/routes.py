@@ -30,6 +30,7 @@ from api.resources.schedules.schemas import (
 )
 from api.services.schedule_views import meeting_placements, personal_schedule, session_placements
 from api.services.schedules import get_version, publish_version, published_version
+from api.services.webhooks import emit_publication
 
 blp = Blueprint(
     "schedules",
@@ -76,6 +77,7 @@ class SchedulePublishViews(MethodView):
         event = get_managed_event(event_id)
         version = publish_version(event, get_version(event, version_id))
         db.session.commit()
+        emit_publication(event, version)
         return version
 
 
