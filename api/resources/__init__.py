@@ -29,3 +29,4 @@ def register_resources(api: Api) -> None:
     for name in RESOURCES:
         module = import_module(f"api.resources.{name}.routes")
         api.register_blueprint(module.blp)
+    "agenda_exports",

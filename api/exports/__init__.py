@@ -1,0 +1,1 @@
+"""Files people take away: calendar feeds, conference-app schedules, tables."""
