@@ -95,7 +95,6 @@ def run_automatch_job(context: JobContext) -> dict[str, Any]:
         num_workers=int(params.get("workers", current_app.config.get("SOLVER_WORKERS", 2))),
     )
     context.report({"stage": "scoring"}, force=True)
-    expire_requests(event)
     people = event_participants(event)
     held = _meetings_held(event)
     lows = _per_person(minimum, people, held, 0)
@@ -130,6 +129,9 @@ def run_automatch_job(context: JobContext) -> dict[str, Any]:
         )
         .execution_options(synchronize_session=False)
     )
+    # Writes come after the last progress report: on SQLite the report's own connection
+    # would wait for this session's write lock.
+    expire_requests(event)
     for proposal in result.proposals:
         reasons = "; ".join(reason.text for reason in proposal.reasons_for_b)
         db.session.add(

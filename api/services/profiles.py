@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from api.extensions import db
@@ -18,6 +19,7 @@ from api.models import (
     Participant,
     Tag,
 )
+from api.models.types import now_utc
 from matchmaking import MatchingRules, ParticipantProfile
 from matchmaking import Opportunity as ProfileItem
 
@@ -101,13 +103,15 @@ def settled_pairs(event: Event) -> set[tuple[int, int]]:
     return pairs
 
 
-def open_request_pairs(event: Event) -> set[tuple[int, int]]:
-    """Pairs with a request waiting for an answer (auto-match drafts excepted)."""
+def open_request_pairs(event: Event, now: datetime | None = None) -> set[tuple[int, int]]:
+    """Pairs with a request waiting for an answer (auto-match drafts and overdue ones aside)."""
+    now = now or now_utc()
     rows = db.session.execute(
         select(MeetingRequest.requester_id, MeetingRequest.invitee_id).where(
             MeetingRequest.event_id == event.id,
             MeetingRequest.status == "pending",
             MeetingRequest.origin != "auto_match",
+            or_(MeetingRequest.expires_dt.is_(None), MeetingRequest.expires_dt > now),
         )
     )
     return {(min(a, b), max(a, b)) for a, b in rows}
