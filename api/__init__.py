@@ -41,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.before_request(load_principal)
     register_resources(api)
+    from api.pages import blp as pages_blueprint
+
+    app.register_blueprint(pages_blueprint)
     register_error_handlers(app)
     init_jobs(app)
     return app

@@ -22,6 +22,7 @@ RESOURCES = (
     "recommendations",
     "meetings",
     "webhooks",
+    "stats",
 )
 
 

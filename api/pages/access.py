@@ -1,0 +1,45 @@
+"""Who is looking at a page: a ``?token=`` (participant token or organiser key) or the
+Authorization header that ``api.auth.load_principal`` already read."""
+
+from __future__ import annotations
+
+from flask import abort, g, request
+
+from api.auth import ORGANISER_PREFIX, PARTICIPANT_PREFIX, hash_secret
+from api.extensions import db
+from api.models import Event, Organiser, Participant
+
+
+def load_page_principal() -> None:
+    token = request.args.get("token", "").strip()
+    if not token:
+        return
+    digest = hash_secret(token)
+    if token.startswith(ORGANISER_PREFIX):
+        g.organiser = db.session.scalar(db.select(Organiser).filter_by(key_hash=digest))
+    elif token.startswith(PARTICIPANT_PREFIX):
+        g.participant = db.session.scalar(db.select(Participant).filter_by(token_hash=digest))
+    if g.get("organiser") is None and g.get("participant") is None:
+        abort(401)
+
+
+def page_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def is_organiser(event: Event) -> bool:
+    return event.can_manage(g.get("organiser"))
+
+
+def require_organiser_or(event: Event, participant_id: int | None = None) -> None:
+    """The event's organiser, or (when given) that participant of the event."""
+    if is_organiser(event):
+        return
+    me: Participant | None = g.get("participant")
+    if me is None and g.get("organiser") is None:
+        abort(401)
+    if me is None or me.event_id != event.id or participant_id is None or me.id != participant_id:
+        abort(403)

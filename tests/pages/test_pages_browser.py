@@ -1,0 +1,101 @@
+"""Printable pages in a real headless Chromium: no console errors, screenshots kept."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import select
+
+from api.extensions import db
+from api.models import Meeting, MeetingPlacement, MeetingTable, Participant
+from tests.api.published_event import PublishedEvent, published_event
+from tests.pages.browser import CHROMIUM, live_server, render
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
+]
+
+
+@pytest.fixture
+def demo(sqlite_app: Flask) -> PublishedEvent:
+    built = published_event(participants=40, meetings_each=4)
+    meetings = list(db.session.scalars(select(Meeting).order_by(Meeting.id)))
+    meetings[0].status = "held"
+    meetings[1].status = "no_show"
+    db.session.commit()
+    return built
+
+
+@pytest.fixture
+def server(sqlite_app: Flask) -> Iterator[str]:
+    with live_server(sqlite_app) as url:
+        yield url
+
+
+def _busiest_participant(event_id: int) -> Participant:
+    counts: dict[int, int] = {}
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.event_id == event_id)):
+        for pid in (meeting.participant_a_id, meeting.participant_b_id):
+            counts[pid] = counts.get(pid, 0) + 1
+    best = max(counts, key=lambda pid: counts[pid])
+    participant = db.session.get(Participant, best)
+    assert participant is not None
+    return participant
+
+
+def _busiest_table(event_id: int) -> MeetingTable:
+    table_id = db.session.scalar(
+        select(MeetingPlacement.table_id)
+        .where(MeetingPlacement.table_id.is_not(None))
+        .group_by(MeetingPlacement.table_id)
+        .order_by(db.func.count().desc())
+        .limit(1)
+    )
+    table = db.session.get(MeetingTable, table_id)
+    assert table is not None and table.event_id == event_id
+    return table
+
+
+def _check(url: str, name: str, **size: Any) -> None:
+    answer = requests.get(url, timeout=30)
+    assert answer.status_code == 200, answer.text[:500]
+    assert answer.headers["Content-Type"].startswith("text/html")
+    # Everything is inline: no script, no stylesheet or image from elsewhere.
+    assert "<script" not in answer.text
+    assert 'src="http' not in answer.text and "<link" not in answer.text
+    rendered = render(url, name, **size)
+    assert rendered.console_problems == []
+    assert rendered.screenshot.stat().st_size > 5000
+
+
+def test_participant_schedule_renders(demo: PublishedEvent, server: str) -> None:
+    participant = _busiest_participant(demo.event_id)
+    url = (
+        f"{server}/events/{demo.event_id}/participants/{participant.id}/schedule"
+        f"?token={demo.organiser_key}"
+    )
+    _check(url, "participant-schedule", width=1000, height=1400)
+    _check(url, "participant-schedule-phone", width=390, height=1600)
+
+
+def test_table_plan_renders(demo: PublishedEvent, server: str) -> None:
+    table = _busiest_table(demo.event_id)
+    url = f"{server}/events/{demo.event_id}/tables/{table.id}/plan?token={demo.organiser_key}"
+    _check(url, "table-plan", width=900, height=1300)
+
+
+def test_event_grid_renders(demo: PublishedEvent, server: str) -> None:
+    url = f"{server}/events/{demo.event_id}/grid?token={demo.organiser_key}"
+    _check(url, "event-grid", width=1600, height=1000)
+
+
+def test_statistics_page_renders(demo: PublishedEvent, server: str) -> None:
+    url = f"{server}/events/{demo.event_id}/stats?token={demo.organiser_key}"
+    _check(url, "statistics", width=1200, height=2200)
+    _check(url, "statistics-phone", width=390, height=2600)
