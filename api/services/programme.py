@@ -174,7 +174,9 @@ def save_session(event: Event, data: dict[str, Any], session: Session | None = N
     merged.update(data)
     merged["required_features"] = _unique(merged.get("required_features") or [])
     _check_session(event, merged)
-    _check_room_free(merged, session.id if session else None)
+    exclude_id = session.id if session else None
+    _check_room_free(event, merged, exclude_id)
+    _check_speakers_free(event, merged, _speaker_ids(data, session), exclude_id)
     is_new = session is None
     if session is None:
         session = Session(event_id=event.id)
@@ -234,25 +236,55 @@ def _check_session(event: Event, values: dict[str, Any]) -> None:
         raise InvalidInput(errors)
 
 
-def _check_room_free(values: dict[str, Any], session_id: int | None) -> None:
+def _check_room_free(event: Event, values: dict[str, Any], exclude_id: int | None) -> None:
     """A room holds one session at a time; the agenda solver keeps to the same rule."""
     start, room_id = values.get("start_dt"), values.get("room_id")
     if start is None or room_id is None:
         return
     end = start + timedelta(minutes=values["length_min"])
-    # Sessions last at most a day, so only those starting within a day can overlap.
-    others = db.session.scalars(
-        select(Session).where(
-            Session.room_id == room_id,
-            Session.id != (session_id if session_id is not None else -1),
-            Session.start_dt > start - timedelta(days=1),
-            Session.start_dt < end,
-        )
-    )
-    for other in others:
-        other_end = session_end(other)
-        if other_end is not None and other_end > start:
+    for other in _overlapping(event, start, end, exclude_id):
+        if other.room_id == room_id:
             raise Conflict(f"The room is taken by session {other.id} ({other.title!r}) then")
+
+
+def _speaker_ids(data: dict[str, Any], session: Session | None) -> set[int]:
+    """The participants who speak in the session once ``data`` is applied."""
+    if "speakers" in data:
+        return {s["participant_id"] for s in data["speakers"] if s.get("participant_id")}
+    if session is None:
+        return set()
+    return {s.participant_id for s in session.speakers if s.participant_id is not None}
+
+
+def _overlapping(
+    event: Event, start: datetime, end: datetime, exclude_id: int | None
+) -> list[Session]:
+    """Sessions of the event placed so that they overlap ``start``..``end``."""
+    query = select(Session).where(
+        Session.event_id == event.id,
+        Session.id != (exclude_id if exclude_id is not None else -1),
+        # Sessions last at most a day, so only those starting within a day can overlap.
+        Session.start_dt > start - timedelta(days=1),
+        Session.start_dt < end,
+    )
+    return [s for s in db.session.scalars(query) if (session_end(s) or start) > start]
+
+
+def _check_speakers_free(
+    event: Event, values: dict[str, Any], speaker_ids: set[int], session_id: int | None
+) -> None:
+    """A speaker or moderator cannot be on two stages at once."""
+    start = values.get("start_dt")
+    if start is None or not speaker_ids:
+        return
+    end = start + timedelta(minutes=values["length_min"])
+    for other in _overlapping(event, start, end, session_id):
+        busy = speaker_ids & {s.participant_id for s in other.speakers}
+        if busy:
+            raise Conflict(
+                f"Participant {min(busy)} already speaks in session {other.id} "
+                f"({other.title!r}) then"
+            )
 
 
 def _start_problem(event: Event, start: datetime, length_min: int) -> str | None:

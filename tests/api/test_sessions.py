@@ -288,3 +288,19 @@ def test_room_holds_one_session_at_a_time(
         headers=organiser.headers,
     )
     assert response.status_code == 409
+
+
+def test_speaker_cannot_be_in_two_places_at_once(
+    client: FlaskClient, organiser: Caller, participant_factory: Any, event: dict[str, Any]
+) -> None:
+    speaker = participant_factory()
+    speakers = [{"participant_id": speaker.id}]
+    _session(client, event, organiser, speakers=speakers, start_dt="2027-03-10T10:00:00+01:00")
+    clash = _payload(speakers=speakers, start_dt="2027-03-10T10:30:00+01:00")
+    assert client.post(_url(event), json=clash, headers=organiser.headers).status_code == 409
+    later = _session(client, event, organiser, start_dt="2027-03-10T10:30:00+01:00")
+    response = client.patch(
+        _url(event, later["id"]), json={"speakers": speakers}, headers=organiser.headers
+    )
+    assert response.status_code == 409
+    assert _counts() == (2, 2)
