@@ -19,6 +19,7 @@ from api.models import (
     Job,
     Meeting,
     MeetingPlacement,
+    MeetingTable,
     Participant,
     Room,
     ScheduleVersion,
@@ -213,7 +214,7 @@ def test_sessions_a_participant_attends_block_their_meetings(
     zone = ZoneInfo(event.timezone)
     ana, ben = participant_factory(created["id"]), participant_factory(created["id"])
     room = Room(event_id=event.id, name="Hall", capacity=100, features=[])
-    db.session.add(room)
+    db.session.add_all([room, MeetingTable(event_id=event.id, name="Table 1")])
     db.session.flush()
     start = datetime(2027, 3, 10, 9, 30, tzinfo=zone)
     workshop = Session(
