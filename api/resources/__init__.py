@@ -23,6 +23,7 @@ RESOURCES = (
     "meetings",
     "webhooks",
     "stats",
+    "exports",
 )
 
 

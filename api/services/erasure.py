@@ -6,14 +6,16 @@ from sqlalchemy import or_, select, update
 
 from api.extensions import db
 from api.models import Meeting, MeetingRequest, MeetingTable, Participant, SessionSpeaker
+from api.services.webhooks import queue_event
 
 
 def erase_participant(participant: Participant) -> None:
     """Remove the participant and every row that names them.
 
     Meetings and requests involving them are deleted with them (cascade), so partners
-    simply lose that meeting; a booth reserved for them becomes a free table; speaker
-    entries keep the session but lose the link to the person.
+    simply lose that meeting (webhooks get ``meeting.cancelled`` for each open one); a
+    booth reserved for them becomes a free table; speaker entries keep the session but
+    lose the link to the person.
     """
     db.session.execute(
         update(MeetingTable)
@@ -33,6 +35,18 @@ def erase_participant(participant: Participant) -> None:
             )
         )
     ):
+        if meeting.status in ("accepted", "scheduled"):
+            # Partners' integrations hear about it once the erasure commits; ids only.
+            queue_event(
+                meeting.event_id,
+                "meeting.cancelled",
+                {
+                    "meeting_id": meeting.id,
+                    "status": "cancelled",
+                    "participant_ids": [meeting.participant_a_id, meeting.participant_b_id],
+                    "reason": "participant_deleted",
+                },
+            )
         db.session.delete(meeting)
     for meeting_request in db.session.scalars(
         select(MeetingRequest).where(

@@ -30,7 +30,7 @@ def _sorted(counter: Counter[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _counts(query: Select[Any]) -> Counter[str]:
+def _counts(query: Select[str, int]) -> Counter[str]:
     """A ``select(label, count)`` grouped query as a Counter."""
     return Counter({str(label): int(count) for label, count in db.session.execute(query)})
 

@@ -1,0 +1,75 @@
+"""Meetings and participants as CSV and XLSX: they open and round-trip."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from api.exports.tables import MEETING_COLUMNS, PARTICIPANT_COLUMNS, to_csv, to_xlsx
+from api.extensions import db
+from api.models import Meeting, Participant
+from tests.api.published_event import PublishedEvent, published_event
+
+
+@pytest.fixture
+def demo(app: Flask) -> PublishedEvent:
+    return published_event(participants=20, meetings_each=2)
+
+
+def _get(client: FlaskClient, demo: PublishedEvent, name: str) -> bytes:
+    response = client.get(
+        f"/api/v1/events/{demo.event_id}/exports/{name}",
+        headers={"Authorization": f"Bearer {demo.organiser_key}"},
+    )
+    assert response.status_code == 200, response.data[:300]
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response.data
+
+
+def test_meetings_csv_has_one_row_per_meeting(client: FlaskClient, demo: PublishedEvent) -> None:
+    rows = list(csv.DictReader(io.StringIO(_get(client, demo, "meetings.csv").decode())))
+    assert len(rows) == db.session.scalar(select(func.count(Meeting.id)))
+    assert tuple(rows[0]) == MEETING_COLUMNS
+    assert all(row["table"] for row in rows if row["status"] == "scheduled")
+
+
+def test_meetings_xlsx_matches_the_csv(client: FlaskClient, demo: PublishedEvent) -> None:
+    from_csv = list(csv.reader(io.StringIO(_get(client, demo, "meetings.csv").decode())))
+    sheet = load_workbook(io.BytesIO(_get(client, demo, "meetings.xlsx"))).active
+    assert sheet is not None
+    from_xlsx = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    assert from_xlsx == from_csv
+
+
+def test_participants_xlsx_lists_everyone(client: FlaskClient, demo: PublishedEvent) -> None:
+    sheet = load_workbook(io.BytesIO(_get(client, demo, "participants.xlsx"))).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == PARTICIPANT_COLUMNS
+    emails = {row[3] for row in rows[1:]}
+    assert emails == set(db.session.scalars(select(Participant.email)))
+
+
+def test_participants_csv_is_for_the_organiser(client: FlaskClient, demo: PublishedEvent) -> None:
+    url = f"/api/v1/events/{demo.event_id}/exports/participants.csv"
+    assert client.get(url).status_code == 401
+
+
+def test_formulas_stay_text() -> None:
+    rows = [['=HYPERLINK("http://evil")', 3, "Ana"]]
+    columns = ("a", "b", "c")
+    assert "'=HYPERLINK" in to_csv(columns, rows)
+    sheet = load_workbook(io.BytesIO(to_xlsx(columns, rows, "x"))).active
+    assert sheet is not None
+    cell = sheet["A2"]
+    assert cell.data_type == "s"
+    assert cell.value == '=HYPERLINK("http://evil")'
+    assert sheet["B2"].value == 3

@@ -1,0 +1,99 @@
+"""GDPR: a participant's data export, and deletion that leaves no personal data behind."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import inspect, select, text
+
+from api.extensions import db
+from api.models import Meeting, Participant, WebhookDelivery
+from api.services.webhooks import create_webhook
+from tests.api.published_event import PublishedEvent, published_event
+
+
+@pytest.fixture
+def demo(app: Flask) -> PublishedEvent:
+    return published_event(participants=20, meetings_each=3)
+
+
+def _someone_with_meetings(demo: PublishedEvent) -> Participant:
+    meeting = db.session.scalars(select(Meeting).order_by(Meeting.id)).first()
+    assert meeting is not None
+    return meeting.participant_a
+
+
+def _organiser(demo: PublishedEvent) -> dict[str, str]:
+    return {"Authorization": f"Bearer {demo.organiser_key}"}
+
+
+def test_data_export_holds_profile_and_meetings(client: FlaskClient, demo: PublishedEvent) -> None:
+    person = _someone_with_meetings(demo)
+    response = client.get(
+        f"/api/v1/events/{demo.event_id}/participants/{person.id}/data-export",
+        headers=_organiser(demo),
+    )
+    assert response.status_code == 200
+    data = response.json
+    assert data["profile"]["email"] == person.email
+    assert data["organisation"]["name"] == person.organisation.name
+    assert len(data["meetings"]) >= 1
+    assert all(m["start_dt"] for m in data["meetings"])
+    for key in ("opportunities", "availability", "requests", "signups", "feedback"):
+        assert isinstance(data[key], list)
+
+
+def test_data_export_is_not_for_others(client: FlaskClient, demo: PublishedEvent) -> None:
+    person = _someone_with_meetings(demo)
+    url = f"/api/v1/events/{demo.event_id}/participants/{person.id}/data-export"
+    assert client.get(url).status_code == 401
+
+
+def _all_text_in_database() -> str:
+    """Every value of every row of every table, as one string."""
+    chunks = []
+    for table in inspect(db.engine).get_table_names():
+        for row in db.session.execute(text(f'SELECT * FROM "{table}"')):
+            chunks.append(" ".join(str(value) for value in row))
+    return "\n".join(chunks)
+
+
+def test_deletion_leaves_no_personal_data(
+    app: Flask, client: FlaskClient, demo: PublishedEvent
+) -> None:
+    app.config["WEBHOOK_MAX_ATTEMPTS"] = 1
+    from api.models import Event
+
+    event = db.session.get(Event, demo.event_id)
+    assert event is not None
+    create_webhook(event, "http://127.0.0.1:9/nowhere", ["meeting.cancelled"])
+    person = _someone_with_meetings(demo)
+    traces = [person.email, person.first_name + " " + person.last_name, person.token_hash]
+    meetings = list(
+        db.session.scalars(
+            select(Meeting).where(
+                (Meeting.participant_a_id == person.id) | (Meeting.participant_b_id == person.id)
+            )
+        )
+    )
+    assert meetings
+    db.session.commit()
+    response = client.delete(
+        f"/api/v1/events/{demo.event_id}/participants/{person.id}", headers=_organiser(demo)
+    )
+    assert response.status_code == 204
+    time.sleep(0.3)
+    db.session.rollback()
+    everything = _all_text_in_database()
+    for trace in traces:
+        assert trace not in everything
+    assert person.last_name not in everything
+    cancelled = list(db.session.scalars(select(WebhookDelivery)))
+    assert {d.payload["meeting_id"] for d in cancelled} == {m.id for m in meetings}
+    assert all(d.kind == "meeting.cancelled" for d in cancelled)
+    assert (
+        db.session.scalar(select(Meeting).where(Meeting.id.in_([m.id for m in meetings]))) is None
+    )
