@@ -18,6 +18,7 @@ RESOURCES = (
     "sessions",
     "signups",
     "jobs",
+    "agenda_exports",
     "meeting_requests",
     "recommendations",
     "meetings",
@@ -31,4 +32,3 @@ def register_resources(api: Api) -> None:
     for name in RESOURCES:
         module = import_module(f"api.resources.{name}.routes")
         api.register_blueprint(module.blp)
-    "agenda_exports",
