@@ -23,6 +23,10 @@ from api.services.slots import Slot, event_slots
 from scheduler.meetings import instance as mi
 from scheduler.meetings.result import MeetingResult
 
+# Held and no-show meetings stay where they were: a re-solve pins them.
+PLACEABLE_STATUSES = ("accepted", "scheduled", "held", "no_show")
+PINNED_STATUSES = ("held", "no_show")
+
 
 @dataclass(frozen=True)
 class EventInstance:
@@ -36,7 +40,7 @@ def build_meeting_instance(event: Event) -> EventInstance:
     meetings = list(
         db.session.scalars(
             select(Meeting)
-            .where(Meeting.event_id == event.id, Meeting.status.in_(("accepted", "scheduled")))
+            .where(Meeting.event_id == event.id, Meeting.status.in_(PLACEABLE_STATUSES))
             .order_by(Meeting.created_dt, Meeting.id)
         )
     )
@@ -91,7 +95,9 @@ def build_meeting_instance(event: Event) -> EventInstance:
         fairness=event.fairness,
         previous=usable_previous,
         pinned=frozenset(
-            str(m.id) for m in meetings if m.is_pinned and str(m.id) in usable_previous
+            str(m.id)
+            for m in meetings
+            if (m.is_pinned or m.status in PINNED_STATUSES) and str(m.id) in usable_previous
         ),
         name=event.slug,
         slot_labels=tuple(f"{s.start_dt:%a %H:%M}" for s in slots) if slots else ("none",),
