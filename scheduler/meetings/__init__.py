@@ -1,0 +1,56 @@
+"""One-to-one meeting scheduling (Bofill et al., JAIR 2022, plus real-event extensions).
+
+Build a :class:`MeetingInstance` (or read one with :func:`read_dzn` / :func:`read_json`),
+call :func:`solve`, check the result with :func:`validate`.
+"""
+
+from scheduler.meetings.baseline import fcfs_baseline
+from scheduler.meetings.dzn import read_dzn
+from scheduler.meetings.errors import InstanceFormatError, InvalidInstanceError, ModelInvalidError
+from scheduler.meetings.instance import (
+    Meeting,
+    MeetingInstance,
+    Participant,
+    Placement,
+    Session,
+    Table,
+    numbered_tables,
+)
+from scheduler.meetings.options import SolveOptions
+from scheduler.meetings.result import (
+    Assignment,
+    MeetingResult,
+    Progress,
+    ScheduleDiff,
+    Status,
+    Unscheduled,
+    UnscheduledReason,
+)
+from scheduler.meetings.solve import solve
+from scheduler.meetings.validator import Violation, validate
+
+__all__ = [
+    "Assignment",
+    "InstanceFormatError",
+    "InvalidInstanceError",
+    "Meeting",
+    "MeetingInstance",
+    "MeetingResult",
+    "ModelInvalidError",
+    "Participant",
+    "Placement",
+    "Progress",
+    "ScheduleDiff",
+    "Session",
+    "SolveOptions",
+    "Status",
+    "Table",
+    "Unscheduled",
+    "UnscheduledReason",
+    "Violation",
+    "fcfs_baseline",
+    "numbered_tables",
+    "read_dzn",
+    "solve",
+    "validate",
+]

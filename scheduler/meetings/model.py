@@ -1,0 +1,386 @@
+"""CP-SAT model of the one-to-one meeting scheduling problem (Bofill et al., JAIR 2022) with
+the extensions real events need: optional meetings with priorities, caps, booths, online
+meetings and minimal-move re-solves.
+
+Encoding. ``x[m, s]`` says meeting ``m`` takes slot ``s`` (only for slots its session, both
+sides' forbidden slots and any fix allow). ``busy[p, s]`` is the sum of ``x`` over ``p``'s
+meetings. ``start[p, s]`` is true exactly when ``p`` is busy in ``s`` and idle in ``s - 1``:
+the number of busy runs of ``p`` is the sum of its starts, so
+``breaks[p] = starts[p] - has_meeting[p]``. Only the slot is modelled; tables are assigned
+afterwards (see ``tables.py``) because any slot plan that respects the per-slot capacity has
+a table plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.meetings.instance import MeetingInstance
+
+
+@dataclass(frozen=True)
+class ModelWeights:
+    """Lexicographic objective folded into one sum: every weight exceeds what the lower
+    levels can add up to, so one priority point always beats any number of moves, and one
+    move beats any number of breaks."""
+
+    unscheduled: int
+    move: int
+    brk: int = 1
+
+
+def min_runs(free: Sequence[int], needed: int) -> int:
+    """Fewest maximal runs of consecutive free slots that can hold ``needed`` meetings."""
+    if needed <= 0:
+        return 0
+    lengths: list[int] = []
+    run = 0
+    prev = None
+    for s in sorted(free):
+        run = run + 1 if prev is not None and s == prev + 1 else 1
+        if run == 1:
+            lengths.append(0)
+        lengths[-1] = run
+        prev = s
+    lengths.sort(reverse=True)
+    total = 0
+    for count, length in enumerate(lengths, start=1):
+        total += length
+        if total >= needed:
+            return count
+    return len(lengths) + 1  # cannot fit at all; the precheck reports it
+
+
+class MeetingModel:
+    def __init__(
+        self,
+        instance: MeetingInstance,
+        *,
+        allow_unscheduled: bool = False,
+        excluded: frozenset[int] = frozenset(),
+        implied_constraints: bool = True,
+    ) -> None:
+        self.instance = instance
+        self.allow_unscheduled = allow_unscheduled
+        # Meetings that cannot be placed at all (empty domain) stay out of the model.
+        self.meeting_ids = [i for i in range(len(instance.meetings)) if i not in excluded]
+        self.implied_constraints = implied_constraints
+        self.model = cp_model.CpModel()
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.scheduled: dict[int, cp_model.LinearExpr | int] = {}
+        self.busy: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.start: dict[tuple[str, int], cp_model.IntVar] = {}
+        self.has_meeting: dict[str, cp_model.IntVar | int] = {}
+        self.breaks: dict[str, cp_model.IntVar] = {}
+        self.breaks_upper: dict[str, int] = {}
+        self.moved: dict[int, cp_model.LinearExprT] = {}
+        self._slot_vars: dict[int, cp_model.IntVar] = {}
+        self.breaks_total: cp_model.LinearExprT = 0
+        self.weights = ModelWeights(unscheduled=1, move=1)
+        self._add_variables()
+        self._add_meeting_once()
+        self._add_participant_busy()
+        self._add_table_capacity()
+        self._add_caps()
+        self._add_precedences()
+        self._add_break_counting()
+        self._add_fairness()
+        if implied_constraints:
+            self._add_implied_constraints()
+            self._add_span_contiguity()
+        self._add_objective()
+
+    # ------------------------------------------------------------------ variables
+    def _add_variables(self) -> None:
+        inst = self.instance
+        for m in self.meeting_ids:
+            for s in inst.allowed_slots[m]:
+                self.x[m, s] = self.model.new_bool_var(f"x_{m}_{s}")
+        for p in inst.participants:
+            mine = [m for m in inst.meetings_of[p.id] if m in self.meeting_set]
+            slots = sorted({s for m in mine for s in inst.allowed_slots[m]})
+            for s in slots:
+                self.busy[p.id, s] = self.model.new_bool_var(f"busy_{p.id}_{s}")
+            for s in slots:
+                if (p.id, s - 1) in self.busy:
+                    self.start[p.id, s] = self.model.new_bool_var(f"start_{p.id}_{s}")
+                else:
+                    # Idle for sure in s - 1: a busy s always starts a run.
+                    self.start[p.id, s] = self.busy[p.id, s]
+
+    @property
+    def meeting_set(self) -> frozenset[int]:
+        return frozenset(self.meeting_ids)
+
+    def _slots_of(self, m: int) -> list[cp_model.IntVar]:
+        return [self.x[m, s] for s in self.instance.allowed_slots[m]]
+
+    # ---------------------------------------------------------------- constraints
+    def _add_meeting_once(self) -> None:
+        for m in self.meeting_ids:
+            meeting = self.instance.meetings[m]
+            required = not self.allow_unscheduled or meeting.id in self.instance.pinned_slot
+            if required:
+                self.model.add_exactly_one(self._slots_of(m))
+                self.scheduled[m] = 1
+            else:
+                self.model.add_at_most_one(self._slots_of(m))
+                self.scheduled[m] = cp_model.LinearExpr.sum(self._slots_of(m))
+
+    def _add_participant_busy(self) -> None:
+        inst = self.instance
+        for (pid, s), var in self.busy.items():
+            here = [self.x[m, s] for m in inst.meetings_of[pid] if (m, s) in self.x]
+            self.model.add(var == sum(here))
+
+    def _add_table_capacity(self) -> None:
+        inst = self.instance
+        capacity = len(inst.shared_tables)
+        for s in range(inst.n_slots):
+            shared = [
+                self.x[m, s]
+                for m in self.meeting_ids
+                if (m, s) in self.x and inst.uses_shared_table(inst.meetings[m])
+            ]
+            if len(shared) > capacity:
+                self.model.add(sum(shared) <= capacity)
+
+    def _add_caps(self) -> None:
+        inst = self.instance
+        for p in inst.participants:
+            mine = [m for m in inst.meetings_of[p.id] if m in self.meeting_set]
+            if p.max_meetings is not None and len(mine) > p.max_meetings:
+                self.model.add(sum(self.scheduled[m] for m in mine) <= p.max_meetings)
+
+    def slot_expr(self, m: int) -> cp_model.LinearExprT:
+        return sum(s * self.x[m, s] for s in self.instance.allowed_slots[m])
+
+    def slot_var(self, m: int) -> cp_model.IntVar:
+        """The slot of a required meeting as one integer, channelled to its Booleans."""
+        var = self._slot_vars.get(m)
+        if var is None:
+            domain = cp_model.Domain.from_values(list(self.instance.allowed_slots[m]))
+            var = self.model.new_int_var_from_domain(domain, f"t_{m}")
+            self.model.add(var == self.slot_expr(m))
+            self._slot_vars[m] = var
+        return var
+
+    def _add_precedences(self) -> None:
+        inst = self.instance
+        for earlier_id, later_id in inst.precedences:
+            e, lt = inst.meeting_index[earlier_id], inst.meeting_index[later_id]
+            if e not in self.meeting_set or lt not in self.meeting_set:
+                continue
+            both = [v for v in (self.scheduled[e], self.scheduled[lt]) if not isinstance(v, int)]
+            if both:
+                enforce = [self.model.new_bool_var(f"prec_{e}_{lt}")]
+                self.model.add(self.scheduled[e] + self.scheduled[lt] >= 2).only_enforce_if(
+                    enforce[0]
+                )
+                self.model.add(self.scheduled[e] + self.scheduled[lt] <= 1).only_enforce_if(
+                    ~enforce[0]
+                )
+                self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt)).only_enforce_if(
+                    enforce
+                )
+            else:
+                self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt))
+
+    def _add_break_counting(self) -> None:
+        inst = self.instance
+        for (pid, s), st in self.start.items():
+            prev = self.busy.get((pid, s - 1))
+            if prev is None:
+                continue
+            cur = self.busy[pid, s]
+            self.model.add_implication(st, cur)
+            self.model.add_implication(st, ~prev)
+            self.model.add_bool_or([st, ~cur, prev])
+        by_participant: dict[str, list[cp_model.IntVar]] = {}
+        busy_of: dict[str, list[cp_model.IntVar]] = {}
+        for (pid, _s), st in self.start.items():
+            by_participant.setdefault(pid, []).append(st)
+        for (pid, _s), b in self.busy.items():
+            busy_of.setdefault(pid, []).append(b)
+        for pid, starts in by_participant.items():
+            mine = [m for m in inst.meetings_of[pid] if m in self.meeting_set]
+            if all(isinstance(self.scheduled[m], int) for m in mine):
+                self.has_meeting[pid] = 1
+            else:
+                any_var = self.model.new_bool_var(f"any_{pid}")
+                self.model.add_max_equality(any_var, busy_of[pid])
+                self.has_meeting[pid] = any_var
+            # Runs are separated by idle slots, so there are at most ceil(n/2) of them.
+            upper = max(0, min(len(mine) - 1, (inst.n_slots + 1) // 2 - 1))
+            brk = self.model.new_int_var(0, upper, f"breaks_{pid}")
+            self.model.add(brk == sum(starts) - self.has_meeting[pid])
+            self.breaks[pid] = brk
+            self.breaks_upper[pid] = upper
+        self.breaks_total = sum(self.breaks.values())
+
+    def _add_fairness(self) -> None:
+        d = self.instance.fairness
+        if d is None or not self.breaks:
+            return
+        upper = max(self.breaks_upper.values())
+        low = self.model.new_int_var(0, upper, "breaks_min")
+        high = self.model.new_int_var(0, upper, "breaks_max")
+        for pid, brk in self.breaks.items():
+            self.model.add(high >= brk)
+            has = self.has_meeting[pid]
+            if isinstance(has, int):
+                self.model.add(low <= brk)
+            else:
+                self.model.add(low <= brk).only_enforce_if(has)
+        self.model.add(high - low <= d)
+
+    def _add_implied_constraints(self) -> None:
+        inst = self.instance
+        # Each participant is busy in exactly as many slots as it has scheduled meetings.
+        busy_of: dict[str, list[cp_model.IntVar]] = {}
+        for (pid, _s), b in self.busy.items():
+            busy_of.setdefault(pid, []).append(b)
+        for pid, busy in busy_of.items():
+            mine = [m for m in inst.meetings_of[pid] if m in self.meeting_set]
+            self.model.add(sum(busy) == sum(self.scheduled[m] for m in mine))
+        # Two busy participants per in-person meeting, so a slot holds at most 2*tables of them.
+        # Only valid when every meeting needs a shared table (no booths, nothing online).
+        tables = len(inst.shared_tables)
+        if all(inst.uses_shared_table(inst.meetings[m]) for m in self.meeting_ids):
+            for s in range(inst.n_slots):
+                here = [b for (_pid, slot), b in self.busy.items() if slot == s]
+                if len(here) > 2 * tables:
+                    self.model.add(sum(here) <= 2 * tables)
+        # Fragmented free time forces breaks whatever the solver does.
+        if not self.allow_unscheduled:
+            for pid, brk in self.breaks.items():
+                mine = [m for m in inst.meetings_of[pid] if m in self.meeting_set]
+                free = sorted({s for m in mine for s in inst.allowed_slots[m]})
+                lower = min_runs(free, len(mine)) - 1
+                if lower > 0:
+                    self.model.add(brk >= lower)
+            # Anyone with a meeting starts at least one run.
+            for _pid, starts in self._starts_by_participant().items():
+                self.model.add(sum(starts) >= 1)
+
+    def _add_span_contiguity(self) -> None:
+        """Idle slots inside a participant's span: with no break allowed, the busy slots must
+        be contiguous, which the start counting alone propagates poorly."""
+        inst = self.instance
+        busy_slots: dict[str, list[int]] = {}
+        for pid, s in self.busy:
+            busy_slots.setdefault(pid, []).append(s)
+        for pid, slots in busy_slots.items():
+            if len(slots) < 2 or pid not in self.breaks:
+                continue
+            lo, hi = min(slots), max(slots)
+            window = range(lo, hi + 1)
+            before: dict[int, cp_model.IntVar] = {}
+            after: dict[int, cp_model.IntVar] = {}
+            for s in window:
+                before[s] = self.model.new_bool_var(f"before_{pid}_{s}")
+                after[s] = self.model.new_bool_var(f"after_{pid}_{s}")
+            for s in window:
+                b = self.busy.get((pid, s))
+                prev_terms = [before[s - 1]] if s > lo else []
+                next_terms = [after[s + 1]] if s < hi else []
+                if b is not None:
+                    prev_terms.append(b)
+                    next_terms.append(b)
+                # before[s] <=> busy somewhere in lo..s ; after[s] <=> busy somewhere in s..hi
+                self.model.add_max_equality(before[s], prev_terms)
+                self.model.add_max_equality(after[s], next_terms)
+            brk = self.breaks[pid]
+            idle_total = []
+            for s in window:
+                b = self.busy.get((pid, s))
+                idle = self.model.new_bool_var(f"idle_{pid}_{s}")
+                # idle <=> before & after & not busy
+                busy_here = [b] if b is not None else []
+                self.model.add_bool_or([idle, ~before[s], ~after[s], *busy_here])
+                self.model.add_implication(idle, before[s])
+                self.model.add_implication(idle, after[s])
+                if b is not None:
+                    self.model.add_implication(idle, ~b)
+                self.model.add(brk >= 1).only_enforce_if(idle)
+                idle_total.append(idle)
+            self.model.add(sum(idle_total) >= brk)
+            if self.allow_unscheduled:
+                continue
+            # The same span as integers: a participant's meetings all lie in first..last and
+            # take distinct slots there, which bound reasoning and Hall intervals exploit.
+            first = self.model.new_int_var(lo, hi, f"first_{pid}")
+            last = self.model.new_int_var(lo, hi, f"last_{pid}")
+            self.model.add(first == lo + sum(1 - before[s] for s in window))
+            self.model.add(last == hi - sum(1 - after[s] for s in window))
+            mine = [m for m in inst.meetings_of[pid] if m in self.meeting_set]
+            for m in mine:
+                self.model.add(first <= self.slot_var(m))
+                self.model.add(self.slot_var(m) <= last)
+            self.model.add_all_different([self.slot_var(m) for m in mine])
+            self.model.add(last - first + 1 == len(mine) + sum(idle_total))
+
+    def _starts_by_participant(self) -> Mapping[str, list[cp_model.IntVar]]:
+        out: dict[str, list[cp_model.IntVar]] = {}
+        for (pid, _s), st in self.start.items():
+            out.setdefault(pid, []).append(st)
+        return out
+
+    # ------------------------------------------------------------------ objective
+    def _add_objective(self) -> None:
+        inst = self.instance
+        for m in self.meeting_ids:
+            meeting = inst.meetings[m]
+            prev = inst.previous.get(meeting.id)
+            if prev is None or meeting.id in inst.pinned:
+                continue
+            stay = self.x.get((m, prev.slot))
+            self.moved[m] = 1 - stay if stay is not None else 1
+        break_ub = sum(self.breaks_upper.values())
+        move_w = break_ub + 1
+        unscheduled_w = move_w * (len(self.moved) + 1)
+        self.weights = ModelWeights(unscheduled=unscheduled_w, move=move_w)
+        terms: list[cp_model.LinearExprT] = [self.breaks_total]
+        if self.moved:
+            terms.append(move_w * sum(self.moved.values()))
+        if self.allow_unscheduled:
+            terms.append(
+                unscheduled_w
+                * sum(
+                    inst.meetings[m].priority * (1 - self.scheduled[m]) for m in self.meeting_ids
+                )
+            )
+        self.model.minimize(sum(terms))
+
+    # ---------------------------------------------------------------------- hints
+    def add_hint(self, slots: Mapping[int, int]) -> None:
+        """Hint a full assignment (meeting index -> slot) and everything it implies."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        busy_slots: dict[str, set[int]] = {}
+        for m in self.meeting_ids:
+            chosen = slots.get(m)
+            for s in self.instance.allowed_slots[m]:
+                self.model.add_hint(self.x[m, s], chosen == s)
+            if chosen is not None:
+                for pid in self.instance.meetings[m].participants:
+                    busy_slots.setdefault(pid, set()).add(chosen)
+        for (pid, s), var in self.busy.items():
+            self.model.add_hint(var, s in busy_slots.get(pid, set()))
+        for (pid, s), var in self.start.items():
+            if var is self.busy[pid, s]:
+                continue
+            mine = busy_slots.get(pid, set())
+            self.model.add_hint(var, s in mine and s - 1 not in mine)
+
+    # ------------------------------------------------------------------- reading
+    def chosen_slots(self, value: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> dict[
+        int, int
+    ]:
+        out: dict[int, int] = {}
+        for (m, s), var in self.x.items():
+            if value.boolean_value(var):
+                out[m] = s
+        return out

@@ -1,0 +1,69 @@
+"""What a meeting solve returns: the schedule, its quality and why meetings were left out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Status(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+class UnscheduledReason(StrEnum):
+    NO_COMMON_FREE_SLOT = "no_common_free_slot"
+    PARTICIPANT_FULL = "participant_full"
+    TABLES_FULL = "tables_full"
+    PRECEDENCE = "precedence"
+    # Every constraint could have been met alone; together they left no room.
+    DISPLACED = "displaced_by_higher_priority"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    slot: int
+    table: str | None  # None for an online meeting
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    meeting_id: str
+    reason: UnscheduledReason
+    participant_ids: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleDiff:
+    new: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progress:
+    objective: float | None
+    bound: float | None
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class MeetingResult:
+    status: Status
+    objective: int | None  # total breaks of the returned schedule
+    bound: float | None  # proven lower bound on total breaks, when the solve proves one
+    seconds: float
+    assignments: Mapping[str, Assignment] = field(default_factory=lambda: MappingProxyType({}))
+    breaks: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    unscheduled: tuple[Unscheduled, ...] = ()
+    diff: ScheduleDiff | None = None
+    infeasible_reason: str = ""
+    scheduled_weight: int = 0
+    moves: int = 0
+    table_changes: int = 0
+    solver: str = "cp-sat"

@@ -1,0 +1,116 @@
+"""The meeting scheduler's entry point: checks, warm start, CP-SAT search, result."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from ortools.sat.python import cp_model
+
+from scheduler.meetings.errors import ModelInvalidError
+from scheduler.meetings.greedy import greedy_schedule
+from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.model import MeetingModel
+from scheduler.meetings.options import SolveOptions
+from scheduler.meetings.precheck import (
+    infeasibility_reason,
+    required_meeting_conflict,
+    unplaceable_meetings,
+)
+from scheduler.meetings.result import MeetingResult, Status
+from scheduler.meetings.schedule_result import build_result
+from scheduler.meetings.search_control import ProgressFn, SearchControl
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+def _infeasible(reason: str, started: float) -> MeetingResult:
+    return MeetingResult(
+        status=Status.INFEASIBLE,
+        objective=None,
+        bound=None,
+        seconds=time.perf_counter() - started,
+        infeasible_reason=reason,
+    )
+
+
+def configure_solver(solver: cp_model.CpSolver, options: SolveOptions, time_limit: float) -> None:
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.01, time_limit)
+    params.num_workers = max(1, options.workers)
+    params.random_seed = options.seed
+    params.log_search_progress = options.log_search
+
+
+def solve(
+    instance: MeetingInstance,
+    options: SolveOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> MeetingResult:
+    """Schedule the meetings of ``instance``.
+
+    ``progress`` receives a :class:`Progress` on every improving solution and about every
+    ``options.progress_interval_s`` seconds, from solver threads: it must be thread-safe and
+    quick. Setting ``cancel`` stops the search within about a second; the best schedule found
+    so far is returned (status ``feasible``), or status ``unknown`` if there is none.
+    """
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    if options.allow_unscheduled:
+        excluded = frozenset(unplaceable_meetings(instance))
+        reason = required_meeting_conflict(instance, excluded)
+    else:
+        excluded = frozenset()
+        reason = infeasibility_reason(instance)
+    if reason is not None:
+        return _infeasible(reason, started)
+
+    model = MeetingModel(
+        instance,
+        allow_unscheduled=options.allow_unscheduled,
+        excluded=excluded,
+        implied_constraints=options.implied_constraints,
+    )
+    if options.use_hint:
+        start = {
+            instance.meeting_index[mid]: s
+            for mid, s in instance.previous.items()
+            if mid in instance.meeting_index and instance.meeting_index[mid] not in excluded
+            and s.slot in instance.allowed_slots[instance.meeting_index[mid]]
+        }
+        hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
+        model.add_hint(hint)
+    solver = cp_model.CpSolver()
+    configure_solver(solver, options, options.time_limit_s - (time.perf_counter() - started))
+    with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
+        code = solver.solve(model.model, control)
+    if code == cp_model.MODEL_INVALID:
+        raise ModelInvalidError(f"CP-SAT rejected the model: {model.model.validate()}")
+    status = _STATUS.get(code, Status.UNKNOWN)
+    seconds = time.perf_counter() - started
+    if status is Status.INFEASIBLE:
+        return _infeasible(
+            "no schedule satisfies all constraints together"
+            + (" (fairness bound included)" if instance.fairness is not None else ""),
+            started,
+        )
+    if status is Status.UNKNOWN:
+        return MeetingResult(status=status, objective=None, bound=None, seconds=seconds)
+    plan = {instance.meetings[m].id: s for m, s in model.chosen_slots(solver).items()}
+    pure_breaks = not model.moved and not options.allow_unscheduled
+    bound: float | None = None
+    if status is Status.OPTIMAL:
+        bound = float(sum(_breaks_of(model, solver)))
+    elif pure_breaks:
+        bound = solver.best_objective_bound
+    return build_result(instance, status, plan, seconds, bound=bound)
+
+
+def _breaks_of(model: MeetingModel, solver: cp_model.CpSolver) -> list[int]:
+    return [solver.value(v) for v in model.breaks.values()]
