@@ -9,7 +9,15 @@ from flask_migrate import upgrade
 from rich.console import Console
 
 from api.demo.build import build_demo_event
-from api.demo.report import print_event_summary
+from api.demo.outputs import write_outputs
+from api.demo.report import (
+    print_event_summary,
+    print_recommendations,
+    print_requests,
+    print_schedules,
+)
+from api.demo.simulate import simulate_requests
+from api.demo.solve import DemoStepFailed, run_and_publish
 from api.extensions import db
 
 
@@ -31,9 +39,16 @@ from api.extensions import db
     help="Where to write the outputs.",
 )
 @click.option("--seed", default=2027, show_default=True, help="Seed of the generated event.")
+@click.option(
+    "--time-limit",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1, 600),
+    help="Seconds for each solver.",
+)
 @with_appcontext
-def demo(n_participants: int, out_dir: str, seed: int) -> None:
-    """Build a realistic cluster event in the embedded database and show it."""
+def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> None:
+    """Build a realistic cluster event, match, schedule, and write the outputs."""
     from api import MIGRATIONS_DIR
 
     console = Console()
@@ -43,10 +58,36 @@ def demo(n_participants: int, out_dir: str, seed: int) -> None:
         db.session.commit()
     event = built.event
     print_event_summary(console, event)
+
+    with console.status("Recommending, requesting and answering..."):
+        simulation = simulate_requests(event, seed)
+        db.session.commit()
+    print_recommendations(console, event, simulation.recommendations)
+    print_requests(console, event)
+
+    try:
+        with console.status("Solving the agenda (sessions to rooms and times)..."):
+            agenda = run_and_publish(event, "agenda", {"time_limit": time_limit})
+        with console.status("Solving the meeting schedule (slots and tables)..."):
+            meetings = run_and_publish(event, "meetings", {"time_limit": time_limit})
+    except DemoStepFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    print_schedules(console, agenda, meetings)
+
     os.makedirs(out_dir, exist_ok=True)
+    with console.status(f"Writing outputs to {out_dir}/ ..."):
+        written = write_outputs(event, built.organiser_key, out_dir)
+    console.rule("Outputs")
+    console.print(
+        f"{len(written.files)} files in {os.path.abspath(out_dir)}: agenda.frab.json, "
+        "ical/ (one calendar per participant), html/ (schedules, table plans, grid, "
+        "statistics), exports/ (CSV and XLSX), stats.json, instances/."
+    )
+    for failure in written.failures:
+        console.print(f"[red]not written[/]: {failure}")
     console.print(
         f"\nDatabase: {current_app.config['SQLALCHEMY_DATABASE_URI']}\n"
         f"Organiser API key for this demo: [bold]{built.organiser_key}[/]\n"
-        f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs "
-        f"(event id {event.id})."
+        f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs (event id "
+        f"{event.id}) or http://127.0.0.1:5000/events/{event.id}/stats?token=<the key>."
     )

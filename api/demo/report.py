@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -11,11 +12,13 @@ from sqlalchemy import func, select
 from api.extensions import db
 from api.models import (
     Event,
+    MeetingRequest,
     MeetingTable,
     Opportunity,
     Organisation,
     Participant,
     Room,
+    ScheduleVersion,
     Session,
     SignUp,
     Tag,
@@ -68,3 +71,66 @@ def print_event_summary(console: Console, event: Event) -> None:
         f"{signups} sign-ups; matchmaking on {_count(MeetingTable, event)} tables, "
         f"{event.meeting_length_min}-minute meetings."
     )
+
+
+def print_recommendations(
+    console: Console, event: Event, recommendations: dict[str, list[Any]], people: int = 3
+) -> None:
+    console.rule("Recommendations (top 3 of a few participants, with reasons)")
+    names = {
+        str(p.id): f"{p.full_name} ({p.organisation.name}, {p.organisation.country})"
+        for p in db.session.scalars(select(Participant).where(Participant.event_id == event.id))
+    }
+    shown = 0
+    for participant_id, recs in recommendations.items():
+        if not recs or not recs[0].reasons:
+            continue
+        console.print(f"[bold]{names[participant_id]}[/]")
+        for rec in recs[:3]:
+            mutual = " [green]mutual[/]" if rec.is_mutual else ""
+            reason = rec.reasons[0].text if rec.reasons else ""
+            console.print(f"  {rec.rank}. {names[rec.candidate_id]}{mutual} · {rec.score:.2f}")
+            if reason:
+                console.print(f"     [dim]{reason}[/]")
+        shown += 1
+        if shown == people:
+            break
+
+
+def print_requests(console: Console, event: Event) -> None:
+    rows = db.session.execute(
+        select(MeetingRequest.status, func.count())
+        .where(MeetingRequest.event_id == event.id)
+        .group_by(MeetingRequest.status)
+    ).all()
+    by_status = {status: n for status, n in rows}
+    total = sum(by_status.values())
+    answered = by_status.get("accepted", 0) + by_status.get("declined", 0)
+    rate = by_status.get("accepted", 0) / answered if answered else 0.0
+    console.rule("Meeting requests")
+    console.print(
+        f"{total} requests: "
+        + ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+        + f"; acceptance rate {rate:.0%} of answered requests."
+    )
+
+
+def print_schedules(console: Console, agenda: ScheduleVersion, meetings: ScheduleVersion) -> None:
+    console.rule("Schedules (solved by CP-SAT, published)")
+    a = agenda.summary
+    console.print(
+        f"Agenda v{agenda.number}: {a['status']} · {a['placed']} of {a['sessions']} sessions "
+        f"placed · {a['attendee_clashes']} attendee clashes (people signed up to two "
+        f"overlapping sessions) · audience overflow {a['overflow_total']} · "
+        f"solved in {a['solve_seconds']} s"
+    )
+    m = meetings.summary
+    reasons = Counter(item["reason"] for item in m.get("unscheduled", []))
+    left_out = ", ".join(f"{n} {r.replace('_', ' ')}" for r, n in reasons.items()) or "none"
+    console.print(
+        f"Meetings v{meetings.number}: {m['status']} · {m['scheduled']} of {m['meetings']} "
+        f"accepted meetings placed · {m['total_breaks']} breaks in total "
+        f"(worst participant {m['max_breaks']}) · table utilisation "
+        f"{m['table_utilisation']:.0%} · solved in {m['solve_seconds']} s"
+    )
+    console.print(f"Left out, with the reason: {left_out}")
