@@ -65,6 +65,9 @@ class ProgressWriter:
     def __init__(self, job_id: int, attempt: int, interval: float = PROGRESS_INTERVAL_S) -> None:
         self._job_id = job_id
         self._attempt = attempt
+        # Solver callbacks run on CP-SAT's threads, outside the app context: bind the
+        # engine now rather than looking it up through the app later.
+        self._engine = db.engine
         self._interval = interval
         self._started = time.monotonic()
         self._last = float("-inf")
@@ -78,13 +81,13 @@ class ProgressWriter:
             self._last = now
         values = {"elapsed": round(now - self._started, 2), **progress}
         try:
-            with db.engine.begin() as connection:
+            with self._engine.begin() as connection:
                 connection.execute(
                     update(Job)
                     .where(Job.id == self._job_id, Job.attempts == self._attempt)
                     .values(progress=values)
                 )
-        except SQLAlchemyError:
+        except Exception:
             # Progress is advisory: a busy database must not fail the solve.
             log.warning("job %s: progress not written", self._job_id, exc_info=True)
 
@@ -101,6 +104,7 @@ class CancelWatcher:
         self.superseded = False
         self._job_id = job_id
         self._attempt = attempt
+        self._engine = db.engine  # the watcher thread has no app context
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="job-cancel", daemon=True)
 
@@ -115,11 +119,12 @@ class CancelWatcher:
     def _watch(self) -> None:
         while not self._done.wait(CANCEL_POLL_S):
             try:
-                with db.engine.connect() as connection:
+                with self._engine.connect() as connection:
                     row = connection.execute(
                         select(Job.is_cancel_requested, Job.attempts).where(Job.id == self._job_id)
                     ).first()
-            except SQLAlchemyError:
+            except Exception:
+                # A transient database error must not end the watch (or the job).
                 log.warning("job %s: cancel check failed", self._job_id, exc_info=True)
                 continue
             if row is None or row.attempts != self._attempt:

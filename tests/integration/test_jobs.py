@@ -1,0 +1,169 @@
+"""Jobs on real Celery workers, Redis and PostgreSQL: progress, cancel, crash recovery."""
+
+from __future__ import annotations
+
+import os
+import signal
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from api.extensions import db
+from api.jobs.execute import FINAL_STATUSES
+from api.models import Job, MeetingPlacement, ScheduleVersion
+from tests.integration.conftest import VISIBILITY_TIMEOUT_S, WorkerPool, wait_for
+from tests.integration.factories import meeting_event
+
+pytestmark = pytest.mark.integration
+
+
+def _start(client: FlaskClient, event_id: int, key: str, time_limit: float) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/events/{event_id}/jobs",
+        json={"kind": "meetings", "params": {"time_limit": time_limit}},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 202, response.json
+    assert response.json is not None
+    body: dict[str, Any] = response.json
+    return body
+
+
+def _job(job_id: int) -> Job:
+    db.session.expire_all()
+    job = db.session.get(Job, job_id)
+    assert job is not None
+    return job
+
+
+def _stored(event_id: int) -> tuple[int, int]:
+    """Schedule versions and placements stored for the event."""
+    db.session.expire_all()
+    versions = db.session.scalar(
+        select(func.count())
+        .select_from(ScheduleVersion)
+        .where(ScheduleVersion.event_id == event_id)
+    )
+    placements = db.session.scalar(
+        select(func.count())
+        .select_from(MeetingPlacement)
+        .join(ScheduleVersion, MeetingPlacement.version_id == ScheduleVersion.id)
+        .where(ScheduleVersion.event_id == event_id)
+    )
+    return versions or 0, placements or 0
+
+
+def _solving(job_id: int) -> bool:
+    job = _job(job_id)
+    return job.status == "running" and "objective" in job.progress
+
+
+def _final(job_id: int) -> Job | None:
+    job = _job(job_id)
+    return job if job.status in FINAL_STATUSES else None
+
+
+def test_job_reports_progress_and_succeeds(
+    api_client: FlaskClient, worker_pool: WorkerPool
+) -> None:
+    worker_pool.ensure(1)
+    event_id, key = meeting_event(participants=60, meetings_each=5)
+    posted = _start(api_client, event_id, key, time_limit=4)
+    assert posted["status"] == "queued"
+    wait_for(lambda: _solving(posted["id"]), 30, "progress from the solver")
+    seen = _job(posted["id"]).progress
+    assert {"objective", "bound", "elapsed"} <= set(seen)
+
+    job = wait_for(lambda: _final(posted["id"]), 30, "the job to finish")
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 1
+    versions, placements = _stored(event_id)
+    assert versions == 1
+    assert placements > 0
+    assert job.result["version_id"] is not None
+
+
+def test_cancel_stops_a_running_solve(api_client: FlaskClient, worker_pool: WorkerPool) -> None:
+    worker_pool.ensure(1)
+    event_id, key = meeting_event(participants=60, meetings_each=5)
+    posted = _start(api_client, event_id, key, time_limit=6)
+    wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
+
+    response = api_client.delete(
+        f"/api/v1/events/{event_id}/jobs/{posted['id']}",
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 202
+    job = wait_for(lambda: _final(posted["id"]), 3, "the solver to stop", interval=0.1)
+    assert job.status == "cancelled"
+    assert _stored(event_id) == (0, 0)
+
+
+def test_killed_worker_leaves_nothing_and_another_worker_finishes(
+    api_client: FlaskClient, worker_pool: WorkerPool
+) -> None:
+    workers = worker_pool.ensure(2)
+    logs_before = {w.name: len(w.output()) for w in workers}
+    event_id, key = meeting_event(participants=60, meetings_each=5, seed=11)
+    posted = _start(api_client, event_id, key, time_limit=5)
+    wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
+    solving = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
+    assert len(solving) == 1, "exactly one worker should have taken the job"
+    victim = solving[0]
+
+    victim.kill()
+    orphan = _job(posted["id"])
+    assert (orphan.status, orphan.attempts) == ("running", 1)
+    assert _stored(event_id) == (0, 0)
+
+    job = wait_for(
+        lambda: _final(posted["id"]), VISIBILITY_TIMEOUT_S + 30, "another worker to run it"
+    )
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 2
+    survivor = next(w for w in workers if w is not victim)
+    assert " received" in survivor.output()[logs_before[survivor.name] :]
+    versions, placements = _stored(event_id)
+    assert versions == 1
+    assert placements > 0
+
+
+def test_killed_solver_process_is_requeued_at_once(
+    api_client: FlaskClient, worker_pool: WorkerPool
+) -> None:
+    # The out-of-memory case: the kernel kills the solving process, its Celery parent
+    # survives and, with reject_on_worker_lost, puts the job back on the queue at once.
+    workers = worker_pool.ensure(2)
+    logs_before = {w.name: len(w.output()) for w in workers}
+    event_id, key = meeting_event(participants=60, meetings_each=5, seed=5)
+    posted = _start(api_client, event_id, key, time_limit=3)
+    wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
+    (victim,) = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
+    for pid in victim.pool_processes():
+        os.kill(pid, signal.SIGKILL)
+    assert _stored(event_id) == (0, 0)
+
+    job = wait_for(lambda: _final(posted["id"]), 30, "the job to run again")
+    assert job.status == "succeeded", job.error
+    assert job.attempts == 2
+    assert _stored(event_id)[0] == 1
+
+
+def test_three_events_solved_at_once_by_two_workers_all_complete(
+    api_client: FlaskClient, worker_pool: WorkerPool
+) -> None:
+    worker_pool.ensure(2)
+    events = [meeting_event(participants=60, meetings_each=5, seed=n) for n in range(3)]
+    posted = [_start(api_client, event_id, key, time_limit=3) for event_id, key in events]
+
+    jobs: list[Job] = [
+        wait_for(lambda job_id=p["id"]: _final(job_id), 60, "all three jobs") for p in posted
+    ]
+    assert [job.status for job in jobs] == ["succeeded"] * 3, [job.error for job in jobs]
+    assert all(_stored(event_id)[0] == 1 for event_id, _ in events)
+    # Two workers: the first two jobs ran side by side.
+    first, second = sorted(jobs, key=lambda job: job.started_dt)[:2]
+    assert first.finished_dt is not None and second.started_dt is not None
+    assert second.started_dt < first.finished_dt
