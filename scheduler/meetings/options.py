@@ -11,7 +11,8 @@ class SolveOptions:
     workers: int = 2
     # False: every meeting must be placed (the benchmark problem; otherwise infeasible).
     # True: meetings may be left out, maximising their priority-weighted number first.
-    allow_unscheduled: bool = False
+    # None (real events): place everything if possible, otherwise fall back to True.
+    allow_unscheduled: bool | None = None
     use_hint: bool = True
     implied_constraints: bool = True
     progress_interval_s: float = 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -62,6 +63,30 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
+    if options.allow_unscheduled is None:
+        strict = replace(options, allow_unscheduled=False)
+        if infeasibility_reason(instance) is None:
+            # Half the budget for "everything fits"; an overfull event keeps the other half.
+            first = _solve(instance, replace(strict, time_limit_s=options.time_limit_s / 2),
+                           progress, cancel, started)
+            if first.status in (Status.OPTIMAL, Status.FEASIBLE) or (
+                cancel is not None and cancel.is_set()
+            ):
+                return first
+        remaining = options.time_limit_s - (time.perf_counter() - started)
+        overflow = replace(options, allow_unscheduled=True, time_limit_s=remaining)
+        return _solve(instance, overflow, progress, cancel, started)
+    return _solve(instance, options, progress, cancel, started)
+
+
+def _solve(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    started: float,
+) -> MeetingResult:
+    local_start = time.perf_counter()
     if options.allow_unscheduled:
         excluded = frozenset(unplaceable_meetings(instance))
         reason = required_meeting_conflict(instance, excluded)
@@ -73,7 +98,7 @@ def solve(
 
     model = MeetingModel(
         instance,
-        allow_unscheduled=options.allow_unscheduled,
+        allow_unscheduled=bool(options.allow_unscheduled),
         excluded=excluded,
         implied_constraints=options.implied_constraints,
     )
@@ -87,7 +112,7 @@ def solve(
         hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
         model.add_hint(hint)
     solver = cp_model.CpSolver()
-    configure_solver(solver, options, options.time_limit_s - (time.perf_counter() - started))
+    configure_solver(solver, options, options.time_limit_s - (time.perf_counter() - local_start))
     with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
         code = solver.solve(model.model, control)
     if code == cp_model.MODEL_INVALID:
