@@ -181,11 +181,12 @@ def bench_jobs(
             post_ms.append(time.perf_counter() - started)
             if posted.status_code != 202:
                 raise click.ClickException(f"POST answered {posted.status_code}: {posted.json}")
-            # Cancelling while queued leaves the worker nothing to do.
             url = f"{base}/{posted.json['id']}"
             started = time.perf_counter()
             client.delete(url, headers=headers)
             cancel_ms.append(time.perf_counter() - started)
+            # A worker may have started it already; the next POST must find none active.
+            _wait_final([posted.json["id"]], 30)
         idle = _api_latency(client, headers, events[0], posted.json["id"], requests)
 
         started = time.monotonic()

@@ -40,14 +40,16 @@ def _start_worker(env: dict[str, str], name: str, logs: Path) -> subprocess.Pope
 
 
 def _bench(env: dict[str, str], args: list[str]) -> dict[str, object]:
-    output = subprocess.run(
+    done = subprocess.run(
         [CLUSTERMEET, "bench", "jobs", "--json", *args],
         env=env,
-        check=True,
         capture_output=True,
         text=True,
         timeout=900,
-    ).stdout
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench failed:\n{done.stderr[-3000:]}")
+    output = done.stdout
     result: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     return result
 
