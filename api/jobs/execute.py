@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 import threading
 import time
 from typing import Any
@@ -164,30 +165,19 @@ def run_job(job_id: int) -> str:
         return _settle(job_id, attempt, "failed", error=f"No solver runs {job.kind!r} jobs yet.")
     started = time.monotonic()
     report = ProgressWriter(job_id, attempt)
+    watcher = CancelWatcher(job_id, attempt)
     try:
-        with CancelWatcher(job_id, attempt) as watcher:
+        with watcher:
             summary = handler(JobContext(job=job, cancel=watcher.event, report=report))
-    except SoftTimeLimitExceeded:
-        db.session.rollback()
-        return _settle(
-            job_id,
-            attempt,
-            "failed",
-            error="The job ran past its time limit; try a shorter solver time limit.",
-        )
-    except _READABLE_ERRORS as exc:
-        db.session.rollback()
-        log.info("job %s failed: %s", job_id, exc)
-        return _settle(job_id, attempt, "failed", error=str(exc) or type(exc).__name__)
-    except Exception as exc:
-        db.session.rollback()
-        log.exception("job %s failed", job_id)
-        return _settle(
-            job_id,
-            attempt,
-            "failed",
-            error=f"Internal error ({type(exc).__name__}); it is in the worker's log.",
-        )
+    except Exception:
+        # A solve stopped by a cancel may end without any solution and raise; the
+        # organiser asked for the stop, so it is a cancel, not a failure.
+        if watcher.event.is_set():
+            db.session.rollback()
+            if watcher.superseded:
+                return "superseded"
+            return _settle(job_id, attempt, "cancelled")
+        return _fail(job_id, attempt)
     if watcher.superseded:
         db.session.rollback()
         return "superseded"
@@ -196,6 +186,21 @@ def run_job(job_id: int) -> str:
         return _settle(job_id, attempt, "cancelled")
     summary["seconds"] = round(time.monotonic() - started, 3)
     return _commit_success(job_id, attempt, summary)
+
+
+def _fail(job_id: int, attempt: int) -> str:
+    """Record why the handler raised: readable errors as they are, others as a pointer."""
+    exc = sys.exc_info()[1]
+    db.session.rollback()
+    if isinstance(exc, SoftTimeLimitExceeded):
+        error = "The job ran past its time limit; try a shorter solver time limit."
+    elif isinstance(exc, _READABLE_ERRORS):
+        log.info("job %s failed: %s", job_id, exc)
+        error = str(exc) or type(exc).__name__
+    else:
+        log.exception("job %s failed", job_id)
+        error = f"Internal error ({type(exc).__name__}); it is in the worker's log."
+    return _settle(job_id, attempt, "failed", error=error)
 
 
 def _claim(job: Job) -> int | None:
