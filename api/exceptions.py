@@ -25,3 +25,7 @@ class InvalidInput(ClustermeetError):
     def __init__(self, errors: dict[str, list[str]] | dict[str, object], message: str = "") -> None:
         super().__init__(message or "Invalid input")
         self.errors = errors
+
+
+class JobFailed(ClustermeetError):
+    """A job cannot produce a result; the message tells the organiser what to change."""

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from api.jobs.execute import run_job
 from api.jobs.runner import RUN_JOB_TASK
+from api.services.webhooks import DELIVER_TASK, deliver
 
 
 # acks_late + reject_on_worker_lost: the message is acknowledged only after the job has
@@ -14,3 +15,8 @@ from api.jobs.runner import RUN_JOB_TASK
 @shared_task(name=RUN_JOB_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_job_task(job_id: int) -> str:
     return run_job(job_id)
+
+
+@shared_task(name=DELIVER_TASK, acks_late=True, ignore_result=True)
+def deliver_webhook_task(delivery_id: int) -> None:
+    deliver(delivery_id)

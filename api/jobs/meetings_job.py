@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from api.exceptions import JobFailed
 from api.extensions import db
 from api.jobs.handlers import JobContext, handler
 from api.models import Event
@@ -38,7 +39,7 @@ def run_meetings_job(context: JobContext) -> dict[str, Any]:
     result = solve(built.instance, options, progress=on_progress, cancel=context.cancel)
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN) and not result.assignments:
         reason = result.infeasible_reason or "no schedule found within the time limit"
-        raise RuntimeError(f"meeting schedule {result.status}: {reason}")
+        raise JobFailed(f"No meeting schedule ({result.status}): {reason}")
     version = new_version(event, "meetings", job.id)
     summary = store_meeting_result(event, version, built, result)
     return {"version_id": version.id, **summary}

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from api.exceptions import JobFailed
 from api.extensions import db
 from api.models import (
     Event,
@@ -37,6 +38,10 @@ class EventInstance:
 
 def build_meeting_instance(event: Event) -> EventInstance:
     slots = event_slots(event)
+    if not slots:
+        raise JobFailed(
+            "The event has no meeting slots: add meeting blocks to its meeting settings."
+        )
     meetings = list(
         db.session.scalars(
             select(Meeting)
@@ -82,8 +87,8 @@ def build_meeting_instance(event: Event) -> EventInstance:
             )
             for m in meetings
         ),
-        n_slots=max(1, len(slots)),
-        n_morning_slots=max(1, len(slots)),
+        n_slots=len(slots),
+        n_morning_slots=len(slots),
         tables=tuple(
             mi.Table(
                 id=str(t.id),
@@ -100,7 +105,7 @@ def build_meeting_instance(event: Event) -> EventInstance:
             if (m.is_pinned or m.status in PINNED_STATUSES) and str(m.id) in usable_previous
         ),
         name=event.slug,
-        slot_labels=tuple(f"{s.start_dt:%a %H:%M}" for s in slots) if slots else ("none",),
+        slot_labels=tuple(f"{s.start_dt:%a %H:%M}" for s in slots),
     )
     return EventInstance(instance, slots, {str(m.id): m for m in meetings})
 

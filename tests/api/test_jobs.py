@@ -231,11 +231,6 @@ def test_cancel_stops_a_running_solve_and_stores_nothing(
     assert _versions(event_id) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="meetings_job/store_meeting_result raise IndexError on an event without "
-    "meeting slots instead of a readable error (lead's handler; remove once fixed)",
-)
 def test_a_job_on_an_event_without_slots_fails_readably(
     client: FlaskClient, organiser: Caller
 ) -> None:
@@ -255,4 +250,5 @@ def test_a_job_on_an_event_without_slots_fails_readably(
     assert job["status"] == "failed"
     assert job["error"] and "Traceback" not in job["error"]
     assert "Internal error" not in job["error"]
+    assert "no meeting slots" in job["error"]
     assert _versions(event_id) == 0

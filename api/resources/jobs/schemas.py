@@ -1,8 +1,21 @@
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from api.models.jobs import JOB_KINDS, JOB_STATUSES
+
+
+def _meeting_target(value: Any) -> None:
+    def whole(number: Any) -> bool:
+        return isinstance(number, int) and not isinstance(number, bool) and number >= 0
+
+    if whole(value):
+        return
+    if isinstance(value, dict) and all(isinstance(k, str) and whole(v) for k, v in value.items()):
+        return
+    raise ValidationError("A whole number >= 0, or a mapping from group to such numbers.")
 
 
 class JobParamsSchema(Schema):
@@ -14,6 +27,26 @@ class JobParamsSchema(Schema):
             "description": "Seconds the solver may search; capped below the worker's "
             "task time limit (the stored value is the one applied)."
         },
+    )
+    workers = fields.Integer(
+        validate=validate.Range(min=1, max=16), metadata={"description": "CP-SAT workers"}
+    )
+    fairness = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0),
+        metadata={"description": "meetings: max - min breaks per participant (null: none)"},
+    )
+    min_meetings = fields.Raw(
+        validate=_meeting_target,
+        metadata={"description": "automatch: a number, or a mapping from group to number"},
+    )
+    max_meetings = fields.Raw(
+        validate=_meeting_target,
+        metadata={"description": "automatch: a number, or a mapping from group to number"},
+    )
+    candidates_per_participant = fields.Integer(
+        validate=validate.Range(min=1, max=200),
+        metadata={"description": "automatch: best candidates considered per participant"},
     )
 
 
