@@ -17,7 +17,7 @@ from api.demo.report import (
     print_schedules,
 )
 from api.demo.simulate import simulate_requests
-from api.demo.solve import DemoStepFailed, run_and_publish
+from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
 from api.extensions import db
 
 
@@ -72,7 +72,7 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
             meetings = run_and_publish(event, "meetings", {"time_limit": time_limit})
     except DemoStepFailed as exc:
         raise click.ClickException(str(exc)) from exc
-    print_schedules(console, agenda, meetings)
+    print_schedules(console, agenda, meetings, baseline_figures(event))
 
     os.makedirs(out_dir, exist_ok=True)
     with console.status(f"Writing outputs to {out_dir}/ ..."):

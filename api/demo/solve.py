@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import current_app
@@ -9,7 +10,9 @@ from flask import current_app
 from api.extensions import db
 from api.models import Event, Job, ScheduleVersion
 from api.services.jobs import start_job
+from api.services.meeting_instance import build_meeting_instance
 from api.services.schedules import publish_version
+from scheduler.meetings import fcfs_baseline
 
 
 class DemoStepFailed(RuntimeError):
@@ -31,3 +34,16 @@ def run_and_publish(event: Event, kind: str, params: dict[str, Any]) -> Schedule
     publish_version(event, version)
     db.session.commit()
     return version
+
+
+def baseline_figures(event: Event) -> dict[str, int]:
+    """What a first-come-first-served platform would do with the same accepted meetings."""
+    built = build_meeting_instance(event)
+    fresh = dataclasses.replace(built.instance, previous={}, pinned=frozenset())
+    result = fcfs_baseline(fresh)
+    return {
+        "scheduled": len(result.assignments),
+        "meetings": len(fresh.meetings),
+        "total_breaks": sum(result.breaks.values()),
+        "max_breaks": max(result.breaks.values(), default=0),
+    }
