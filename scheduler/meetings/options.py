@@ -18,6 +18,6 @@ class SolveOptions:
     progress_interval_s: float = 1.0
     # Above this many (meeting, slot) pairs the full model is too big for one CP-SAT call
     # and the schedule is improved neighbourhood by neighbourhood instead.
-    large_event_threshold: int = 40_000
+    large_event_threshold: int = 20_000
     seed: int = 0
     log_search: bool = False

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.large_event import solve_large
 from scheduler.meetings.model import MeetingModel
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.precheck import (
@@ -63,6 +64,15 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
+    pairs = sum(len(slots) for slots in instance.allowed_slots)
+    if pairs > options.large_event_threshold:
+        if options.allow_unscheduled is False:
+            reason = infeasibility_reason(instance)
+            if reason is not None:
+                return _infeasible(reason, started)
+        elif (conflict := required_meeting_conflict(instance, frozenset())) is not None:
+            return _infeasible(conflict, started)
+        return solve_large(instance, options, progress, cancel, started)
     if options.allow_unscheduled is None:
         strict = replace(options, allow_unscheduled=False)
         if infeasibility_reason(instance) is None:

@@ -1,0 +1,218 @@
+"""Fast pure-Python improvement of a schedule: insert, move and swap meetings.
+
+This is what makes 3,000-participant events tractable in a minute: each pass evaluates every
+meeting in every slot with exact incremental costs, far more moves per second than a CP-SAT
+neighbourhood can offer at that size. The cost mirrors the lexicographic objective: placing
+a meeting (by priority) beats any break change, and a break above the fairness bound costs
+more than any number of ordinary breaks a move can save.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Callable, Mapping
+
+from scheduler.meetings.instance import MeetingInstance
+
+_EXCESS_W = 50
+
+
+def _breaks(slots: list[int]) -> int:
+    ordered = sorted(slots)
+    return sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
+
+
+class LocalSearch:
+    def __init__(self, instance: MeetingInstance, plan: Mapping[int, int],
+                 movable: set[int], seed: int = 0) -> None:
+        self.instance = instance
+        self.rng = random.Random(seed)
+        self.movable = movable
+        self.slot_of: dict[int, int] = dict(plan)
+        self.busy: dict[str, dict[int, int]] = {p.id: {} for p in instance.participants}
+        self.shared_used = [0] * instance.n_slots
+        self.capacity = len(instance.shared_tables)
+        self.cap = {p.id: p.max_meetings for p in instance.participants}
+        self.fairness = instance.fairness
+        for m, s in plan.items():
+            self._occupy(m, s)
+
+    # ---------------------------------------------------------------- bookkeeping
+    def _occupy(self, m: int, s: int) -> None:
+        meeting = self.instance.meetings[m]
+        for p in meeting.participants:
+            self.busy[p][s] = m
+        if self.instance.uses_shared_table(meeting):
+            self.shared_used[s] += 1
+        self.slot_of[m] = s
+
+    def _release(self, m: int) -> int:
+        s = self.slot_of.pop(m)
+        meeting = self.instance.meetings[m]
+        for p in meeting.participants:
+            del self.busy[p][s]
+        if self.instance.uses_shared_table(meeting):
+            self.shared_used[s] -= 1
+        return s
+
+    def cost_of(self, slots: list[int]) -> int:
+        b = _breaks(slots)
+        if self.fairness is None:
+            return b
+        return b + _EXCESS_W * max(0, b - self.fairness)
+
+    def excess_of(self, slots: list[int]) -> int:
+        if self.fairness is None:
+            return 0
+        return max(0, _breaks(slots) - self.fairness)
+
+    def participant_cost(self, pid: str) -> int:
+        return self.cost_of(list(self.busy[pid]))
+
+    def total_breaks(self) -> int:
+        return sum(_breaks(list(b)) for b in self.busy.values())
+
+    def _free_for(self, m: int, s: int, ignore: int | None = None) -> bool:
+        meeting = self.instance.meetings[m]
+        for p in meeting.participants:
+            other = self.busy[p].get(s)
+            if other is not None and other != ignore:
+                return False
+        if self.instance.uses_shared_table(meeting):
+            return self.shared_used[s] < self.capacity
+        return True
+
+    # --------------------------------------------------------------------- moves
+    def _best_slot(self, m: int) -> tuple[int, int] | None:
+        """Cheapest slot for unplaced meeting ``m`` as (cost delta, slot)."""
+        a, b = self.instance.meetings[m].participants
+        base = self.participant_cost(a) + self.participant_cost(b)
+        slots_a, slots_b = list(self.busy[a]), list(self.busy[b])
+        best: tuple[int, int] | None = None
+        for s in self.instance.allowed_slots[m]:
+            if not self._free_for(m, s):
+                continue
+            delta = self.cost_of([*slots_a, s]) + self.cost_of([*slots_b, s]) - base
+            if best is None or delta < best[0]:
+                best = (delta, s)
+        return best
+
+    def insert_unplaced(self) -> int:
+        placed = 0
+        inst = self.instance
+        order = sorted(
+            (m for m in self.movable if m not in self.slot_of),
+            key=lambda m: -inst.meetings[m].priority,
+        )
+        for m in order:
+            a, b = inst.meetings[m].participants
+            full = any(
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0)
+                for p in (a, b)
+            )
+            if full:
+                continue
+            best = self._best_slot(m)
+            if best is None:
+                continue
+            s = best[1]
+            # The fairness bound is hard: never buy a meeting with a break above it.
+            if any(
+                self.excess_of([*self.busy[p], s]) > self.excess_of(list(self.busy[p]))
+                for p in (a, b)
+            ):
+                continue
+            self._occupy(m, s)
+            placed += 1
+        return placed
+
+    def repair_fairness(self) -> int:
+        """Drop the least important meetings of anyone above the fairness bound, as the
+        exact model would, since the bound is a hard constraint there too."""
+        if self.fairness is None:
+            return 0
+        dropped = 0
+        inst = self.instance
+        # Dropping a meeting can open a gap in the partner's day, hence the outer loop.
+        pending = [p.id for p in inst.participants]
+        while pending:
+            pid = pending.pop()
+            while self.excess_of(list(self.busy[pid])) > 0:
+                candidates = [m for m in self.busy[pid].values() if m in self.movable]
+                if not candidates:
+                    break
+
+                def after_drop(m: int, pid: str = pid) -> tuple[int, int, int]:
+                    s = self.slot_of[m]
+                    rest = [x for x in self.busy[pid] if x != s]
+                    return (self.excess_of(rest), inst.meetings[m].priority, _breaks(rest))
+
+                victim = min(candidates, key=after_drop)
+                self._release(victim)
+                pending.extend(p for p in inst.meetings[victim].participants if p != pid)
+                dropped += 1
+        return dropped
+
+    def move_pass(self) -> int:
+        gain = 0
+        order = [m for m in self.movable if m in self.slot_of]
+        self.rng.shuffle(order)
+        for m in order:
+            s = self._release(m)
+            best = self._best_slot(m)
+            a, b = self.instance.meetings[m].participants
+            stay = (
+                self.cost_of([*self.busy[a], s]) + self.cost_of([*self.busy[b], s])
+                - self.participant_cost(a) - self.participant_cost(b)
+            )
+            if best is not None and best[0] < stay:
+                self._occupy(m, best[1])
+                gain += stay - best[0]
+            else:
+                self._occupy(m, s)
+        return gain
+
+    def swap_pass(self) -> int:
+        """Two meetings of one participant exchange slots: that person's day is unchanged,
+        both partners' days may improve."""
+        gain = 0
+        inst = self.instance
+        people = [p.id for p in inst.participants]
+        self.rng.shuffle(people)
+        for pid in people:
+            mine = [m for m in self.busy[pid].values() if m in self.movable]
+            for m1, m2 in itertools.combinations(mine, 2):
+                s1, s2 = self.slot_of[m1], self.slot_of[m2]
+                q1 = next(p for p in inst.meetings[m1].participants if p != pid)
+                q2 = next(p for p in inst.meetings[m2].participants if p != pid)
+                if q1 == q2 or s2 not in inst.allowed_slots[m1] or s1 not in inst.allowed_slots[m2]:
+                    continue
+                if s2 in self.busy[q1] or s1 in self.busy[q2]:
+                    continue
+                before = self.participant_cost(q1) + self.participant_cost(q2)
+                new_q1 = [s for s in self.busy[q1] if s != s1] + [s2]
+                new_q2 = [s for s in self.busy[q2] if s != s2] + [s1]
+                after = self.cost_of(new_q1) + self.cost_of(new_q2)
+                if after < before:
+                    self._release(m1)
+                    self._release(m2)
+                    self._occupy(m1, s2)
+                    self._occupy(m2, s1)
+                    gain += before - after
+        return gain
+
+    def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
+        while time.perf_counter() < deadline:
+            if should_stop is not None and should_stop():
+                break
+            placed = self.insert_unplaced()
+            gain = self.move_pass()
+            if time.perf_counter() >= deadline:
+                break
+            gain += self.swap_pass()
+            if placed == 0 and gain == 0:
+                break
+        self.repair_fairness()
+        self.insert_unplaced()
