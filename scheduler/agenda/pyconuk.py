@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from scheduler.agenda.errors import AgendaError
 from scheduler.agenda.instance import (
     AgendaInstance,
     Availability,
@@ -25,8 +26,8 @@ from scheduler.agenda.instance import (
     TimeGrid,
     Weights,
 )
+from scheduler.benchmark_data import pyconuk_talks_file
 
-TALKS_FILE = Path("/work/shared/benchmarks/pyconuk-2016/talks.yml")
 DAYS = ("2016-09-16", "2016-09-17", "2016-09-18")
 SLOT_MINUTES = 15
 DAY_START = "10:15"
@@ -75,14 +76,20 @@ class PyconukData:
         )
 
 
-def load_talks(path: Path = TALKS_FILE) -> list[dict[str, Any]]:
+def load_talks(path: Path | None = None) -> list[dict[str, Any]]:
+    path = path or pyconuk_talks_file()
+    if not path.is_file():
+        raise AgendaError(
+            f"PyCon UK talks not found at {path}; set CLUSTERMEET_SHARED_DIR to the shared "
+            "folder that holds benchmarks/pyconuk-2016/talks.yml"
+        )
     with path.open(encoding="utf-8") as handle:
         talks: list[dict[str, Any]] = yaml.safe_load(handle)
     return talks
 
 
 def generate(
-    seed: int = 2016, talks_file: Path = TALKS_FILE, limit: int | None = None
+    seed: int = 2016, talks_file: Path | None = None, limit: int | None = None
 ) -> PyconukData:
     """Demand: 30 + 470 * Beta(2, 2.5), rounded, one draw per talk in file order, so a
     typical talk wants about 240 seats and a few fill the Assembly Room. Unavailability:
