@@ -128,6 +128,57 @@ class LocalSearch:
             placed += 1
         return placed
 
+    def _creates_excess(self, m: int, s: int) -> bool:
+        return any(
+            self.excess_of([*self.busy[p], s]) > self.excess_of(list(self.busy[p]))
+            for p in self.instance.meetings[m].participants
+        )
+
+    def insert_with_ejection(self) -> int:
+        """Place a meeting in a slot where one side is busy by moving that blocking meeting
+        to another slot first (a one-step ejection chain)."""
+        inst = self.instance
+        placed = 0
+        for m in sorted(
+            (m for m in self.movable if m not in self.slot_of),
+            key=lambda m: -inst.meetings[m].priority,
+        ):
+            meeting = inst.meetings[m]
+            if any(
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0)
+                for p in meeting.participants
+            ):
+                continue
+            for s in inst.allowed_slots[m]:
+                blockers = {self.busy[p][s] for p in meeting.participants if s in self.busy[p]}
+                if len(blockers) != 1:
+                    continue
+                (blocker,) = blockers
+                if blocker not in self.movable:
+                    continue
+                shared = inst.uses_shared_table(meeting)
+                frees_table = inst.uses_shared_table(inst.meetings[blocker])
+                if shared and self.shared_used[s] >= self.capacity and not frees_table:
+                    continue
+                affected = set(meeting.participants) | set(inst.meetings[blocker].participants)
+                before = {p: self.excess_of(list(self.busy[p])) for p in affected}
+                self._release(blocker)
+                for t in inst.allowed_slots[blocker]:
+                    if t == s or not self._free_for(blocker, t):
+                        continue
+                    self._occupy(blocker, t)
+                    if self._free_for(m, s):
+                        self._occupy(m, s)
+                        if all(self.excess_of(list(self.busy[p])) <= before[p] for p in affected):
+                            break
+                        self._release(m)
+                    self._release(blocker)
+                if m in self.slot_of:
+                    placed += 1
+                    break
+                self._occupy(blocker, s)
+        return placed
+
     def repair_fairness(self) -> int:
         """Drop the least important meetings of anyone above the fairness bound, as the
         exact model would, since the bound is a hard constraint there too."""
@@ -191,6 +242,12 @@ class LocalSearch:
                     continue
                 if s2 in self.busy[q1] or s1 in self.busy[q2]:
                     continue
+                shared1 = inst.uses_shared_table(inst.meetings[m1])
+                if shared1 != inst.uses_shared_table(inst.meetings[m2]):
+                    # Only one of them needs a shared table: it must find one in its new slot.
+                    target = s2 if shared1 else s1
+                    if self.shared_used[target] >= self.capacity:
+                        continue
                 before = self.participant_cost(q1) + self.participant_cost(q2)
                 new_q1 = [s for s in self.busy[q1] if s != s1] + [s2]
                 new_q2 = [s for s in self.busy[q2] if s != s2] + [s1]
@@ -216,3 +273,5 @@ class LocalSearch:
                 break
         self.repair_fairness()
         self.insert_unplaced()
+        if time.perf_counter() < deadline:
+            self.insert_with_ejection()
