@@ -1,0 +1,85 @@
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from api.commands.meetings_cli import bench_b2b, bench_scale, solve_meetings
+from scheduler.meetings.json_format import write_json
+
+from .conftest import MakeInstance
+
+BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+
+
+def test_solve_json_instance_prints_summary(make_instance: MakeInstance, tmp_path: Path) -> None:
+    path = tmp_path / "tiny.json"
+    write_json(make_instance([("a", "b"), ("a", "c")], n_slots=3, name="tiny"), path)
+    result = CliRunner().invoke(solve_meetings, [str(path), "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "status: optimal" in result.output
+    assert "breaks: 0" in result.output
+
+
+def test_solve_json_output(make_instance: MakeInstance, tmp_path: Path) -> None:
+    path = tmp_path / "tiny.json"
+    write_json(make_instance([("a", "b"), ("a", "c")], n_slots=3), path)
+    result = CliRunner().invoke(solve_meetings, [str(path), "--json", "--fairness", "none"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["status"] == "optimal"
+    assert data["objective"] == 0
+    assert set(data["assignments"]) == {"m1", "m2"}
+
+
+def test_solve_dzn_file() -> None:
+    result = CliRunner().invoke(
+        solve_meetings, [str(BENCH / "tic-12.original.dzn"), "--time-limit", "30", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["objective"] == 0
+
+
+def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(solve_meetings, [str(tmp_path / "nope.json")])
+    assert missing.exit_code != 0 and "cannot read" in missing.output
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    bad_json = runner.invoke(solve_meetings, [str(broken)])
+    assert bad_json.exit_code != 0 and "not valid JSON" in bad_json.output
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"slots": {"count": 2}, "participants": [{"id": 1}],
+                                 "meetings": []}))
+    bad_field = runner.invoke(solve_meetings, [str(wrong)])
+    assert bad_field.exit_code != 0 and "participants[0].id" in bad_field.output
+    txt = tmp_path / "x.txt"
+    txt.write_text("")
+    assert "expected a .dzn or .json" in runner.invoke(solve_meetings, [str(txt)]).output
+    fairness = runner.invoke(solve_meetings, [str(wrong), "--fairness", "-3"])
+    assert fairness.exit_code != 0 and "Traceback" not in fairness.output
+
+
+def test_bench_b2b_prints_one_json_line_per_instance(tmp_path: Path) -> None:
+    (tmp_path / "tic-12.original.dzn").write_text(
+        (BENCH / "tic-12.original.dzn").read_text()
+    )
+    result = CliRunner().invoke(bench_b2b, [str(tmp_path), "--time-limit", "30"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.strip().splitlines()
+    row = json.loads(line)
+    assert {"instance", "status", "objective", "bound", "seconds", "participants",
+            "meetings"} <= set(row)
+    assert row["instance"] == "tic-12" and row["status"] == "optimal"
+
+
+def test_bench_b2b_rejects_empty_directory(tmp_path: Path) -> None:
+    result = CliRunner().invoke(bench_b2b, [str(tmp_path)])
+    assert result.exit_code != 0 and "no .dzn files" in result.output
+
+
+def test_bench_scale_small(tmp_path: Path) -> None:
+    result = CliRunner().invoke(bench_scale, ["--sizes", "40", "--time-limit", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [r["solver"] for r in rows] == ["fcfs-baseline", "clustermeet"]
+    assert all(r["valid"] for r in rows)
