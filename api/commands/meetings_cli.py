@@ -50,7 +50,7 @@ def solve_meetings(
     as_json: bool,
 ) -> None:
     """Schedule the one-to-one meetings of FILE (JAIR .dzn or clustermeet .json)."""
-    override: int | None | str = "file" if fairness is None else _fairness(fairness)
+    override: int | str | None = "file" if fairness is None else _fairness(fairness)
     try:
         instance = read_instance(file, fairness=override)
     except InstanceFormatError as error:
@@ -133,7 +133,9 @@ def bench_scale(sizes: str, time_limit: float, seed: int, workers: int, as_json:
     try:
         parsed = [int(s) for s in sizes.split(",") if s.strip()]
     except ValueError:
-        raise click.BadParameter("expected comma-separated integers", param_hint="--sizes") from None
+        raise click.BadParameter(
+            "expected comma-separated integers", param_hint="--sizes"
+        ) from None
     if not parsed or any(n < 2 for n in parsed):
         raise click.BadParameter("sizes must be integers >= 2", param_hint="--sizes")
     for row in run_scale(parsed, time_limit=time_limit, seed=seed, workers=workers):
