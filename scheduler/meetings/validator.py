@@ -77,6 +77,8 @@ def validate(
             prev = instance.previous[mid]
             if (a.slot, a.table) != (prev.slot, prev.table):
                 out.append(Violation("pinned", f"pinned meeting {mid} moved", (mid,)))
+        if instance.uses_shared_table(meeting):
+            shared_per_slot[a.slot] = shared_per_slot.get(a.slot, 0) + 1
         if meeting.is_online:
             if a.table is not None:
                 out.append(Violation("table", f"online meeting {mid} at table {a.table}", (mid,)))
@@ -97,8 +99,6 @@ def validate(
                           f"{table.reserved_for}", (mid,))
             )
         table_use.setdefault((a.slot, a.table), []).append(mid)
-        if table.reserved_for is None:
-            shared_per_slot[a.slot] = shared_per_slot.get(a.slot, 0) + 1
 
     for (slot, table_id), mids in table_use.items():
         if len(mids) > 1:
