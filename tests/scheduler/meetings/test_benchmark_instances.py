@@ -1,0 +1,20 @@
+"""The easiest JAIR 2022 instances reach the paper's proven optimum."""
+
+from pathlib import Path
+
+import pytest
+
+from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
+from scheduler.meetings.bench import reference_optima
+
+BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+
+
+@pytest.mark.skipif(not BENCH.exists(), reason="benchmark instances not available")
+@pytest.mark.parametrize("name", ["tic-12", "tic-12crafc", "forumt-14crafd"])
+def test_reaches_reference_optimum(name: str) -> None:
+    instance = read_dzn(BENCH / f"{name}.original.dzn")
+    result = solve(instance, SolveOptions(time_limit_s=60, allow_unscheduled=False))
+    assert result.status is Status.OPTIMAL
+    assert result.objective == reference_optima(BENCH)[name]
+    assert validate(instance, result, require_all=True) == []

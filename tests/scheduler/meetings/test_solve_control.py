@@ -1,0 +1,89 @@
+"""Progress reports, cancellation and the FCFS baseline."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from scheduler.meetings import (
+    Progress,
+    SolveOptions,
+    Status,
+    fcfs_baseline,
+    read_dzn,
+    solve,
+    validate,
+)
+from scheduler.meetings.generator import generate_event
+
+BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+HARD = BENCH / "forum-13crafb.original.dzn"
+
+
+@pytest.mark.skipif(not HARD.exists(), reason="benchmark instances not available")
+def test_cancel_stops_a_long_solve_within_about_a_second() -> None:
+    instance = read_dzn(HARD)
+    cancel = threading.Event()
+    reports: list[Progress] = []
+    timer = threading.Timer(2.0, cancel.set)
+    timer.start()
+    started = time.perf_counter()
+    result = solve(
+        instance,
+        SolveOptions(time_limit_s=60, allow_unscheduled=False, progress_interval_s=0.5),
+        progress=reports.append,
+        cancel=cancel,
+    )
+    elapsed = time.perf_counter() - started
+    timer.cancel()
+    assert elapsed < 5.0
+    assert result.status in (Status.FEASIBLE, Status.UNKNOWN, Status.OPTIMAL)
+    if result.assignments:
+        assert validate(instance, result, require_all=True) == []
+    assert reports, "progress is reported while searching"
+    assert all(r.elapsed_s >= 0 for r in reports)
+
+
+def test_cancel_stops_a_large_event_solve() -> None:
+    instance = generate_event(600, seed=3)
+    cancel = threading.Event()
+    timer = threading.Timer(1.5, cancel.set)
+    timer.start()
+    started = time.perf_counter()
+    result = solve(instance, SolveOptions(time_limit_s=60), cancel=cancel)
+    timer.cancel()
+    assert time.perf_counter() - started < 10.0
+    assert result.status is Status.FEASIBLE
+    assert validate(instance, result) == []
+
+
+def test_baseline_result_passes_the_validator() -> None:
+    instance = generate_event(200, seed=1)
+    result = fcfs_baseline(instance)
+    assert result.status is Status.FEASIBLE
+    assert validate(instance, result, check_fairness=False) == []
+    assert len(result.assignments) + len(result.unscheduled) == len(instance.meetings)
+
+
+def test_baseline_on_a_benchmark_instance_is_valid() -> None:
+    instance = read_dzn(BENCH / "tic-12.original.dzn")
+    result = fcfs_baseline(instance)
+    assert validate(instance, result, check_fairness=False) == []
+
+
+def test_generator_is_seeded() -> None:
+    assert generate_event(120, seed=5) == generate_event(120, seed=5)
+    assert generate_event(120, seed=5) != generate_event(120, seed=6)
+
+
+def test_large_event_beats_the_baseline() -> None:
+    instance = generate_event(400, seed=2)
+    ours = solve(instance, SolveOptions(time_limit_s=8, large_event_threshold=0))
+    base = fcfs_baseline(instance)
+    assert validate(instance, ours) == []
+    assert len(ours.assignments) >= len(base.assignments)
+    assert ours.objective is not None and base.objective is not None
+    assert ours.objective * 2 <= base.objective
