@@ -62,12 +62,14 @@ class MeetingModel:
         allow_unscheduled: bool = False,
         excluded: frozenset[int] = frozenset(),
         implied_constraints: bool = True,
+        integer_span: bool = True,
     ) -> None:
         self.instance = instance
         self.allow_unscheduled = allow_unscheduled
         # Meetings that cannot be placed at all (empty domain) stay out of the model.
         self.meeting_ids = [i for i in range(len(instance.meetings)) if i not in excluded]
         self.implied_constraints = implied_constraints
+        self.integer_span = integer_span
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.scheduled: dict[int, cp_model.LinearExpr | int] = {}
@@ -226,6 +228,13 @@ class MeetingModel:
         if d is None or not self.breaks:
             return
         upper = max(self.breaks_upper.values())
+        if any(u == 0 and isinstance(self.has_meeting[p], int)
+               for p, u in self.breaks_upper.items()):
+            # Someone surely has a meeting and no break (one meeting only): the bound is
+            # simply breaks <= d for everyone, which propagates far better than max - min.
+            for brk in self.breaks.values():
+                self.model.add(brk <= d)
+            return
         low = self.model.new_int_var(0, upper, "breaks_min")
         high = self.model.new_int_var(0, upper, "breaks_max")
         for pid, brk in self.breaks.items():
@@ -308,7 +317,7 @@ class MeetingModel:
                 self.model.add(brk >= 1).only_enforce_if(idle)
                 idle_total.append(idle)
             self.model.add(sum(idle_total) >= brk)
-            if self.allow_unscheduled:
+            if self.allow_unscheduled or not self.integer_span:
                 continue
             # The same span as integers: a participant's meetings all lie in first..last and
             # take distinct slots there, which bound reasoning and Hall intervals exploit.

@@ -41,12 +41,28 @@ def _infeasible(reason: str, started: float) -> MeetingResult:
     )
 
 
-def configure_solver(solver: cp_model.CpSolver, options: SolveOptions, time_limit: float) -> None:
+# Measured on the 20 JAIR instances (docs/benchmarks/meetings.md): the optima are small
+# (0-6 breaks), so core-guided lower bounding (as in MaxSAT) proves them, and a CDCL search
+# without LP finds the contiguous agendas far sooner than the default LP-based worker.
+PURE_BREAKS_PORTFOLIO = ("core", "no_lp", "quick_restart_no_lp", "default_lp",
+                         "objective_lb_search_no_lp", "max_lp")
+
+
+def configure_solver(
+    solver: cp_model.CpSolver, options: SolveOptions, time_limit: float, pure_breaks: bool
+) -> None:
     params = solver.parameters
     params.max_time_in_seconds = max(0.01, time_limit)
     params.num_workers = max(1, options.workers)
     params.random_seed = options.seed
     params.log_search_progress = options.log_search
+    if not pure_breaks:
+        return
+    if options.workers == 1:
+        params.optimize_with_core = True
+        params.linearization_level = 0
+    else:
+        params.subsolvers.extend(PURE_BREAKS_PORTFOLIO[: options.workers])
 
 
 def solve(
@@ -122,7 +138,10 @@ def _solve(
         hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
         model.add_hint(hint)
     solver = cp_model.CpSolver()
-    configure_solver(solver, options, options.time_limit_s - (time.perf_counter() - local_start))
+    pure_breaks = not options.allow_unscheduled and not instance.previous
+    configure_solver(
+        solver, options, options.time_limit_s - (time.perf_counter() - local_start), pure_breaks
+    )
     with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
         code = solver.solve(model.model, control)
     if code == cp_model.MODEL_INVALID:
@@ -138,7 +157,6 @@ def _solve(
     if status is Status.UNKNOWN:
         return MeetingResult(status=status, objective=None, bound=None, seconds=seconds)
     plan = {instance.meetings[m].id: s for m, s in model.chosen_slots(solver).items()}
-    pure_breaks = not model.moved and not options.allow_unscheduled
     bound: float | None = None
     if status is Status.OPTIMAL:
         bound = float(sum(_breaks_of(model, solver)))
