@@ -48,6 +48,18 @@ def _bearer() -> str | None:
     return value.strip()
 
 
+def principal_for(token: str) -> tuple[Organiser | None, Participant | None]:
+    """The organiser or participant a key or token belongs to (both None if nobody)."""
+    digest = hash_secret(token)
+    if token.startswith(ORGANISER_PREFIX):
+        organiser = db.session.scalar(db.select(Organiser).filter_by(key_hash=digest))
+        return organiser, None
+    if token.startswith(PARTICIPANT_PREFIX):
+        participant = db.session.scalar(db.select(Participant).filter_by(token_hash=digest))
+        return None, participant
+    return None, None
+
+
 def load_principal() -> None:
     """Resolve the request's credentials once; a bad token is a 401, not anonymous."""
     g.organiser = None
@@ -55,11 +67,7 @@ def load_principal() -> None:
     token = _bearer()
     if token is None:
         return
-    digest = hash_secret(token)
-    if token.startswith(ORGANISER_PREFIX):
-        g.organiser = db.session.scalar(db.select(Organiser).filter_by(key_hash=digest))
-    elif token.startswith(PARTICIPANT_PREFIX):
-        g.participant = db.session.scalar(db.select(Participant).filter_by(token_hash=digest))
+    g.organiser, g.participant = principal_for(token)
     if g.organiser is None and g.participant is None:
         deny(401, "Invalid credentials")
 

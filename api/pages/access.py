@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from flask import abort, g, request
 
-from api.auth import ORGANISER_PREFIX, PARTICIPANT_PREFIX, hash_secret
+from api.auth import principal_for
 from api.extensions import db
-from api.models import Event, Organiser, Participant
+from api.models import Event, Participant
 
 
 def load_page_principal() -> None:
     token = request.args.get("token", "").strip()
     if not token:
         return
-    digest = hash_secret(token)
-    if token.startswith(ORGANISER_PREFIX):
-        g.organiser = db.session.scalar(db.select(Organiser).filter_by(key_hash=digest))
-    elif token.startswith(PARTICIPANT_PREFIX):
-        g.participant = db.session.scalar(db.select(Participant).filter_by(token_hash=digest))
-    if g.get("organiser") is None and g.get("participant") is None:
+    g.organiser, g.participant = principal_for(token)
+    if g.organiser is None and g.participant is None:
         abort(401)
 
 
