@@ -128,7 +128,15 @@ def _solve(
         excluded=excluded,
         implied_constraints=options.implied_constraints,
     )
-    if options.use_hint:
+    pure_breaks = not options.allow_unscheduled and not instance.previous
+    optimal_hint: dict[int, int] | None = None
+    if pure_breaks:
+        lower, optimal_hint = _probe_lower_bound(instance, options, cancel)
+        if lower > 0:
+            model.model.add(model.breaks_total >= lower)
+    if optimal_hint is not None:
+        model.add_hint(optimal_hint)
+    elif options.use_hint:
         start = {
             instance.meeting_index[mid]: s
             for mid, s in instance.previous.items()
@@ -138,7 +146,6 @@ def _solve(
         hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
         model.add_hint(hint)
     solver = cp_model.CpSolver()
-    pure_breaks = not options.allow_unscheduled and not instance.previous
     configure_solver(
         solver, options, options.time_limit_s - (time.perf_counter() - local_start), pure_breaks
     )
@@ -163,6 +170,37 @@ def _solve(
     elif pure_breaks:
         bound = solver.best_objective_bound
     return build_result(instance, status, plan, seconds, bound=bound)
+
+
+def _probe_lower_bound(
+    instance: MeetingInstance, options: SolveOptions, cancel: threading.Event | None
+) -> tuple[int, dict[int, int] | None]:
+    """Prove "at least k breaks" by refuting "at most k - 1", for k = 1, 2, 3.
+
+    Refuting a tiny total is often pure propagation (a fraction of a second), while the
+    optimising workers may never settle it: the proven bound then helps them and is what
+    the result reports if the time runs out. A schedule found on the way is optimal.
+    """
+    budget = min(6.0, 0.05 * options.time_limit_s)
+    deadline = time.perf_counter() + budget
+    lower = 0
+    while lower < 3 and time.perf_counter() < deadline:
+        if cancel is not None and cancel.is_set():
+            break
+        probe = MeetingModel(instance, implied_constraints=options.implied_constraints)
+        probe.model.add(probe.breaks_total <= lower)
+        probe.model.clear_objective()  # type: ignore[no-untyped-call]
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.01, min(2.0, deadline - time.perf_counter()))
+        solver.parameters.num_workers = max(1, options.workers)
+        solver.parameters.random_seed = options.seed
+        code = solver.solve(probe.model)
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return lower, probe.chosen_slots(solver)
+        if code != cp_model.INFEASIBLE:
+            break
+        lower += 1
+    return lower, None
 
 
 def _breaks_of(model: MeetingModel, solver: cp_model.CpSolver) -> list[int]:
