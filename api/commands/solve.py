@@ -6,6 +6,7 @@ import click
 
 from api.commands.agenda_cli import bench_agenda, solve_agenda
 from api.commands.matching_cli import bench_matching
+from api.commands.meetings_cli import bench_b2b, bench_scale, solve_meetings
 
 
 @click.group()
@@ -18,6 +19,9 @@ def bench() -> None:
     """Benchmarks (see docs/benchmarks.md)."""
 
 
+solve.add_command(solve_meetings)
 solve.add_command(solve_agenda)
+bench.add_command(bench_b2b)
+bench.add_command(bench_scale)
 bench.add_command(bench_agenda)
 bench.add_command(bench_matching)
