@@ -7,6 +7,7 @@ call :func:`solve`, check the result with :func:`validate`.
 from scheduler.meetings.baseline import fcfs_baseline
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.errors import InstanceFormatError, InvalidInstanceError, ModelInvalidError
+from scheduler.meetings.generator import generate_event
 from scheduler.meetings.instance import (
     Meeting,
     MeetingInstance,
@@ -16,6 +17,7 @@ from scheduler.meetings.instance import (
     Table,
     numbered_tables,
 )
+from scheduler.meetings.json_format import read_instance, read_json, write_json
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import (
     Assignment,
@@ -49,8 +51,12 @@ __all__ = [
     "UnscheduledReason",
     "Violation",
     "fcfs_baseline",
+    "generate_event",
     "numbered_tables",
     "read_dzn",
+    "read_instance",
+    "read_json",
     "solve",
     "validate",
+    "write_json",
 ]

@@ -63,7 +63,6 @@ class MeetingModel:
         excluded: frozenset[int] = frozenset(),
         implied_constraints: bool = True,
         integer_span: bool = True,
-        block_cumulative: bool = False,
     ) -> None:
         self.instance = instance
         self.allow_unscheduled = allow_unscheduled
@@ -71,8 +70,6 @@ class MeetingModel:
         self.meeting_ids = [i for i in range(len(instance.meetings)) if i not in excluded]
         self.implied_constraints = implied_constraints
         self.integer_span = integer_span
-        self.block_cumulative = block_cumulative
-        self._blocks: list[cp_model.IntervalVar] = []
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.scheduled: dict[int, cp_model.LinearExpr | int] = {}
@@ -96,7 +93,6 @@ class MeetingModel:
         if implied_constraints:
             self._add_implied_constraints()
             self._add_span_contiguity()
-            self._add_block_capacity()
         self._add_objective()
 
     # ------------------------------------------------------------------ variables
@@ -335,26 +331,6 @@ class MeetingModel:
                 self.model.add(self.slot_var(m) <= last)
             self.model.add_all_different([self.slot_var(m) for m in mine])
             self.model.add(last - first + 1 == len(mine) + sum(idle_total))
-            if self.block_cumulative:
-                # A participant without a break is busy on first..first+k-1: those blocks
-                # share the slots' 2 x tables seats, which cumulative reasoning exploits.
-                no_break = self.model.new_bool_var(f"nobreak_{pid}")
-                self.model.add(brk == 0).only_enforce_if(no_break)
-                self.model.add(brk >= 1).only_enforce_if(~no_break)
-                self._blocks.append(
-                    self.model.new_optional_fixed_size_interval_var(
-                        first, len(mine), no_break, f"block_{pid}"
-                    )
-                )
-
-    def _add_block_capacity(self) -> None:
-        inst = self.instance
-        if not self._blocks:
-            return
-        if not all(inst.uses_shared_table(inst.meetings[m]) for m in self.meeting_ids):
-            return
-        seats = 2 * len(inst.shared_tables)
-        self.model.add_cumulative(self._blocks, [1] * len(self._blocks), seats)
 
     def _starts_by_participant(self) -> Mapping[str, list[cp_model.IntVar]]:
         out: dict[str, list[cp_model.IntVar]] = {}
