@@ -19,7 +19,7 @@ from scheduler.meetings.precheck import (
     required_meeting_conflict,
     unplaceable_meetings,
 )
-from scheduler.meetings.result import MeetingResult, Status
+from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
 
@@ -131,7 +131,7 @@ def _solve(
     pure_breaks = not options.allow_unscheduled and not instance.previous
     optimal_hint: dict[int, int] | None = None
     if pure_breaks:
-        lower, optimal_hint = _probe_lower_bound(instance, options, cancel)
+        lower, optimal_hint = _probe_lower_bound(instance, options, progress, cancel, started)
         if lower > 0:
             model.model.add(model.breaks_total >= lower)
     if optimal_hint is not None:
@@ -173,7 +173,11 @@ def _solve(
 
 
 def _probe_lower_bound(
-    instance: MeetingInstance, options: SolveOptions, cancel: threading.Event | None
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    started: float,
 ) -> tuple[int, dict[int, int] | None]:
     """Prove "at least k breaks" by refuting "at most k - 1", for k = 1, 2, 3.
 
@@ -194,12 +198,15 @@ def _probe_lower_bound(
         solver.parameters.max_time_in_seconds = max(0.01, min(2.0, deadline - time.perf_counter()))
         solver.parameters.num_workers = max(1, options.workers)
         solver.parameters.random_seed = options.seed
-        code = solver.solve(probe.model)
+        with SearchControl(solver, None, cancel, options.progress_interval_s):
+            code = solver.solve(probe.model)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return lower, probe.chosen_slots(solver)
         if code != cp_model.INFEASIBLE:
             break
         lower += 1
+        if progress is not None:
+            progress(Progress(None, float(lower), time.perf_counter() - started))
     return lower, None
 
 
