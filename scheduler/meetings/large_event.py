@@ -248,7 +248,7 @@ def _seed_weights(state: LnsState) -> dict[str, float]:
     }
 
 
-def _score(state: LnsState, fairness: int | None) -> tuple[int, int]:
+def _score(state: LnsState) -> tuple[int, int]:
     inst = state.instance
     weight = sum(inst.meetings[m].priority for m in state.slot_of)
     breaks = sum(state.breaks_of(p.id) for p in inst.participants)
@@ -276,6 +276,8 @@ def solve_large(
     search = LocalSearch(instance, first, movable, seed=options.seed)
     search.run(deadline - reserve, should_stop=lambda: cancel is not None and cancel.is_set())
     state = LnsState(instance, search.slot_of)
+    if progress is not None:
+        progress(Progress(float(_score(state)[1]), None, time.perf_counter() - started))
     rng = random.Random(options.seed)
     size = 40
     rounds = 0
@@ -296,7 +298,7 @@ def solve_large(
         due = time.perf_counter() - last_report >= options.progress_interval_s
         if progress is not None and due:
             last_report = time.perf_counter()
-            _weight, breaks = _score(state, instance.fairness)
+            _weight, breaks = _score(state)
             progress(Progress(float(breaks), None, time.perf_counter() - started))
     plan = {instance.meetings[m].id: s for m, s in state.slot_of.items()}
     complete = len(plan) == len(instance.meetings)
