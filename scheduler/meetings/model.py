@@ -274,6 +274,39 @@ class MeetingModel:
             # Anyone with a meeting starts at least one run.
             for _pid, starts in self._starts_by_participant().items():
                 self.model.add(sum(starts) >= 1)
+            self._add_capacity_counters()
+
+    def _add_capacity_counters(self) -> None:
+        """The per-slot table capacity once more, as a Boolean sequential counter (Sinz).
+
+        Redundant with the linear constraint, but CDCL learns clauses over the counter's
+        partial sums, where a linear constraint only explains itself by all its true literals.
+        On the capacity-tight JAIR instances (forum-13crafc, ticf-13crafc) this is what turns
+        minutes without a 1-break schedule into an optimum in 20-30 s.
+        """
+        inst = self.instance
+        capacity = len(inst.shared_tables)
+        for s in range(inst.n_slots):
+            lits = [
+                self.x[m, s]
+                for m in self.meeting_ids
+                if (m, s) in self.x and inst.uses_shared_table(inst.meetings[m])
+            ]
+            if len(lits) <= capacity or capacity == 0:
+                continue
+            # reach[j] <=> at least j + 1 of the literals seen so far are true (one direction
+            # suffices: the counter only has to forbid capacity + 1).
+            reach: list[cp_model.IntVar] | None = None
+            for i, lit in enumerate(lits):
+                nxt = [self.model.new_bool_var(f"cnt_{s}_{i}_{j}") for j in range(capacity)]
+                self.model.add_implication(lit, nxt[0])
+                if reach is not None:
+                    for j in range(capacity):
+                        self.model.add_implication(reach[j], nxt[j])
+                    for j in range(1, capacity):
+                        self.model.add_bool_or([~lit, ~reach[j - 1], nxt[j]])
+                    self.model.add_bool_or([~lit, ~reach[capacity - 1]])
+                reach = nxt
 
     def _add_span_contiguity(self) -> None:
         """Idle slots inside a participant's span: with no break allowed, the busy slots must
