@@ -70,8 +70,9 @@ def test_job_reports_progress_and_succeeds(
 ) -> None:
     worker_pool.ensure(1)
     event_id, key = meeting_event(participants=40, meetings_each=4, tables=20)
-    posted = _start(api_client, event_id, key, time_limit=4)
+    posted = _start(api_client, event_id, key, time_limit=10)
     assert posted["status"] == "queued"
+    # The first progress comes a second or two into the 10 s solve, even on a loaded machine.
     wait_for(lambda: _solving(posted["id"]), 30, "progress from the solver")
     seen = _job(posted["id"]).progress
     assert {"objective", "bound", "elapsed"} <= set(seen)
@@ -88,7 +89,7 @@ def test_job_reports_progress_and_succeeds(
 def test_cancel_stops_a_running_solve(api_client: FlaskClient, worker_pool: WorkerPool) -> None:
     worker_pool.ensure(1)
     event_id, key = meeting_event(participants=40, meetings_each=4, tables=20)
-    posted = _start(api_client, event_id, key, time_limit=6)
+    posted = _start(api_client, event_id, key, time_limit=12)
     wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
 
     response = api_client.delete(
@@ -107,7 +108,7 @@ def test_killed_worker_leaves_nothing_and_another_worker_finishes(
     workers = worker_pool.ensure(2)
     logs_before = {w.name: len(w.output()) for w in workers}
     event_id, key = meeting_event(participants=40, meetings_each=4, tables=20, seed=11)
-    posted = _start(api_client, event_id, key, time_limit=5)
+    posted = _start(api_client, event_id, key, time_limit=10)
     wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
     solving = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
     assert len(solving) == 1, "exactly one worker should have taken the job"
@@ -140,7 +141,7 @@ def test_killed_solver_process_is_requeued_at_once(
     workers = worker_pool.ensure(2)
     logs_before = {w.name: len(w.output()) for w in workers}
     event_id, key = meeting_event(participants=40, meetings_each=4, tables=20, seed=5)
-    posted = _start(api_client, event_id, key, time_limit=3)
+    posted = _start(api_client, event_id, key, time_limit=10)
     wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
     (victim,) = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
     for pid in victim.pool_processes():
@@ -158,7 +159,7 @@ def test_three_events_solved_at_once_by_two_workers_all_complete(
 ) -> None:
     worker_pool.ensure(2)
     events = [meeting_event(participants=40, meetings_each=4, tables=20, seed=n) for n in range(3)]
-    posted = [_start(api_client, event_id, key, time_limit=3) for event_id, key in events]
+    posted = [_start(api_client, event_id, key, time_limit=8) for event_id, key in events]
 
     jobs: list[Job] = [
         wait_for(lambda job_id=p["id"]: _final(job_id), 60, "all three jobs") for p in posted
