@@ -63,6 +63,7 @@ class MeetingModel:
         excluded: frozenset[int] = frozenset(),
         implied_constraints: bool = True,
         integer_span: bool = True,
+        capacity_counters: bool = False,
     ) -> None:
         self.instance = instance
         self.allow_unscheduled = allow_unscheduled
@@ -70,6 +71,7 @@ class MeetingModel:
         self.meeting_ids = [i for i in range(len(instance.meetings)) if i not in excluded]
         self.implied_constraints = implied_constraints
         self.integer_span = integer_span
+        self.capacity_counters = capacity_counters
         self.model = cp_model.CpModel()
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.scheduled: dict[int, cp_model.LinearExpr | int] = {}
@@ -274,7 +276,8 @@ class MeetingModel:
             # Anyone with a meeting starts at least one run.
             for _pid, starts in self._starts_by_participant().items():
                 self.model.add(sum(starts) >= 1)
-            self._add_capacity_counters()
+            if self.capacity_counters:
+                self._add_capacity_counters()
 
     def _add_capacity_counters(self) -> None:
         """The per-slot table capacity once more, as a Boolean sequential counter (Sinz).
@@ -282,7 +285,8 @@ class MeetingModel:
         Redundant with the linear constraint, but CDCL learns clauses over the counter's
         partial sums, where a linear constraint only explains itself by all its true literals.
         On the capacity-tight JAIR instances (forum-13crafc, ticf-13crafc) this is what turns
-        minutes without a 1-break schedule into an optimum in 20-30 s.
+        minutes without a 1-break schedule into an optimum in 20-30 s; it slows the others
+        down (larger model), hence opt-in.
         """
         inst = self.instance
         capacity = len(inst.shared_tables)

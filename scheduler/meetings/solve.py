@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from dataclasses import replace
@@ -130,6 +131,7 @@ def _solve(
     )
     pure_breaks = not options.allow_unscheduled and not instance.previous
     optimal_hint: dict[int, int] | None = None
+    lower = 0
     if pure_breaks:
         lower, optimal_hint = _probe_lower_bound(instance, options, progress, cancel, started)
         if lower > 0:
@@ -146,11 +148,31 @@ def _solve(
         hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
         model.add_hint(hint)
     solver = cp_model.CpSolver()
-    configure_solver(
-        solver, options, options.time_limit_s - (time.perf_counter() - local_start), pure_breaks
-    )
+    remaining = options.time_limit_s - (time.perf_counter() - local_start)
+    # Two models in sequence: the light one solves most instances in seconds; when it has
+    # not proven optimality after 30% of the budget, the capacity counters take over.
+    staged = pure_breaks and remaining >= 20 and optimal_hint is None
+    configure_solver(solver, options, 0.3 * remaining if staged else remaining, pure_breaks)
     with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
         code = solver.solve(model.model, control)
+    if staged and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and not control.cancelled:
+        heavy = MeetingModel(instance, implied_constraints=options.implied_constraints,
+                             capacity_counters=True)
+        proven = max(lower, math.ceil(solver.best_objective_bound - 1e-6))
+        if proven > 0:
+            heavy.model.add(heavy.breaks_total >= proven)
+        if code == cp_model.FEASIBLE:
+            heavy.add_hint(model.chosen_slots(solver))
+        light = (model, solver, code)
+        model = heavy
+        solver = cp_model.CpSolver()
+        configure_solver(
+            solver, options, options.time_limit_s - (time.perf_counter() - local_start), True
+        )
+        with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
+            code = solver.solve(model.model, control)
+        if code == cp_model.UNKNOWN and light[2] == cp_model.FEASIBLE:
+            model, solver, code = light  # keep the light model's schedule
     if code == cp_model.MODEL_INVALID:
         raise ModelInvalidError(f"CP-SAT rejected the model: {model.model.validate()}")
     status = _STATUS.get(code, Status.UNKNOWN)
