@@ -150,9 +150,9 @@ def _solve(
     solver = cp_model.CpSolver()
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # Two models in sequence: the light one solves most instances in seconds; when it has
-    # not proven optimality after 30% of the budget, the capacity counters take over.
+    # not proven optimality after 60% of the budget, the capacity counters take over.
     staged = pure_breaks and remaining >= 20 and optimal_hint is None
-    configure_solver(solver, options, 0.3 * remaining if staged else remaining, pure_breaks)
+    configure_solver(solver, options, 0.6 * remaining if staged else remaining, pure_breaks)
     with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
         code = solver.solve(model.model, control)
     if staged and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and not control.cancelled:
