@@ -69,7 +69,7 @@ def test_job_reports_progress_and_succeeds(
     api_client: FlaskClient, worker_pool: WorkerPool
 ) -> None:
     worker_pool.ensure(1)
-    event_id, key = meeting_event(participants=40, meetings_each=4, tables=20)
+    event_id, key = meeting_event(participants=60, meetings_each=6, tables=10)
     posted = _start(api_client, event_id, key, time_limit=10)
     assert posted["status"] == "queued"
     # The first progress comes a second or two into the 10 s solve, even on a loaded machine.
@@ -88,7 +88,7 @@ def test_job_reports_progress_and_succeeds(
 
 def test_cancel_stops_a_running_solve(api_client: FlaskClient, worker_pool: WorkerPool) -> None:
     worker_pool.ensure(1)
-    event_id, key = meeting_event(participants=40, meetings_each=4, tables=20)
+    event_id, key = meeting_event(participants=60, meetings_each=6, tables=10)
     posted = _start(api_client, event_id, key, time_limit=12)
     wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
 
@@ -107,7 +107,7 @@ def test_killed_worker_leaves_nothing_and_another_worker_finishes(
 ) -> None:
     workers = worker_pool.ensure(2)
     logs_before = {w.name: len(w.output()) for w in workers}
-    event_id, key = meeting_event(participants=40, meetings_each=4, tables=20, seed=11)
+    event_id, key = meeting_event(participants=60, meetings_each=6, tables=10, seed=11)
     posted = _start(api_client, event_id, key, time_limit=10)
     wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
     solving = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
@@ -140,7 +140,7 @@ def test_killed_solver_process_is_requeued_at_once(
     # survives and, with reject_on_worker_lost, puts the job back on the queue at once.
     workers = worker_pool.ensure(2)
     logs_before = {w.name: len(w.output()) for w in workers}
-    event_id, key = meeting_event(participants=40, meetings_each=4, tables=20, seed=5)
+    event_id, key = meeting_event(participants=60, meetings_each=6, tables=10, seed=5)
     posted = _start(api_client, event_id, key, time_limit=10)
     wait_for(lambda: _solving(posted["id"]), 30, "the solve to start")
     (victim,) = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
