@@ -31,15 +31,32 @@ def _fairness(value: str) -> int | None:
 
 @click.command("meetings")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds the solver may search.")
-@click.option("--fairness", default=None, metavar="D|none",
-              help="Fairness bound d on breaks (default: the file's, 2 for .dzn).")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="CP-SAT worker threads.")
-@click.option("--allow-unscheduled/--schedule-all", default=None,
-              help="Allow leaving meetings out (default: only when not everything fits; "
-                   "--schedule-all reports such instances as infeasible).")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may search.",
+)
+@click.option(
+    "--fairness",
+    default=None,
+    metavar="D|none",
+    help="Fairness bound d on breaks (default: the file's, 2 for .dzn).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="CP-SAT worker threads.",
+)
+@click.option(
+    "--allow-unscheduled/--schedule-all",
+    default=None,
+    help="Allow leaving meetings out (default: only when not everything fits; "
+    "--schedule-all reports such instances as infeasible).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def solve_meetings(
     file: Path,
@@ -57,8 +74,9 @@ def solve_meetings(
         raise click.ClickException(str(error)) from None
     if allow_unscheduled is None and file.suffix == ".dzn":
         allow_unscheduled = False  # the benchmark problem schedules every meeting
-    options = SolveOptions(time_limit_s=time_limit, workers=workers,
-                           allow_unscheduled=allow_unscheduled)
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, allow_unscheduled=allow_unscheduled
+    )
     try:
         result = solve(instance, options)
     except SchedulerError as error:
@@ -94,15 +112,22 @@ def _summary(instance: MeetingInstance, result: MeetingResult) -> str:
     if len(result.unscheduled) > 20:
         lines.append(f"  ... and {len(result.unscheduled) - 20} more")
     if result.diff is not None:
-        lines.append(f"diff: {len(result.diff.new)} new, {len(result.diff.moved)} moved, "
-                     f"{len(result.diff.dropped)} dropped")
+        lines.append(
+            f"diff: {len(result.diff.new)} new, {len(result.diff.moved)} moved, "
+            f"{len(result.diff.dropped)} dropped"
+        )
     return "\n".join(lines)
 
 
 @click.command("b2b")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=120.0,
-              show_default=True, help="Seconds per instance.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds per instance.",
+)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per instance (default).")
 def bench_b2b(directory: Path, time_limit: float, workers: int, as_json: bool) -> None:
@@ -121,10 +146,19 @@ def bench_b2b(directory: Path, time_limit: float, workers: int, as_json: bool) -
 
 
 @click.command("scale")
-@click.option("--sizes", default="300,1000,3000", show_default=True,
-              help="Comma-separated numbers of participants.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds per solve.")
+@click.option(
+    "--sizes",
+    default="300,1000,3000",
+    show_default=True,
+    help="Comma-separated numbers of participants.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per run.")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from api.extensions import db
-from api.models import Event, Participant, Session, SessionPlacement, SessionSpeaker, SignUp
+from api.models import Event, Participant, Session, SessionSpeaker, SignUp
 from api.services.slots import Slot
 
 
@@ -21,21 +21,14 @@ def _overlaps(slot: Slot, start: datetime, end: datetime) -> bool:
 
 
 def session_times(event: Event) -> dict[int, tuple[datetime, datetime]]:
-    """Each session's time: from the published agenda, else as the organiser set it."""
-    from api.services.schedules import published_version
-
-    times: dict[int, tuple[datetime, datetime]] = {}
-    for session in db.session.scalars(select(Session).where(Session.event_id == event.id)):
-        if session.start_dt is not None:
-            end = session.start_dt + timedelta(minutes=session.length_min)
-            times[session.id] = (session.start_dt, end)
-    version = published_version(event, "agenda")
-    if version is not None:
-        for placement in db.session.scalars(
-            select(SessionPlacement).where(SessionPlacement.version_id == version.id)
-        ):
-            times[placement.session_id] = (placement.start_dt, placement.end_dt)
-    return times
+    """Each placed session's time (publishing an agenda copies its times onto the sessions)."""
+    return {
+        session.id: (session.start_dt, session.start_dt + timedelta(minutes=session.length_min))
+        for session in db.session.scalars(
+            select(Session).where(Session.event_id == event.id, Session.start_dt.is_not(None))
+        )
+        if session.start_dt is not None
+    }
 
 
 def blocked_slots(

@@ -9,13 +9,14 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from api.exceptions import ClustermeetError, Conflict, InvalidInput, NotFound
+from api.exceptions import ClustermeetError, Conflict, InvalidInput
 from api.extensions import db
 from api.jobs.execute import handler_for
 from api.jobs.runner import job_runner, solver_time_cap
 from api.models import Event, Job
 from api.models.jobs import ACTIVE_JOB_STATUSES
 from api.models.types import now_utc
+from api.services.event_objects import get_in_event
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,7 @@ class JobQueueUnavailable(ClustermeetError):
 
 
 def get_job(event: Event, job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.event_id != event.id:
-        raise NotFound("Job not found")
-    return job
+    return get_in_event(Job, event, job_id, "Job")
 
 
 def active_job(event: Event, kind: str) -> Job | None:

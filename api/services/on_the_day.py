@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from api.exceptions import Conflict, Forbidden, NotFound
+from api.exceptions import Conflict, Forbidden
 from api.extensions import db
 from api.models import Event, Job, Meeting, MeetingPlacement, MeetingTable, Participant
 from api.models.types import now_utc
+from api.services.event_objects import get_in_event
 from api.services.jobs import start_job
 from api.services.schedules import published_version
 
@@ -25,10 +26,7 @@ OUTCOME_STATUSES = ("scheduled", "held", "no_show")
 
 
 def get_meeting(event: Event, meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or meeting.event_id != event.id:
-        raise NotFound("Meeting not found")
-    return meeting
+    return get_in_event(Meeting, event, meeting_id, "Meeting")
 
 
 def published_placement(event: Event, meeting: Meeting) -> MeetingPlacement | None:

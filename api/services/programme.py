@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -26,16 +26,6 @@ from api.models import (
     SignUp,
     Tag,
 )
-
-M = TypeVar("M", Tag, MeetingTable, Room, Session)
-
-
-def get_in_event(model: type[M], event: Event, object_id: int, label: str) -> M:
-    """An object of the event; one from another event is as absent as a missing one."""
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.event_id != event.id:
-        raise NotFound(f"{label} not found")
-    return obj
 
 
 def get_signup(session: Session, signup_id: int) -> SignUp:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -17,9 +18,9 @@ from api.models import (
     ScheduleVersion,
     Session,
     SessionPlacement,
+    SessionSpeaker,
     SignUp,
 )
-from api.services.blocked_slots import session_times
 from api.services.schedules import published_version
 
 
@@ -113,20 +114,6 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
                     "partner": person(partner),
                 }
             )
-    times = session_times(event)
-    rooms = {
-        room.id: room.name
-        for room in db.session.scalars(select(Room).where(Room.event_id == event.id))
-    }
-    agenda_version = published_version(event, "agenda")
-    room_of: dict[int, int | None] = {}
-    if agenda_version is not None:
-        for placement in db.session.scalars(
-            select(SessionPlacement).where(SessionPlacement.version_id == agenda_version.id)
-        ):
-            room_of[placement.session_id] = placement.room_id
-    from api.models import SessionSpeaker
-
     attended = set(
         db.session.scalars(
             select(SignUp.session_id).where(
@@ -138,18 +125,17 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
             select(SessionSpeaker.session_id).where(SessionSpeaker.participant_id == participant.id)
         )
     )
-    for session in db.session.scalars(select(Session).where(Session.id.in_(attended))):
-        if session.id not in times:
-            continue
-        start, end = times[session.id]
-        room_id = room_of.get(session.id, session.room_id)
+    # Publishing an agenda copies room and start onto each session.
+    placed = select(Session).where(Session.id.in_(attended), Session.start_dt.is_not(None))
+    for session in db.session.scalars(placed):
+        assert session.start_dt is not None
         items.append(
             {
                 "kind": "session",
-                "start_dt": start,
-                "end_dt": end,
+                "start_dt": session.start_dt,
+                "end_dt": session.start_dt + timedelta(minutes=session.length_min),
                 "title": session.title,
-                "where": rooms.get(room_id, "") if room_id else "",
+                "where": session.room.name if session.room else "",
                 "meeting_id": None,
                 "session_id": session.id,
                 "partner": None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from api.exceptions import Conflict, NotFound
+from api.exceptions import Conflict
 from api.extensions import db
 from api.models import (
     Event,
@@ -17,6 +17,7 @@ from api.models import (
     SessionPlacement,
 )
 from api.models.types import now_utc
+from api.services.event_objects import get_in_event
 
 
 def published_version(event: Event, kind: str) -> ScheduleVersion | None:
@@ -76,10 +77,7 @@ def diff_versions(old: ScheduleVersion | None, new: ScheduleVersion) -> dict[str
 
 
 def get_version(event: Event, version_id: int) -> ScheduleVersion:
-    version = db.session.get(ScheduleVersion, version_id)
-    if version is None or version.event_id != event.id:
-        raise NotFound("Schedule version not found")
-    return version
+    return get_in_event(ScheduleVersion, event, version_id, "Schedule version")
 
 
 def publish_version(event: Event, version: ScheduleVersion) -> ScheduleVersion:

@@ -20,6 +20,7 @@ from api.extensions import db
 from api.models import Event, Organisation, Participant
 from api.resources.organisations.schemas import OrganisationQueryArgsSchema, OrganisationSchema
 from api.resources.pagination import paginate
+from api.services.event_objects import get_in_event
 from api.services.registration import find_or_create_organisation
 from api.services.taxonomy import resolve_tags
 
@@ -32,10 +33,7 @@ blp = Blueprint(
 
 
 def _get_organisation(event: Event, organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or organisation.event_id != event.id:
-        deny(404, "Organisation not found")
-    return organisation
+    return get_in_event(Organisation, event, organisation_id, "Organisation")
 
 
 def _require_representative_or_organiser(event: Event, organisation: Organisation) -> None:

@@ -11,7 +11,8 @@ from api.auth import event_manager_required, get_event, get_managed_event
 from api.extensions import db
 from api.models import Room
 from api.resources.rooms.schemas import RoomQueryArgsSchema, RoomSchema
-from api.services.programme import get_in_event, save_room
+from api.services.event_objects import get_in_event
+from api.services.programme import save_room
 
 blp = Blueprint(
     "rooms",

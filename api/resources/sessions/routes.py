@@ -13,7 +13,8 @@ from api.extensions import db
 from api.models import Session
 from api.resources.pagination import paginate
 from api.resources.sessions.schemas import SessionQueryArgsSchema, SessionSchema
-from api.services.programme import day_range, get_in_event, save_session, signup_counts
+from api.services.event_objects import get_in_event
+from api.services.programme import day_range, save_session, signup_counts
 
 blp = Blueprint(
     "sessions",

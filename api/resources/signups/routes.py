@@ -20,7 +20,8 @@ from api.extensions import db
 from api.models import Event, Participant, Session, SignUp
 from api.resources.pagination import paginate
 from api.resources.signups.schemas import SignUpQueryArgsSchema, SignUpSchema
-from api.services.programme import get_in_event, get_signup, sign_up
+from api.services.event_objects import get_in_event
+from api.services.programme import get_signup, sign_up
 
 blp = Blueprint(
     "signups",

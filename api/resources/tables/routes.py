@@ -21,7 +21,8 @@ from api.resources.tables.schemas import (
     MeetingTableQueryArgsSchema,
     MeetingTableSchema,
 )
-from api.services.programme import create_tables, get_in_event, save_table
+from api.services.event_objects import get_in_event
+from api.services.programme import create_tables, save_table
 
 blp = Blueprint(
     "tables",

@@ -12,7 +12,8 @@ from api.extensions import db
 from api.models import Tag
 from api.resources.pagination import paginate
 from api.resources.tags.schemas import TagQueryArgsSchema, TagSchema
-from api.services.programme import get_in_event, save_tag
+from api.services.event_objects import get_in_event
+from api.services.programme import save_tag
 
 blp = Blueprint(
     "tags",

@@ -17,6 +17,7 @@ from api.resources.webhooks.schemas import (
     WebhookDeliverySchema,
     WebhookSchema,
 )
+from api.services.event_objects import get_in_event
 from api.services.webhooks import create_webhook, redeliver
 
 blp = Blueprint(
@@ -28,10 +29,7 @@ blp = Blueprint(
 
 
 def _get_webhook(event: Event, webhook_id: int) -> Webhook:
-    webhook = db.session.get(Webhook, webhook_id)
-    if webhook is None or webhook.event_id != event.id:
-        deny(404, "Webhook not found")
-    return webhook
+    return get_in_event(Webhook, event, webhook_id, "Webhook")
 
 
 @blp.route("")
