@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 from dataclasses import replace
@@ -20,6 +19,7 @@ from scheduler.meetings.precheck import (
     required_meeting_conflict,
     unplaceable_meetings,
 )
+from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
@@ -42,13 +42,6 @@ def _infeasible(reason: str, started: float) -> MeetingResult:
     )
 
 
-# Measured on the 20 JAIR instances (docs/benchmarks/meetings.md): the optima are small
-# (0-6 breaks), so core-guided lower bounding (as in MaxSAT) proves them, and a CDCL search
-# without LP finds the contiguous agendas far sooner than the default LP-based worker.
-PURE_BREAKS_PORTFOLIO = ("core", "no_lp", "quick_restart_no_lp", "default_lp",
-                         "objective_lb_search_no_lp", "max_lp")
-
-
 def configure_solver(
     solver: cp_model.CpSolver, options: SolveOptions, time_limit: float, pure_breaks: bool
 ) -> None:
@@ -63,7 +56,7 @@ def configure_solver(
         params.optimize_with_core = True
         params.linearization_level = 0
     else:
-        params.subsolvers.extend(PURE_BREAKS_PORTFOLIO[: options.workers])
+        params.subsolvers.extend(LIGHT_PORTFOLIO[: options.workers])
 
 
 def solve(
@@ -136,9 +129,8 @@ def _solve(
         lower, optimal_hint = _probe_lower_bound(instance, options, progress, cancel, started)
         if lower > 0:
             model.model.add(model.breaks_total >= lower)
-    if optimal_hint is not None:
-        model.add_hint(optimal_hint)
-    elif options.use_hint:
+    hint = optimal_hint
+    if hint is None and options.use_hint:
         start = {
             instance.meeting_index[mid]: s
             for mid, s in instance.previous.items()
@@ -146,33 +138,37 @@ def _solve(
             and s.slot in instance.allowed_slots[instance.meeting_index[mid]]
         }
         hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
+    if hint is not None:
         model.add_hint(hint)
-    solver = cp_model.CpSolver()
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
-    # Two models in sequence: the light one solves most instances in seconds; when it has
-    # not proven optimality after 60% of the budget, the capacity counters take over.
-    staged = pure_breaks and remaining >= 20 and optimal_hint is None
-    configure_solver(solver, options, 0.6 * remaining if staged else remaining, pure_breaks)
-    with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
-        code = solver.solve(model.model, control)
-    if staged and code in (cp_model.FEASIBLE, cp_model.UNKNOWN) and not control.cancelled:
-        heavy = MeetingModel(instance, implied_constraints=options.implied_constraints,
-                             capacity_counters=True)
-        proven = max(lower, math.ceil(solver.best_objective_bound - 1e-6))
-        if proven > 0:
-            heavy.model.add(heavy.breaks_total >= proven)
-        if code == cp_model.FEASIBLE:
-            heavy.add_hint(model.chosen_slots(solver))
-        light = (model, solver, code)
-        model = heavy
-        solver = cp_model.CpSolver()
-        configure_solver(
-            solver, options, options.time_limit_s - (time.perf_counter() - local_start), True
+    race_bound: float | None = None
+    racing = pure_breaks and optimal_hint is None and options.implied_constraints
+    if racing and options.workers >= 2:
+        # The capacity-counter model beside the light one (see race.py).
+        counters = MeetingModel(instance, capacity_counters=True)
+        if lower > 0:
+            counters.model.add(counters.breaks_total >= lower)
+        if hint is not None:
+            counters.add_hint(hint)
+        half = options.workers // 2
+        winner, race_bound = race(
+            [Contender("light", model.model, LIGHT_PORTFOLIO, options.workers - half),
+             Contender("counters", counters.model, COUNTER_PORTFOLIO, half)],
+            remaining,
+            seed=options.seed,
+            log=options.log_search,
+            progress=progress,
+            cancel=cancel,
+            interval_s=options.progress_interval_s,
         )
-        with SearchControl(solver, progress, cancel, options.progress_interval_s) as control:
-            code = solver.solve(model.model, control)
-        if code == cp_model.UNKNOWN and light[2] == cp_model.FEASIBLE:
-            model, solver, code = light  # keep the light model's schedule
+        if winner.name == "counters":
+            model = counters
+        solver, code = winner.solver, winner.code
+    else:
+        solver = cp_model.CpSolver()
+        configure_solver(solver, options, remaining, pure_breaks)
+        with SearchControl(solver, progress, cancel, options.progress_interval_s):
+            code = solver.solve(model.model)
     if code == cp_model.MODEL_INVALID:
         raise ModelInvalidError(f"CP-SAT rejected the model: {model.model.validate()}")
     status = _STATUS.get(code, Status.UNKNOWN)
@@ -190,7 +186,7 @@ def _solve(
     if status is Status.OPTIMAL:
         bound = float(sum(_breaks_of(model, solver)))
     elif pure_breaks:
-        bound = solver.best_objective_bound
+        bound = race_bound if race_bound is not None else solver.best_objective_bound
     return build_result(instance, status, plan, seconds, bound=bound)
 
 
