@@ -98,6 +98,8 @@ def build_meeting_instance(event: Event) -> EventInstance:
             for t in tables
         ),
         fairness=event.fairness,
+        # Sessions a participant attends are not idle time the schedule could avoid.
+        fairness_excludes_forced=True,
         previous=usable_previous,
         pinned=frozenset(
             str(m.id)

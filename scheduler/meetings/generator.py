@@ -15,7 +15,9 @@ What an event of ``n`` participants looks like (figures from cluster matchmaking
   30% attend one conference session, which blocks the same 3 slots for all its attendees;
 - 8% of participants join remotely from other time zones: they are available only in the
   half of each day that is office time for them, and all their meetings are online;
-- per-participant caps of 15 meetings.
+- per-participant caps of 15 meetings;
+- fairness as the product applies it: ``d`` breaks beyond those a participant's own
+  availability forces (``fairness_excludes_forced``).
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
         n_morning_slots=n_morning,
         tables=tables,
         fairness=fairness,
+        fairness_excludes_forced=True,
         name=f"generated-{n_participants}-s{seed}",
     )
 

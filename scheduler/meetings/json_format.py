@@ -148,6 +148,9 @@ def instance_from_dict(data: Any) -> MeetingInstance:
             tables=tables,
             precedences=tuple(precedences),
             fairness=fairness,
+            fairness_excludes_forced=_opt(
+                data, "fairness_excludes_forced", "instance", bool, False
+            ),
             previous=previous,
             pinned=frozenset(pinned),
             name=_opt(data, "name", "instance", str, ""),
@@ -166,6 +169,7 @@ def instance_to_dict(instance: MeetingInstance) -> dict[str, Any]:
         "name": instance.name,
         "slots": slots,
         "fairness": instance.fairness,
+        "fairness_excludes_forced": instance.fairness_excludes_forced,
         "tables": [
             {"id": t.id, "name": t.name, "reserved_for": t.reserved_for} for t in instance.tables
         ],

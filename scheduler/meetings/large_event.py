@@ -15,7 +15,6 @@ pin never move.
 
 from __future__ import annotations
 
-import itertools
 import random
 import threading
 import time
@@ -24,6 +23,7 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
+from scheduler.meetings.breaks import count_breaks
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.local_search import LocalSearch
@@ -56,8 +56,9 @@ class LnsState:
         self.frozen = _frozen_meetings(instance)
 
     def breaks_of(self, pid: str) -> int:
-        slots = sorted(self.slot_of[m] for m in self.instance.meetings_of[pid] if m in self.slot_of)
-        return sum(1 for a, b in itertools.pairwise(slots) if b > a + 1)
+        return count_breaks(
+            self.slot_of[m] for m in self.instance.meetings_of[pid] if m in self.slot_of
+        )
 
     def apply(self, changes: Mapping[int, int | None]) -> None:
         inst = self.instance
@@ -79,7 +80,7 @@ class NeighbourhoodModel:
     with their other meetings as constants.
     """
 
-    def __init__(self, state: LnsState, free: set[int], fairness: int | None) -> None:
+    def __init__(self, state: LnsState, free: set[int]) -> None:
         inst = state.instance
         self.state = state
         self.model = cp_model.CpModel()
@@ -180,12 +181,11 @@ class NeighbourhoodModel:
                 continue
             brk = cp_model.LinearExpr.sum(starts) - has
             objective.append(brk)
-            if fairness is not None:
+            limit = inst.break_limit(pid)
+            if limit is not None:
                 excess = self.model.new_int_var(0, inst.n_slots, f"excess_{pid}")
-                self.model.add(excess >= brk - fairness)
-                ordered = sorted(now)
-                now_breaks = sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
-                hint[excess] = max(0, now_breaks - fairness)
+                self.model.add(excess >= brk - limit)
+                hint[excess] = max(0, count_breaks(now) - limit)
                 objective.append(_FAIRNESS_W * excess)
         for m in self.free:
             objective.append(
@@ -289,7 +289,7 @@ def solve_large(
         if rounds % 20 == 0:
             weights = _seed_weights(state)
         group = _neighbourhood(rng, state, size, weights)
-        sub = NeighbourhoodModel(state, group, instance.fairness)
+        sub = NeighbourhoodModel(state, group)
         left = deadline - reserve - time.perf_counter()
         changes = sub.solve(min(1.0, left), options.workers, options.seed + rounds)
         if changes is not None:

@@ -35,7 +35,7 @@ class LocalSearch:
         self.shared_used = [0] * instance.n_slots
         self.capacity = len(instance.shared_tables)
         self.cap = {p.id: p.max_meetings for p in instance.participants}
-        self.fairness = instance.fairness
+        self.limit = {p.id: instance.break_limit(p.id) for p in instance.participants}
         for m, s in plan.items():
             self._occupy(m, s)
 
@@ -57,19 +57,18 @@ class LocalSearch:
             self.shared_used[s] -= 1
         return s
 
-    def cost_of(self, slots: list[int]) -> int:
-        b = _breaks(slots)
-        if self.fairness is None:
-            return b
-        return b + _EXCESS_W * max(0, b - self.fairness)
+    def cost_of(self, pid: str, slots: list[int]) -> int:
+        """Breaks of ``pid`` with ``slots``, plus a prohibitive cost above its limit."""
+        return _breaks(slots) + _EXCESS_W * self.excess_of(pid, slots)
 
-    def excess_of(self, slots: list[int]) -> int:
-        if self.fairness is None:
+    def excess_of(self, pid: str, slots: list[int]) -> int:
+        limit = self.limit[pid]
+        if limit is None:
             return 0
-        return max(0, _breaks(slots) - self.fairness)
+        return max(0, _breaks(slots) - limit)
 
     def participant_cost(self, pid: str) -> int:
-        return self.cost_of(list(self.busy[pid]))
+        return self.cost_of(pid, list(self.busy[pid]))
 
     def total_breaks(self) -> int:
         return sum(_breaks(list(b)) for b in self.busy.values())
@@ -94,7 +93,7 @@ class LocalSearch:
         for s in self.instance.allowed_slots[m]:
             if not self._free_for(m, s):
                 continue
-            delta = self.cost_of([*slots_a, s]) + self.cost_of([*slots_b, s]) - base
+            delta = self.cost_of(a, [*slots_a, s]) + self.cost_of(b, [*slots_b, s]) - base
             if best is None or delta < best[0]:
                 best = (delta, s)
         return best
@@ -120,7 +119,7 @@ class LocalSearch:
             s = best[1]
             # The fairness bound is hard: never buy a meeting with a break above it.
             if any(
-                self.excess_of([*self.busy[p], s]) > self.excess_of(list(self.busy[p]))
+                self.excess_of(p, [*self.busy[p], s]) > self.excess_of(p, list(self.busy[p]))
                 for p in (a, b)
             ):
                 continue
@@ -130,7 +129,7 @@ class LocalSearch:
 
     def _creates_excess(self, m: int, s: int) -> bool:
         return any(
-            self.excess_of([*self.busy[p], s]) > self.excess_of(list(self.busy[p]))
+            self.excess_of(p, [*self.busy[p], s]) > self.excess_of(p, list(self.busy[p]))
             for p in self.instance.meetings[m].participants
         )
 
@@ -161,7 +160,7 @@ class LocalSearch:
                 if shared and self.shared_used[s] >= self.capacity and not frees_table:
                     continue
                 affected = set(meeting.participants) | set(inst.meetings[blocker].participants)
-                before = {p: self.excess_of(list(self.busy[p])) for p in affected}
+                before = {p: self.excess_of(p, list(self.busy[p])) for p in affected}
                 self._release(blocker)
                 for t in inst.allowed_slots[blocker]:
                     if t == s or not self._free_for(blocker, t):
@@ -169,7 +168,9 @@ class LocalSearch:
                     self._occupy(blocker, t)
                     if self._free_for(m, s):
                         self._occupy(m, s)
-                        if all(self.excess_of(list(self.busy[p])) <= before[p] for p in affected):
+                        if all(
+                            self.excess_of(p, list(self.busy[p])) <= before[p] for p in affected
+                        ):
                             break
                         self._release(m)
                     self._release(blocker)
@@ -182,7 +183,7 @@ class LocalSearch:
     def repair_fairness(self) -> int:
         """Drop the least important meetings of anyone above the fairness bound, as the
         exact model would, since the bound is a hard constraint there too."""
-        if self.fairness is None:
+        if self.instance.fairness is None:
             return 0
         dropped = 0
         inst = self.instance
@@ -190,7 +191,7 @@ class LocalSearch:
         pending = [p.id for p in inst.participants]
         while pending:
             pid = pending.pop()
-            while self.excess_of(list(self.busy[pid])) > 0:
+            while self.excess_of(pid, list(self.busy[pid])) > 0:
                 candidates = [m for m in self.busy[pid].values() if m in self.movable]
                 if not candidates:
                     break
@@ -198,7 +199,7 @@ class LocalSearch:
                 def after_drop(m: int, pid: str = pid) -> tuple[int, int, int]:
                     s = self.slot_of[m]
                     rest = [x for x in self.busy[pid] if x != s]
-                    return (self.excess_of(rest), inst.meetings[m].priority, _breaks(rest))
+                    return (self.excess_of(pid, rest), inst.meetings[m].priority, _breaks(rest))
 
                 victim = min(candidates, key=after_drop)
                 self._release(victim)
@@ -215,7 +216,7 @@ class LocalSearch:
             best = self._best_slot(m)
             a, b = self.instance.meetings[m].participants
             stay = (
-                self.cost_of([*self.busy[a], s]) + self.cost_of([*self.busy[b], s])
+                self.cost_of(a, [*self.busy[a], s]) + self.cost_of(b, [*self.busy[b], s])
                 - self.participant_cost(a) - self.participant_cost(b)
             )
             if best is not None and best[0] < stay:
@@ -251,7 +252,7 @@ class LocalSearch:
                 before = self.participant_cost(q1) + self.participant_cost(q2)
                 new_q1 = [s for s in self.busy[q1] if s != s1] + [s2]
                 new_q2 = [s for s in self.busy[q2] if s != s2] + [s1]
-                after = self.cost_of(new_q1) + self.cost_of(new_q2)
+                after = self.cost_of(q1, new_q1) + self.cost_of(q2, new_q2)
                 if after < before:
                     self._release(m1)
                     self._release(m2)

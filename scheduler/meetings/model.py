@@ -13,11 +13,12 @@ a table plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.meetings.breaks import min_runs
 from scheduler.meetings.instance import MeetingInstance
 
 
@@ -30,28 +31,6 @@ class ModelWeights:
     unscheduled: int
     move: int
     brk: int = 1
-
-
-def min_runs(free: Sequence[int], needed: int) -> int:
-    """Fewest maximal runs of consecutive free slots that can hold ``needed`` meetings."""
-    if needed <= 0:
-        return 0
-    lengths: list[int] = []
-    run = 0
-    prev = None
-    for s in sorted(free):
-        run = run + 1 if prev is not None and s == prev + 1 else 1
-        if run == 1:
-            lengths.append(0)
-        lengths[-1] = run
-        prev = s
-    lengths.sort(reverse=True)
-    total = 0
-    for count, length in enumerate(lengths, start=1):
-        total += length
-        if total >= needed:
-            return count
-    return len(lengths) + 1  # cannot fit at all; the precheck reports it
 
 
 class MeetingModel:
@@ -230,12 +209,17 @@ class MeetingModel:
         if d is None or not self.breaks:
             return
         upper = max(self.breaks_upper.values())
-        if any(u == 0 and isinstance(self.has_meeting[p], int)
-               for p, u in self.breaks_upper.items()):
-            # Someone surely has a meeting and no break (one meeting only): the bound is
-            # simply breaks <= d for everyone, which propagates far better than max - min.
-            for brk in self.breaks.values():
-                self.model.add(brk <= d)
+        inst = self.instance
+        if inst.fairness_excludes_forced or any(
+            u == 0 and isinstance(self.has_meeting[p], int) for p, u in self.breaks_upper.items()
+        ):
+            # Someone surely has a meeting and no break (one meeting only), or the event
+            # measures fairness from zero avoidable breaks: a bound per participant, which
+            # propagates far better than max - min.
+            for pid, brk in self.breaks.items():
+                limit = inst.break_limit(pid)
+                if limit is not None and limit < self.breaks_upper[pid]:
+                    self.model.add(brk <= limit)
             return
         low = self.model.new_int_var(0, upper, "breaks_min")
         high = self.model.new_int_var(0, upper, "breaks_max")

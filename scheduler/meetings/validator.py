@@ -138,7 +138,14 @@ def validate(
             out.append(Violation("precedence", f"meeting {earlier} must come before {later}",
                                  (earlier, later)))
 
-    if check_fairness and instance.fairness is not None:
+    if check_fairness and instance.fairness_excludes_forced:
+        for pid, value in recomputed.items():
+            limit = instance.break_limit(pid)
+            if busy[pid] and limit is not None and value > limit:
+                out.append(Violation(
+                    "fairness", f"participant {pid}: {value} breaks, {limit} allowed (d="
+                    f"{instance.fairness} + {instance.forced_breaks[pid]} forced)", (), (pid,)))
+    elif check_fairness and instance.fairness is not None:
         active = [recomputed[p] for p in recomputed if busy[p]]
         if active and max(active) - min(active) > instance.fairness:
             out.append(Violation("fairness", f"breaks range {min(active)}..{max(active)} exceeds "

@@ -24,7 +24,7 @@ def test_round_trip_keeps_every_field(make_instance: MakeInstance, tmp_path: Pat
         tables=(Table("T1", "Table 1"), Table("B1", "Booth", reserved_for="c")),
         forbidden={"a": {3}}, caps={"b": 2}, sessions={1: Session.MORNING},
         fixed={2: 1}, priorities={3: 2}, online=[3],
-        precedences=(("m1", "m3"),), fairness=None,
+        precedences=(("m1", "m3"),), fairness=None, fairness_excludes_forced=True,
         previous={"m1": Placement(0, "T1")}, pinned=frozenset({"m1"}), name="rt",
         slot_labels=("a", "b", "c", "d"),
     )

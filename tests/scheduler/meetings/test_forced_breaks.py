@@ -1,0 +1,104 @@
+"""Fairness as real events measure it: breaks a participant's own availability forces (the
+sessions they attend, a late arrival) are not held against the schedule."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler.meetings import (
+    Assignment,
+    MeetingResult,
+    SolveOptions,
+    Status,
+    solve,
+    validate,
+)
+
+from .brute_force import brute_force_optimum
+from .conftest import MakeInstance
+
+STRICT = SolveOptions(time_limit_s=10, workers=2, allow_unscheduled=False)
+OVERFLOW = SolveOptions(time_limit_s=10, workers=2, allow_unscheduled=True)
+
+# "p" attends sessions in slots 1 and 3: its free time is three single-slot windows.
+SESSIONS = {"p": {1, 3}}
+STAR = [("p", "a"), ("p", "b"), ("p", "c")]
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "cap", "expected"),
+    [
+        ({1, 3}, None, 2),  # three meetings need all three windows
+        ({1, 3}, 2, 1),  # a cap of two: two windows
+        ({1, 3}, 1, 0),  # one meeting fits anywhere
+        ({3}, None, 0),  # slots 0-2 hold all three
+        ({2}, None, 1),  # windows 0-1 and 3-4: three meetings need both
+        (set(), None, 0),
+    ],
+)
+def test_forced_breaks_counts_the_windows_the_meetings_need(
+    make_instance: MakeInstance, forbidden: set[int], cap: int | None, expected: int
+) -> None:
+    inst = make_instance(STAR, n_slots=5, forbidden={"p": forbidden},
+                         caps={"p": cap} if cap is not None else None)
+    assert inst.forced_breaks["p"] == expected
+    assert inst.forced_breaks["a"] == 0
+
+
+def test_forced_breaks_stop_at_the_windows_there_are(make_instance: MakeInstance) -> None:
+    # Four meetings, two free slots in two windows: at most one break whatever happens.
+    inst = make_instance([*STAR, ("p", "d")], n_slots=3, forbidden={"p": {1}})
+    assert inst.forced_breaks["p"] == 1
+
+
+def test_strict_solve_counts_only_avoidable_breaks(make_instance: MakeInstance) -> None:
+    jair = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0)
+    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
+                          fairness_excludes_forced=True)
+    assert brute_force_optimum(jair) is None
+    assert solve(jair, STRICT).status is Status.INFEASIBLE
+    assert brute_force_optimum(event) == 2
+    result = solve(event, STRICT)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == 2
+    assert validate(event, result, require_all=True) == []
+
+
+def test_overflow_keeps_the_meetings_of_someone_in_sessions(
+    make_instance: MakeInstance,
+) -> None:
+    jair = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0)
+    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
+                          fairness_excludes_forced=True)
+    dropped = solve(jair, OVERFLOW)
+    assert dropped.status is Status.OPTIMAL
+    assert len(dropped.assignments) == 1  # the JAIR rule: "p" may not have a single break
+    assert validate(jair, dropped) == []
+    kept = solve(event, OVERFLOW)
+    assert kept.status is Status.OPTIMAL
+    assert len(kept.assignments) == 3
+    assert validate(event, kept) == []
+
+
+def test_large_event_path_keeps_them_too(make_instance: MakeInstance) -> None:
+    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
+                          fairness_excludes_forced=True)
+    options = SolveOptions(time_limit_s=5, workers=2, allow_unscheduled=True,
+                           large_event_threshold=0)
+    result = solve(event, options)
+    assert len(result.assignments) == 3
+    assert validate(event, result) == []
+
+
+def test_validator_allows_forced_breaks_only(make_instance: MakeInstance) -> None:
+    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
+                          fairness_excludes_forced=True)
+    spread = {"m1": Assignment(0, "T1"), "m2": Assignment(2, "T1"), "m3": Assignment(4, "T1")}
+    ok = MeetingResult(status=Status.FEASIBLE, objective=2, bound=None, seconds=0.0,
+                       assignments=spread, breaks={"p": 2, "a": 0, "b": 0, "c": 0})
+    assert validate(event, ok, require_all=True) == []
+
+    free = make_instance(STAR, n_slots=5, fairness=0, fairness_excludes_forced=True)
+    too_many = validate(free, ok, require_all=True)
+    assert [v.kind for v in too_many] == ["fairness"]
+    assert too_many[0].participant_ids == ("p",)
