@@ -19,5 +19,8 @@ class SolveOptions:
     # Above this many (meeting, slot) pairs the full model is too big for one CP-SAT call
     # and the schedule is improved neighbourhood by neighbourhood instead.
     large_event_threshold: int = 20_000
+    # When meetings may be left out, above this many pairs local search runs first and the
+    # exact model continues from its schedule (see solve._solve_overflow).
+    exact_overflow_pairs: int = 4_000
     seed: int = 0
     log_search: bool = False

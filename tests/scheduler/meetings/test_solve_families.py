@@ -204,3 +204,17 @@ def test_resolve_reports_cancelled_meetings_as_dropped(make_instance: MakeInstan
     assert result.diff is not None
     assert result.diff.dropped == ("gone",)
     assert result.moves == 0
+
+
+@pytest.mark.parametrize("exact_overflow_pairs", [4_000, 0])
+def test_overfull_event_places_the_most_meetings_either_way(
+    make_instance: MakeInstance, exact_overflow_pairs: int
+) -> None:
+    # A triangle in two slots: one of its three meetings cannot fit; d-e always can.
+    inst = make_instance([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")], n_slots=2)
+    options = SolveOptions(time_limit_s=5, workers=2, allow_unscheduled=True,
+                           exact_overflow_pairs=exact_overflow_pairs)
+    result = solve(inst, options)
+    assert validate(inst, result) == []
+    assert len(result.assignments) == 3
+    assert [u.reason for u in result.unscheduled] == [UnscheduledReason.PARTICIPANT_FULL]
