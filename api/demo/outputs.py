@@ -41,6 +41,7 @@ def write_outputs(event: Event, organiser_key: str, out_dir: str) -> Written:
     pages = f"/events/{event.id}"
     fetch(f"{api}/agenda.frab.json", "agenda.frab.json")
     fetch(f"{api}/agenda-instance.json", "instances/agenda-instance.json")
+    fetch(f"{api}/meetings-instance.json", "instances/meetings-instance.json")
     fetch(f"{api}/stats", "stats.json")
     for name in ("meetings.csv", "meetings.xlsx", "participants.csv", "participants.xlsx"):
         fetch(f"{api}/exports/{name}", f"exports/{name}")

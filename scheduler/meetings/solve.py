@@ -114,9 +114,10 @@ def _solve_overflow(
     Past a few thousand (meeting, slot) pairs the exact model places fewer meetings within
     the limit than local search (the demo event, 10,874 pairs, 30 s: 670 against all 680
     placeable; the exact model continuing from the local search's schedule for half the
-    budget did not improve on it; docs/benchmarks/meetings.md).
+    budget did not improve on it; docs/benchmarks/meetings.md). A re-solve stays with the
+    exact model below ``large_event_threshold``: local search does not count moves.
     """
-    if pairs <= options.exact_overflow_pairs:
+    if pairs <= options.exact_overflow_pairs or instance.previous:
         return _solve(instance, options, progress, cancel, started)
     excluded = frozenset(unplaceable_meetings(instance))
     if (conflict := required_meeting_conflict(instance, excluded)) is not None:

@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from api.exports.tables import MEETING_COLUMNS, PARTICIPANT_COLUMNS, to_csv, to_xlsx
 from api.extensions import db
 from api.models import Meeting, Participant
+from scheduler.meetings import SolveOptions, solve, validate
+from scheduler.meetings.json_format import instance_from_dict
 from tests.api.published_event import PublishedEvent, published_event
 
 
@@ -73,3 +75,20 @@ def test_formulas_stay_text() -> None:
     assert cell.data_type == "s"
     assert cell.value == '=HYPERLINK("http://evil")'
     assert sheet["B2"].value == 3
+
+
+def test_meetings_instance_solves_offline(client: FlaskClient, demo: PublishedEvent) -> None:
+    url = f"/api/v1/events/{demo.event_id}/meetings-instance.json"
+    response = client.get(url, headers={"Authorization": f"Bearer {demo.organiser_key}"})
+    assert response.status_code == 200
+    instance = instance_from_dict(response.json)
+    accepted = db.session.scalar(
+        select(func.count(Meeting.id)).where(Meeting.status.in_(("accepted", "scheduled")))
+    )
+    assert len(instance.meetings) == accepted
+    assert instance.fairness_excludes_forced
+    assert not instance.previous  # a fresh solve, not a re-solve of the published version
+    result = solve(instance, SolveOptions(time_limit_s=5))
+    assert validate(instance, result) == []
+    assert len(result.assignments) == accepted
+    assert client.get(url).status_code == 401

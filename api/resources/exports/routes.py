@@ -1,10 +1,12 @@
-"""Exports: meetings and participants as CSV/XLSX (organiser), one person's data (GDPR)."""
+"""Exports: meetings and participants as CSV/XLSX and the meeting solver's instance (organiser),
+one person's data (GDPR)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from flask import Response
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -18,12 +20,14 @@ from api.auth import (
 )
 from api.exports.tables import meeting_table, participant_table, to_csv, to_xlsx
 from api.services.gdpr import participant_data
+from api.services.meeting_instance import build_meeting_instance
+from scheduler.meetings.json_format import instance_to_dict
 
 blp = Blueprint(
     "exports",
     __name__,
     url_prefix="/api/v1/events/<int:event_id>",
-    description="Spreadsheet exports and per-person data export",
+    description="Spreadsheet exports, the meeting solver's instance, per-person data export",
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,6 +85,18 @@ class ParticipantsXlsxViews(MethodView):
     def get(self, event_id: int) -> Response:
         """The participants export as an Excel workbook (organiser)."""
         return _file(event_id, "participants", "xlsx")
+
+
+@blp.route("/meetings-instance.json")
+class MeetingsInstanceViews(MethodView):
+    @event_manager_required
+    @blp.response(200, {"type": "object"})
+    def get(self, event_id: int) -> Response:
+        """The meeting solver's instance for the event's accepted meetings, as ``clustermeet
+        solve meetings`` reads it (organiser): a fresh solve, without the published version."""
+        built = build_meeting_instance(get_managed_event(event_id))
+        fresh = dataclasses.replace(built.instance, previous={}, pinned=frozenset())
+        return jsonify(instance_to_dict(fresh))
 
 
 @blp.route("/participants/<int:participant_id>/data-export")
