@@ -1,13 +1,13 @@
 """The easiest JAIR 2022 instances reach the paper's proven optimum."""
 
-from pathlib import Path
 
 import pytest
 
+from scheduler.benchmark_data import b2b_instances_dir
 from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.bench import reference_optima
 
-BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+BENCH = b2b_instances_dir()
 
 
 @pytest.mark.skipif(not BENCH.exists(), reason="benchmark instances not available")

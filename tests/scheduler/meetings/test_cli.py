@@ -4,11 +4,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from api.commands.meetings_cli import bench_b2b, bench_scale, solve_meetings
+from scheduler.benchmark_data import b2b_instances_dir
 from scheduler.meetings.json_format import write_json
 
 from .conftest import MakeInstance
 
-BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+BENCH = b2b_instances_dir()
 
 
 def test_solve_json_instance_prints_summary(make_instance: MakeInstance, tmp_path: Path) -> None:

@@ -2,10 +2,11 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.benchmark_data import b2b_instances_dir
 from scheduler.meetings import InstanceFormatError, read_dzn
 from scheduler.meetings.dzn import instance_from_dzn_text
 
-BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+BENCH = b2b_instances_dir()
 FILES = sorted(BENCH.glob("*.dzn"))
 
 

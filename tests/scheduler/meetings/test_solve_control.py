@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
+from scheduler.benchmark_data import b2b_instances_dir
 from scheduler.meetings import (
     Progress,
     SolveOptions,
@@ -19,7 +19,7 @@ from scheduler.meetings import (
 )
 from scheduler.meetings.generator import generate_event
 
-BENCH = Path("/work/shared/benchmarks/b2b-jair2022/instances")
+BENCH = b2b_instances_dir()
 HARD = BENCH / "forum-13crafb.original.dzn"
 
 

@@ -1,0 +1,91 @@
+"""Two CP-SAT searches racing: the first proof wins and stops the other."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+
+from scheduler.benchmark_data import b2b_instances_dir
+from scheduler.meetings import read_dzn
+from scheduler.meetings.model import MeetingModel
+from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race
+
+HARD = b2b_instances_dir() / "forum-13crafb.original.dzn"
+needs_hard = pytest.mark.skipif(not HARD.exists(), reason="benchmark instances not available")
+
+
+def _easy(optimum: int) -> cp_model.CpModel:
+    model = cp_model.CpModel()
+    x = model.new_int_var(optimum, 10, "x")
+    model.minimize(x)
+    return model
+
+
+def _infeasible() -> cp_model.CpModel:
+    model = cp_model.CpModel()
+    x = model.new_int_var(0, 10, "x")
+    model.add(x >= 5)
+    model.add(x <= 3)
+    model.minimize(x)
+    return model
+
+
+def _hard() -> cp_model.CpModel:
+    return MeetingModel(read_dzn(HARD)).model
+
+
+@needs_hard
+def test_first_proof_wins_and_stops_the_other() -> None:
+    started = time.perf_counter()
+    winner, bound = race(
+        [Contender("slow", _hard(), LIGHT_PORTFOLIO),
+         Contender("easy", _easy(3), COUNTER_PORTFOLIO)],
+        time_limit=60,
+    )
+    assert time.perf_counter() - started < 10
+    assert winner.name == "easy"
+    assert winner.code == cp_model.OPTIMAL
+    assert winner.solver.objective_value == 3
+    assert bound is not None and bound <= 3
+
+
+@needs_hard
+def test_infeasibility_is_a_proof_too() -> None:
+    started = time.perf_counter()
+    winner, bound = race(
+        [Contender("slow", _hard(), COUNTER_PORTFOLIO),
+         Contender("impossible", _infeasible(), LIGHT_PORTFOLIO)],
+        time_limit=60,
+    )
+    assert time.perf_counter() - started < 10
+    assert (winner.name, winner.code) == ("impossible", cp_model.INFEASIBLE)
+    assert bound is not None  # from the stopped search, which proves nothing infeasible
+
+
+@needs_hard
+def test_without_a_proof_the_better_schedule_and_bound_are_kept() -> None:
+    winner, bound = race(
+        [Contender("light", _hard(), LIGHT_PORTFOLIO),
+         Contender("again", _hard(), COUNTER_PORTFOLIO)],
+        time_limit=2,
+    )
+    assert winner.code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+    if winner.has_solution:
+        assert bound is not None and bound <= winner.solver.objective_value
+
+
+@needs_hard
+def test_cancel_stops_both() -> None:
+    cancel = threading.Event()
+    threading.Timer(1.0, cancel.set).start()
+    started = time.perf_counter()
+    winner, _bound = race(
+        [Contender("a", _hard(), LIGHT_PORTFOLIO), Contender("b", _hard(), COUNTER_PORTFOLIO)],
+        time_limit=60,
+        cancel=cancel,
+    )
+    assert time.perf_counter() - started < 6
+    assert winner.code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
