@@ -33,6 +33,18 @@ class ModelWeights:
     brk: int = 1
 
 
+def capacity_counter_size(instance: MeetingInstance) -> int:
+    """Booleans the per-slot capacity counters would add (meetings that may use a shared
+    table in the slot x tables, wherever those meetings exceed the tables)."""
+    capacity = len(instance.shared_tables)
+    per_slot = [0] * instance.n_slots
+    for m, meeting in enumerate(instance.meetings):
+        if instance.uses_shared_table(meeting):
+            for s in instance.allowed_slots[m]:
+                per_slot[s] += 1
+    return sum(n * capacity for n in per_slot if n > capacity)
+
+
 class MeetingModel:
     def __init__(
         self,

@@ -19,8 +19,13 @@ class SolveOptions:
     # Above this many (meeting, slot) pairs the full model is too big for one CP-SAT call
     # and the schedule is improved neighbourhood by neighbourhood instead.
     large_event_threshold: int = 20_000
-    # When meetings may be left out, above this many pairs local search runs first and the
-    # exact model continues from its schedule (see solve._solve_overflow).
-    exact_overflow_pairs: int = 4_000
+    # Events (meetings may be left out if they do not all fit) go to the same local search
+    # above this many pairs: within the limit the exact model placed fewer meetings there
+    # (docs/benchmarks/meetings.md). Re-solves keep the exact model, which counts moves.
+    exact_event_pairs: int = 4_000
+    # The capacity-counter model races the light one only up to this many counter Booleans:
+    # the JAIR instances need at most 130,000; an event of 680 meetings and 39 tables would
+    # need 420,000, taking seconds to build and half the workers from the light model.
+    max_counter_booleans: int = 150_000
     seed: int = 0
     log_search: bool = False

@@ -12,7 +12,7 @@ from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.large_event import solve_large
-from scheduler.meetings.model import MeetingModel
+from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.precheck import (
     infeasibility_reason,
@@ -75,7 +75,15 @@ def solve(
     options = options or SolveOptions()
     started = time.perf_counter()
     pairs = sum(len(slots) for slots in instance.allowed_slots)
-    if pairs > options.large_event_threshold:
+    # Greedy + local search + neighbourhoods for big problems, and for events past a few
+    # thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
+    # placeable meetings from the exact model and 670 when it could leave some out, against
+    # all 680 from local search. Re-solves stay exact below the threshold (moves count).
+    if pairs > options.large_event_threshold or (
+        options.allow_unscheduled is not False
+        and not instance.previous
+        and pairs > options.exact_event_pairs
+    ):
         if options.allow_unscheduled is False:
             reason = infeasibility_reason(instance)
             if reason is not None:
@@ -95,35 +103,8 @@ def solve(
                 return first
         remaining = options.time_limit_s - (time.perf_counter() - started)
         overflow = replace(options, allow_unscheduled=True, time_limit_s=remaining)
-        return _solve_overflow(instance, overflow, progress, cancel, started, pairs)
-    if options.allow_unscheduled:
-        return _solve_overflow(instance, options, progress, cancel, started, pairs)
+        return _solve(instance, overflow, progress, cancel, started)
     return _solve(instance, options, progress, cancel, started)
-
-
-def _solve_overflow(
-    instance: MeetingInstance,
-    options: SolveOptions,
-    progress: ProgressFn | None,
-    cancel: threading.Event | None,
-    started: float,
-    pairs: int,
-) -> MeetingResult:
-    """Meetings may be left out: the exact model on small events, local search on the rest.
-
-    Past a few thousand (meeting, slot) pairs the exact model places fewer meetings within
-    the limit than local search (the demo event, 10,874 pairs, 30 s: 670 against all 680
-    placeable; the exact model continuing from the local search's schedule for half the
-    budget did not improve on it; docs/benchmarks/meetings.md). A re-solve stays with the
-    exact model below ``large_event_threshold``: local search does not count moves.
-    """
-    if pairs <= options.exact_overflow_pairs or instance.previous:
-        return _solve(instance, options, progress, cancel, started)
-    excluded = frozenset(unplaceable_meetings(instance))
-    if (conflict := required_meeting_conflict(instance, excluded)) is not None:
-        return _infeasible(conflict, started)
-    budget = replace(options, time_limit_s=options.time_limit_s + (time.perf_counter() - started))
-    return solve_large(instance, budget, progress, cancel, started)
 
 
 def _solve(
@@ -169,8 +150,14 @@ def _solve(
         model.add_hint(hint)
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     race_bound: float | None = None
-    racing = pure_breaks and optimal_hint is None and options.implied_constraints
-    if racing and options.workers >= 2:
+    racing = (
+        pure_breaks
+        and optimal_hint is None
+        and options.implied_constraints
+        and options.workers >= 2
+        and capacity_counter_size(instance) <= options.max_counter_booleans
+    )
+    if racing:
         # The capacity-counter model beside the light one (see race.py).
         counters = MeetingModel(instance, capacity_counters=True)
         if lower > 0:

@@ -9,9 +9,12 @@ import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.benchmark_data import b2b_instances_dir
-from scheduler.meetings import read_dzn
-from scheduler.meetings.model import MeetingModel
+from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
+from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race
+
+from .brute_force import brute_force_optimum
+from .conftest import MakeInstance
 
 HARD = b2b_instances_dir() / "forum-13crafb.original.dzn"
 needs_hard = pytest.mark.skipif(not HARD.exists(), reason="benchmark instances not available")
@@ -89,3 +92,25 @@ def test_cancel_stops_both() -> None:
     )
     assert time.perf_counter() - started < 6
     assert winner.code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+
+
+def test_capacity_counter_size_counts_only_slots_that_can_overflow(
+    make_instance: MakeInstance,
+) -> None:
+    # Slot 0 can hold all three shared-table meetings for one table; slot 1 is blocked for
+    # "a", leaving one candidate there, which cannot overflow. The online meeting needs none.
+    inst = make_instance([("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")], n_slots=2,
+                         tables=1, forbidden={"a": {1}}, online=[4])
+    assert capacity_counter_size(inst) == 3 * 1
+
+
+@pytest.mark.parametrize("max_counter_booleans", [0, 150_000])
+def test_same_optimum_with_or_without_the_counter_model(
+    make_instance: MakeInstance, max_counter_booleans: int
+) -> None:
+    inst = make_instance([("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")], n_slots=4, tables=1)
+    result = solve(inst, SolveOptions(time_limit_s=5, allow_unscheduled=False,
+                                      max_counter_booleans=max_counter_booleans))
+    assert validate(inst, result, require_all=True) == []
+    assert result.status is Status.OPTIMAL
+    assert result.objective == brute_force_optimum(inst)

@@ -206,15 +206,27 @@ def test_resolve_reports_cancelled_meetings_as_dropped(make_instance: MakeInstan
     assert result.moves == 0
 
 
-@pytest.mark.parametrize("exact_overflow_pairs", [4_000, 0])
+@pytest.mark.parametrize("exact_event_pairs", [4_000, 0])
+@pytest.mark.parametrize("allow_unscheduled", [True, None])
 def test_overfull_event_places_the_most_meetings_either_way(
-    make_instance: MakeInstance, exact_overflow_pairs: int
+    make_instance: MakeInstance, exact_event_pairs: int, allow_unscheduled: bool | None
 ) -> None:
     # A triangle in two slots: one of its three meetings cannot fit; d-e always can.
     inst = make_instance([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")], n_slots=2)
-    options = SolveOptions(time_limit_s=5, workers=2, allow_unscheduled=True,
-                           exact_overflow_pairs=exact_overflow_pairs)
+    options = SolveOptions(time_limit_s=3, workers=2, allow_unscheduled=allow_unscheduled,
+                           exact_event_pairs=exact_event_pairs)
     result = solve(inst, options)
     assert validate(inst, result) == []
     assert len(result.assignments) == 3
     assert [u.reason for u in result.unscheduled] == [UnscheduledReason.PARTICIPANT_FULL]
+
+
+@pytest.mark.parametrize("exact_event_pairs", [4_000, 0])
+def test_event_where_everything_fits_gets_everything_either_way(
+    make_instance: MakeInstance, exact_event_pairs: int
+) -> None:
+    inst = make_instance([("a", "b"), ("b", "c"), ("c", "d")], n_slots=3, tables=1)
+    options = SolveOptions(time_limit_s=3, workers=2, exact_event_pairs=exact_event_pairs)
+    result = solve(inst, options)
+    assert validate(inst, result, require_all=True) == []
+    assert result.objective == brute_force_optimum(inst) == 0
