@@ -161,8 +161,15 @@ def bench_b2b(directory: Path, time_limit: float, workers: int, as_json: bool) -
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--resolve",
+    is_flag=True,
+    help="Also re-solve each schedule after 2% of meetings are cancelled and 2% added.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per run.")
-def bench_scale(sizes: str, time_limit: float, seed: int, workers: int, as_json: bool) -> None:
+def bench_scale(
+    sizes: str, time_limit: float, seed: int, workers: int, resolve: bool, as_json: bool
+) -> None:
     """Generated events of each size: our solver against first-come-first-served."""
     try:
         parsed = [int(s) for s in sizes.split(",") if s.strip()]
@@ -172,13 +179,15 @@ def bench_scale(sizes: str, time_limit: float, seed: int, workers: int, as_json:
         ) from None
     if not parsed or any(n < 2 for n in parsed):
         raise click.BadParameter("sizes must be integers >= 2", param_hint="--sizes")
-    for row in run_scale(parsed, time_limit=time_limit, seed=seed, workers=workers):
+    rows = run_scale(parsed, time_limit=time_limit, seed=seed, workers=workers, resolve=resolve)
+    for row in rows:
         if as_json:
             click.echo(json.dumps(row))
         else:
+            moves = f" moves {row['moves']}" if "moves" in row else ""
             click.echo(
-                f"{row['participants']:>6} {row['solver']:<14} scheduled {row['scheduled']:>6}/"
+                f"{row['participants']:>6} {row['solver']:<19} scheduled {row['scheduled']:>6}/"
                 f"{row['meetings']:<6} breaks {row['breaks']!s:>6} max {row['max_breaks']} "
-                f"{row['seconds']:>6.1f} s valid={row['valid']}"
+                f"{row['seconds']:>6.1f} s valid={row['valid']}{moves}"
             )
         sys.stdout.flush()

@@ -10,7 +10,8 @@ from typing import Any
 
 from scheduler.meetings.baseline import fcfs_baseline
 from scheduler.meetings.dzn import read_dzn
-from scheduler.meetings.generator import generate_event
+from scheduler.meetings.generator import churn, generate_event
+from scheduler.meetings.instance import Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult
 from scheduler.meetings.solve import solve
@@ -79,8 +80,10 @@ def run_scale(
     time_limit: float = 60.0,
     seed: int = 0,
     workers: int = 2,
+    resolve: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """Generated events of each size, solved by our solver and by the FCFS baseline."""
+    """Generated events of each size, solved by our solver and by the FCFS baseline; with
+    ``resolve``, also re-solved after 2% of the meetings are cancelled and 2% added."""
     for size in sizes:
         started = time.perf_counter()
         instance = generate_event(size, seed=seed)
@@ -95,3 +98,15 @@ def run_scale(
         ours = solve(instance, options)
         yield _scale_row(size, "clustermeet", len(instance.meetings), ours,
                          not validate(instance, ours))
+        if resolve:
+            published = {mid: Placement(a.slot, a.table) for mid, a in ours.assignments.items()}
+            changed = churn(instance, published, seed=seed)
+            again = solve(changed, options)
+            new = [m.id for m in changed.meetings if m.id not in instance.meeting_index]
+            yield {
+                **_scale_row(size, "clustermeet-resolve", len(changed.meetings), again,
+                             not validate(changed, again)),
+                "moves": again.moves,
+                "new": len(new),
+                "new_scheduled": sum(1 for mid in new if mid in again.assignments),
+            }

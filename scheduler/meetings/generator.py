@@ -22,13 +22,16 @@ What an event of ``n`` participants looks like (figures from cluster matchmaking
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
+from collections.abc import Mapping
 
 from scheduler.meetings.instance import (
     Meeting,
     MeetingInstance,
     Participant,
+    Placement,
     Session,
     Table,
 )
@@ -116,6 +119,32 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
         fairness_excludes_forced=True,
         name=f"generated-{n_participants}-s{seed}",
     )
+
+
+def churn(
+    instance: MeetingInstance,
+    published: Mapping[str, Placement],
+    seed: int = 0,
+    fraction: float = 0.02,
+) -> MeetingInstance:
+    """The day before the event: ``fraction`` of the meetings are cancelled and as many new
+    ones accepted (between people who do not meet yet, online if a side is remote, that is
+    if it has online meetings already); ``published`` becomes the previous version."""
+    rng = random.Random(seed)
+    kept = [m for m in instance.meetings if rng.random() >= fraction]
+    remote = {p for m in instance.meetings if m.is_online for p in m.participants}
+    pairs = {frozenset(m.participants) for m in instance.meetings}
+    ids = [p.id for p in instance.participants]
+    added: list[Meeting] = []
+    while len(added) < round(fraction * len(instance.meetings)):
+        a, b = rng.sample(ids, 2)
+        if frozenset((a, b)) in pairs:
+            continue
+        pairs.add(frozenset((a, b)))
+        added.append(Meeting(id=f"new{len(added) + 1}", participant_a=a, participant_b=b,
+                             is_online=a in remote or b in remote))
+    return dataclasses.replace(instance, meetings=tuple(kept + added), previous=dict(published),
+                               pinned=frozenset())
 
 
 def _pair_up(

@@ -9,8 +9,8 @@ group are unchanged and every accepted neighbourhood improves the whole schedule
 
 The neighbourhood objective keeps the lexicographic order of the full model: priority-
 weighted scheduled meetings first, then fairness excess (breaks above ``d`` over the best-off
-participant, who has none at these sizes), then breaks. Meetings with a precedence, a fix or a
-pin never move.
+participant, who has none at these sizes), then on a re-solve moves away from the published
+slots, then breaks. Meetings with a precedence, a fix or a pin never move.
 """
 
 from __future__ import annotations
@@ -33,8 +33,20 @@ from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn
 
 _UNSCHEDULED_W = 1_000
+# A re-solve moves a published meeting only to place another one: a move outweighs any
+# break saving a neighbourhood can plausibly make, and is worth less than a meeting.
+_MOVE_W = 100
 # Above any priority: the fairness bound stays hard, as in the full model.
 _FAIRNESS_W = 10_000
+
+
+def _published_slots(instance: MeetingInstance) -> dict[int, int]:
+    return {
+        instance.meeting_index[mid]: p.slot
+        for mid, p in instance.previous.items()
+        if mid in instance.meeting_index
+        and p.slot in instance.allowed_slots[instance.meeting_index[mid]]
+    }
 
 
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
@@ -54,6 +66,8 @@ class LnsState:
             if instance.uses_shared_table(instance.meetings[m]):
                 self.shared_used[s] += 1
         self.frozen = _frozen_meetings(instance)
+        # Re-solve: the published slot of each meeting that can still take it.
+        self.published = _published_slots(instance)
 
     def breaks_of(self, pid: str) -> int:
         return count_breaks(
@@ -191,6 +205,12 @@ class NeighbourhoodModel:
             objective.append(
                 _UNSCHEDULED_W * inst.meetings[m].priority * (1 - sched[m])
             )
+            published = state.published.get(m)
+            if published is not None:
+                # No variable for the published slot: taken for good, the move is a constant.
+                stay = self.x.get((m, published))
+                if stay is not None:
+                    objective.append(_MOVE_W * (1 - stay))
         self.model.minimize(cp_model.LinearExpr.sum(objective))
         for (m, s), v in self.x.items():
             self.model.add_hint(v, state.slot_of.get(m) == s)
@@ -265,15 +285,10 @@ def solve_large(
     deadline = started + options.time_limit_s
     # Tables, explanations and the result take a few seconds at 3,000 participants.
     reserve = 0.5 + 0.0002 * len(instance.meetings)
-    start = {
-        instance.meeting_index[mid]: p.slot
-        for mid, p in instance.previous.items()
-        if mid in instance.meeting_index
-        and p.slot in instance.allowed_slots[instance.meeting_index[mid]]
-    }
+    start = _published_slots(instance)
     first = greedy_schedule(instance, start=start)
     movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
-    search = LocalSearch(instance, first, movable, seed=options.seed)
+    search = LocalSearch(instance, first, movable, seed=options.seed, published=start)
     search.run(deadline - reserve, should_stop=lambda: cancel is not None and cancel.is_set())
     state = LnsState(instance, search.slot_of)
     if progress is not None:

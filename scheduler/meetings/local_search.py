@@ -17,6 +17,9 @@ from collections.abc import Callable, Mapping
 from scheduler.meetings.instance import MeetingInstance
 
 _EXCESS_W = 50
+# Re-solve: moving a published meeting costs more than the breaks one move can save (two
+# people, two breaks each) and less than a break above the fairness bound.
+_MOVE_W = 10
 
 
 def _breaks(slots: list[int]) -> int:
@@ -26,8 +29,10 @@ def _breaks(slots: list[int]) -> int:
 
 class LocalSearch:
     def __init__(self, instance: MeetingInstance, plan: Mapping[int, int],
-                 movable: set[int], seed: int = 0) -> None:
+                 movable: set[int], seed: int = 0,
+                 published: Mapping[int, int] | None = None) -> None:
         self.instance = instance
+        self.published = dict(published or {})
         self.rng = random.Random(seed)
         self.movable = movable
         self.slot_of: dict[int, int] = dict(plan)
@@ -67,6 +72,10 @@ class LocalSearch:
             return 0
         return max(0, _breaks(slots) - limit)
 
+    def move_cost(self, m: int, slot: int) -> int:
+        published = self.published.get(m)
+        return _MOVE_W if published is not None and slot != published else 0
+
     def participant_cost(self, pid: str) -> int:
         return self.cost_of(pid, list(self.busy[pid]))
 
@@ -93,7 +102,8 @@ class LocalSearch:
         for s in self.instance.allowed_slots[m]:
             if not self._free_for(m, s):
                 continue
-            delta = self.cost_of(a, [*slots_a, s]) + self.cost_of(b, [*slots_b, s]) - base
+            delta = (self.cost_of(a, [*slots_a, s]) + self.cost_of(b, [*slots_b, s]) - base
+                     + self.move_cost(m, s))
             if best is None or delta < best[0]:
                 best = (delta, s)
         return best
@@ -218,6 +228,7 @@ class LocalSearch:
             stay = (
                 self.cost_of(a, [*self.busy[a], s]) + self.cost_of(b, [*self.busy[b], s])
                 - self.participant_cost(a) - self.participant_cost(b)
+                + self.move_cost(m, s)
             )
             if best is not None and best[0] < stay:
                 self._occupy(m, best[1])
@@ -249,10 +260,12 @@ class LocalSearch:
                     target = s2 if shared1 else s1
                     if self.shared_used[target] >= self.capacity:
                         continue
-                before = self.participant_cost(q1) + self.participant_cost(q2)
+                before = (self.participant_cost(q1) + self.participant_cost(q2)
+                          + self.move_cost(m1, s1) + self.move_cost(m2, s2))
                 new_q1 = [s for s in self.busy[q1] if s != s1] + [s2]
                 new_q2 = [s for s in self.busy[q2] if s != s2] + [s1]
-                after = self.cost_of(q1, new_q1) + self.cost_of(q2, new_q2)
+                after = (self.cost_of(q1, new_q1) + self.cost_of(q2, new_q2)
+                         + self.move_cost(m1, s2) + self.move_cost(m2, s1))
                 if after < before:
                     self._release(m1)
                     self._release(m2)

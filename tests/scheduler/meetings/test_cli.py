@@ -84,3 +84,15 @@ def test_bench_scale_small(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in result.output.strip().splitlines()]
     assert [r["solver"] for r in rows] == ["fcfs-baseline", "clustermeet"]
     assert all(r["valid"] for r in rows)
+
+
+def test_bench_scale_resolve_reports_moves() -> None:
+    args = ["--sizes", "40", "--time-limit", "3", "--resolve", "--json"]
+    result = CliRunner().invoke(bench_scale, args)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [r["solver"] for r in rows] == ["fcfs-baseline", "clustermeet", "clustermeet-resolve"]
+    again = rows[2]
+    assert again["valid"]
+    assert again["new"] >= 1 and 0 <= again["new_scheduled"] <= again["new"]
+    assert 0 <= again["moves"] <= rows[1]["scheduled"]

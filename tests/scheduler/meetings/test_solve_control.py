@@ -9,6 +9,7 @@ import pytest
 
 from scheduler.benchmark_data import b2b_instances_dir
 from scheduler.meetings import (
+    Placement,
     Progress,
     SolveOptions,
     Status,
@@ -17,7 +18,7 @@ from scheduler.meetings import (
     solve,
     validate,
 )
-from scheduler.meetings.generator import generate_event
+from scheduler.meetings.generator import churn, generate_event
 
 BENCH = b2b_instances_dir()
 HARD = BENCH / "forum-13crafb.original.dzn"
@@ -88,3 +89,15 @@ def test_large_event_beats_the_baseline() -> None:
     assert ours.objective is not None and base.objective is not None
     # The half-the-breaks target is measured at 60 s in docs/benchmarks/meetings.md.
     assert ours.objective < 0.6 * base.objective
+
+
+def test_churn_cancels_adds_and_publishes() -> None:
+    instance = generate_event(200, seed=3)
+    published = {m.id: Placement(0, None) for m in instance.meetings[:5]}
+    changed = churn(instance, published, seed=1, fraction=0.05)
+    new = [m for m in changed.meetings if m.id not in instance.meeting_index]
+    assert len(new) == round(0.05 * len(instance.meetings))
+    assert len(changed.meetings) < len(instance.meetings) + len(new)  # some were cancelled
+    assert dict(changed.previous) == published
+    pairs = [frozenset(m.participants) for m in changed.meetings]
+    assert len(pairs) == len(set(pairs))

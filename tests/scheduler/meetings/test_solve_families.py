@@ -180,14 +180,21 @@ def test_tables_stay_with_participants(make_instance: MakeInstance) -> None:
     assert result.table_changes == 0
 
 
-def test_resolve_keeps_pins_and_moves_only_what_it_must(make_instance: MakeInstance) -> None:
+# The large-event path (local search and neighbourhoods), which 3,000-participant re-solves take.
+LARGE = SolveOptions(time_limit_s=3, workers=2, allow_unscheduled=True, large_event_threshold=0)
+
+
+@pytest.mark.parametrize("options", [OVERFLOW, LARGE], ids=["exact", "large"])
+def test_resolve_keeps_pins_and_moves_only_what_it_must(
+    make_instance: MakeInstance, options: SolveOptions
+) -> None:
     previous = {"m1": Placement(0, "T1"), "m2": Placement(1, "T1"), "m3": Placement(2, "T1")}
     pairs = [("a", "b"), ("a", "c"), ("a", "d"), ("a", "e")]
     # c became unavailable at slot 1 and a new meeting with e arrived.
     inst = make_instance(pairs, n_slots=4, tables=1, forbidden={"c": {1}},
                          previous=previous, pinned=frozenset({"m1"}))
-    result = solved(inst, OVERFLOW)
-    assert result.status is Status.OPTIMAL
+    result = solved(inst, options)
+    assert result.status is (Status.OPTIMAL if options is OVERFLOW else Status.FEASIBLE)
     assert result.assignments["m1"] == result.assignments["m1"].__class__(0, "T1")
     assert result.moves == 1  # m2 must move; m3 stays
     assert result.objective == 0
@@ -195,6 +202,19 @@ def test_resolve_keeps_pins_and_moves_only_what_it_must(make_instance: MakeInsta
     assert result.diff.new == ("m4",)
     assert "m2" in result.diff.moved and "m3" not in result.diff.moved
     assert "m1" not in result.diff.moved
+
+
+@pytest.mark.parametrize("options", [OVERFLOW, LARGE], ids=["exact", "large"])
+def test_resolve_moves_a_published_meeting_to_place_a_new_one(
+    make_instance: MakeInstance, options: SolveOptions
+) -> None:
+    # c can only meet in slot 0, where a already meets b: a-b moves to slot 1.
+    inst = make_instance([("a", "b"), ("a", "c")], n_slots=2, forbidden={"c": {1}},
+                         previous={"m1": Placement(0, "T1")})
+    result = solved(inst, options)
+    assert set(result.assignments) == {"m1", "m2"}
+    assert result.moves == 1
+    assert result.diff is not None and result.diff.moved == ("m1",)
 
 
 def test_resolve_reports_cancelled_meetings_as_dropped(make_instance: MakeInstance) -> None:
