@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from flask import current_app
@@ -10,7 +9,7 @@ from flask import current_app
 from api.extensions import db
 from api.models import Event, Job, ScheduleVersion
 from api.services.jobs import start_job
-from api.services.meeting_instance import build_meeting_instance
+from api.services.meeting_instance import fresh_meeting_instance
 from api.services.schedules import publish_version
 from scheduler.meetings import fcfs_baseline
 
@@ -38,8 +37,7 @@ def run_and_publish(event: Event, kind: str, params: dict[str, Any]) -> Schedule
 
 def baseline_figures(event: Event) -> dict[str, int]:
     """What a first-come-first-served platform would do with the same accepted meetings."""
-    built = build_meeting_instance(event)
-    fresh = dataclasses.replace(built.instance, previous={}, pinned=frozenset())
+    fresh = fresh_meeting_instance(event)
     result = fcfs_baseline(fresh)
     return {
         "scheduled": len(result.assignments),

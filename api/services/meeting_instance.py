@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,6 +111,13 @@ def build_meeting_instance(event: Event) -> EventInstance:
         slot_labels=tuple(f"{s.start_dt:%a %H:%M}" for s in slots),
     )
     return EventInstance(instance, slots, {str(m.id): m for m in meetings})
+
+
+def fresh_meeting_instance(event: Event) -> mi.MeetingInstance:
+    """The event's instance as a first solve sees it: no published version to keep."""
+    return dataclasses.replace(
+        build_meeting_instance(event).instance, previous={}, pinned=frozenset()
+    )
 
 
 def store_meeting_result(

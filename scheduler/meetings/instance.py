@@ -266,6 +266,15 @@ class MeetingInstance:
         return self.fairness
 
     @cached_property
+    def published_slots(self) -> Mapping[int, int]:
+        """Re-solve: meeting index -> its previous slot, for meetings that can still take it."""
+        return {
+            self.meeting_index[mid]: p.slot
+            for mid, p in self.previous.items()
+            if mid in self.meeting_index and p.slot in self.allowed_slots[self.meeting_index[mid]]
+        }
+
+    @cached_property
     def pinned_slot(self) -> Mapping[str, int]:
         """Meetings whose slot is imposed, by a fix or a pin."""
         out = {m.id: m.fixed_slot for m in self.meetings if m.fixed_slot is not None}

@@ -40,15 +40,6 @@ _MOVE_W = 100
 _FAIRNESS_W = 10_000
 
 
-def _published_slots(instance: MeetingInstance) -> dict[int, int]:
-    return {
-        instance.meeting_index[mid]: p.slot
-        for mid, p in instance.previous.items()
-        if mid in instance.meeting_index
-        and p.slot in instance.allowed_slots[instance.meeting_index[mid]]
-    }
-
-
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
     return {
         m for m, meeting in enumerate(instance.meetings) if meeting.id in instance.pinned_slot
@@ -66,8 +57,6 @@ class LnsState:
             if instance.uses_shared_table(instance.meetings[m]):
                 self.shared_used[s] += 1
         self.frozen = _frozen_meetings(instance)
-        # Re-solve: the published slot of each meeting that can still take it.
-        self.published = _published_slots(instance)
 
     def breaks_of(self, pid: str) -> int:
         return count_breaks(
@@ -205,7 +194,7 @@ class NeighbourhoodModel:
             objective.append(
                 _UNSCHEDULED_W * inst.meetings[m].priority * (1 - sched[m])
             )
-            published = state.published.get(m)
+            published = inst.published_slots.get(m)
             if published is not None:
                 # No variable for the published slot: taken for good, the move is a constant.
                 stay = self.x.get((m, published))
@@ -285,10 +274,9 @@ def solve_large(
     deadline = started + options.time_limit_s
     # Tables, explanations and the result take a few seconds at 3,000 participants.
     reserve = 0.5 + 0.0002 * len(instance.meetings)
-    start = _published_slots(instance)
-    first = greedy_schedule(instance, start=start)
+    first = greedy_schedule(instance, start=instance.published_slots)
     movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
-    search = LocalSearch(instance, first, movable, seed=options.seed, published=start)
+    search = LocalSearch(instance, first, movable, seed=options.seed)
     search.run(deadline - reserve, should_stop=lambda: cancel is not None and cancel.is_set())
     state = LnsState(instance, search.slot_of)
     if progress is not None:

@@ -29,10 +29,8 @@ def _breaks(slots: list[int]) -> int:
 
 class LocalSearch:
     def __init__(self, instance: MeetingInstance, plan: Mapping[int, int],
-                 movable: set[int], seed: int = 0,
-                 published: Mapping[int, int] | None = None) -> None:
+                 movable: set[int], seed: int = 0) -> None:
         self.instance = instance
-        self.published = dict(published or {})
         self.rng = random.Random(seed)
         self.movable = movable
         self.slot_of: dict[int, int] = dict(plan)
@@ -73,7 +71,7 @@ class LocalSearch:
         return max(0, _breaks(slots) - limit)
 
     def move_cost(self, m: int, slot: int) -> int:
-        published = self.published.get(m)
+        published = self.instance.published_slots.get(m)
         return _MOVE_W if published is not None and slot != published else 0
 
     def participant_cost(self, pid: str) -> int:

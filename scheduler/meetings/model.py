@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.meetings.breaks import min_runs
 from scheduler.meetings.instance import MeetingInstance
 
 
@@ -264,11 +263,8 @@ class MeetingModel:
         # Fragmented free time forces breaks whatever the solver does.
         if not self.allow_unscheduled:
             for pid, brk in self.breaks.items():
-                mine = [m for m in inst.meetings_of[pid] if m in self.meeting_set]
-                free = sorted({s for m in mine for s in inst.allowed_slots[m]})
-                lower = min_runs(free, len(mine)) - 1
-                if lower > 0:
-                    self.model.add(brk >= lower)
+                if inst.forced_breaks[pid] > 0:
+                    self.model.add(brk >= inst.forced_breaks[pid])
             # Anyone with a meeting starts at least one run.
             for _pid, starts in self._starts_by_participant().items():
                 self.model.add(sum(starts) >= 1)

@@ -46,6 +46,8 @@ class Contender:
         params.num_workers = max(1, self.workers)
         params.random_seed = seed
         params.log_search_progress = log
+        if not self.portfolio:
+            return  # CP-SAT's default portfolio
         if self.workers == 1:
             # One worker runs the first subsolver of the portfolio on its own.
             params.linearization_level = 0

@@ -42,23 +42,6 @@ def _infeasible(reason: str, started: float) -> MeetingResult:
     )
 
 
-def configure_solver(
-    solver: cp_model.CpSolver, options: SolveOptions, time_limit: float, pure_breaks: bool
-) -> None:
-    params = solver.parameters
-    params.max_time_in_seconds = max(0.01, time_limit)
-    params.num_workers = max(1, options.workers)
-    params.random_seed = options.seed
-    params.log_search_progress = options.log_search
-    if not pure_breaks:
-        return
-    if options.workers == 1:
-        params.optimize_with_core = True
-        params.linearization_level = 0
-    else:
-        params.subsolvers.extend(LIGHT_PORTFOLIO[: options.workers])
-
-
 def solve(
     instance: MeetingInstance,
     options: SolveOptions | None = None,
@@ -139,17 +122,14 @@ def _solve(
             model.model.add(model.breaks_total >= lower)
     hint = optimal_hint
     if hint is None and options.use_hint:
-        start = {
-            instance.meeting_index[mid]: s
-            for mid, s in instance.previous.items()
-            if mid in instance.meeting_index and instance.meeting_index[mid] not in excluded
-            and s.slot in instance.allowed_slots[instance.meeting_index[mid]]
-        }
-        hint = greedy_schedule(instance, start={m: p.slot for m, p in start.items()})
+        hint = greedy_schedule(instance, start=instance.published_slots)
     if hint is not None:
         model.add_hint(hint)
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
-    race_bound: float | None = None
+    # One search, or two racing (race.py); either way the winner's model reads the schedule.
+    models = {"light": model}
+    contenders = [Contender("light", model.model, LIGHT_PORTFOLIO if pure_breaks else (),
+                            options.workers)]
     racing = (
         pure_breaks
         and optimal_hint is None
@@ -165,24 +145,19 @@ def _solve(
         if hint is not None:
             counters.add_hint(hint)
         half = options.workers // 2
-        winner, race_bound = race(
-            [Contender("light", model.model, LIGHT_PORTFOLIO, options.workers - half),
-             Contender("counters", counters.model, COUNTER_PORTFOLIO, half)],
-            remaining,
-            seed=options.seed,
-            log=options.log_search,
-            progress=progress,
-            cancel=cancel,
-            interval_s=options.progress_interval_s,
-        )
-        if winner.name == "counters":
-            model = counters
-        solver, code = winner.solver, winner.code
-    else:
-        solver = cp_model.CpSolver()
-        configure_solver(solver, options, remaining, pure_breaks)
-        with SearchControl(solver, progress, cancel, options.progress_interval_s):
-            code = solver.solve(model.model)
+        contenders[0].workers -= half
+        contenders.append(Contender("counters", counters.model, COUNTER_PORTFOLIO, half))
+        models["counters"] = counters
+    winner, race_bound = race(
+        contenders,
+        remaining,
+        seed=options.seed,
+        log=options.log_search,
+        progress=progress,
+        cancel=cancel,
+        interval_s=options.progress_interval_s,
+    )
+    model, solver, code = models[winner.name], winner.solver, winner.code
     if code == cp_model.MODEL_INVALID:
         raise ModelInvalidError(f"CP-SAT rejected the model: {model.model.validate()}")
     status = _STATUS.get(code, Status.UNKNOWN)
@@ -200,7 +175,7 @@ def _solve(
     if status is Status.OPTIMAL:
         bound = float(sum(_breaks_of(model, solver)))
     elif pure_breaks:
-        bound = race_bound if race_bound is not None else solver.best_objective_bound
+        bound = race_bound
     return build_result(instance, status, plan, seconds, bound=bound)
 
 

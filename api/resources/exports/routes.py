@@ -3,7 +3,6 @@ one person's data (GDPR)."""
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from flask import Response, jsonify
@@ -20,7 +19,7 @@ from api.auth import (
 )
 from api.exports.tables import meeting_table, participant_table, to_csv, to_xlsx
 from api.services.gdpr import participant_data
-from api.services.meeting_instance import build_meeting_instance
+from api.services.meeting_instance import fresh_meeting_instance
 from scheduler.meetings.json_format import instance_to_dict
 
 blp = Blueprint(
@@ -94,9 +93,7 @@ class MeetingsInstanceViews(MethodView):
     def get(self, event_id: int) -> Response:
         """The meeting solver's instance for the event's accepted meetings, as ``clustermeet
         solve meetings`` reads it (organiser): a fresh solve, without the published version."""
-        built = build_meeting_instance(get_managed_event(event_id))
-        fresh = dataclasses.replace(built.instance, previous={}, pinned=frozenset())
-        return jsonify(instance_to_dict(fresh))
+        return jsonify(instance_to_dict(fresh_meeting_instance(get_managed_event(event_id))))
 
 
 @blp.route("/participants/<int:participant_id>/data-export")
