@@ -153,8 +153,7 @@ def _prepare(
         penalty = sum(weights) + 1
     else:
         penalty = round(settings.shortfall_penalty * settings.score_scale)
-    return _Instance(ids, keys, weights, tuple(pairs[k] for k in keys), minimum, maximum,
-                     penalty)
+    return _Instance(ids, keys, weights, tuple(pairs[k] for k in keys), minimum, maximum, penalty)
 
 
 class _AutomatchModel:
@@ -186,8 +185,10 @@ class _AutomatchModel:
                 self.model.add(sum(variables) + self.short[p] >= self.instance.minimum[p])
 
     def _add_objective(self) -> None:
-        gain = sum(w * self.meet[k] for k, w in zip(self.instance.pairs, self.instance.weights,
-                                                     strict=True))
+        gain = sum(
+            w * self.meet[k]
+            for k, w in zip(self.instance.pairs, self.instance.weights, strict=True)
+        )
         loss = sum(self.instance.penalty * s for s in self.short.values())
         self.model.maximize(gain - loss)
 
@@ -216,8 +217,7 @@ def solve_automatch(
     """
     settings = settings or AutomatchSettings()
     started = time.perf_counter()
-    instance = _prepare(candidates, participant_ids, min_meetings, max_meetings, rules,
-                        settings)
+    instance = _prepare(candidates, participant_ids, min_meetings, max_meetings, rules, settings)
     model = _AutomatchModel(instance)
     solver, status = model.solve(settings)
     scale = settings.score_scale
@@ -226,12 +226,11 @@ def solve_automatch(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # INFEASIBLE cannot happen (no meetings is always allowed); UNKNOWN is a timeout.
         name = "infeasible" if status == cp_model.INFEASIBLE else "unknown"
-        return AutomatchResult(name, (), 0.0, None, None, (), time.perf_counter() - started,
-                               len(instance.pairs))
+        return AutomatchResult(
+            name, (), 0.0, None, None, (), time.perf_counter() - started, len(instance.pairs)
+        )
     chosen = [
-        number
-        for number, key in enumerate(instance.pairs)
-        if solver.boolean_value(model.meet[key])
+        number for number, key in enumerate(instance.pairs) if solver.boolean_value(model.meet[key])
     ]
     proposals = tuple(
         Proposal(c.a, c.b, c.score, c.is_mutual)

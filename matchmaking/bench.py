@@ -43,7 +43,8 @@ def run_matching_bench(
     offerer_side = [p.requester_id in top[p.offerer_id] for p in planted]
     count = max(1, len(planted))
     first_reason = [
-        recs[0].reasons[0].kind.value for recs in recommendations.values()
+        recs[0].reasons[0].kind.value
+        for recs in recommendations.values()
         if recs and recs[0].reasons
     ]
     return {
@@ -59,12 +60,14 @@ def run_matching_bench(
         "recommendations": sum(len(r) for r in recommendations.values()),
         "with_reasons": sum(bool(r.reasons) for recs in recommendations.values() for r in recs),
         "planted_pairs": len(planted),
-        "recall_both": round(sum(a and b for a, b in zip(requester_side, offerer_side,
-                                                         strict=True)) / count, 4),
+        "recall_both": round(
+            sum(a and b for a, b in zip(requester_side, offerer_side, strict=True)) / count, 4
+        ),
         "recall_requester": round(sum(requester_side) / count, 4),
         "recall_offerer": round(sum(offerer_side) / count, 4),
-        "recall_either": round(sum(a or b for a, b in zip(requester_side, offerer_side,
-                                                          strict=True)) / count, 4),
+        "recall_either": round(
+            sum(a or b for a, b in zip(requester_side, offerer_side, strict=True)) / count, 4
+        ),
         "top_reason_offer_matches_request": round(
             first_reason.count("offer_matches_request") / max(1, len(first_reason)), 4
         ),

@@ -73,9 +73,7 @@ class ParticipantProfile:
         if not self.organisation_id:
             raise InvalidProfileError(f"{self.participant_id}: organisation_id must not be empty")
         try:
-            object.__setattr__(
-                self, "organisation_type", OrganisationType(self.organisation_type)
-            )
+            object.__setattr__(self, "organisation_type", OrganisationType(self.organisation_type))
         except ValueError as exc:
             raise InvalidProfileError(
                 f"{self.participant_id}: unknown organisation type {self.organisation_type!r}"
@@ -95,8 +93,9 @@ class ParticipantProfile:
         return tuple(o for o in self.opportunities if o.kind in kinds)
 
 
-def index_profiles(profiles: list[ParticipantProfile] | tuple[ParticipantProfile, ...]
-                   ) -> dict[str, int]:
+def index_profiles(
+    profiles: list[ParticipantProfile] | tuple[ParticipantProfile, ...],
+) -> dict[str, int]:
     """Row index of every participant; duplicate ids would silently merge two people."""
     index: dict[str, int] = {}
     for row, profile in enumerate(profiles):

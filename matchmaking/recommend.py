@@ -104,8 +104,14 @@ def _top_in_block(block: ScoreBlock, k: int, min_score: float) -> _Selection:
     parts = np.stack(
         [
             getattr(block, name)[local_rows, cols]
-            for name in ("they_offer", "you_offer", "cooperation", "interests", "sectors",
-                         "description")
+            for name in (
+                "they_offer",
+                "you_offer",
+                "cooperation",
+                "interests",
+                "sectors",
+                "description",
+            )
         ],
         axis=1,
     )

@@ -83,8 +83,9 @@ def _pair_table(
 class RuleMask:
     """Allowed-pair mask for blocks of rows, computed from integer codes, never pair by pair."""
 
-    def __init__(self, profiles: Sequence[ParticipantProfile], rules: MatchingRules,
-                 index: dict[str, int]) -> None:
+    def __init__(
+        self, profiles: Sequence[ParticipantProfile], rules: MatchingRules, index: dict[str, int]
+    ) -> None:
         self.size = len(profiles)
         self._rules = rules
         self._org = self._codes([p.organisation_id for p in profiles])

@@ -180,7 +180,11 @@ class ScoreModel:
 
     def _build_items(self) -> None:
         kinds: dict[str, list[tuple[int, Opportunity]]] = {
-            "offer": [], "request": [], "investment": [], "funding": [], "cooperation": []
+            "offer": [],
+            "request": [],
+            "investment": [],
+            "funding": [],
+            "cooperation": [],
         }
         for row, profile in enumerate(self.profiles):
             for item in profile.opportunities:
@@ -209,7 +213,7 @@ class ScoreModel:
         for name, entries in kinds.items():
             count = len(entries)
             owner = np.array([row for row, _ in entries], dtype=np.int64)
-            matrix = features[offset:offset + count]
+            matrix = features[offset : offset + count]
             offset += count
             order = np.argsort(owner, kind="stable")
             owner = owner[order]
@@ -262,9 +266,7 @@ class ScoreModel:
         cooperation = self._best_item_match("cooperation", "cooperation", start, stop)
         interests = (self.interest_matrix[start:stop] @ self.interest_matrix.T).toarray()
         sectors = (self.sector_matrix[start:stop] @ self.sector_matrix.T).toarray()
-        description = (
-            self.description_matrix[start:stop] @ self.description_matrix.T
-        ).toarray()
+        description = (self.description_matrix[start:stop] @ self.description_matrix.T).toarray()
         score = (
             w.complementarity * (you_offer + they_offer)
             + w.cooperation * cooperation

@@ -122,89 +122,326 @@ SECTORS: tuple[tuple[str, str], ...] = (
 # (slug, sector, offer noun phrase, request noun phrase, offer verb phrase, request verb
 # phrase): the two sides name the same need differently, as people do.
 CAPABILITIES: tuple[tuple[str, str, str, str, str, str], ...] = (
-    ("solar-monitoring", "energy", "Solar plant monitoring", "PV performance analytics",
-     "remote monitoring of photovoltaic plants", "analytics for our photovoltaic plants"),
-    ("heat-pumps", "energy", "Industrial heat pumps", "Process heat electrification",
-     "high-temperature heat pumps for process heat", "heat pumps replacing gas boilers"),
-    ("grid-storage", "energy", "Grid-scale storage", "Storage to balance the grid",
-     "containerised storage for grid balancing", "a storage system to balance grid loads"),
-    ("electrolysers", "hydrogen", "PEM electrolysers", "Green hydrogen production",
-     "PEM electrolyser stacks for green hydrogen", "electrolyser capacity for green hydrogen"),
-    ("hydrogen-storage", "hydrogen", "Hydrogen tanks", "Hydrogen storage solution",
-     "composite tanks for compressed hydrogen", "safe storage of compressed hydrogen"),
-    ("fuel-cells", "hydrogen", "Fuel cell systems", "Fuel cell integration",
-     "fuel cell power modules", "integration of fuel cell modules"),
-    ("battery-recycling", "batteries", "Battery recycling", "Recycling of spent batteries",
-     "recycling of lithium-ion battery packs", "a recycler for spent lithium-ion packs"),
-    ("battery-testing", "batteries", "Battery cell testing", "Cell characterisation",
-     "cell testing and ageing characterisation", "characterisation of battery cell ageing"),
-    ("bms", "batteries", "Battery management systems", "BMS development",
-     "battery management electronics and firmware", "firmware for battery management"),
-    ("ev-charging", "mobility", "EV charging stations", "Charging infrastructure",
-     "fast chargers for electric vehicles", "charging points for electric vehicles"),
-    ("fleet-telematics", "mobility", "Fleet telematics", "Vehicle tracking platform",
-     "telematics for vehicle fleets", "tracking and routing of our vehicle fleet"),
-    ("mobility-apps", "mobility", "Mobility-as-a-service apps", "Multimodal journey app",
-     "ticketing apps for multimodal journeys", "an app for multimodal ticketing"),
-    ("precision-farming", "agrifood", "Precision farming sensors", "Crop sensing",
-     "soil and crop sensors for precision farming", "sensors to monitor crops and soil"),
-    ("food-packaging", "agrifood", "Compostable food packaging", "Plastic-free packaging",
-     "compostable packaging for fresh food", "packaging without plastic for fresh food"),
-    ("cold-chain", "agrifood", "Cold chain logistics", "Refrigerated transport",
-     "refrigerated logistics for perishable food", "refrigerated transport of perishables"),
-    ("telemedicine", "health", "Telemedicine platform", "Remote patient follow-up",
-     "a telemedicine platform for remote consultations", "remote consultations with patients"),
-    ("medical-imaging", "health", "AI medical imaging", "Imaging diagnostics support",
-     "image analysis software for radiology", "software support for radiology imaging"),
-    ("medtech-regulatory", "health", "MDR regulatory consulting", "Medical device approval",
-     "regulatory support under the medical device regulation",
-     "approval of our medical device under the regulation"),
-    ("composites", "aerospace", "Aerospace composites", "Lightweight composite parts",
-     "carbon fibre composite parts", "lightweight parts in carbon fibre"),
-    ("drones", "aerospace", "Inspection drones", "Drone-based inspection",
-     "drones for infrastructure inspection", "drone inspection of infrastructure"),
-    ("earth-observation", "aerospace", "Earth observation data", "Satellite imagery analysis",
-     "satellite imagery and earth observation analytics", "analysis of satellite imagery"),
-    ("critical-minerals", "raw-materials", "Critical minerals recovery",
-     "Secondary raw materials", "recovery of critical minerals from tailings",
-     "secondary sources of critical minerals"),
-    ("metal-powders", "raw-materials", "Metal powders", "Powders for additive manufacturing",
-     "atomised metal powders for 3D printing", "metal powder for 3D printing"),
-    ("mineral-mapping", "raw-materials", "Mineral exploration mapping", "Deposit mapping",
-     "hyperspectral mapping of mineral deposits", "mapping of mineral deposits"),
-    ("predictive-maintenance", "ai", "Predictive maintenance AI", "Machine failure prediction",
-     "machine learning for predictive maintenance", "prediction of machine failures"),
-    ("computer-vision", "ai", "Computer vision quality control", "Automated visual inspection",
-     "computer vision for quality inspection", "automated visual quality inspection"),
-    ("language-ai", "ai", "Multilingual chatbots", "Customer service automation",
-     "multilingual chatbots for customer service", "automation of customer service chats"),
-    ("industrial-symbiosis", "circular-economy", "Waste heat exchange", "Use of waste heat",
-     "matching of waste heat between plants", "a user for our waste heat"),
-    ("plastic-recycling", "circular-economy", "Plastic recycling", "Recycled plastic supply",
-     "mechanical recycling of post-consumer plastic", "a supply of recycled plastic granulate"),
-    ("repair-platforms", "circular-economy", "Repair and reuse platform",
-     "Product reuse service", "a platform for repair and reuse of products",
-     "reuse and repair of returned products"),
-    ("smart-textiles", "textiles", "Smart textiles", "Sensor-integrated fabrics",
-     "textiles with integrated sensors", "fabric with sensors woven in"),
-    ("textile-recycling", "textiles", "Textile fibre recycling", "Recycled fibres",
-     "fibre-to-fibre recycling of used garments", "recycled fibres from used garments"),
-    ("technical-textiles", "textiles", "Technical textiles", "Protective fabrics",
-     "flame-retardant technical fabrics", "protective fabric that resists flames"),
-    ("timber-construction", "construction", "Cross-laminated timber", "Timber building system",
-     "prefabricated cross-laminated timber elements", "prefabricated timber elements"),
-    ("energy-renovation", "construction", "Deep energy renovation", "Building retrofits",
-     "deep energy renovation of buildings", "energy retrofit of our buildings"),
-    ("bim", "construction", "BIM digital twins", "Building digital twin",
-     "BIM-based digital twins of buildings", "a digital twin of our buildings"),
-    ("ot-security", "cybersecurity", "OT security audits", "Industrial cyber protection",
-     "security audits of industrial control systems", "protection of industrial control"),
-    ("cyber-training", "cybersecurity", "Cyber awareness training", "Phishing training",
-     "cyber awareness and phishing training for staff", "training staff against phishing"),
-    ("lidar", "photonics", "Lidar sensors", "3D sensing",
-     "solid-state lidar sensors", "3D sensing with lidar"),
-    ("laser-processing", "photonics", "Laser micro-processing", "Laser cutting services",
-     "ultrafast laser micro-machining", "laser cutting of thin parts"),
+    (
+        "solar-monitoring",
+        "energy",
+        "Solar plant monitoring",
+        "PV performance analytics",
+        "remote monitoring of photovoltaic plants",
+        "analytics for our photovoltaic plants",
+    ),
+    (
+        "heat-pumps",
+        "energy",
+        "Industrial heat pumps",
+        "Process heat electrification",
+        "high-temperature heat pumps for process heat",
+        "heat pumps replacing gas boilers",
+    ),
+    (
+        "grid-storage",
+        "energy",
+        "Grid-scale storage",
+        "Storage to balance the grid",
+        "containerised storage for grid balancing",
+        "a storage system to balance grid loads",
+    ),
+    (
+        "electrolysers",
+        "hydrogen",
+        "PEM electrolysers",
+        "Green hydrogen production",
+        "PEM electrolyser stacks for green hydrogen",
+        "electrolyser capacity for green hydrogen",
+    ),
+    (
+        "hydrogen-storage",
+        "hydrogen",
+        "Hydrogen tanks",
+        "Hydrogen storage solution",
+        "composite tanks for compressed hydrogen",
+        "safe storage of compressed hydrogen",
+    ),
+    (
+        "fuel-cells",
+        "hydrogen",
+        "Fuel cell systems",
+        "Fuel cell integration",
+        "fuel cell power modules",
+        "integration of fuel cell modules",
+    ),
+    (
+        "battery-recycling",
+        "batteries",
+        "Battery recycling",
+        "Recycling of spent batteries",
+        "recycling of lithium-ion battery packs",
+        "a recycler for spent lithium-ion packs",
+    ),
+    (
+        "battery-testing",
+        "batteries",
+        "Battery cell testing",
+        "Cell characterisation",
+        "cell testing and ageing characterisation",
+        "characterisation of battery cell ageing",
+    ),
+    (
+        "bms",
+        "batteries",
+        "Battery management systems",
+        "BMS development",
+        "battery management electronics and firmware",
+        "firmware for battery management",
+    ),
+    (
+        "ev-charging",
+        "mobility",
+        "EV charging stations",
+        "Charging infrastructure",
+        "fast chargers for electric vehicles",
+        "charging points for electric vehicles",
+    ),
+    (
+        "fleet-telematics",
+        "mobility",
+        "Fleet telematics",
+        "Vehicle tracking platform",
+        "telematics for vehicle fleets",
+        "tracking and routing of our vehicle fleet",
+    ),
+    (
+        "mobility-apps",
+        "mobility",
+        "Mobility-as-a-service apps",
+        "Multimodal journey app",
+        "ticketing apps for multimodal journeys",
+        "an app for multimodal ticketing",
+    ),
+    (
+        "precision-farming",
+        "agrifood",
+        "Precision farming sensors",
+        "Crop sensing",
+        "soil and crop sensors for precision farming",
+        "sensors to monitor crops and soil",
+    ),
+    (
+        "food-packaging",
+        "agrifood",
+        "Compostable food packaging",
+        "Plastic-free packaging",
+        "compostable packaging for fresh food",
+        "packaging without plastic for fresh food",
+    ),
+    (
+        "cold-chain",
+        "agrifood",
+        "Cold chain logistics",
+        "Refrigerated transport",
+        "refrigerated logistics for perishable food",
+        "refrigerated transport of perishables",
+    ),
+    (
+        "telemedicine",
+        "health",
+        "Telemedicine platform",
+        "Remote patient follow-up",
+        "a telemedicine platform for remote consultations",
+        "remote consultations with patients",
+    ),
+    (
+        "medical-imaging",
+        "health",
+        "AI medical imaging",
+        "Imaging diagnostics support",
+        "image analysis software for radiology",
+        "software support for radiology imaging",
+    ),
+    (
+        "medtech-regulatory",
+        "health",
+        "MDR regulatory consulting",
+        "Medical device approval",
+        "regulatory support under the medical device regulation",
+        "approval of our medical device under the regulation",
+    ),
+    (
+        "composites",
+        "aerospace",
+        "Aerospace composites",
+        "Lightweight composite parts",
+        "carbon fibre composite parts",
+        "lightweight parts in carbon fibre",
+    ),
+    (
+        "drones",
+        "aerospace",
+        "Inspection drones",
+        "Drone-based inspection",
+        "drones for infrastructure inspection",
+        "drone inspection of infrastructure",
+    ),
+    (
+        "earth-observation",
+        "aerospace",
+        "Earth observation data",
+        "Satellite imagery analysis",
+        "satellite imagery and earth observation analytics",
+        "analysis of satellite imagery",
+    ),
+    (
+        "critical-minerals",
+        "raw-materials",
+        "Critical minerals recovery",
+        "Secondary raw materials",
+        "recovery of critical minerals from tailings",
+        "secondary sources of critical minerals",
+    ),
+    (
+        "metal-powders",
+        "raw-materials",
+        "Metal powders",
+        "Powders for additive manufacturing",
+        "atomised metal powders for 3D printing",
+        "metal powder for 3D printing",
+    ),
+    (
+        "mineral-mapping",
+        "raw-materials",
+        "Mineral exploration mapping",
+        "Deposit mapping",
+        "hyperspectral mapping of mineral deposits",
+        "mapping of mineral deposits",
+    ),
+    (
+        "predictive-maintenance",
+        "ai",
+        "Predictive maintenance AI",
+        "Machine failure prediction",
+        "machine learning for predictive maintenance",
+        "prediction of machine failures",
+    ),
+    (
+        "computer-vision",
+        "ai",
+        "Computer vision quality control",
+        "Automated visual inspection",
+        "computer vision for quality inspection",
+        "automated visual quality inspection",
+    ),
+    (
+        "language-ai",
+        "ai",
+        "Multilingual chatbots",
+        "Customer service automation",
+        "multilingual chatbots for customer service",
+        "automation of customer service chats",
+    ),
+    (
+        "industrial-symbiosis",
+        "circular-economy",
+        "Waste heat exchange",
+        "Use of waste heat",
+        "matching of waste heat between plants",
+        "a user for our waste heat",
+    ),
+    (
+        "plastic-recycling",
+        "circular-economy",
+        "Plastic recycling",
+        "Recycled plastic supply",
+        "mechanical recycling of post-consumer plastic",
+        "a supply of recycled plastic granulate",
+    ),
+    (
+        "repair-platforms",
+        "circular-economy",
+        "Repair and reuse platform",
+        "Product reuse service",
+        "a platform for repair and reuse of products",
+        "reuse and repair of returned products",
+    ),
+    (
+        "smart-textiles",
+        "textiles",
+        "Smart textiles",
+        "Sensor-integrated fabrics",
+        "textiles with integrated sensors",
+        "fabric with sensors woven in",
+    ),
+    (
+        "textile-recycling",
+        "textiles",
+        "Textile fibre recycling",
+        "Recycled fibres",
+        "fibre-to-fibre recycling of used garments",
+        "recycled fibres from used garments",
+    ),
+    (
+        "technical-textiles",
+        "textiles",
+        "Technical textiles",
+        "Protective fabrics",
+        "flame-retardant technical fabrics",
+        "protective fabric that resists flames",
+    ),
+    (
+        "timber-construction",
+        "construction",
+        "Cross-laminated timber",
+        "Timber building system",
+        "prefabricated cross-laminated timber elements",
+        "prefabricated timber elements",
+    ),
+    (
+        "energy-renovation",
+        "construction",
+        "Deep energy renovation",
+        "Building retrofits",
+        "deep energy renovation of buildings",
+        "energy retrofit of our buildings",
+    ),
+    (
+        "bim",
+        "construction",
+        "BIM digital twins",
+        "Building digital twin",
+        "BIM-based digital twins of buildings",
+        "a digital twin of our buildings",
+    ),
+    (
+        "ot-security",
+        "cybersecurity",
+        "OT security audits",
+        "Industrial cyber protection",
+        "security audits of industrial control systems",
+        "protection of industrial control",
+    ),
+    (
+        "cyber-training",
+        "cybersecurity",
+        "Cyber awareness training",
+        "Phishing training",
+        "cyber awareness and phishing training for staff",
+        "training staff against phishing",
+    ),
+    (
+        "lidar",
+        "photonics",
+        "Lidar sensors",
+        "3D sensing",
+        "solid-state lidar sensors",
+        "3D sensing with lidar",
+    ),
+    (
+        "laser-processing",
+        "photonics",
+        "Laser micro-processing",
+        "Laser cutting services",
+        "ultrafast laser micro-machining",
+        "laser cutting of thin parts",
+    ),
 )
 
 # Where a capability is used; the two wordings share the word a reader would pick out.
@@ -271,114 +508,244 @@ DETAILS: tuple[tuple[str, str], ...] = (
 )
 
 OFFER_OPENINGS = (
-    "We provide", "Our team delivers", "We have ten years of experience in",
-    "We supply", "Our company develops", "We offer", "Our lab specialises in",
+    "We provide",
+    "Our team delivers",
+    "We have ten years of experience in",
+    "We supply",
+    "Our company develops",
+    "We offer",
+    "Our lab specialises in",
 )
 OFFER_CLOSINGS = (
-    "References are available on request.", "We are ready to start a pilot.",
+    "References are available on request.",
+    "We are ready to start a pilot.",
     "Our solution is already deployed in three countries.",
-    "We look for first customers abroad.", "We can adapt it to your site.",
+    "We look for first customers abroad.",
+    "We can adapt it to your site.",
     "Happy to show a demonstration at the event.",
 )
 REQUEST_OPENINGS = (
-    "We are looking for", "We need", "We seek a partner offering", "We want to source",
-    "Our members ask for", "We would like to buy",
+    "We are looking for",
+    "We need",
+    "We seek a partner offering",
+    "We want to source",
+    "Our members ask for",
+    "We would like to buy",
 )
 REQUEST_CLOSINGS = (
-    "Budget is secured for next year.", "A tender is planned for the autumn.",
-    "We prefer a partner that can visit us.", "We are open to a joint project.",
-    "Ideally we would start with a pilot.", "Please contact us to discuss volumes.",
+    "Budget is secured for next year.",
+    "A tender is planned for the autumn.",
+    "We prefer a partner that can visit us.",
+    "We are open to a joint project.",
+    "Ideally we would start with a pilot.",
+    "Please contact us to discuss volumes.",
 )
 
 # (ISO code, regions, legal form, first names, last names)
 COUNTRIES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("DE", ("Bavaria", "Saxony", "North Rhine-Westphalia"), "GmbH",
-     ("Anna", "Lukas", "Katrin", "Jonas", "Sabine", "Felix"),
-     ("Müller", "Schmidt", "Weber", "Becker", "Hoffmann", "Krause")),
-    ("FR", ("Occitanie", "Auvergne-Rhône-Alpes", "Hauts-de-France"), "SAS",
-     ("Camille", "Julien", "Claire", "Mathieu", "Élodie", "Antoine"),
-     ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard")),
-    ("IT", ("Lombardy", "Emilia-Romagna", "Apulia"), "S.r.l.",
-     ("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Matteo"),
-     ("Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Greco")),
-    ("ES", ("Catalonia", "Basque Country", "Andalusia"), "S.L.",
-     ("Lucía", "Javier", "Marta", "Pablo", "Elena", "Sergio"),
-     ("García", "Fernández", "López", "Martínez", "Sánchez", "Etxeberria")),
-    ("PT", ("Norte", "Centro", "Alentejo"), "Lda.",
-     ("Inês", "João", "Beatriz", "Tiago", "Mariana", "Rui"),
-     ("Silva", "Santos", "Ferreira", "Pereira", "Costa", "Oliveira")),
-    ("NL", ("North Brabant", "Groningen", "South Holland"), "B.V.",
-     ("Sanne", "Daan", "Lotte", "Bram", "Femke", "Joost"),
-     ("de Jong", "Jansen", "de Vries", "Bakker", "Visser", "Smit")),
-    ("BE", ("Flanders", "Wallonia", "Brussels-Capital"), "NV",
-     ("Elise", "Pieter", "Charlotte", "Thomas", "Lien", "Arnaud"),
-     ("Peeters", "Janssens", "Maes", "Dupont", "Claes", "Lambert")),
-    ("AT", ("Upper Austria", "Styria", "Tyrol"), "GmbH",
-     ("Lena", "Florian", "Theresa", "Stefan", "Magdalena", "Tobias"),
-     ("Gruber", "Huber", "Wagner", "Pichler", "Moser", "Steiner")),
-    ("PL", ("Silesia", "Pomerania", "Lesser Poland"), "sp. z o.o.",
-     ("Agnieszka", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Michał"),
-     ("Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski")),
-    ("CZ", ("South Moravia", "Prague", "Moravia-Silesia"), "s.r.o.",
-     ("Tereza", "Jakub", "Lucie", "Martin", "Veronika", "Ondřej"),
-     ("Novák", "Svobodová", "Dvořák", "Černá", "Procházka", "Kučera")),
-    ("SK", ("Bratislava Region", "Košice Region", "Žilina Region"), "s.r.o.",
-     ("Zuzana", "Peter", "Jana", "Marek", "Lenka", "Juraj"),
-     ("Horváth", "Kováčová", "Varga", "Tóthová", "Baláž", "Szabo")),
-    ("HU", ("Central Hungary", "Western Transdanubia", "Northern Great Plain"), "Kft.",
-     ("Eszter", "Bence", "Réka", "Dávid", "Anna", "Gábor"),
-     ("Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Farkas")),
-    ("RO", ("North-West", "Bucharest-Ilfov", "West"), "S.R.L.",
-     ("Ioana", "Andrei", "Elena", "Mihai", "Ana", "Cristian"),
-     ("Popescu", "Ionescu", "Dumitru", "Stan", "Munteanu", "Georgescu")),
-    ("BG", ("Sofia City", "Plovdiv", "Varna"), "EOOD",
-     ("Maria", "Georgi", "Desislava", "Ivan", "Teodora", "Nikolay"),
-     ("Ivanova", "Petrov", "Georgieva", "Dimitrov", "Nikolova", "Stoyanov")),
-    ("GR", ("Central Macedonia", "Attica", "Crete"), "S.A.",
-     ("Eleni", "Giorgos", "Katerina", "Nikos", "Sofia", "Dimitris"),
-     ("Papadopoulos", "Georgiou", "Nikolaou", "Karagianni", "Vlachos", "Pappa")),
-    ("SE", ("Västra Götaland", "Skåne", "Norrbotten"), "AB",
-     ("Elin", "Erik", "Maja", "Oskar", "Sara", "Johan"),
-     ("Andersson", "Johansson", "Lindqvist", "Nilsson", "Berg", "Lund")),
-    ("FI", ("Uusimaa", "Pirkanmaa", "North Ostrobothnia"), "Oy",
-     ("Aino", "Mikko", "Laura", "Juha", "Sanna", "Ville"),
-     ("Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Laine", "Heikkinen")),
-    ("DK", ("Central Denmark", "Capital Region", "North Denmark"), "A/S",
-     ("Freja", "Mads", "Ida", "Rasmus", "Sofie", "Anders"),
-     ("Jensen", "Nielsen", "Hansen", "Pedersen", "Larsen", "Møller")),
-    ("IE", ("Southern Region", "Eastern and Midland", "Northern and Western"), "Ltd",
-     ("Aoife", "Ciarán", "Niamh", "Seán", "Siobhán", "Eoin"),
-     ("Murphy", "Kelly", "O'Sullivan", "Walsh", "Byrne", "Ryan")),
-    ("SI", ("Osrednjeslovenska", "Podravska", "Gorenjska"), "d.o.o.",
-     ("Nina", "Luka", "Maja", "Jure", "Eva", "Matej"),
-     ("Novak", "Horvat", "Krajnc", "Zupančič", "Kovačič", "Potočnik")),
-    ("HR", ("Zagreb", "Split-Dalmatia", "Istria"), "d.o.o.",
-     ("Ivana", "Marko", "Petra", "Ivan", "Lucija", "Josip"),
-     ("Horvat", "Kovačević", "Babić", "Marić", "Jurić", "Knežević")),
-    ("EE", ("Harju", "Tartu", "Ida-Viru"), "OÜ",
-     ("Kadri", "Mart", "Liis", "Rasmus", "Kertu", "Siim"),
-     ("Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk")),
-    ("LT", ("Vilnius County", "Kaunas County", "Klaipėda County"), "UAB",
-     ("Rūta", "Tomas", "Eglė", "Mantas", "Ieva", "Lukas"),
-     ("Kazlauskas", "Petrauskienė", "Jankauskas", "Stankevičius", "Vasiliauskas", "Žukas")),
-    ("NO", ("Vestland", "Trøndelag", "Viken"), "AS",
-     ("Ingrid", "Magnus", "Kari", "Henrik", "Silje", "Eirik"),
-     ("Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen")),
-    ("TW", ("Taipei", "Hsinchu", "Taichung"), "Co., Ltd.",
-     ("Mei-Ling", "Chih-Hao", "Yi-Chen", "Wei-Lun", "Shu-Fen", "Jun-Jie"),
-     ("Chen", "Lin", "Huang", "Chang", "Lee", "Wang")),
-    ("CA", ("Quebec", "Ontario", "British Columbia"), "Inc.",
-     ("Émilie", "Liam", "Chloé", "Noah", "Olivia", "Gabriel"),
-     ("Tremblay", "Roy", "Smith", "Gagnon", "Brown", "Wilson")),
-    ("TN", ("Tunis", "Sfax", "Sousse"), "SARL",
-     ("Amira", "Youssef", "Salma", "Mehdi", "Ines", "Karim"),
-     ("Ben Ali", "Trabelsi", "Gharbi", "Jaziri", "Mansouri", "Ayari")),
-    ("MA", ("Casablanca-Settat", "Tanger-Tetouan-Al Hoceima", "Souss-Massa"), "SARL",
-     ("Fatima", "Omar", "Khadija", "Hamza", "Sara", "Yassine"),
-     ("El Amrani", "Benali", "Alaoui", "Tazi", "Berrada", "Idrissi")),
-    ("JP", ("Kanto", "Kansai", "Chubu"), "K.K.",
-     ("Yuki", "Haruto", "Aoi", "Ren", "Sakura", "Takumi"),
-     ("Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Yamamoto")),
+    (
+        "DE",
+        ("Bavaria", "Saxony", "North Rhine-Westphalia"),
+        "GmbH",
+        ("Anna", "Lukas", "Katrin", "Jonas", "Sabine", "Felix"),
+        ("Müller", "Schmidt", "Weber", "Becker", "Hoffmann", "Krause"),
+    ),
+    (
+        "FR",
+        ("Occitanie", "Auvergne-Rhône-Alpes", "Hauts-de-France"),
+        "SAS",
+        ("Camille", "Julien", "Claire", "Mathieu", "Élodie", "Antoine"),
+        ("Martin", "Bernard", "Dubois", "Lefèvre", "Moreau", "Girard"),
+    ),
+    (
+        "IT",
+        ("Lombardy", "Emilia-Romagna", "Apulia"),
+        "S.r.l.",
+        ("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Matteo"),
+        ("Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Greco"),
+    ),
+    (
+        "ES",
+        ("Catalonia", "Basque Country", "Andalusia"),
+        "S.L.",
+        ("Lucía", "Javier", "Marta", "Pablo", "Elena", "Sergio"),
+        ("García", "Fernández", "López", "Martínez", "Sánchez", "Etxeberria"),
+    ),
+    (
+        "PT",
+        ("Norte", "Centro", "Alentejo"),
+        "Lda.",
+        ("Inês", "João", "Beatriz", "Tiago", "Mariana", "Rui"),
+        ("Silva", "Santos", "Ferreira", "Pereira", "Costa", "Oliveira"),
+    ),
+    (
+        "NL",
+        ("North Brabant", "Groningen", "South Holland"),
+        "B.V.",
+        ("Sanne", "Daan", "Lotte", "Bram", "Femke", "Joost"),
+        ("de Jong", "Jansen", "de Vries", "Bakker", "Visser", "Smit"),
+    ),
+    (
+        "BE",
+        ("Flanders", "Wallonia", "Brussels-Capital"),
+        "NV",
+        ("Elise", "Pieter", "Charlotte", "Thomas", "Lien", "Arnaud"),
+        ("Peeters", "Janssens", "Maes", "Dupont", "Claes", "Lambert"),
+    ),
+    (
+        "AT",
+        ("Upper Austria", "Styria", "Tyrol"),
+        "GmbH",
+        ("Lena", "Florian", "Theresa", "Stefan", "Magdalena", "Tobias"),
+        ("Gruber", "Huber", "Wagner", "Pichler", "Moser", "Steiner"),
+    ),
+    (
+        "PL",
+        ("Silesia", "Pomerania", "Lesser Poland"),
+        "sp. z o.o.",
+        ("Agnieszka", "Piotr", "Katarzyna", "Tomasz", "Magdalena", "Michał"),
+        ("Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski"),
+    ),
+    (
+        "CZ",
+        ("South Moravia", "Prague", "Moravia-Silesia"),
+        "s.r.o.",
+        ("Tereza", "Jakub", "Lucie", "Martin", "Veronika", "Ondřej"),
+        ("Novák", "Svobodová", "Dvořák", "Černá", "Procházka", "Kučera"),
+    ),
+    (
+        "SK",
+        ("Bratislava Region", "Košice Region", "Žilina Region"),
+        "s.r.o.",
+        ("Zuzana", "Peter", "Jana", "Marek", "Lenka", "Juraj"),
+        ("Horváth", "Kováčová", "Varga", "Tóthová", "Baláž", "Szabo"),
+    ),
+    (
+        "HU",
+        ("Central Hungary", "Western Transdanubia", "Northern Great Plain"),
+        "Kft.",
+        ("Eszter", "Bence", "Réka", "Dávid", "Anna", "Gábor"),
+        ("Nagy", "Kovács", "Tóth", "Szabó", "Horváth", "Farkas"),
+    ),
+    (
+        "RO",
+        ("North-West", "Bucharest-Ilfov", "West"),
+        "S.R.L.",
+        ("Ioana", "Andrei", "Elena", "Mihai", "Ana", "Cristian"),
+        ("Popescu", "Ionescu", "Dumitru", "Stan", "Munteanu", "Georgescu"),
+    ),
+    (
+        "BG",
+        ("Sofia City", "Plovdiv", "Varna"),
+        "EOOD",
+        ("Maria", "Georgi", "Desislava", "Ivan", "Teodora", "Nikolay"),
+        ("Ivanova", "Petrov", "Georgieva", "Dimitrov", "Nikolova", "Stoyanov"),
+    ),
+    (
+        "GR",
+        ("Central Macedonia", "Attica", "Crete"),
+        "S.A.",
+        ("Eleni", "Giorgos", "Katerina", "Nikos", "Sofia", "Dimitris"),
+        ("Papadopoulos", "Georgiou", "Nikolaou", "Karagianni", "Vlachos", "Pappa"),
+    ),
+    (
+        "SE",
+        ("Västra Götaland", "Skåne", "Norrbotten"),
+        "AB",
+        ("Elin", "Erik", "Maja", "Oskar", "Sara", "Johan"),
+        ("Andersson", "Johansson", "Lindqvist", "Nilsson", "Berg", "Lund"),
+    ),
+    (
+        "FI",
+        ("Uusimaa", "Pirkanmaa", "North Ostrobothnia"),
+        "Oy",
+        ("Aino", "Mikko", "Laura", "Juha", "Sanna", "Ville"),
+        ("Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Laine", "Heikkinen"),
+    ),
+    (
+        "DK",
+        ("Central Denmark", "Capital Region", "North Denmark"),
+        "A/S",
+        ("Freja", "Mads", "Ida", "Rasmus", "Sofie", "Anders"),
+        ("Jensen", "Nielsen", "Hansen", "Pedersen", "Larsen", "Møller"),
+    ),
+    (
+        "IE",
+        ("Southern Region", "Eastern and Midland", "Northern and Western"),
+        "Ltd",
+        ("Aoife", "Ciarán", "Niamh", "Seán", "Siobhán", "Eoin"),
+        ("Murphy", "Kelly", "O'Sullivan", "Walsh", "Byrne", "Ryan"),
+    ),
+    (
+        "SI",
+        ("Osrednjeslovenska", "Podravska", "Gorenjska"),
+        "d.o.o.",
+        ("Nina", "Luka", "Maja", "Jure", "Eva", "Matej"),
+        ("Novak", "Horvat", "Krajnc", "Zupančič", "Kovačič", "Potočnik"),
+    ),
+    (
+        "HR",
+        ("Zagreb", "Split-Dalmatia", "Istria"),
+        "d.o.o.",
+        ("Ivana", "Marko", "Petra", "Ivan", "Lucija", "Josip"),
+        ("Horvat", "Kovačević", "Babić", "Marić", "Jurić", "Knežević"),
+    ),
+    (
+        "EE",
+        ("Harju", "Tartu", "Ida-Viru"),
+        "OÜ",
+        ("Kadri", "Mart", "Liis", "Rasmus", "Kertu", "Siim"),
+        ("Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk"),
+    ),
+    (
+        "LT",
+        ("Vilnius County", "Kaunas County", "Klaipėda County"),
+        "UAB",
+        ("Rūta", "Tomas", "Eglė", "Mantas", "Ieva", "Lukas"),
+        ("Kazlauskas", "Petrauskienė", "Jankauskas", "Stankevičius", "Vasiliauskas", "Žukas"),
+    ),
+    (
+        "NO",
+        ("Vestland", "Trøndelag", "Viken"),
+        "AS",
+        ("Ingrid", "Magnus", "Kari", "Henrik", "Silje", "Eirik"),
+        ("Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen"),
+    ),
+    (
+        "TW",
+        ("Taipei", "Hsinchu", "Taichung"),
+        "Co., Ltd.",
+        ("Mei-Ling", "Chih-Hao", "Yi-Chen", "Wei-Lun", "Shu-Fen", "Jun-Jie"),
+        ("Chen", "Lin", "Huang", "Chang", "Lee", "Wang"),
+    ),
+    (
+        "CA",
+        ("Quebec", "Ontario", "British Columbia"),
+        "Inc.",
+        ("Émilie", "Liam", "Chloé", "Noah", "Olivia", "Gabriel"),
+        ("Tremblay", "Roy", "Smith", "Gagnon", "Brown", "Wilson"),
+    ),
+    (
+        "TN",
+        ("Tunis", "Sfax", "Sousse"),
+        "SARL",
+        ("Amira", "Youssef", "Salma", "Mehdi", "Ines", "Karim"),
+        ("Ben Ali", "Trabelsi", "Gharbi", "Jaziri", "Mansouri", "Ayari"),
+    ),
+    (
+        "MA",
+        ("Casablanca-Settat", "Tanger-Tetouan-Al Hoceima", "Souss-Massa"),
+        "SARL",
+        ("Fatima", "Omar", "Khadija", "Hamza", "Sara", "Yassine"),
+        ("El Amrani", "Benali", "Alaoui", "Tazi", "Berrada", "Idrissi"),
+    ),
+    (
+        "JP",
+        ("Kanto", "Kansai", "Chubu"),
+        "K.K.",
+        ("Yuki", "Haruto", "Aoi", "Ren", "Sakura", "Takumi"),
+        ("Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Yamamoto"),
+    ),
 )
 _NON_EUROPE = frozenset({"TW", "CA", "TN", "MA", "JP"})
 REGIONS = tuple(region for country in COUNTRIES for region in country[1])
@@ -397,16 +764,32 @@ TYPE_SHARES: tuple[tuple[OrganisationType, float], ...] = (
 
 ROLES: dict[OrganisationType, tuple[str, ...]] = {
     OrganisationType.SME: ("CEO", "CTO", "Business developer", "Founder", "Sales manager"),
-    OrganisationType.LARGE_COMPANY: ("Head of innovation", "Procurement manager",
-                                     "R&D director", "Open innovation scout"),
-    OrganisationType.CLUSTER_ORGANISATION: ("Cluster manager", "Project manager",
-                                            "Internationalisation officer"),
-    OrganisationType.RESEARCH: ("Senior researcher", "Technology transfer officer",
-                                "Head of department"),
-    OrganisationType.UNIVERSITY: ("Professor", "Research project manager",
-                                  "Innovation office lead"),
-    OrganisationType.PUBLIC_AUTHORITY: ("Policy officer", "Head of unit",
-                                        "Smart specialisation adviser"),
+    OrganisationType.LARGE_COMPANY: (
+        "Head of innovation",
+        "Procurement manager",
+        "R&D director",
+        "Open innovation scout",
+    ),
+    OrganisationType.CLUSTER_ORGANISATION: (
+        "Cluster manager",
+        "Project manager",
+        "Internationalisation officer",
+    ),
+    OrganisationType.RESEARCH: (
+        "Senior researcher",
+        "Technology transfer officer",
+        "Head of department",
+    ),
+    OrganisationType.UNIVERSITY: (
+        "Professor",
+        "Research project manager",
+        "Innovation office lead",
+    ),
+    OrganisationType.PUBLIC_AUTHORITY: (
+        "Policy officer",
+        "Head of unit",
+        "Smart specialisation adviser",
+    ),
     OrganisationType.INVESTOR: ("Investment manager", "Partner", "Analyst"),
     OrganisationType.OTHER: ("Adviser", "Chamber of commerce officer", "Consultant"),
 }
@@ -423,12 +806,47 @@ TYPE_PHRASES: dict[OrganisationType, str] = {
 }
 
 STEMS = (
-    "Nord", "Vita", "Terra", "Aero", "Blue", "Helio", "Agri", "Volt", "Ceram", "Hydro",
-    "Lumi", "Quanta", "Silva", "Marina", "Alto", "Ferro", "Lyra", "Orbis", "Nova", "Cirro",
-    "Tessa", "Kora", "Delta", "Praxis", "Sol", "Vento", "Arbor", "Petra", "Axon", "Fluxa",
+    "Nord",
+    "Vita",
+    "Terra",
+    "Aero",
+    "Blue",
+    "Helio",
+    "Agri",
+    "Volt",
+    "Ceram",
+    "Hydro",
+    "Lumi",
+    "Quanta",
+    "Silva",
+    "Marina",
+    "Alto",
+    "Ferro",
+    "Lyra",
+    "Orbis",
+    "Nova",
+    "Cirro",
+    "Tessa",
+    "Kora",
+    "Delta",
+    "Praxis",
+    "Sol",
+    "Vento",
+    "Arbor",
+    "Petra",
+    "Axon",
+    "Fluxa",
 )
-NAME_ENDINGS = ("Systems", "Solutions", "Labs", "Technologies", "Engineering", "Works",
-                "Innovations", "Dynamics")
+NAME_ENDINGS = (
+    "Systems",
+    "Solutions",
+    "Labs",
+    "Technologies",
+    "Engineering",
+    "Works",
+    "Innovations",
+    "Dynamics",
+)
 
 
 def _taxonomy() -> Taxonomy:
@@ -478,8 +896,9 @@ class _Writer:
             return self.rng.choice(choices)
         return self.rng.randrange(len(CAPABILITIES))
 
-    def offer(self, capability: int, application: int, detail: int, region: str,
-              quantity: int) -> Opportunity:
+    def offer(
+        self, capability: int, application: int, detail: int, region: str, quantity: int
+    ) -> Opportunity:
         slug, sector, offer_name, _, offer_phrase, _ = CAPABILITIES[capability]
         text = (
             f"{self.rng.choice(OFFER_OPENINGS)} {offer_phrase} "
@@ -489,8 +908,9 @@ class _Writer:
         )
         return Opportunity(OpportunityKind.OFFER, offer_name, text, (sector, slug), self._id())
 
-    def request(self, capability: int, application: int, detail: int, region: str,
-                quantity: int) -> Opportunity:
+    def request(
+        self, capability: int, application: int, detail: int, region: str, quantity: int
+    ) -> Opportunity:
         slug, sector, _, request_name, _, request_phrase = CAPABILITIES[capability]
         text = (
             f"{self.rng.choice(REQUEST_OPENINGS)} {request_phrase} "
@@ -498,8 +918,7 @@ class _Writer:
             f"about {quantity} units for our sites in {region}. "
             f"{self.rng.choice(REQUEST_CLOSINGS)}"
         )
-        return Opportunity(OpportunityKind.REQUEST, request_name, text, (sector, slug),
-                           self._id())
+        return Opportunity(OpportunityKind.REQUEST, request_name, text, (sector, slug), self._id())
 
     def investment(self, sector: str, label: str) -> Opportunity:
         ticket = self.rng.choice(("0.5 to 2", "1 to 5", "3 to 10"))
@@ -525,13 +944,21 @@ class _Writer:
 
     def cooperation(self, capability: int, region: str) -> Opportunity:
         slug, sector, offer_name, request_name, offer_phrase, _ = CAPABILITIES[capability]
-        call = self.rng.choice(("Horizon Europe", "Interreg", "LIFE", "Digital Europe",
-                                "Eureka", "Erasmus+"))
+        call = self.rng.choice(
+            ("Horizon Europe", "Interreg", "LIFE", "Digital Europe", "Eureka", "Erasmus+")
+        )
         kind = self.rng.choice((OpportunityKind.PARTNER_SEARCH, OpportunityKind.COOPERATION))
         topic = self.rng.choice((offer_name, request_name)).lower()
         application = self.rng.choice(APPLICATIONS)[self.rng.randrange(2)]
-        role = self.rng.choice(("a pilot site", "a technology partner", "an end user",
-                                "a research partner", "a coordinator"))
+        role = self.rng.choice(
+            (
+                "a pilot site",
+                "a technology partner",
+                "an end user",
+                "a research partner",
+                "a coordinator",
+            )
+        )
         return Opportunity(
             kind,
             f"{call} partners: {topic}",
@@ -572,8 +999,10 @@ def _organisations(rng: random.Random, count: int) -> list[Organisation]:
         }[kind]
         base, suffix = name, 2
         while name in names:
-            name = f"{base} ({suffix})" if kind is not OrganisationType.SME else (
-                f"{stem}{suffix} {base.split(' ', 1)[1]}"
+            name = (
+                f"{base} ({suffix})"
+                if kind is not OrganisationType.SME
+                else (f"{stem}{suffix} {base.split(' ', 1)[1]}")
             )
             suffix += 1
         names.add(name)
@@ -642,9 +1071,7 @@ def generate_population(
         used_orgs.append(org)
         for _ in range(min(rng.choice((1, 1, 2, 2, 3)), n_participants - len(drafts))):
             first_names, last_names = country_people[org.country]
-            interests = rng.sample(themes, rng.choice((1, 2))) + rng.sample(
-                list(org.sectors), 1
-            )
+            interests = rng.sample(themes, rng.choice((1, 2))) + rng.sample(list(org.sectors), 1)
             drafts.append(
                 _Draft(
                     participant_id=f"p{len(drafts):05d}",
@@ -696,8 +1123,12 @@ def _add_background_items(
     kind = draft.organisation.organisation_type
 
     def random_context(region: str) -> tuple[int, int, str, int]:
-        return (rng.randrange(len(APPLICATIONS)), rng.randrange(len(DETAILS)), region,
-                rng.choice(QUANTITIES))
+        return (
+            rng.randrange(len(APPLICATIONS)),
+            rng.randrange(len(DETAILS)),
+            region,
+            rng.choice(QUANTITIES),
+        )
 
     if kind is OrganisationType.INVESTOR:
         for sector in draft.sectors[:2]:
@@ -717,8 +1148,15 @@ def _add_background_items(
         )
     if kind is OrganisationType.SME and rng.random() < 0.15:
         draft.items.append(writer.funding_request(writer.capability_for(draft.sectors)))
-    if kind in (OrganisationType.CLUSTER_ORGANISATION, OrganisationType.RESEARCH,
-                OrganisationType.UNIVERSITY) and rng.random() < 0.3:
+    if (
+        kind
+        in (
+            OrganisationType.CLUSTER_ORGANISATION,
+            OrganisationType.RESEARCH,
+            OrganisationType.UNIVERSITY,
+        )
+        and rng.random() < 0.3
+    ):
         draft.items.append(
             writer.cooperation(writer.capability_for(draft.sectors), draft.organisation.region)
         )
@@ -733,7 +1171,8 @@ def _plant_pairs(
 ) -> list[PlantedPair]:
     # Investors and public authorities neither sell nor buy capabilities.
     eligible = [
-        d for d in drafts
+        d
+        for d in drafts
         if d.organisation.organisation_type
         not in (OrganisationType.INVESTOR, OrganisationType.PUBLIC_AUTHORITY)
     ]
@@ -744,8 +1183,11 @@ def _plant_pairs(
     while len(planted) < wanted and len(pool) >= 2:
         requester = pool.pop()
         partner = next(
-            (i for i in range(len(pool) - 1, -1, -1)
-             if pool[i].organisation.organisation_id != requester.organisation.organisation_id),
+            (
+                i
+                for i in range(len(pool) - 1, -1, -1)
+                if pool[i].organisation.organisation_id != requester.organisation.organisation_id
+            ),
             None,
         )
         if partner is None:
@@ -756,8 +1198,12 @@ def _plant_pairs(
         if is_mutual:
             _plant(offerer, requester, writer, rng)
         planted.append(
-            PlantedPair(requester.participant_id, offerer.participant_id,
-                        CAPABILITIES[capability][0], is_mutual)
+            PlantedPair(
+                requester.participant_id,
+                offerer.participant_id,
+                CAPABILITIES[capability][0],
+                is_mutual,
+            )
         )
     return planted
 

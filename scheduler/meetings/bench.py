@@ -20,8 +20,10 @@ from scheduler.meetings.validator import validate
 
 def reference_optima(directory: Path) -> dict[str, int]:
     """MaxSAT_obj per instance from reference-results-d2.csv next to the instances, if any."""
-    for candidate in (directory / "reference-results-d2.csv",
-                      directory.parent / "reference-results-d2.csv"):
+    for candidate in (
+        directory / "reference-results-d2.csv",
+        directory.parent / "reference-results-d2.csv",
+    ):
         if candidate.is_file():
             with candidate.open(newline="", encoding="utf-8") as fh:
                 return {
@@ -90,22 +92,33 @@ def run_scale(
         generated = time.perf_counter() - started
         baseline = fcfs_baseline(instance)
         yield {
-            **_scale_row(size, "fcfs-baseline", len(instance.meetings), baseline,
-                         not validate(instance, baseline, check_fairness=False)),
+            **_scale_row(
+                size,
+                "fcfs-baseline",
+                len(instance.meetings),
+                baseline,
+                not validate(instance, baseline, check_fairness=False),
+            ),
             "generate_seconds": round(generated, 2),
         }
         options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed)
         ours = solve(instance, options)
-        yield _scale_row(size, "clustermeet", len(instance.meetings), ours,
-                         not validate(instance, ours))
+        yield _scale_row(
+            size, "clustermeet", len(instance.meetings), ours, not validate(instance, ours)
+        )
         if resolve:
             published = {mid: Placement(a.slot, a.table) for mid, a in ours.assignments.items()}
             changed = churn(instance, published, seed=seed)
             again = solve(changed, options)
             new = [m.id for m in changed.meetings if m.id not in instance.meeting_index]
             yield {
-                **_scale_row(size, "clustermeet-resolve", len(changed.meetings), again,
-                             not validate(changed, again)),
+                **_scale_row(
+                    size,
+                    "clustermeet-resolve",
+                    len(changed.meetings),
+                    again,
+                    not validate(changed, again),
+                ),
                 "moves": again.moves,
                 "new": len(new),
                 "new_scheduled": sum(1 for mid in new if mid in again.assignments),

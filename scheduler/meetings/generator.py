@@ -73,13 +73,12 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
             forbidden[pid].update(rng.choice(session_blocks))
 
     free = {pid: n_slots - len(forbidden[pid]) for pid in ids}
-    target = {
-        pid: max(1, min(round(rng.triangular(3, 15, 9)), free[pid] - 2)) for pid in ids
-    }
+    target = {pid: max(1, min(round(rng.triangular(3, 15, 9)), free[pid] - 2)) for pid in ids}
     meetings = _pair_up(rng, ids, target, forbidden)
 
-    exhibitors = rng.sample([pid for pid in ids if pid not in remote],
-                            k=max(1, round(0.04 * n_participants)))
+    exhibitors = rng.sample(
+        [pid for pid in ids if pid not in remote], k=max(1, round(0.04 * n_participants))
+    )
     booth_of = {pid: f"B{i + 1}" for i, pid in enumerate(exhibitors)}
     built: list[Meeting] = []
     for i, (a, b) in enumerate(meetings):
@@ -93,11 +92,18 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
         priority_roll = rng.random()
         priority = 3 if priority_roll < 0.25 else 2 if priority_roll < 0.40 else 1
         built.append(
-            Meeting(id=f"m{i + 1}", participant_a=a, participant_b=b, session=session,
-                    priority=priority, is_online=online)
+            Meeting(
+                id=f"m{i + 1}",
+                participant_a=a,
+                participant_b=b,
+                session=session,
+                priority=priority,
+                is_online=online,
+            )
         )
     in_person_shared = sum(
-        1 for m in built
+        1
+        for m in built
         if not m.is_online and m.participant_a not in booth_of and m.participant_b not in booth_of
     )
     n_shared = max(1, math.ceil(in_person_shared / (n_slots * 0.80)))
@@ -105,8 +111,12 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
         Table(id=booth, name=f"Booth of {pid}", reserved_for=pid) for pid, booth in booth_of.items()
     )
     participants = tuple(
-        Participant(id=pid, name=f"Participant {pid[1:]}",
-                    forbidden_slots=frozenset(forbidden[pid]), max_meetings=15)
+        Participant(
+            id=pid,
+            name=f"Participant {pid[1:]}",
+            forbidden_slots=frozenset(forbidden[pid]),
+            max_meetings=15,
+        )
         for pid in ids
     )
     return MeetingInstance(
@@ -141,10 +151,17 @@ def churn(
         if frozenset((a, b)) in pairs:
             continue
         pairs.add(frozenset((a, b)))
-        added.append(Meeting(id=f"new{len(added) + 1}", participant_a=a, participant_b=b,
-                             is_online=a in remote or b in remote))
-    return dataclasses.replace(instance, meetings=tuple(kept + added), previous=dict(published),
-                               pinned=frozenset())
+        added.append(
+            Meeting(
+                id=f"new{len(added) + 1}",
+                participant_a=a,
+                participant_b=b,
+                is_online=a in remote or b in remote,
+            )
+        )
+    return dataclasses.replace(
+        instance, meetings=tuple(kept + added), previous=dict(published), pinned=frozenset()
+    )
 
 
 def _pair_up(

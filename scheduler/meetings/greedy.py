@@ -135,9 +135,9 @@ def greedy_schedule(
         meeting = instance.meetings[m]
         prev = instance.previous.get(meeting.id)
 
-        def key(s: int, m: int = m, prev_slot: int | None = prev.slot if prev else None) -> tuple[
-            int, int, int
-        ]:
+        def key(
+            s: int, m: int = m, prev_slot: int | None = prev.slot if prev else None
+        ) -> tuple[int, int, int]:
             stay = 0 if prev_slot is None or s == prev_slot else 1
             return (stay, state.cost(m, s), s)
 

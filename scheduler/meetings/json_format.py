@@ -137,9 +137,7 @@ def instance_from_dict(data: Any) -> MeetingInstance:
     raw_participants = _get(data, "participants", "instance", list)
     try:
         return MeetingInstance(
-            participants=tuple(
-                _participant(p, i) for i, p in enumerate(raw_participants)
-            ),
+            participants=tuple(_participant(p, i) for i, p in enumerate(raw_participants)),
             meetings=tuple(
                 _meeting(m, i) for i, m in enumerate(_get(data, "meetings", "instance", list))
             ),

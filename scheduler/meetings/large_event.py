@@ -132,8 +132,9 @@ class NeighbourhoodModel:
             now = fixed_busy[pid] | {state.slot_of[m] for m in mine if m in state.slot_of}
             cap = inst.participants[inst.participant_index[pid]].max_meetings
             if cap is not None and mine:
-                self.model.add(cp_model.LinearExpr.sum([sched[m] for m in mine])
-                               <= cap - fixed_count[pid])
+                self.model.add(
+                    cp_model.LinearExpr.sum([sched[m] for m in mine]) <= cap - fixed_count[pid]
+                )
             busy: list[cp_model.IntVar | int] = []
             for s in range(inst.n_slots):
                 if s in fixed_busy[pid]:
@@ -191,9 +192,7 @@ class NeighbourhoodModel:
                 hint[excess] = max(0, count_breaks(now) - limit)
                 objective.append(_FAIRNESS_W * excess)
         for m in self.free:
-            objective.append(
-                _UNSCHEDULED_W * inst.meetings[m].priority * (1 - sched[m])
-            )
+            objective.append(_UNSCHEDULED_W * inst.meetings[m].priority * (1 - sched[m]))
             published = inst.published_slots.get(m)
             if published is not None:
                 # No variable for the published slot: taken for good, the move is a constant.
@@ -306,7 +305,12 @@ def solve_large(
     plan = {instance.meetings[m].id: s for m, s in state.slot_of.items()}
     complete = len(plan) == len(instance.meetings)
     if not complete and options.allow_unscheduled is False:
-        return MeetingResult(status=Status.UNKNOWN, objective=None, bound=None,
-                             seconds=time.perf_counter() - started, solver="greedy+lns")
+        return MeetingResult(
+            status=Status.UNKNOWN,
+            objective=None,
+            bound=None,
+            seconds=time.perf_counter() - started,
+            solver="greedy+lns",
+        )
     seconds = time.perf_counter() - started
     return build_result(instance, Status.FEASIBLE, plan, seconds, solver="greedy+lns")

@@ -28,8 +28,9 @@ def _breaks(slots: list[int]) -> int:
 
 
 class LocalSearch:
-    def __init__(self, instance: MeetingInstance, plan: Mapping[int, int],
-                 movable: set[int], seed: int = 0) -> None:
+    def __init__(
+        self, instance: MeetingInstance, plan: Mapping[int, int], movable: set[int], seed: int = 0
+    ) -> None:
         self.instance = instance
         self.rng = random.Random(seed)
         self.movable = movable
@@ -100,8 +101,12 @@ class LocalSearch:
         for s in self.instance.allowed_slots[m]:
             if not self._free_for(m, s):
                 continue
-            delta = (self.cost_of(a, [*slots_a, s]) + self.cost_of(b, [*slots_b, s]) - base
-                     + self.move_cost(m, s))
+            delta = (
+                self.cost_of(a, [*slots_a, s])
+                + self.cost_of(b, [*slots_b, s])
+                - base
+                + self.move_cost(m, s)
+            )
             if best is None or delta < best[0]:
                 best = (delta, s)
         return best
@@ -116,8 +121,7 @@ class LocalSearch:
         for m in order:
             a, b = inst.meetings[m].participants
             full = any(
-                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0)
-                for p in (a, b)
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0) for p in (a, b)
             )
             if full:
                 continue
@@ -224,8 +228,10 @@ class LocalSearch:
             best = self._best_slot(m)
             a, b = self.instance.meetings[m].participants
             stay = (
-                self.cost_of(a, [*self.busy[a], s]) + self.cost_of(b, [*self.busy[b], s])
-                - self.participant_cost(a) - self.participant_cost(b)
+                self.cost_of(a, [*self.busy[a], s])
+                + self.cost_of(b, [*self.busy[b], s])
+                - self.participant_cost(a)
+                - self.participant_cost(b)
                 + self.move_cost(m, s)
             )
             if best is not None and best[0] < stay:
@@ -258,12 +264,20 @@ class LocalSearch:
                     target = s2 if shared1 else s1
                     if self.shared_used[target] >= self.capacity:
                         continue
-                before = (self.participant_cost(q1) + self.participant_cost(q2)
-                          + self.move_cost(m1, s1) + self.move_cost(m2, s2))
+                before = (
+                    self.participant_cost(q1)
+                    + self.participant_cost(q2)
+                    + self.move_cost(m1, s1)
+                    + self.move_cost(m2, s2)
+                )
                 new_q1 = [s for s in self.busy[q1] if s != s1] + [s2]
                 new_q2 = [s for s in self.busy[q2] if s != s2] + [s1]
-                after = (self.cost_of(q1, new_q1) + self.cost_of(q2, new_q2)
-                         + self.move_cost(m1, s2) + self.move_cost(m2, s1))
+                after = (
+                    self.cost_of(q1, new_q1)
+                    + self.cost_of(q2, new_q2)
+                    + self.move_cost(m1, s2)
+                    + self.move_cost(m2, s1)
+                )
                 if after < before:
                     self._release(m1)
                     self._release(m2)

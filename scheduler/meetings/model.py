@@ -177,9 +177,7 @@ class MeetingModel:
                 self.model.add(self.scheduled[e] + self.scheduled[lt] <= 1).only_enforce_if(
                     ~enforce[0]
                 )
-                self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt)).only_enforce_if(
-                    enforce
-                )
+                self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt)).only_enforce_if(enforce)
             else:
                 self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt))
 
@@ -387,9 +385,7 @@ class MeetingModel:
         if self.allow_unscheduled:
             terms.append(
                 unscheduled_w
-                * sum(
-                    inst.meetings[m].priority * (1 - self.scheduled[m]) for m in self.meeting_ids
-                )
+                * sum(inst.meetings[m].priority * (1 - self.scheduled[m]) for m in self.meeting_ids)
             )
         self.model.minimize(sum(terms))
 
@@ -414,9 +410,9 @@ class MeetingModel:
             self.model.add_hint(var, s in mine and s - 1 not in mine)
 
     # ------------------------------------------------------------------- reading
-    def chosen_slots(self, value: cp_model.CpSolver | cp_model.CpSolverSolutionCallback) -> dict[
-        int, int
-    ]:
+    def chosen_slots(
+        self, value: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+    ) -> dict[int, int]:
         out: dict[int, int] = {}
         for (m, s), var in self.x.items():
             if value.boolean_value(var):

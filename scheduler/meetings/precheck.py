@@ -64,7 +64,7 @@ def _precedence_cycle(instance: MeetingInstance) -> list[str] | None:
         stack.append(node)
         for nxt in succ.get(node, []):
             if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:
@@ -92,9 +92,7 @@ def infeasibility_reason(instance: MeetingInstance) -> str | None:
         mine = instance.meetings_of[p.id]
         free = {s for m in mine for s in instance.allowed_slots[m]}
         if len(mine) > len(free):
-            return (
-                f"participant {p.id} has {len(mine)} meetings but only {len(free)} usable slots"
-            )
+            return f"participant {p.id} has {len(mine)} meetings but only {len(free)} usable slots"
         if p.max_meetings is not None and len(mine) > p.max_meetings:
             return f"participant {p.id} has {len(mine)} meetings, above its cap of {p.max_meetings}"
     in_person = sum(1 for m in instance.meetings if instance.uses_shared_table(m))

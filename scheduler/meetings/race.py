@@ -25,10 +25,22 @@ _PROVEN = (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
 
 # First subsolvers of each side (measured, docs/benchmarks/meetings.md): core-guided bounding
 # on the light model, plain CDCL without LP on the counter model.
-LIGHT_PORTFOLIO = ("core", "no_lp", "quick_restart_no_lp", "default_lp",
-                   "objective_lb_search_no_lp", "max_lp")
-COUNTER_PORTFOLIO = ("no_lp", "core", "quick_restart_no_lp", "objective_lb_search_no_lp",
-                     "default_lp", "max_lp")
+LIGHT_PORTFOLIO = (
+    "core",
+    "no_lp",
+    "quick_restart_no_lp",
+    "default_lp",
+    "objective_lb_search_no_lp",
+    "max_lp",
+)
+COUNTER_PORTFOLIO = (
+    "no_lp",
+    "core",
+    "quick_restart_no_lp",
+    "objective_lb_search_no_lp",
+    "default_lp",
+    "max_lp",
+)
 
 
 @dataclass

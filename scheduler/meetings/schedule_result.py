@@ -36,8 +36,9 @@ def build_result(
     solver: str = "cp-sat",
 ) -> MeetingResult:
     if status in (Status.INFEASIBLE, Status.UNKNOWN) and not slots:
-        return MeetingResult(status=status, objective=None, bound=bound, seconds=seconds,
-                             solver=solver)
+        return MeetingResult(
+            status=status, objective=None, bound=bound, seconds=seconds, solver=solver
+        )
     table_of = dict(tables) if tables is not None else assign_tables(instance, slots)
     assignments = {mid: Assignment(slot=s, table=table_of[mid]) for mid, s in slots.items()}
     breaks = participant_breaks(instance, slots)

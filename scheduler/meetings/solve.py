@@ -78,8 +78,13 @@ def solve(
         strict = replace(options, allow_unscheduled=False)
         if infeasibility_reason(instance) is None:
             # Half the budget for "everything fits"; an overfull event keeps the other half.
-            first = _solve(instance, replace(strict, time_limit_s=options.time_limit_s / 2),
-                           progress, cancel, started)
+            first = _solve(
+                instance,
+                replace(strict, time_limit_s=options.time_limit_s / 2),
+                progress,
+                cancel,
+                started,
+            )
             if first.status in (Status.OPTIMAL, Status.FEASIBLE) or (
                 cancel is not None and cancel.is_set()
             ):
@@ -128,8 +133,9 @@ def _solve(
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One search, or two racing (race.py); either way the winner's model reads the schedule.
     models = {"light": model}
-    contenders = [Contender("light", model.model, LIGHT_PORTFOLIO if pure_breaks else (),
-                            options.workers)]
+    contenders = [
+        Contender("light", model.model, LIGHT_PORTFOLIO if pure_breaks else (), options.workers)
+    ]
     racing = (
         pure_breaks
         and optimal_hint is None

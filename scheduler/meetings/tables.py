@@ -14,9 +14,7 @@ from collections.abc import Mapping
 from scheduler.meetings.instance import MeetingInstance
 
 
-def assign_tables(
-    instance: MeetingInstance, slots: Mapping[str, int]
-) -> dict[str, str | None]:
+def assign_tables(instance: MeetingInstance, slots: Mapping[str, int]) -> dict[str, str | None]:
     """Meeting id -> table id (None for online meetings) for meetings placed in ``slots``."""
     out: dict[str, str | None] = {}
     last_table: dict[str, str] = {}

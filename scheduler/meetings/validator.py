@@ -60,19 +60,25 @@ def validate(
             continue
         if a.slot not in instance.session_slots(meeting.session):
             out.append(
-                Violation("session", f"meeting {mid} at slot {a.slot} outside {meeting.session}",
-                          (mid,))
+                Violation(
+                    "session", f"meeting {mid} at slot {a.slot} outside {meeting.session}", (mid,)
+                )
             )
         for p in meeting.participants:
             busy[p].append((a.slot, mid))
             if a.slot in instance.forbidden_of[p]:
                 out.append(
-                    Violation("forbidden", f"meeting {mid} at slot {a.slot}, forbidden for {p}",
-                              (mid,), (p,))
+                    Violation(
+                        "forbidden",
+                        f"meeting {mid} at slot {a.slot}, forbidden for {p}",
+                        (mid,),
+                        (p,),
+                    )
                 )
         if meeting.fixed_slot is not None and a.slot != meeting.fixed_slot:
-            out.append(Violation("fixed", f"meeting {mid} must be at slot {meeting.fixed_slot}",
-                                 (mid,)))
+            out.append(
+                Violation("fixed", f"meeting {mid} must be at slot {meeting.fixed_slot}", (mid,))
+            )
         if mid in instance.pinned:
             prev = instance.previous[mid]
             if (a.slot, a.table) != (prev.slot, prev.table):
@@ -95,19 +101,31 @@ def validate(
             out.append(Violation("booth", f"meeting {mid} must be at booth {booth}", (mid,)))
         if table.reserved_for is not None and table.reserved_for not in meeting.participants:
             out.append(
-                Violation("booth", f"meeting {mid} uses {table.id}, reserved for "
-                          f"{table.reserved_for}", (mid,))
+                Violation(
+                    "booth",
+                    f"meeting {mid} uses {table.id}, reserved for {table.reserved_for}",
+                    (mid,),
+                )
             )
         table_use.setdefault((a.slot, a.table), []).append(mid)
 
     for (slot, table_id), mids in table_use.items():
         if len(mids) > 1:
-            out.append(Violation("table_twice", f"table {table_id} used {len(mids)} times in "
-                                 f"slot {slot}", tuple(mids)))
+            out.append(
+                Violation(
+                    "table_twice",
+                    f"table {table_id} used {len(mids)} times in slot {slot}",
+                    tuple(mids),
+                )
+            )
     for slot, count in shared_per_slot.items():
         if count > len(instance.shared_tables):
-            out.append(Violation("capacity", f"{count} meetings in slot {slot} for "
-                                 f"{len(instance.shared_tables)} tables"))
+            out.append(
+                Violation(
+                    "capacity",
+                    f"{count} meetings in slot {slot} for {len(instance.shared_tables)} tables",
+                )
+            )
 
     scheduled = set(result.assignments)
     for m in instance.meetings:
@@ -123,45 +141,78 @@ def validate(
             by_slot.setdefault(slot, []).append(mid)
         for slot, mids in by_slot.items():
             if len(mids) > 1:
-                out.append(Violation("double_booking", f"participant {person.id} has "
-                                     f"{len(mids)} meetings in slot {slot}", tuple(mids),
-                                     (person.id,)))
+                out.append(
+                    Violation(
+                        "double_booking",
+                        f"participant {person.id} has {len(mids)} meetings in slot {slot}",
+                        tuple(mids),
+                        (person.id,),
+                    )
+                )
         cap = person.max_meetings
         if cap is not None and len(entries) > cap:
-            out.append(Violation("cap", f"participant {person.id} has {len(entries)} meetings, "
-                                 f"cap {cap}", (), (person.id,)))
+            out.append(
+                Violation(
+                    "cap",
+                    f"participant {person.id} has {len(entries)} meetings, cap {cap}",
+                    (),
+                    (person.id,),
+                )
+            )
         recomputed[person.id] = _breaks([s for s, _ in entries])
 
     slot_of = {mid: a.slot for mid, a in result.assignments.items()}
     for earlier, later in instance.precedences:
         if earlier in slot_of and later in slot_of and not slot_of[earlier] < slot_of[later]:
-            out.append(Violation("precedence", f"meeting {earlier} must come before {later}",
-                                 (earlier, later)))
+            out.append(
+                Violation(
+                    "precedence", f"meeting {earlier} must come before {later}", (earlier, later)
+                )
+            )
 
     if check_fairness and instance.fairness_excludes_forced:
         for pid, value in recomputed.items():
             limit = instance.break_limit(pid)
             if busy[pid] and limit is not None and value > limit:
-                out.append(Violation(
-                    "fairness", f"participant {pid}: {value} breaks, {limit} allowed (d="
-                    f"{instance.fairness} + {instance.forced_breaks[pid]} forced)", (), (pid,)))
+                out.append(
+                    Violation(
+                        "fairness",
+                        f"participant {pid}: {value} breaks, {limit} allowed (d="
+                        f"{instance.fairness} + {instance.forced_breaks[pid]} forced)",
+                        (),
+                        (pid,),
+                    )
+                )
     elif check_fairness and instance.fairness is not None:
         active = [recomputed[p] for p in recomputed if busy[p]]
         if active and max(active) - min(active) > instance.fairness:
-            out.append(Violation("fairness", f"breaks range {min(active)}..{max(active)} exceeds "
-                                 f"d={instance.fairness}"))
+            out.append(
+                Violation(
+                    "fairness",
+                    f"breaks range {min(active)}..{max(active)} exceeds d={instance.fairness}",
+                )
+            )
 
     for pid, value in result.breaks.items():
         if recomputed.get(pid, 0) != value:
-            out.append(Violation("breaks", f"participant {pid}: reported {value} breaks, "
-                                 f"recomputed {recomputed.get(pid, 0)}", (), (pid,)))
+            out.append(
+                Violation(
+                    "breaks",
+                    f"participant {pid}: reported {value} breaks, "
+                    f"recomputed {recomputed.get(pid, 0)}",
+                    (),
+                    (pid,),
+                )
+            )
     total = sum(recomputed.values())
     if result.objective is not None and result.objective != total:
-        out.append(Violation("objective", f"reported objective {result.objective}, "
-                             f"recomputed {total}"))
+        out.append(
+            Violation("objective", f"reported objective {result.objective}, recomputed {total}")
+        )
     listed = {u.meeting_id for u in result.unscheduled}
     for m in instance.meetings:
         if m.id not in scheduled and m.id not in listed:
-            out.append(Violation("explanation", f"meeting {m.id} unscheduled without a reason",
-                                 (m.id,)))
+            out.append(
+                Violation("explanation", f"meeting {m.id} unscheduled without a reason", (m.id,))
+            )
     return out

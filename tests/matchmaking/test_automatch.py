@@ -101,16 +101,27 @@ def test_automatch_from_profiles_respects_rules_and_explains(
     make_profile: ProfileFactory,
 ) -> None:
     buyers = [
-        make_profile(f"buyer{i}", group="buyer",
-                     opportunities=(request("Cold chain logistics for fresh produce",
-                                            "Refrigerated transport.", "agrifood"),))
+        make_profile(
+            f"buyer{i}",
+            group="buyer",
+            opportunities=(
+                request(
+                    "Cold chain logistics for fresh produce", "Refrigerated transport.", "agrifood"
+                ),
+            ),
+        )
         for i in range(3)
     ]
     suppliers = [
-        make_profile(f"supplier{i}", group="supplier",
-                     opportunities=(offer("Cold chain logistics",
-                                          "Refrigerated transport of fresh produce.",
-                                          "agrifood"),))
+        make_profile(
+            f"supplier{i}",
+            group="supplier",
+            opportunities=(
+                offer(
+                    "Cold chain logistics", "Refrigerated transport of fresh produce.", "agrifood"
+                ),
+            ),
+        )
         for i in range(4)
     ]
     rules = MatchingRules.build(allowed_group_pairs=[("buyer", "supplier")])

@@ -19,8 +19,8 @@ def test_recall_of_planted_pairs_is_high_on_a_small_population() -> None:
 
 def test_cli_prints_json() -> None:
     outcome = CliRunner().invoke(
-        bench_matching, ["--participants", "150", "--seed", "2", "--k", "5", "--repeats", "1",
-                         "--json"]
+        bench_matching,
+        ["--participants", "150", "--seed", "2", "--k", "5", "--repeats", "1", "--json"],
     )
     assert outcome.exit_code == 0, outcome.output
     report = json.loads(outcome.output)

@@ -27,8 +27,11 @@ def market(make_profile: ProfileFactory) -> list:
             "one_way",
             description="Drone maker.",
             opportunities=(
-                offer("Inspection drones with lidar", "Drones for power line inspection "
-                      "with lidar and long range, certified for beyond line of sight."),
+                offer(
+                    "Inspection drones with lidar",
+                    "Drones for power line inspection "
+                    "with lidar and long range, certified for beyond line of sight.",
+                ),
             ),
         ),
         make_profile(

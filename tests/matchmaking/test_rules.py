@@ -15,8 +15,10 @@ def _everyone_related(make_profile: ProfileFactory, **per_id: dict[str, object])
             pid,
             interests=HYDROGEN,
             description="Green hydrogen electrolysers.",
-            opportunities=(offer("Electrolyser stacks", "", *HYDROGEN),
-                           request("Electrolyser stacks testing", "", *HYDROGEN)),
+            opportunities=(
+                offer("Electrolyser stacks", "", *HYDROGEN),
+                request("Electrolyser stacks testing", "", *HYDROGEN),
+            ),
             **fields,
         )
         for pid, fields in per_id.items()
@@ -48,8 +50,7 @@ def test_organisation_type_pairs(make_profile: ProfileFactory) -> None:
         uni={"organisation_type": "university"},
         fund={"organisation_type": "investor"},
     )
-    rules = MatchingRules.build(allowed_type_pairs=[("investor", "sme"),
-                                                    ("university", "sme")])
+    rules = MatchingRules.build(allowed_type_pairs=[("investor", "sme"), ("university", "sme")])
     assert _candidates(profiles, rules) == {
         "sme": {"uni", "fund"},
         "sme2": {"uni", "fund"},

@@ -26,7 +26,8 @@ def battery_event(make_profile: ProfileFactory) -> list:
                 request(
                     "Battery recycling",
                     "We need a partner to recycle spent lithium-ion battery packs from buses.",
-                    "batteries", "recycling",
+                    "batteries",
+                    "recycling",
                 ),
             ),
         ),
@@ -39,7 +40,8 @@ def battery_event(make_profile: ProfileFactory) -> list:
                 offer(
                     "Lithium-ion battery recycling",
                     "Our plant recycles lithium-ion packs and recovers cobalt and nickel.",
-                    "batteries", "recycling",
+                    "batteries",
+                    "recycling",
                 ),
             ),
         ),
@@ -48,8 +50,9 @@ def battery_event(make_profile: ProfileFactory) -> list:
             country="IT",
             interests=("textiles",),
             description="Weaving mill for technical textiles and workwear.",
-            opportunities=(offer("Technical fabric weaving", "Small batches of fabric.",
-                                 "textiles"),),
+            opportunities=(
+                offer("Technical fabric weaving", "Small batches of fabric.", "textiles"),
+            ),
         ),
     ]
 
@@ -92,16 +95,27 @@ def test_score_is_symmetric_and_breakdown_is_directional(battery_event: list) ->
 def test_investment_matches_a_funding_request(make_profile: ProfileFactory) -> None:
     profiles = [
         make_profile(
-            "fund", organisation_type="investor",
-            opportunities=(Opportunity(OpportunityKind.INVESTMENT,
-                                       "Seed investment in hydrogen start-ups",
-                                       "Tickets of EUR 1 million.", ("hydrogen",)),),
+            "fund",
+            organisation_type="investor",
+            opportunities=(
+                Opportunity(
+                    OpportunityKind.INVESTMENT,
+                    "Seed investment in hydrogen start-ups",
+                    "Tickets of EUR 1 million.",
+                    ("hydrogen",),
+                ),
+            ),
         ),
         make_profile(
             "startup",
-            opportunities=(request("Seed investment for our hydrogen start-up",
-                                   "We look for investors in hydrogen.", "hydrogen",
-                                   "funding"),),
+            opportunities=(
+                request(
+                    "Seed investment for our hydrogen start-up",
+                    "We look for investors in hydrogen.",
+                    "hydrogen",
+                    "funding",
+                ),
+            ),
         ),
     ]
     rec = recommend_for(profiles, "startup", k=1)[0]
@@ -114,12 +128,26 @@ def test_cooperation_items_match_each_other_and_count_as_mutual(
 ) -> None:
     coop = OpportunityKind.PARTNER_SEARCH
     profiles = [
-        make_profile("a", opportunities=(Opportunity(
-            coop, "Partners for a Horizon Europe call on green hydrogen valleys",
-            tags=("hydrogen",)),)),
-        make_profile("b", opportunities=(Opportunity(
-            OpportunityKind.COOPERATION, "Horizon Europe consortium on green hydrogen valleys",
-            tags=("hydrogen",)),)),
+        make_profile(
+            "a",
+            opportunities=(
+                Opportunity(
+                    coop,
+                    "Partners for a Horizon Europe call on green hydrogen valleys",
+                    tags=("hydrogen",),
+                ),
+            ),
+        ),
+        make_profile(
+            "b",
+            opportunities=(
+                Opportunity(
+                    OpportunityKind.COOPERATION,
+                    "Horizon Europe consortium on green hydrogen valleys",
+                    tags=("hydrogen",),
+                ),
+            ),
+        ),
         make_profile("c", description="Bakery"),
     ]
     rec = recommend_for(profiles, "a", k=5)

@@ -33,9 +33,15 @@ def test_planted_pairs_are_offers_written_for_requests() -> None:
     for pair in population.planted_pairs:
         requester, offerer = profiles[pair.requester_id], profiles[pair.offerer_id]
         assert requester.organisation_id != offerer.organisation_id
-        requests = [o for o in requester.opportunities
-                    if o.kind is OpportunityKind.REQUEST and pair.capability in o.tags]
-        offers = [o for o in offerer.opportunities
-                  if o.kind is OpportunityKind.OFFER and pair.capability in o.tags]
+        requests = [
+            o
+            for o in requester.opportunities
+            if o.kind is OpportunityKind.REQUEST and pair.capability in o.tags
+        ]
+        offers = [
+            o
+            for o in offerer.opportunities
+            if o.kind is OpportunityKind.OFFER and pair.capability in o.tags
+        ]
         assert requests and offers
         assert {r.description for r in requests}.isdisjoint({o.description for o in offers})

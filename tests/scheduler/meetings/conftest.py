@@ -43,8 +43,9 @@ def make_instance() -> MakeInstance:
         online_set = set(online)
         return MeetingInstance(
             participants=tuple(
-                Participant(p, forbidden_slots=frozenset(forbidden.get(p, set())),
-                            max_meetings=caps.get(p))
+                Participant(
+                    p, forbidden_slots=frozenset(forbidden.get(p, set())), max_meetings=caps.get(p)
+                )
                 for p in people
             ),
             meetings=tuple(

@@ -1,6 +1,5 @@
 """The easiest JAIR 2022 instances reach the paper's proven optimum."""
 
-
 import pytest
 
 from scheduler.benchmark_data import b2b_instances_dir

@@ -49,8 +49,9 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
     bad_json = runner.invoke(solve_meetings, [str(broken)])
     assert bad_json.exit_code != 0 and "not valid JSON" in bad_json.output
     wrong = tmp_path / "wrong.json"
-    wrong.write_text(json.dumps({"slots": {"count": 2}, "participants": [{"id": 1}],
-                                 "meetings": []}))
+    wrong.write_text(
+        json.dumps({"slots": {"count": 2}, "participants": [{"id": 1}], "meetings": []})
+    )
     bad_field = runner.invoke(solve_meetings, [str(wrong)])
     assert bad_field.exit_code != 0 and "participants[0].id" in bad_field.output
     txt = tmp_path / "x.txt"
@@ -61,15 +62,20 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
 
 
 def test_bench_b2b_prints_one_json_line_per_instance(tmp_path: Path) -> None:
-    (tmp_path / "tic-12.original.dzn").write_text(
-        (BENCH / "tic-12.original.dzn").read_text()
-    )
+    (tmp_path / "tic-12.original.dzn").write_text((BENCH / "tic-12.original.dzn").read_text())
     result = CliRunner().invoke(bench_b2b, [str(tmp_path), "--time-limit", "30"])
     assert result.exit_code == 0, result.output
     (line,) = result.output.strip().splitlines()
     row = json.loads(line)
-    assert {"instance", "status", "objective", "bound", "seconds", "participants",
-            "meetings"} <= set(row)
+    assert {
+        "instance",
+        "status",
+        "objective",
+        "bound",
+        "seconds",
+        "participants",
+        "meetings",
+    } <= set(row)
     assert row["instance"] == "tic-12" and row["status"] == "optimal"
 
 

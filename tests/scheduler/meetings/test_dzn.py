@@ -31,7 +31,9 @@ def test_small_text_maps_numbers_to_zero_based_slots() -> None:
     """
     inst = instance_from_dzn_text(text, name="tiny")
     assert [p.forbidden_slots for p in inst.participants] == [
-        frozenset({1}), frozenset(), frozenset({2, 3})
+        frozenset({1}),
+        frozenset(),
+        frozenset({2, 3}),
     ]
     assert inst.meetings[1].fixed_slot == 2
     assert inst.precedences == (("1", "2"),)

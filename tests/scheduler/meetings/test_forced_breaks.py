@@ -39,8 +39,9 @@ STAR = [("p", "a"), ("p", "b"), ("p", "c")]
 def test_forced_breaks_counts_the_windows_the_meetings_need(
     make_instance: MakeInstance, forbidden: set[int], cap: int | None, expected: int
 ) -> None:
-    inst = make_instance(STAR, n_slots=5, forbidden={"p": forbidden},
-                         caps={"p": cap} if cap is not None else None)
+    inst = make_instance(
+        STAR, n_slots=5, forbidden={"p": forbidden}, caps={"p": cap} if cap is not None else None
+    )
     assert inst.forced_breaks["p"] == expected
     assert inst.forced_breaks["a"] == 0
 
@@ -53,8 +54,9 @@ def test_forced_breaks_stop_at_the_windows_there_are(make_instance: MakeInstance
 
 def test_strict_solve_counts_only_avoidable_breaks(make_instance: MakeInstance) -> None:
     jair = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0)
-    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
-                          fairness_excludes_forced=True)
+    event = make_instance(
+        STAR, n_slots=5, forbidden=SESSIONS, fairness=0, fairness_excludes_forced=True
+    )
     assert brute_force_optimum(jair) is None
     assert solve(jair, STRICT).status is Status.INFEASIBLE
     assert brute_force_optimum(event) == 2
@@ -68,8 +70,9 @@ def test_overflow_keeps_the_meetings_of_someone_in_sessions(
     make_instance: MakeInstance,
 ) -> None:
     jair = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0)
-    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
-                          fairness_excludes_forced=True)
+    event = make_instance(
+        STAR, n_slots=5, forbidden=SESSIONS, fairness=0, fairness_excludes_forced=True
+    )
     dropped = solve(jair, OVERFLOW)
     assert dropped.status is Status.OPTIMAL
     assert len(dropped.assignments) == 1  # the JAIR rule: "p" may not have a single break
@@ -81,21 +84,30 @@ def test_overflow_keeps_the_meetings_of_someone_in_sessions(
 
 
 def test_large_event_path_keeps_them_too(make_instance: MakeInstance) -> None:
-    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
-                          fairness_excludes_forced=True)
-    options = SolveOptions(time_limit_s=5, workers=2, allow_unscheduled=True,
-                           large_event_threshold=0)
+    event = make_instance(
+        STAR, n_slots=5, forbidden=SESSIONS, fairness=0, fairness_excludes_forced=True
+    )
+    options = SolveOptions(
+        time_limit_s=5, workers=2, allow_unscheduled=True, large_event_threshold=0
+    )
     result = solve(event, options)
     assert len(result.assignments) == 3
     assert validate(event, result) == []
 
 
 def test_validator_allows_forced_breaks_only(make_instance: MakeInstance) -> None:
-    event = make_instance(STAR, n_slots=5, forbidden=SESSIONS, fairness=0,
-                          fairness_excludes_forced=True)
+    event = make_instance(
+        STAR, n_slots=5, forbidden=SESSIONS, fairness=0, fairness_excludes_forced=True
+    )
     spread = {"m1": Assignment(0, "T1"), "m2": Assignment(2, "T1"), "m3": Assignment(4, "T1")}
-    ok = MeetingResult(status=Status.FEASIBLE, objective=2, bound=None, seconds=0.0,
-                       assignments=spread, breaks={"p": 2, "a": 0, "b": 0, "c": 0})
+    ok = MeetingResult(
+        status=Status.FEASIBLE,
+        objective=2,
+        bound=None,
+        seconds=0.0,
+        assignments=spread,
+        breaks={"p": 2, "a": 0, "b": 0, "c": 0},
+    )
     assert validate(event, ok, require_all=True) == []
 
     free = make_instance(STAR, n_slots=5, fairness=0, fairness_excludes_forced=True)

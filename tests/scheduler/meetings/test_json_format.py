@@ -20,12 +20,21 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "formats" / "meetings-insta
 def test_round_trip_keeps_every_field(make_instance: MakeInstance, tmp_path: Path) -> None:
     inst = make_instance(
         [("a", "b"), ("a", "c"), ("b", "c")],
-        n_slots=4, n_morning=2,
+        n_slots=4,
+        n_morning=2,
         tables=(Table("T1", "Table 1"), Table("B1", "Booth", reserved_for="c")),
-        forbidden={"a": {3}}, caps={"b": 2}, sessions={1: Session.MORNING},
-        fixed={2: 1}, priorities={3: 2}, online=[3],
-        precedences=(("m1", "m3"),), fairness=None, fairness_excludes_forced=True,
-        previous={"m1": Placement(0, "T1")}, pinned=frozenset({"m1"}), name="rt",
+        forbidden={"a": {3}},
+        caps={"b": 2},
+        sessions={1: Session.MORNING},
+        fixed={2: 1},
+        priorities={3: 2},
+        online=[3],
+        precedences=(("m1", "m3"),),
+        fairness=None,
+        fairness_excludes_forced=True,
+        previous={"m1": Placement(0, "T1")},
+        pinned=frozenset({"m1"}),
+        name="rt",
         slot_labels=("a", "b", "c", "d"),
     )
     path = tmp_path / "inst.json"
@@ -35,8 +44,9 @@ def test_round_trip_keeps_every_field(make_instance: MakeInstance, tmp_path: Pat
 
 
 def test_table_count_shorthand() -> None:
-    inst = instance_from_dict({"slots": {"count": 2}, "tables": 3, "participants": [],
-                               "meetings": []})
+    inst = instance_from_dict(
+        {"slots": {"count": 2}, "tables": 3, "participants": [], "meetings": []}
+    )
     assert [t.id for t in inst.tables] == ["T1", "T2", "T3"]
     assert inst.fairness == 2
 
@@ -45,15 +55,34 @@ def test_table_count_shorthand() -> None:
     ("data", "field"),
     [
         ({"participants": [], "meetings": []}, "instance.slots"),
-        ({"slots": {"count": 2}, "participants": [{"id": 1}], "meetings": []},
-         "participants[0].id"),
-        ({"slots": {"count": 2}, "participants": [{"id": "a"}],
-          "meetings": [{"id": "m", "participants": ["a", "zz"]}]}, "meetings[m].participants"),
-        ({"slots": {"count": 2}, "participants": [{"id": "a"}, {"id": "b"}],
-          "meetings": [{"id": "m", "participants": ["a", "b"], "session": "noon"}]},
-         "meetings[0].session"),
-        ({"slots": {"count": 2}, "participants": [{"id": "a", "forbidden_slots": [5]}],
-          "meetings": []}, "participants[a].forbidden_slots"),
+        (
+            {"slots": {"count": 2}, "participants": [{"id": 1}], "meetings": []},
+            "participants[0].id",
+        ),
+        (
+            {
+                "slots": {"count": 2},
+                "participants": [{"id": "a"}],
+                "meetings": [{"id": "m", "participants": ["a", "zz"]}],
+            },
+            "meetings[m].participants",
+        ),
+        (
+            {
+                "slots": {"count": 2},
+                "participants": [{"id": "a"}, {"id": "b"}],
+                "meetings": [{"id": "m", "participants": ["a", "b"], "session": "noon"}],
+            },
+            "meetings[0].session",
+        ),
+        (
+            {
+                "slots": {"count": 2},
+                "participants": [{"id": "a", "forbidden_slots": [5]}],
+                "meetings": [],
+            },
+            "participants[a].forbidden_slots",
+        ),
     ],
 )
 def test_bad_fields_are_named(data: dict[str, object], field: str) -> None:

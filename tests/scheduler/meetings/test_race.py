@@ -44,8 +44,10 @@ def _hard() -> cp_model.CpModel:
 def test_first_proof_wins_and_stops_the_other() -> None:
     started = time.perf_counter()
     winner, bound = race(
-        [Contender("slow", _hard(), LIGHT_PORTFOLIO),
-         Contender("easy", _easy(3), COUNTER_PORTFOLIO)],
+        [
+            Contender("slow", _hard(), LIGHT_PORTFOLIO),
+            Contender("easy", _easy(3), COUNTER_PORTFOLIO),
+        ],
         time_limit=60,
     )
     assert time.perf_counter() - started < 10
@@ -59,8 +61,10 @@ def test_first_proof_wins_and_stops_the_other() -> None:
 def test_infeasibility_is_a_proof_too() -> None:
     started = time.perf_counter()
     winner, bound = race(
-        [Contender("slow", _hard(), COUNTER_PORTFOLIO),
-         Contender("impossible", _infeasible(), LIGHT_PORTFOLIO)],
+        [
+            Contender("slow", _hard(), COUNTER_PORTFOLIO),
+            Contender("impossible", _infeasible(), LIGHT_PORTFOLIO),
+        ],
         time_limit=60,
     )
     assert time.perf_counter() - started < 10
@@ -71,8 +75,10 @@ def test_infeasibility_is_a_proof_too() -> None:
 @needs_hard
 def test_without_a_proof_the_better_schedule_and_bound_are_kept() -> None:
     winner, bound = race(
-        [Contender("light", _hard(), LIGHT_PORTFOLIO),
-         Contender("again", _hard(), COUNTER_PORTFOLIO)],
+        [
+            Contender("light", _hard(), LIGHT_PORTFOLIO),
+            Contender("again", _hard(), COUNTER_PORTFOLIO),
+        ],
         time_limit=2,
     )
     assert winner.code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
@@ -99,8 +105,13 @@ def test_capacity_counter_size_counts_only_slots_that_can_overflow(
 ) -> None:
     # Slot 0 can hold all three shared-table meetings for one table; slot 1 is blocked for
     # "a", leaving one candidate there, which cannot overflow. The online meeting needs none.
-    inst = make_instance([("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")], n_slots=2,
-                         tables=1, forbidden={"a": {1}}, online=[4])
+    inst = make_instance(
+        [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")],
+        n_slots=2,
+        tables=1,
+        forbidden={"a": {1}},
+        online=[4],
+    )
     assert capacity_counter_size(inst) == 3 * 1
 
 
@@ -109,8 +120,12 @@ def test_same_optimum_with_or_without_the_counter_model(
     make_instance: MakeInstance, max_counter_booleans: int
 ) -> None:
     inst = make_instance([("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")], n_slots=4, tables=1)
-    result = solve(inst, SolveOptions(time_limit_s=5, allow_unscheduled=False,
-                                      max_counter_booleans=max_counter_booleans))
+    result = solve(
+        inst,
+        SolveOptions(
+            time_limit_s=5, allow_unscheduled=False, max_counter_booleans=max_counter_booleans
+        ),
+    )
     assert validate(inst, result, require_all=True) == []
     assert result.status is Status.OPTIMAL
     assert result.objective == brute_force_optimum(inst)

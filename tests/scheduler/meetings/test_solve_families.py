@@ -42,16 +42,20 @@ def assert_optimum(instance: MeetingInstance, expected: int) -> MeetingResult:
 def test_sessions_force_a_break(make_instance: MakeInstance) -> None:
     inst = make_instance(
         [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")],
-        n_slots=4, n_morning=2,
-        sessions={1: Session.MORNING, 2: Session.AFTERNOON, 3: Session.AFTERNOON,
-                  4: Session.MORNING},
+        n_slots=4,
+        n_morning=2,
+        sessions={
+            1: Session.MORNING,
+            2: Session.AFTERNOON,
+            3: Session.AFTERNOON,
+            4: Session.MORNING,
+        },
     )
     assert_optimum(inst, 1)
 
 
 def test_forbidden_slots_count_as_idle(make_instance: MakeInstance) -> None:
-    inst = make_instance([("a", "b"), ("a", "c")], n_slots=3,
-                         forbidden={"b": {1, 2}, "c": {0, 1}})
+    inst = make_instance([("a", "b"), ("a", "c")], n_slots=3, forbidden={"b": {1, 2}, "c": {0, 1}})
     assert_optimum(inst, 1)
 
 
@@ -67,8 +71,12 @@ def test_fixed_meetings_stay_and_others_fill_the_gap(make_instance: MakeInstance
 
 
 def test_precedences_are_strict(make_instance: MakeInstance) -> None:
-    inst = make_instance([("a", "b"), ("b", "c"), ("c", "d")], n_slots=3, tables=1,
-                         precedences=(("m1", "m3"), ("m3", "m2")))
+    inst = make_instance(
+        [("a", "b"), ("b", "c"), ("c", "d")],
+        n_slots=3,
+        tables=1,
+        precedences=(("m1", "m3"), ("m3", "m2")),
+    )
     assert_optimum(inst, 1)
     free = make_instance([("a", "b"), ("b", "c"), ("c", "d")], n_slots=3, tables=1)
     assert_optimum(free, 0)
@@ -123,8 +131,9 @@ def test_cheap_infeasibility_reasons(
 
 
 def test_overflow_keeps_the_higher_priority(make_instance: MakeInstance) -> None:
-    inst = make_instance([("a", "b"), ("a", "c"), ("d", "e")], n_slots=1, tables=1,
-                         priorities={1: 1, 2: 3, 3: 1})
+    inst = make_instance(
+        [("a", "b"), ("a", "c"), ("d", "e")], n_slots=1, tables=1, priorities={1: 1, 2: 3, 3: 1}
+    )
     result = solved(inst, OVERFLOW)
     assert result.status is Status.OPTIMAL
     assert set(result.assignments) == {"m2"}
@@ -144,8 +153,12 @@ def test_auto_mode_falls_back_to_overflow(make_instance: MakeInstance) -> None:
 
 
 def test_caps_limit_meetings(make_instance: MakeInstance) -> None:
-    inst = make_instance([("a", "b"), ("a", "c"), ("a", "d")], n_slots=3, caps={"a": 2},
-                         priorities={1: 1, 2: 2, 3: 3})
+    inst = make_instance(
+        [("a", "b"), ("a", "c"), ("a", "d")],
+        n_slots=3,
+        caps={"a": 2},
+        priorities={1: 1, 2: 2, 3: 3},
+    )
     result = solved(inst, OVERFLOW)
     assert result.status is Status.OPTIMAL
     assert set(result.assignments) == {"m2", "m3"}
@@ -157,8 +170,7 @@ def test_caps_limit_meetings(make_instance: MakeInstance) -> None:
 
 def test_booth_meetings_use_the_booth_and_no_shared_table(make_instance: MakeInstance) -> None:
     tables = (Table("B1", reserved_for="e"), Table("T1"))
-    inst = make_instance([("e", "a"), ("e", "b"), ("b", "c"), ("a", "c")], n_slots=2,
-                         tables=tables)
+    inst = make_instance([("e", "a"), ("e", "b"), ("b", "c"), ("a", "c")], n_slots=2, tables=tables)
     result = assert_optimum(inst, 0)
     assert result.assignments["m1"].table == "B1"
     assert result.assignments["m2"].table == "B1"
@@ -191,8 +203,14 @@ def test_resolve_keeps_pins_and_moves_only_what_it_must(
     previous = {"m1": Placement(0, "T1"), "m2": Placement(1, "T1"), "m3": Placement(2, "T1")}
     pairs = [("a", "b"), ("a", "c"), ("a", "d"), ("a", "e")]
     # c became unavailable at slot 1 and a new meeting with e arrived.
-    inst = make_instance(pairs, n_slots=4, tables=1, forbidden={"c": {1}},
-                         previous=previous, pinned=frozenset({"m1"}))
+    inst = make_instance(
+        pairs,
+        n_slots=4,
+        tables=1,
+        forbidden={"c": {1}},
+        previous=previous,
+        pinned=frozenset({"m1"}),
+    )
     result = solved(inst, options)
     assert result.status is (Status.OPTIMAL if options is OVERFLOW else Status.FEASIBLE)
     assert result.assignments["m1"] == result.assignments["m1"].__class__(0, "T1")
@@ -209,8 +227,12 @@ def test_resolve_moves_a_published_meeting_to_place_a_new_one(
     make_instance: MakeInstance, options: SolveOptions
 ) -> None:
     # c can only meet in slot 0, where a already meets b: a-b moves to slot 1.
-    inst = make_instance([("a", "b"), ("a", "c")], n_slots=2, forbidden={"c": {1}},
-                         previous={"m1": Placement(0, "T1")})
+    inst = make_instance(
+        [("a", "b"), ("a", "c")],
+        n_slots=2,
+        forbidden={"c": {1}},
+        previous={"m1": Placement(0, "T1")},
+    )
     result = solved(inst, options)
     assert set(result.assignments) == {"m1", "m2"}
     assert result.moves == 1
@@ -233,8 +255,12 @@ def test_overfull_event_places_the_most_meetings_either_way(
 ) -> None:
     # A triangle in two slots: one of its three meetings cannot fit; d-e always can.
     inst = make_instance([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")], n_slots=2)
-    options = SolveOptions(time_limit_s=3, workers=2, allow_unscheduled=allow_unscheduled,
-                           exact_event_pairs=exact_event_pairs)
+    options = SolveOptions(
+        time_limit_s=3,
+        workers=2,
+        allow_unscheduled=allow_unscheduled,
+        exact_event_pairs=exact_event_pairs,
+    )
     result = solve(inst, options)
     assert validate(inst, result) == []
     assert len(result.assignments) == 3

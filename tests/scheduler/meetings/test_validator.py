@@ -36,7 +36,8 @@ def result_for(instance: MeetingInstance, plan: dict[str, tuple[int, str | None]
         breaks=MappingProxyType(breaks),
         unscheduled=tuple(
             Unscheduled(m.id, UnscheduledReason.DISPLACED)
-            for m in instance.meetings if m.id not in plan
+            for m in instance.meetings
+            if m.id not in plan
         ),
     )
 
@@ -80,8 +81,14 @@ def test_table_used_twice_and_capacity(make_instance: MakeInstance) -> None:
 
 
 def test_session_forbidden_fixed(make_instance: MakeInstance) -> None:
-    inst = make_instance([("a", "b"), ("a", "c")], n_slots=4, n_morning=2,
-                         sessions={1: Session.MORNING}, forbidden={"c": {0}}, fixed={2: 3})
+    inst = make_instance(
+        [("a", "b"), ("a", "c")],
+        n_slots=4,
+        n_morning=2,
+        sessions={1: Session.MORNING},
+        forbidden={"c": {0}},
+        fixed={2: 3},
+    )
     result = result_for(inst, {"m1": (2, "T1"), "m2": (0, "T1")})
     assert {"session", "forbidden", "fixed"} <= kinds(inst, result)
 
@@ -113,23 +120,25 @@ def test_reported_numbers_must_match(base: MeetingInstance) -> None:
 
 def test_booth_and_online_tables(make_instance: MakeInstance) -> None:
     tables = (Table("B1", reserved_for="e"), Table("T1"))
-    inst = make_instance([("e", "a"), ("b", "c"), ("a", "b")], n_slots=2, tables=tables,
-                         online=[3])
+    inst = make_instance([("e", "a"), ("b", "c"), ("a", "b")], n_slots=2, tables=tables, online=[3])
     result = result_for(inst, {"m1": (0, "T1"), "m2": (0, "B1"), "m3": (1, "T1")})
     assert kinds(inst, result) >= {"booth", "table"}
 
 
 def test_pinned_meeting_moved(make_instance: MakeInstance) -> None:
-    inst = make_instance([("a", "b")], n_slots=2, previous={"m1": Placement(0, "T1")},
-                         pinned=frozenset({"m1"}))
+    inst = make_instance(
+        [("a", "b")], n_slots=2, previous={"m1": Placement(0, "T1")}, pinned=frozenset({"m1"})
+    )
     assert "pinned" in kinds(inst, result_for(inst, {"m1": (1, "T1")}))
 
 
 def test_unknown_meeting_and_slot(base: MeetingInstance) -> None:
     result = result_for(base, {"m1": (0, "T1"), "m2": (1, "T1"), "m3": (2, "T1")})
-    extra = replace(result, assignments=MappingProxyType(
-        {**result.assignments, "zz": Assignment(0, "T2")}))
+    extra = replace(
+        result, assignments=MappingProxyType({**result.assignments, "zz": Assignment(0, "T2")})
+    )
     assert "unknown_meeting" in kinds(base, extra)
-    bad_slot = replace(result, assignments=MappingProxyType(
-        {**result.assignments, "m3": Assignment(9, "T1")}))
+    bad_slot = replace(
+        result, assignments=MappingProxyType({**result.assignments, "m3": Assignment(9, "T1")})
+    )
     assert "slot_range" in kinds(base, bad_slot)
