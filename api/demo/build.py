@@ -80,8 +80,14 @@ def build_demo_event(n_participants: int, seed: int) -> DemoEvent:
 def remove_demo_event() -> None:
     existing = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
     if existing is not None:
+        event_id = existing.id
         db.session.delete(existing)
         db.session.flush()
+        # The database cascades the delete to the event's rows; forget the copies this
+        # session still holds, or SQLite's reused ids would collide with them.
+        for obj in list(db.session.identity_map.values()):
+            if getattr(obj, "event_id", None) == event_id:
+                db.session.expunge(obj)
 
 
 def _event_payload() -> dict[str, Any]:

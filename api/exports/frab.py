@@ -82,7 +82,7 @@ def frab_schedule(event: Event, version: ScheduleVersion, base_url: str) -> dict
             .join(Session, Session.id == SessionPlacement.session_id)
             .where(SessionPlacement.version_id == version.id)
             .order_by(SessionPlacement.start_dt, SessionPlacement.room_id)
-        ).tuples()
+        )
     )
     room_names = {room.id: room.name for room in rooms}
     event_url = f"{base_url}api/v1/events/{event.id}"

@@ -61,6 +61,7 @@ def _all_text_in_database() -> str:
     return "\n".join(chunks)
 
 
+@pytest.mark.postgres
 def test_deletion_leaves_no_personal_data(
     app: Flask, client: FlaskClient, demo: PublishedEvent
 ) -> None:

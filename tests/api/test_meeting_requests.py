@@ -273,6 +273,7 @@ def test_cross_border_rule_applies_to_requests(
     assert _ask(client, event, alice, german).status_code == 201
 
 
+@pytest.mark.postgres
 def test_no_duplicate_open_request_in_either_direction(
     client: FlaskClient, event: dict[str, Any], pair: tuple[Caller, Caller]
 ) -> None:
