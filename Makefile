@@ -22,7 +22,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy matchmaking scheduler api worker
+	$(BIN)/mypy matchmaking scheduler benchkit api worker
 
 pytest: install
 	$(BIN)/pytest

@@ -110,7 +110,7 @@ def _summary(instance: AgendaInstance, result: AgendaResult) -> str:
 def bench_agenda(time_limit: float, seed: int, runs: int, talks: int | None, as_json: bool) -> None:
     """Run our CP-SAT agenda solver and conference-scheduler (PuLP + CBC) on PyCon UK 2016."""
     try:
-        from scheduler.agenda.peer_benchmark import run_agenda_bench
+        from benchkit.agenda.peer_benchmark import run_agenda_bench
 
         limits: tuple[int | None, ...] = (None,) if talks is None else (None, talks)
         rows = run_agenda_bench(

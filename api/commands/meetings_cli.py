@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
+from benchkit.meetings.bench import run_b2b, run_scale
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
-from scheduler.meetings.bench import run_b2b, run_scale
 from scheduler.meetings.errors import InstanceFormatError
 from scheduler.meetings.json_format import read_instance
 from scheduler.meetings.result_json import result_to_dict

@@ -11,7 +11,7 @@ from api.models import Event, Job, ScheduleVersion
 from api.services.jobs import start_job
 from api.services.meeting_instance import fresh_meeting_instance
 from api.services.schedules import publish_version
-from scheduler.meetings import fcfs_baseline
+from benchkit.meetings.baseline import fcfs_baseline
 
 
 class DemoStepFailed(RuntimeError):

@@ -52,7 +52,7 @@ def test_bad_instance_is_a_clear_message(tmp_path):
 
 
 def test_bench_runs_both_solvers(monkeypatch):
-    import scheduler.agenda.peer_benchmark as bench
+    import benchkit.agenda.peer_benchmark as bench
 
     calls = []
 

@@ -8,7 +8,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduler.benchmark_data import b2b_instances_dir
+from benchkit.data import b2b_instances_dir
 from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race

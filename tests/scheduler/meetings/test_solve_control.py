@@ -7,18 +7,18 @@ import time
 
 import pytest
 
-from scheduler.benchmark_data import b2b_instances_dir
+from benchkit.data import b2b_instances_dir
+from benchkit.meetings.baseline import fcfs_baseline
+from benchkit.meetings.generator import churn, generate_event
 from scheduler.meetings import (
     Placement,
     Progress,
     SolveOptions,
     Status,
-    fcfs_baseline,
     read_dzn,
     solve,
     validate,
 )
-from scheduler.meetings.generator import churn, generate_event
 
 BENCH = b2b_instances_dir()
 HARD = BENCH / "forum-13crafb.original.dzn"

@@ -28,11 +28,11 @@ import random
 from collections.abc import Mapping
 
 from scheduler.meetings.instance import (
+    DayPart,
     Meeting,
     MeetingInstance,
     Participant,
     Placement,
-    Session,
     Table,
 )
 
@@ -84,11 +84,11 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
     for i, (a, b) in enumerate(meetings):
         online = a in remote or b in remote or rng.random() < 0.03
         roll = rng.random()
-        session = Session.EITHER
+        day_part = DayPart.EITHER
         if roll < 0.05:
-            session = Session.MORNING
+            day_part = DayPart.MORNING
         elif roll < 0.10:
-            session = Session.AFTERNOON
+            day_part = DayPart.AFTERNOON
         priority_roll = rng.random()
         priority = 3 if priority_roll < 0.25 else 2 if priority_roll < 0.40 else 1
         built.append(
@@ -96,7 +96,7 @@ def generate_event(n_participants: int, seed: int = 0, fairness: int | None = 2)
                 id=f"m{i + 1}",
                 participant_a=a,
                 participant_b=b,
-                session=session,
+                day_part=day_part,
                 priority=priority,
                 is_online=online,
             )

@@ -15,8 +15,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from scheduler.agenda.instance import AgendaInstance, Placement
-from scheduler.agenda.pyconuk import (
+from benchkit.agenda.pyconuk import (
     DAY_START,
     DAYS,
     SLOT_MINUTES,
@@ -26,6 +25,7 @@ from scheduler.agenda.pyconuk import (
     build_instance,
     generate,
 )
+from scheduler.agenda.instance import AgendaInstance, Placement
 from scheduler.agenda.solve import SolveOptions, solve
 from scheduler.agenda.validator import check_result, validate_agenda
 

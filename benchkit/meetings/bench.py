@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from scheduler.meetings.baseline import fcfs_baseline
+from benchkit.meetings.baseline import fcfs_baseline
+from benchkit.meetings.generator import churn, generate_event
 from scheduler.meetings.dzn import read_dzn
-from scheduler.meetings.generator import churn, generate_event
 from scheduler.meetings.instance import Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from benchkit.data import pyconuk_talks_file
 from scheduler.agenda.errors import AgendaError
 from scheduler.agenda.instance import (
     AgendaInstance,
@@ -26,7 +27,6 @@ from scheduler.agenda.instance import (
     TimeGrid,
     Weights,
 )
-from scheduler.benchmark_data import pyconuk_talks_file
 
 DAYS = ("2016-09-16", "2016-09-17", "2016-09-18")
 SLOT_MINUTES = 15
