@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flask import Flask
+
+JOBS_QUEUE = "clustermeet-jobs"
+
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -58,3 +62,25 @@ def load_config(instance_path: str) -> dict[str, Any]:
             "security": [{"bearer": []}],
         },
     }
+
+
+def celery_settings(app: Flask) -> dict[str, Any]:
+    """The app's CELERY settings completed with what crash recovery on Redis needs.
+
+    Redis has no per-connection acknowledgements: a message taken by a worker that dies
+    with its whole machine comes back only after ``visibility_timeout``. It must exceed
+    the hard time limit, or a slow job still running would be handed to a second worker;
+    the sweep that brings such messages back runs every ``unacked_restore_interval``
+    seconds (kombu's default throttle makes it ten times rarer, hence ``throttle=1``).
+    """
+    settings = dict(app.config["CELERY"])
+    hard_limit = int(settings.get("task_time_limit") or 960)
+    transport = {
+        "visibility_timeout": _env_int("CLUSTERMEET_VISIBILITY_TIMEOUT", hard_limit + 60),
+        "unacked_restore_interval": _env_int("CLUSTERMEET_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": 1,
+    }
+    transport.update(settings.get("broker_transport_options") or {})
+    settings["broker_transport_options"] = transport
+    settings.setdefault("task_default_queue", JOBS_QUEUE)
+    return settings

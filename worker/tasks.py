@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from api.jobs.execute import run_job
-from api.jobs.runner import RUN_JOB_TASK
-from api.services.webhooks import DELIVER_TASK, deliver
+from api.solving.execute import run_job
+from api.solving.runner import RUN_JOB_TASK
+from api.webhooks.operations import DELIVER_TASK, deliver
 
 
 # acks_late + reject_on_worker_lost: the message is acknowledged only after the job has

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from api.auth import create_organiser
+from api.accounts.auth import create_organiser
 from api.demo.programme import (
     EXHIBITOR_BOOTHS,
     MEETING_BLOCKS,
@@ -18,6 +18,8 @@ from api.demo.programme import (
     SESSIONS,
     TABLE_COUNT,
 )
+from api.events.operations import create_event
+from api.events.schemas import EventSchema
 from api.extensions import db
 from api.models import (
     AvailabilityWindow,
@@ -31,10 +33,8 @@ from api.models import (
     SignUp,
     Tag,
 )
-from api.resources.events.schemas import EventSchema
-from api.resources.participants.schemas import RegistrationSchema
-from api.services.events import create_event
-from api.services.registration import register_participant
+from api.registration.operations import register_participant
+from api.registration.schemas.participants import RegistrationSchema
 from matchmaking.synthetic import Population, generate_population
 
 DEMO_SLUG = "clusters-meet-regions-demo"

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from api.exceptions import ClustermeetError
 from api.extensions import db
 from api.models import Event, MeetingRequest, Participant
-from api.services.meeting_requests import accept_request, create_request, decline_request
-from api.services.profiles import build_profiles, build_rules, event_participants, tag_labels
+from api.recommendations.profiles import build_profiles, build_rules, event_participants, tag_labels
+from api.requests.operations import accept_request, create_request, decline_request
 from matchmaking import Matchmaker, Recommendation
 
 # Per participant: how many of their top recommendations they ask, and how invitees answer.

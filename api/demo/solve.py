@@ -8,9 +8,9 @@ from flask import current_app
 
 from api.extensions import db
 from api.models import Event, Job, ScheduleVersion
-from api.services.jobs import start_job
-from api.services.meeting_instance import fresh_meeting_instance
-from api.services.schedules import publish_version
+from api.schedules.operations import publish_version
+from api.solving.meeting_instance import fresh_meeting_instance
+from api.solving.operations import start_job
 from scheduler.meetings import fcfs_baseline
 
 

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select
 
 from api.extensions import db
-from api.jobs.execute import FINAL_STATUSES, run_job
 from api.models import Job, MeetingBlock, ScheduleVersion
+from api.solving.execute import FINAL_STATUSES, run_job
 from tests.api.conftest import ANONYMOUS_HEADERS, Caller
 from tests.integration.factories import meeting_event
 

@@ -14,7 +14,7 @@ from api.cli import cli
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest
 from api.models.types import now_utc
-from api.services.meeting_requests import expire_requests
+from api.requests.operations import expire_requests
 from tests.api.conftest import Caller, participant_payload
 
 
