@@ -54,13 +54,3 @@ def apply_event_data(event: Event, data: dict[str, Any]) -> None:
         setattr(event, column, settings[column])
     event.meeting_blocks = [MeetingBlock(**block) for block in settings["blocks"]]
     event.rules = dict(data["rules"])
-
-
-def event_as_input(event: Event) -> dict[str, Any]:
-    """The event in the shape clients send, so a PATCH can be merged and re-validated."""
-    from api.events.schemas import EventSchema
-
-    dumped: dict[str, Any] = EventSchema().dump(event)
-    dumped.pop("id", None)
-    dumped.pop("is_registration_open", None)
-    return dumped

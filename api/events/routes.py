@@ -9,18 +9,19 @@ from flask_smorest.pagination import PaginationParameters
 from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
-from api.accounts.auth import (
+from api.events.operations import apply_event_data, create_event
+from api.events.schemas import EventQueryArgsSchema, EventSchema, SlotSchema
+from api.events.slots import event_slots
+from api.exceptions import InvalidInput
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     get_event,
     get_managed_event,
     organiser_required,
     require_organiser,
 )
-from api.events.operations import apply_event_data, create_event, event_as_input
-from api.events.schemas import EventQueryArgsSchema, EventSchema, SlotSchema
-from api.events.slots import event_slots
-from api.exceptions import InvalidInput
-from api.extensions import db
+from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import Event
 
@@ -29,6 +30,7 @@ blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Ev
 
 @blp.route("")
 class EventViews(MethodView):
+    @public
     @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, EventSchema(many=True))
     @blp.paginate()
@@ -57,6 +59,7 @@ class EventViews(MethodView):
 
 @blp.route("/<int:event_id>")
 class EventByIdViews(MethodView):
+    @public
     @blp.response(200, EventSchema)
     def get(self, event_id: int) -> Event:
         """An event's public description."""
@@ -68,7 +71,7 @@ class EventByIdViews(MethodView):
     def patch(self, _data: dict[str, Any], event_id: int) -> Event:
         """Change an event; the merged result is validated as a whole."""
         event = get_managed_event(event_id)
-        merged = event_as_input(event)
+        merged = _as_input(event)
         raw = request.get_json()
         for key, value in raw.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -93,7 +96,16 @@ class EventByIdViews(MethodView):
 
 @blp.route("/<int:event_id>/slots")
 class EventSlotViews(MethodView):
+    @public
     @blp.response(200, SlotSchema(many=True))
     def get(self, event_id: int) -> Any:
         """The event's meeting slots, derived from its meeting blocks and meeting length."""
         return event_slots(get_event(event_id))
+
+
+def _as_input(event: Event) -> dict[str, Any]:
+    """The event in the shape clients send, so a PATCH can be merged and re-validated."""
+    dumped: dict[str, Any] = EventSchema().dump(event)
+    dumped.pop("id", None)
+    dumped.pop("is_registration_open", None)
+    return dumped
