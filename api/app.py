@@ -13,6 +13,7 @@ from flask_smorest import Api
 
 from api.config import load_config
 from api.extensions import db, migrate
+from api.http.openapi import AnswersPlugin
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -54,7 +55,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
-    api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver)})
+    api = Api(
+        app,
+        spec_kwargs={
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver),
+            "extra_plugins": [AnswersPlugin()],
+        },
+    )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)
 

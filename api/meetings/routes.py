@@ -7,16 +7,15 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import (
-    current_organiser,
-    current_participant,
-    deny,
+from api.accounts.auth import current_organiser, current_participant
+from api.exceptions import Forbidden, NotFound
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     event_member_required,
     get_managed_event,
     get_member_event,
 )
-from api.extensions import db
 from api.meetings import operations as on_the_day
 from api.meetings.schemas import (
     FeedbackSchema,
@@ -43,7 +42,7 @@ def _meeting_for_caller(event: Event, meeting_id: int) -> Meeting:
     if event.can_manage(current_organiser()):
         return meeting
     if participant is None or not meeting.involves(participant.id):
-        deny(404, "Meeting not found")
+        raise NotFound("Meeting not found")
     return meeting
 
 
@@ -65,7 +64,7 @@ class MeetingViews(MethodView):
             me = current_participant()
             assert me is not None
             if participant_id not in (None, me.id):
-                deny(403, "Participants see only their own meetings")
+                raise Forbidden("Participants see only their own meetings")
             participant_id = me.id
         rows = on_the_day.meeting_rows(event, participant_id, args.get("status"))
         if not event.can_manage(current_organiser()):
@@ -136,7 +135,7 @@ class MeetingFeedbackViews(MethodView):
         event = get_member_event(event_id)
         participant = current_participant()
         if participant is None:
-            deny(403, "Only the meeting's participants write feedback")
+            raise Forbidden("Only the meeting's participants write feedback")
         meeting = _meeting_for_caller(event, meeting_id)
         on_the_day.write_feedback(meeting, participant, data["text"].strip())
         db.session.commit()

@@ -1,11 +1,12 @@
 """Who is looking at a page: a ``?token=`` (participant token or organiser key) or the
-Authorization header that ``api.auth.load_principal`` already read."""
+Authorization header that ``api.accounts.auth.load_principal`` already read."""
 
 from __future__ import annotations
 
-from flask import abort, g, request
+from flask import g, request
 
 from api.accounts.auth import principal_for
+from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
 from api.models import Event, Participant
 
@@ -16,13 +17,13 @@ def load_page_principal() -> None:
         return
     g.organiser, g.participant = principal_for(token)
     if g.organiser is None and g.participant is None:
-        abort(401)
+        raise Unauthorized("Invalid token")
 
 
 def page_event(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
-        abort(404)
+        raise NotFound("Event not found")
     return event
 
 
@@ -36,6 +37,6 @@ def require_organiser_or(event: Event, participant_id: int | None = None) -> Non
         return
     me: Participant | None = g.get("participant")
     if me is None and g.get("organiser") is None:
-        abort(401)
+        raise Unauthorized("A token or API key is required")
     if me is None or me.event_id != event.id or participant_id is None or me.id != participant_id:
-        abort(403)
+        raise Forbidden("Only the event's organiser or this participant may see this page")

@@ -7,10 +7,11 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from api.events.slots import Slot, event_slots
+from api.exceptions import BadRequest, NotFound
 from api.extensions import db
 from api.models import (
     Event,
@@ -67,8 +68,8 @@ def _chosen_day(days: list[date]) -> date | None:
     if raw:
         try:
             day = date.fromisoformat(raw)
-        except ValueError:
-            abort(400)
+        except ValueError as exc:
+            raise BadRequest("day must be a date (YYYY-MM-DD)") from exc
         return day
     return days[0] if days else None
 
@@ -98,7 +99,7 @@ def participant_schedule(event_id: int, participant_id: int) -> str:
     require_organiser_or(event, participant_id)
     participant = db.session.get(Participant, participant_id)
     if participant is None or participant.event_id != event.id:
-        abort(404)
+        raise NotFound("Participant not found")
     schedule = personal_schedule(event, participant)
     zone = ZoneInfo(schedule["timezone"])
     meetings = {
@@ -153,7 +154,7 @@ def table_plan(event_id: int, table_id: int) -> str:
     event = page_event(event_id)
     table = db.session.get(MeetingTable, table_id)
     if table is None or table.event_id != event.id:
-        abort(404)
+        raise NotFound("Table not found")
     require_organiser_or(event, table.reserved_for_id)
     zone = ZoneInfo(event.timezone)
     slots = event_slots(event)

@@ -7,13 +7,13 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import (
+from api.extensions import db
+from api.http.guards import (
     event_member_required,
     get_event_participant,
     get_member_event,
     require_participant_editor,
 )
-from api.extensions import db
 from api.privacy.data_export import participant_data
 from api.privacy.erasure import erase_participant
 

@@ -5,7 +5,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import (
+from api.http.guards import (
     event_member_required,
     get_event_participant,
     get_member_event,

@@ -6,17 +6,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from api.accounts.auth import (
-    current_organiser,
-    current_participant,
-    deny,
+from api.accounts.auth import current_organiser, current_participant
+from api.exceptions import Forbidden, InvalidInput
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     event_member_required,
     get_managed_event,
     get_member_event,
 )
-from api.exceptions import InvalidInput
-from api.extensions import db
 from api.http.pagination import paginate
 from api.models import Event, MeetingRequest, Participant
 from api.requests.operations import (
@@ -61,7 +59,7 @@ def _requester(event: Event, data: dict[str, Any]) -> Participant:
     participant = current_participant()
     if participant is not None:
         if data.get("requester_id", participant.id) != participant.id:
-            deny(403, "Participants request meetings for themselves only")
+            raise Forbidden("Participants request meetings for themselves only")
         if data.get("accept_now") is False:
             raise InvalidInput({"accept_now": ["Only the organiser may set this."]})
         return participant

@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import (
-    current_organiser,
-    deny,
+from api.accounts.auth import current_organiser
+from api.exceptions import NotFound
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     event_member_required,
     get_event,
@@ -18,7 +19,7 @@ from api.accounts.auth import (
     get_member_event,
     require_participant_editor,
 )
-from api.extensions import db
+from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import ScheduleVersion
 from api.schedules.operations import get_version, publish_version, published_version
@@ -90,12 +91,13 @@ class ScheduleMeetingViews(MethodView):
         event = get_managed_event(event_id)
         version = get_version(event, version_id)
         if version.kind != "meetings":
-            deny(404, "Not a meetings schedule")
+            raise NotFound("Not a meetings schedule")
         return meeting_placements(version)
 
 
 @blp.route("/agenda")
 class AgendaViews(MethodView):
+    @public
     @blp.response(200, SessionPlacementSchema(many=True))
     def get(self, event_id: int) -> list[dict[str, Any]]:
         """The published agenda: sessions with room and time (public)."""
@@ -108,13 +110,15 @@ class AgendaViews(MethodView):
 
 @blp.route("/schedules/<int:version_id>/sessions")
 class ScheduleSessionViews(MethodView):
+    @public
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.response(200, SessionPlacementSchema(many=True))
     def get(self, event_id: int, version_id: int) -> list[dict[str, Any]]:
         """Sessions of an agenda version (drafts: organiser only; published: anyone)."""
         event = get_event(event_id)
         version = get_version(event, version_id)
         if version.kind != "agenda":
-            deny(404, "Not an agenda schedule")
+            raise NotFound("Not an agenda schedule")
         if version.status != "published" and not event.can_manage(current_organiser()):
             get_managed_event(event_id)
         return session_placements(version)

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from api.events.lookup import get_in_event
-from api.exceptions import ClustermeetError, Conflict, InvalidInput
+from api.exceptions import Conflict, InvalidInput, ServiceUnavailable
 from api.extensions import db
 from api.models import Event, Job
 from api.models.jobs import ACTIVE_JOB_STATUSES
@@ -21,7 +21,7 @@ from api.solving.runner import job_runner, solver_time_cap
 log = logging.getLogger(__name__)
 
 
-class JobQueueUnavailable(ClustermeetError):
+class JobQueueUnavailable(ServiceUnavailable):
     """The broker did not take the job; the job is recorded as failed."""
 
 

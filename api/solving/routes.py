@@ -7,10 +7,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import deny, event_manager_required, get_managed_event
+from api.http.guards import event_manager_required, get_managed_event
 from api.http.pagination import paginate
 from api.models import Job
-from api.solving.operations import JobQueueUnavailable, cancel_job, get_job, start_job
+from api.solving.operations import cancel_job, get_job, start_job
 from api.solving.schemas import JobCreateSchema, JobQueryArgsSchema, JobSchema
 
 blp = Blueprint(
@@ -52,10 +52,7 @@ class JobViews(MethodView):
     def post(self, data: dict[str, Any], event_id: int) -> Any:
         """Start a solver job (organiser of the event); one active job per event and kind."""
         event = get_managed_event(event_id)
-        try:
-            job, created = start_job(event, data["kind"], data["params"])
-        except JobQueueUnavailable as exc:
-            deny(503, str(exc))
+        job, created = start_job(event, data["kind"], data["params"])
         if created:
             return job
         return job, 200

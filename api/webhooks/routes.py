@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import deny, event_manager_required, get_managed_event
 from api.events.lookup import get_in_event
+from api.exceptions import NotFound
 from api.extensions import db
+from api.http.guards import event_manager_required, get_managed_event
 from api.http.pagination import paginate
 from api.models import Event, Webhook, WebhookDelivery
 from api.webhooks.operations import create_webhook, redeliver
@@ -121,7 +122,7 @@ class WebhookRedeliverViews(MethodView):
         webhook = _get_webhook(get_managed_event(event_id), webhook_id)
         delivery = db.session.get(WebhookDelivery, delivery_id)
         if delivery is None or delivery.webhook_id != webhook.id:
-            deny(404, "Delivery not found")
+            raise NotFound("Delivery not found")
         redeliver(delivery)
         db.session.commit()
         return delivery

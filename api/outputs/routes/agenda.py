@@ -9,18 +9,18 @@ from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import (
-    current_organiser,
-    deny,
+from api.accounts.auth import current_organiser, hash_secret
+from api.exceptions import NotFound, Unauthorized
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     get_event,
     get_event_participant,
     get_managed_event,
     get_member_event,
-    hash_secret,
     require_participant_editor,
 )
-from api.extensions import db
+from api.http.openapi import public
 from api.models import Event, Participant
 from api.outputs.frab import frab_schedule
 from api.outputs.ical import personal_calendar
@@ -48,9 +48,9 @@ def _calendar_owner(
         event = get_event(event_id)
         participant = db.session.get(Participant, participant_id)
         if participant is None or participant.event_id != event.id:
-            deny(404, "Participant not found")
+            raise NotFound("Participant not found")
         if not hmac.compare_digest(hash_secret(token), participant.token_hash):
-            deny(401, "Invalid token")
+            raise Unauthorized("Invalid token")
         return event, participant
     event = get_member_event(event_id)
     participant = get_event_participant(event, participant_id)
@@ -60,6 +60,8 @@ def _calendar_owner(
 
 @blp.route("/participants/<int:participant_id>/agenda.ics")
 class ParticipantCalendarViews(MethodView):
+    @public
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.arguments(CalendarQueryArgsSchema, location="query")
     @blp.response(200, _FILE, content_type="text/calendar")
     def get(self, args: dict[str, Any], event_id: int, participant_id: int) -> Response:
@@ -91,6 +93,8 @@ class ParticipantCalendarViews(MethodView):
 
 @blp.route("/agenda.frab.json")
 class FrabScheduleViews(MethodView):
+    @public
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.arguments(FrabQueryArgsSchema, location="query")
     @blp.response(200, {"type": "object"})
     def get(self, args: dict[str, Any], event_id: int) -> Response:
@@ -103,13 +107,13 @@ class FrabScheduleViews(MethodView):
         if "version_id" in args:
             version = get_version(event, args["version_id"])
             if version.kind != "agenda":
-                deny(404, "Not an agenda schedule")
+                raise NotFound("Not an agenda schedule")
             if version.status != "published" and not event.can_manage(current_organiser()):
                 get_managed_event(event_id)
         else:
             found = published_version(event, "agenda")
             if found is None:
-                deny(404, "The event has no published agenda yet")
+                raise NotFound("The event has no published agenda yet")
             version = found
         return jsonify(frab_schedule(event, version, request.host_url))
 

@@ -8,10 +8,7 @@ from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import (
-    event_manager_required,
-    get_managed_event,
-)
+from api.http.guards import event_manager_required, get_managed_event
 from api.outputs.tables import meeting_table, participant_table, to_csv, to_xlsx
 from api.solving.meeting_instance import fresh_meeting_instance
 from scheduler.meetings.json_format import instance_to_dict

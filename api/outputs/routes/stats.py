@@ -5,7 +5,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import event_manager_required, get_managed_event
+from api.http.guards import event_manager_required, get_managed_event
 from api.outputs.schemas.stats import EventStatsSchema
 from api.outputs.stats import event_stats
 

@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import event_manager_required, get_event, get_managed_event
 from api.events.lookup import get_in_event
 from api.extensions import db
+from api.http.guards import event_manager_required, get_event, get_managed_event
+from api.http.openapi import public
 from api.models import Room
 from api.programme.operations import save_room
 from api.programme.schemas.rooms import RoomQueryArgsSchema, RoomSchema
@@ -24,6 +25,7 @@ blp = Blueprint(
 
 @blp.route("")
 class RoomViews(MethodView):
+    @public
     @blp.arguments(RoomQueryArgsSchema, location="query")
     @blp.response(200, RoomSchema(many=True))
     @blp.paginate(page_size=100, max_page_size=1000)
@@ -55,6 +57,7 @@ class RoomViews(MethodView):
 
 @blp.route("/<int:room_id>")
 class RoomByIdViews(MethodView):
+    @public
     @blp.response(200, RoomSchema)
     def get(self, event_id: int, room_id: int) -> Room:
         """One room (public)."""

@@ -8,9 +8,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import event_manager_required, get_event, get_managed_event
 from api.events.lookup import get_in_event
 from api.extensions import db
+from api.http.guards import event_manager_required, get_event, get_managed_event
+from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import Session
 from api.programme.operations import day_range, save_session, signup_counts
@@ -35,6 +36,7 @@ def _with_counts(sessions: Sequence[Session]) -> Sequence[Session]:
 
 @blp.route("")
 class SessionViews(MethodView):
+    @public
     @blp.arguments(SessionQueryArgsSchema, location="query")
     @blp.response(200, SessionSchema(many=True))
     @blp.paginate(page_size=50, max_page_size=500)
@@ -67,6 +69,7 @@ class SessionViews(MethodView):
 
 @blp.route("/<int:session_id>")
 class SessionByIdViews(MethodView):
+    @public
     @blp.response(200, SessionSchema)
     def get(self, event_id: int, session_id: int) -> Session:
         """One session (public)."""

@@ -7,17 +7,11 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import (
-    current_organiser,
-    current_participant,
-    deny,
-    event_member_required,
-    get_event_participant,
-    get_member_event,
-)
+from api.accounts.auth import current_organiser, current_participant
 from api.events.lookup import get_in_event
-from api.exceptions import InvalidInput
+from api.exceptions import Forbidden, InvalidInput
 from api.extensions import db
+from api.http.guards import event_member_required, get_event_participant, get_member_event
 from api.http.pagination import paginate
 from api.models import Event, Participant, Session, SignUp
 from api.programme.operations import get_signup, sign_up
@@ -43,7 +37,7 @@ def _signup_target(event: Event, data: dict[str, Any]) -> Participant:
         return target
     assert participant is not None  # get_member_event let only members through
     if data.get("participant_id", participant.id) != participant.id:
-        deny(403, "Participants sign up only themselves")
+        raise Forbidden("Participants sign up only themselves")
     return participant
 
 
@@ -100,7 +94,7 @@ class SessionSignUpByIdViews(MethodView):
         participant = current_participant()
         is_owner = participant is not None and participant.id == signup.participant_id
         if not (is_owner or event.can_manage(current_organiser())):
-            deny(403, "Only the participant or the organiser may withdraw a sign-up")
+            raise Forbidden("Only the participant or the organiser may withdraw a sign-up")
         db.session.delete(signup)
         db.session.commit()
 
@@ -122,7 +116,7 @@ class ParticipantSignUpViews(MethodView):
         event = get_member_event(event_id)
         target = get_event_participant(event, participant_id)
         if not (target.can_edit(current_participant()) or event.can_manage(current_organiser())):
-            deny(403, "Only the participant or the organiser may see these sign-ups")
+            raise Forbidden("Only the participant or the organiser may see these sign-ups")
         query = select(SignUp).where(SignUp.participant_id == target.id).order_by(SignUp.id)
         if "kind" in args:
             query = query.where(SignUp.kind == args["kind"])

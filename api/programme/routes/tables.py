@@ -7,14 +7,14 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import (
+from api.events.lookup import get_in_event
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     event_member_required,
     get_managed_event,
     get_member_event,
 )
-from api.events.lookup import get_in_event
-from api.extensions import db
 from api.http.pagination import paginate
 from api.models import MeetingTable
 from api.programme.operations import create_tables, save_table

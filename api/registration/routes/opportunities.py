@@ -7,15 +7,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import func, or_, select
 
-from api.accounts.auth import (
-    current_organiser,
-    current_participant,
-    deny,
-    event_member_required,
-    get_member_event,
-)
-from api.exceptions import InvalidInput
+from api.accounts.auth import current_organiser, current_participant
+from api.exceptions import Forbidden, InvalidInput, NotFound
 from api.extensions import db
+from api.http.guards import event_member_required, get_member_event
 from api.http.pagination import paginate
 from api.models import Event, Opportunity, Participant, Tag
 from api.registration.schemas.opportunities import OpportunityQueryArgsSchema, OpportunitySchema
@@ -33,7 +28,7 @@ def _owner_for_new_item(event: Event, data: dict[str, Any]) -> Participant:
     participant = current_participant()
     if participant is not None:
         if data.get("participant_id", participant.id) != participant.id:
-            deny(403, "Participants publish opportunities for themselves only")
+            raise Forbidden("Participants publish opportunities for themselves only")
         return participant
     if "participant_id" not in data:
         raise InvalidInput({"participant_id": ["Required when an organiser publishes."]})
@@ -46,12 +41,12 @@ def _owner_for_new_item(event: Event, data: dict[str, Any]) -> Participant:
 def _get_editable(event: Event, opportunity_id: int) -> Opportunity:
     item = db.session.get(Opportunity, opportunity_id)
     if item is None or item.event_id != event.id:
-        deny(404, "Opportunity not found")
+        raise NotFound("Opportunity not found")
     participant = current_participant()
     if not event.can_manage(current_organiser()) and (
         participant is None or participant.id != item.participant_id
     ):
-        deny(403, "Only its author or the organiser may change an opportunity")
+        raise Forbidden("Only its author or the organiser may change an opportunity")
     return item
 
 

@@ -7,17 +7,16 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import func, select
 
-from api.accounts.auth import (
-    current_organiser,
-    current_participant,
-    deny,
+from api.accounts.auth import current_organiser, current_participant
+from api.events.lookup import get_in_event
+from api.exceptions import Conflict, Forbidden
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     event_member_required,
     get_managed_event,
     get_member_event,
 )
-from api.events.lookup import get_in_event
-from api.extensions import db
 from api.http.pagination import paginate
 from api.models import Event, Organisation, Participant
 from api.registration.operations import find_or_create_organisation
@@ -41,7 +40,7 @@ def _require_representative_or_organiser(event: Event, organisation: Organisatio
     if event.can_manage(current_organiser()):
         return
     if participant is None or participant.organisation_id != organisation.id:
-        deny(403, "Only the organisation's representatives or the organiser may do this")
+        raise Forbidden("Only the organisation's representatives or the organiser may do this")
 
 
 @blp.route("")
@@ -78,7 +77,7 @@ class OrganisationViews(MethodView):
             )
         )
         if exists is not None:
-            deny(409, "An organisation of that name is already in the event")
+            raise Conflict("An organisation of that name is already in the event")
         organisation = find_or_create_organisation(event, data, "sectors")
         db.session.commit()
         return organisation
@@ -116,6 +115,6 @@ class OrganisationByIdViews(MethodView):
             select(Participant.id).where(Participant.organisation_id == organisation.id).limit(1)
         )
         if represented is not None:
-            deny(409, "Participants still represent this organisation")
+            raise Conflict("Participants still represent this organisation")
         db.session.delete(organisation)
         db.session.commit()

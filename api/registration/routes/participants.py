@@ -8,9 +8,11 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func, or_, select
 
-from api.accounts.auth import (
-    current_organiser,
-    deny,
+from api.accounts.auth import current_organiser
+from api.events.slots import check_windows_in_event
+from api.exceptions import Forbidden, Unprocessable
+from api.extensions import db
+from api.http.guards import (
     event_manager_required,
     event_member_required,
     get_event,
@@ -19,8 +21,7 @@ from api.accounts.auth import (
     get_member_event,
     require_participant_editor,
 )
-from api.events.slots import check_windows_in_event
-from api.extensions import db
+from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
 from api.registration.csv_import import import_participants
@@ -85,6 +86,8 @@ class ParticipantViews(MethodView):
         """List participants: the organiser sees everyone, participants see public profiles."""
         return paginate(_filtered(get_member_event(event_id), args), pagination_parameters)
 
+    @public
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.arguments(RegistrationSchema)
     @blp.response(201, RegistrationResultSchema)
     def post(self, data: dict[str, Any], event_id: int) -> Participant:
@@ -94,7 +97,7 @@ class ParticipantViews(MethodView):
         """
         event = get_event(event_id)
         if not event.can_manage(current_organiser()) and not event.is_registration_open():
-            deny(403, "Registration for this event is closed")
+            raise Forbidden("Registration for this event is closed")
         participant, token = register_participant(event, data)
         db.session.commit()
         participant.access_token = token
@@ -176,7 +179,7 @@ class ParticipantImportViews(MethodView):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            deny(422, "The file is not UTF-8 text")
+            raise Unprocessable("The file is not UTF-8 text") from None
         created = import_participants(event, text)
         db.session.commit()
         return {

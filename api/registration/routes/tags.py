@@ -7,9 +7,10 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import or_, select
 
-from api.accounts.auth import event_manager_required, get_event, get_managed_event
 from api.events.lookup import get_in_event
 from api.extensions import db
+from api.http.guards import event_manager_required, get_event, get_managed_event
+from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import Tag
 from api.registration.schemas.tags import TagQueryArgsSchema, TagSchema
@@ -25,6 +26,7 @@ blp = Blueprint(
 
 @blp.route("")
 class TagViews(MethodView):
+    @public
     @blp.arguments(TagQueryArgsSchema, location="query")
     @blp.response(200, TagSchema(many=True))
     @blp.paginate(page_size=100, max_page_size=1000)
@@ -53,6 +55,7 @@ class TagViews(MethodView):
 
 @blp.route("/<int:tag_id>")
 class TagByIdViews(MethodView):
+    @public
     @blp.response(200, TagSchema)
     def get(self, event_id: int, tag_id: int) -> Tag:
         """One tag (public)."""
