@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
@@ -65,6 +65,35 @@ def expire_requests(event: Event, now: datetime | None = None) -> int:
 
 
 # --- reading -------------------------------------------------------------------------
+# Reads never write: a pending request past its expiry reads as expired at once, and
+# ``expire_requests`` (before any change, and ``clustermeet requests expire``) stores it.
+
+
+def is_overdue(request: MeetingRequest, now: datetime | None = None) -> bool:
+    return (
+        request.status == "pending"
+        and request.expires_dt is not None
+        and request.expires_dt <= (now or now_utc())
+    )
+
+
+def shown_status(request: MeetingRequest, now: datetime | None = None) -> str:
+    """The status a reader sees (``expired`` for an overdue pending request)."""
+    return "expired" if is_overdue(request, now) else request.status
+
+
+def shown_answered_dt(request: MeetingRequest, now: datetime | None = None) -> datetime | None:
+    """When the request was answered; an overdue one was "answered" by its expiry."""
+    return request.expires_dt if is_overdue(request, now) else request.answered_dt
+
+
+def _shown_status_column(now: datetime) -> ColumnElement[str]:
+    overdue = and_(
+        MeetingRequest.status == "pending",
+        MeetingRequest.expires_dt.is_not(None),
+        MeetingRequest.expires_dt <= now,
+    )
+    return case((overdue, "expired"), else_=MeetingRequest.status)
 
 
 def visible_to_participant(participant_id: int) -> ColumnElement[bool]:
@@ -102,7 +131,7 @@ def requests_query(event: Event, viewer: Participant | None, args: dict[str, Any
         column = MeetingRequest.requester_id if direction == "sent" else MeetingRequest.invitee_id
         query = query.where(column == subject)
     if "status" in args:
-        query = query.where(MeetingRequest.status == args["status"])
+        query = query.where(_shown_status_column(now_utc()) == args["status"])
     if "origin" in args:
         query = query.where(MeetingRequest.origin == args["origin"])
     return query

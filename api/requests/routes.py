@@ -43,7 +43,10 @@ blp = Blueprint(
 
 
 def _event(event_id: int, *, managed: bool = False) -> Event:
-    """The event, with its overdue pending requests expired first (expiry is lazy)."""
+    """The event, with its overdue pending requests expired first, before a change.
+
+    Reads do not come here: they show overdue requests as expired without writing.
+    """
     event = get_managed_event(event_id) if managed else get_member_event(event_id)
     if expire_requests(event):
         db.session.commit()
@@ -88,7 +91,7 @@ class MeetingRequestViews(MethodView):
         `participant_id` when given. Auto-match proposals reach participants only once
         the organiser confirmed them.
         """
-        event = _event(event_id)
+        event = get_member_event(event_id)
         return paginate(requests_query(event, _viewer(event), args), pagination_parameters)
 
     @event_member_required
@@ -133,7 +136,7 @@ class MeetingRequestByIdViews(MethodView):
     @blp.response(200, MeetingRequestSchema)
     def get(self, event_id: int, request_id: int) -> MeetingRequest:
         """One request (its two participants and the organiser)."""
-        event = _event(event_id)
+        event = get_member_event(event_id)
         return get_request(event, request_id, _viewer(event))
 
 

@@ -17,11 +17,27 @@ class RequestPartySchema(Schema):
     organisation = fields.Nested(OrganisationSummarySchema)
 
 
+def _status(request: Any) -> str:
+    from api.requests.operations import shown_status
+
+    return shown_status(request)
+
+
+def _answered_dt(request: Any) -> Any:
+    """Serialised like any AwareDateTime field; an overdue request shows its expiry."""
+    from api.requests.operations import shown_answered_dt
+
+    return _DATETIME.serialize("answered_dt", {"answered_dt": shown_answered_dt(request)})
+
+
 def _meeting_id(request: Any) -> int | None:
     from api.requests.operations import meeting_of
 
     meeting = meeting_of(request)
     return meeting.id if meeting is not None else None
+
+
+_DATETIME = fields.AwareDateTime(allow_none=True)
 
 
 class MeetingRequestSchema(Schema):
@@ -42,13 +58,20 @@ class MeetingRequestSchema(Schema):
     )
     requester = fields.Nested(RequestPartySchema, dump_only=True)
     invitee = fields.Nested(RequestPartySchema, dump_only=True)
-    status = fields.String(dump_only=True, metadata={"enum": list(REQUEST_STATUSES)})
+    status = fields.Function(
+        _status, dump_only=True, metadata={"type": "string", "enum": list(REQUEST_STATUSES)}
+    )
     origin = fields.String(dump_only=True, metadata={"enum": list(REQUEST_ORIGINS)})
     score = fields.Float(
         dump_only=True, allow_none=True, metadata={"description": "Auto-match score"}
     )
     created_dt = fields.AwareDateTime(dump_only=True)
-    answered_dt = fields.AwareDateTime(dump_only=True, allow_none=True)
+    answered_dt = fields.Function(
+        _answered_dt,
+        dump_only=True,
+        allow_none=True,
+        metadata={"type": "string", "format": "date-time"},
+    )
     expires_dt = fields.AwareDateTime(
         dump_only=True,
         allow_none=True,
