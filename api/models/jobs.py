@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from api.extensions import db
 from api.models.types import UTCDateTime, now_utc
 
-JOB_KINDS = ("meetings", "agenda", "recommendations", "automatch")
+JOB_KINDS = ("meetings", "agenda", "automatch")
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
 ACTIVE_JOB_STATUSES = ("queued", "running")
 

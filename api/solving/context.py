@@ -1,5 +1,4 @@
-"""The job kinds: each handler builds a domain instance from the database, calls one
-domain function, and stages its results in the session (the caller commits)."""
+"""What a job handler receives: the job row, a cancel flag and a progress callback."""
 
 from __future__ import annotations
 
@@ -21,12 +20,3 @@ class JobContext:
 
 
 Handler = Callable[[JobContext], dict[str, Any]]
-HANDLERS: dict[str, Handler] = {}
-
-
-def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(function: Handler) -> Handler:
-        HANDLERS[kind] = function
-        return function
-
-    return register

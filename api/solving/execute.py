@@ -12,7 +12,6 @@ write matches no row, so at most one run's results are ever committed.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import threading
@@ -28,7 +27,8 @@ from api.extensions import db
 from api.models import Job
 from api.models.jobs import ACTIVE_JOB_STATUSES
 from api.models.types import now_utc
-from api.solving.registry import HANDLERS, Handler, JobContext
+from api.solving.context import Handler, JobContext
+from api.solving.registry import HANDLERS
 from matchmaking.errors import MatchmakingError
 from scheduler.errors import SchedulerError
 
@@ -46,13 +46,7 @@ _READABLE_ERRORS = (ClustermeetError, SchedulerError, MatchmakingError, RuntimeE
 
 
 def handler_for(kind: str) -> Handler | None:
-    """The handler of a job kind; ``api/solving/handlers/<kind>.py`` registers it when imported."""
-    if kind not in HANDLERS:
-        try:
-            importlib.import_module(f"api.solving.handlers.{kind}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"api.solving.handlers.{kind}":
-                raise
+    """The handler of a job kind (api/solving/registry.py), None for an unknown kind."""
     return HANDLERS.get(kind)
 
 

@@ -120,11 +120,25 @@ def fresh_meeting_instance(event: Event) -> mi.MeetingInstance:
     )
 
 
+def meeting_link(template: str | None, event: Event, meeting_id: int) -> str | None:
+    """The video link of an online meeting from ``MEETING_LINK_TEMPLATE`` (None: no link).
+
+    The template may use ``{event_slug}``, ``{event_id}`` and ``{meeting_id}``.
+    """
+    if not template:
+        return None
+    return template.format(event_slug=event.slug, event_id=event.id, meeting_id=meeting_id)
+
+
 def store_meeting_result(
-    event: Event, version: ScheduleVersion, built: EventInstance, result: MeetingResult
+    event: Event,
+    version: ScheduleVersion,
+    built: EventInstance,
+    result: MeetingResult,
+    *,
+    link_template: str | None = None,
 ) -> dict[str, Any]:
     """Stage placements and seats for a draft version; returns the version summary."""
-    base_url = "https://meet.clustermeet.example"
     for meeting_id, assignment in result.assignments.items():
         meeting = built.meetings[meeting_id]
         slot = built.slots[assignment.slot]
@@ -136,7 +150,7 @@ def store_meeting_result(
             start_dt=slot.start_dt,
             end_dt=slot.end_dt,
             table_id=table_id,
-            online_url=f"{base_url}/{event.slug}/{meeting.id}" if table_id is None else None,
+            online_url=meeting_link(link_template, event, meeting.id) if table_id is None else None,
         )
         placement.seats = [
             MeetingSeat(version_id=version.id, participant_id=pid, start_dt=slot.start_dt)

@@ -10,11 +10,10 @@ from api.extensions import db
 from api.models import Event
 from api.schedules.operations import new_version
 from api.solving.agenda_instance import build_agenda_instance, store_agenda_result
-from api.solving.registry import JobContext, handler
+from api.solving.context import JobContext
 from scheduler.agenda import Progress, SolveOptions, solve
 
 
-@handler("agenda")
 def run_agenda_job(context: JobContext) -> dict[str, Any]:
     job = context.job
     event = db.session.get(Event, job.event_id)

@@ -30,7 +30,7 @@ from api.recommendations.profiles import (
     tag_labels,
 )
 from api.requests.operations import PROPOSAL, expire_requests
-from api.solving.registry import JobContext, handler
+from api.solving.context import JobContext
 from matchmaking import AutomatchSettings, SolverError, automatch
 
 DEFAULT_MAX_MEETINGS = 10
@@ -80,7 +80,6 @@ def _meetings_held(event: Event) -> Counter[int]:
     return held
 
 
-@handler("automatch")
 def run_automatch_job(context: JobContext) -> dict[str, Any]:
     job = context.job
     params = job.params or {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import current_app
@@ -10,18 +11,24 @@ from api.exceptions import JobFailed
 from api.extensions import db
 from api.models import Event
 from api.schedules.operations import new_version
+from api.solving.context import JobContext
 from api.solving.meeting_instance import build_meeting_instance, store_meeting_result
-from api.solving.registry import JobContext, handler
 from scheduler.meetings import SolveOptions, solve
 from scheduler.meetings.result import Progress, Status
 
 
-@handler("meetings")
 def run_meetings_job(context: JobContext) -> dict[str, Any]:
     job = context.job
     event = db.session.get(Event, job.event_id)
     assert event is not None
     built = build_meeting_instance(event)
+    if "fairness" in job.params:
+        # The job's fairness (max - min breaks per participant; None: no bound) replaces
+        # the event's for this solve. It is part of the instance, not of SolveOptions,
+        # because the validator checks a schedule against the instance.
+        built = dataclasses.replace(
+            built, instance=dataclasses.replace(built.instance, fairness=job.params["fairness"])
+        )
     options = SolveOptions(
         time_limit_s=float(job.params.get("time_limit", current_app.config["SOLVER_TIME_LIMIT"])),
         workers=int(job.params.get("workers", current_app.config["SOLVER_WORKERS"])),
@@ -41,5 +48,7 @@ def run_meetings_job(context: JobContext) -> dict[str, Any]:
         reason = result.infeasible_reason or "no schedule found within the time limit"
         raise JobFailed(f"No meeting schedule ({result.status}): {reason}")
     version = new_version(event, "meetings", job.id)
-    summary = store_meeting_result(event, version, built, result)
+    summary = store_meeting_result(
+        event, version, built, result, link_template=current_app.config.get("MEETING_LINK_TEMPLATE")
+    )
     return {"version_id": version.id, **summary}
