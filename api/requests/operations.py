@@ -157,7 +157,9 @@ def meeting_of(request: MeetingRequest) -> Meeting | None:
 # --- creating ------------------------------------------------------------------------
 
 
-def _rule_problem(event: Event, a: Participant, b: Participant) -> str | None:
+# TODO(rules): delegate to matchmaking.rules (MatchingRules.pair_problem) once it lands;
+# until then this is the one API-side copy of the pair rules.
+def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | None:
     """Why the organiser's rules forbid this pair, or None."""
     rules = event.rules or {}
     org_a, org_b = a.organisation, b.organisation
@@ -275,7 +277,7 @@ def create_request(
         raise Conflict(
             f"The deadline for meeting requests passed on {_when(event.request_deadline_dt)}."
         )
-    problem = _rule_problem(event, requester, invitee)
+    problem = pair_rule_problem(event, requester, invitee)
     if problem and (not by_organiser or requester.organisation_id == invitee.organisation_id):
         raise InvalidInput({"invitee_id": [problem]})
     _lock_participants(requester.id, invitee.id)
