@@ -19,6 +19,7 @@ from api.demo.report import (
 from api.demo.simulate import simulate_requests
 from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
 from api.extensions import db
+from api.models.enums import JobKind
 
 
 @click.command("demo")
@@ -67,9 +68,9 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
 
     try:
         with console.status("Solving the agenda (sessions to rooms and times)..."):
-            agenda = run_and_publish(event, "agenda", {"time_limit": time_limit})
+            agenda = run_and_publish(event, JobKind.AGENDA, {"time_limit": time_limit})
         with console.status("Solving the meeting schedule (slots and tables)..."):
-            meetings = run_and_publish(event, "meetings", {"time_limit": time_limit})
+            meetings = run_and_publish(event, JobKind.MEETINGS, {"time_limit": time_limit})
     except DemoStepFailed as exc:
         raise click.ClickException(str(exc)) from exc
     print_schedules(console, agenda, meetings, baseline_figures(event))

@@ -37,6 +37,7 @@ from api.models import (
     Organiser,
     Participant,
 )
+from api.models.enums import JobStatus, MeetingStatus
 from api.models.jobs import ACTIVE_JOB_STATUSES
 
 COUNTRIES = ("ES", "FR", "DE", "IT", "PL", "NL", "BE", "PT")
@@ -99,7 +100,7 @@ def create_meeting_event(
             event_id=event.id,
             participant_a_id=people[a].id,
             participant_b_id=people[b].id,
-            status="accepted",
+            status=MeetingStatus.ACCEPTED,
         )
         for a, b in sorted(pairs)
     )
@@ -208,7 +209,7 @@ def bench_jobs(
         jobs = _wait_final(job_ids, timeout)
         wall = time.monotonic() - started
         sampler.join(timeout)
-        failed = [job.id for job in jobs if job.status != "succeeded"]
+        failed = [job.id for job in jobs if job.status != JobStatus.SUCCEEDED]
         if failed:
             raise click.ClickException(f"jobs {failed} did not succeed")
         queue_s = [(j.started_dt - j.created_dt).total_seconds() for j in jobs if j.started_dt]

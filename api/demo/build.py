@@ -33,6 +33,7 @@ from api.models import (
     SignUp,
     Tag,
 )
+from api.models.enums import Attendance
 from api.registration.operations import register_participant
 from api.registration.schemas.participants import RegistrationSchema
 from matchmaking.synthetic import Population, generate_population
@@ -143,7 +144,7 @@ def _register_population(demo: DemoEvent, tags: dict[str, Tag], rng: random.Rand
                 "email": email,
                 "consent": True,
                 "role": person.role,
-                "attendance": "online" if online else "on_site",
+                "attendance": Attendance.ONLINE if online else Attendance.ON_SITE,
                 "timezone": remote_zone,
                 "languages": ["en"],
                 "description": person.profile.description,
@@ -204,7 +205,7 @@ def _add_tables(demo: DemoEvent, rng: random.Random) -> None:
     exhibitors = [
         p
         for p in _participants(demo)
-        if p.attendance == "on_site" and p.organisation.type in ("sme", "large_company")
+        if p.attendance == Attendance.ON_SITE and p.organisation.type in ("sme", "large_company")
     ]
     booths = rng.sample(exhibitors, min(EXHIBITOR_BOOTHS, len(exhibitors)))
     for number in range(1, TABLE_COUNT + 1):
@@ -225,7 +226,7 @@ def _add_programme(demo: DemoEvent, rng: random.Random) -> None:
         db.session.add(room)
         rooms[name] = room
     db.session.flush()
-    people = [p for p in _participants(demo) if p.attendance == "on_site"]
+    people = [p for p in _participants(demo) if p.attendance == Attendance.ON_SITE]
     speaker_pool = [
         p
         for p in people

@@ -17,12 +17,13 @@ from api.events.lookup import get_in_event
 from api.exceptions import Conflict, Forbidden
 from api.extensions import db
 from api.models import Event, Job, Meeting, MeetingPlacement, MeetingTable, Participant
+from api.models.enums import JobKind, MeetingStatus, ScheduleKind
 from api.models.types import now_utc
 from api.schedules.operations import published_version
 from api.solving.operations import start_job
 
-OPEN_STATUSES = ("accepted", "scheduled")
-OUTCOME_STATUSES = ("scheduled", "held", "no_show")
+OPEN_STATUSES = (MeetingStatus.ACCEPTED, MeetingStatus.SCHEDULED)
+OUTCOME_STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.HELD, MeetingStatus.NO_SHOW)
 
 
 def get_meeting(event: Event, meeting_id: int) -> Meeting:
@@ -30,7 +31,7 @@ def get_meeting(event: Event, meeting_id: int) -> Meeting:
 
 
 def published_placement(event: Event, meeting: Meeting) -> MeetingPlacement | None:
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     if version is None:
         return None
     return db.session.scalar(
@@ -73,19 +74,19 @@ def _record_outcome(event: Event, meeting: Meeting, status: str) -> Meeting:
 
 
 def mark_held(event: Event, meeting: Meeting) -> Meeting:
-    return _record_outcome(event, meeting, "held")
+    return _record_outcome(event, meeting, MeetingStatus.HELD)
 
 
 def mark_no_show(event: Event, meeting: Meeting) -> Meeting:
-    return _record_outcome(event, meeting, "no_show")
+    return _record_outcome(event, meeting, MeetingStatus.NO_SHOW)
 
 
 def cancel_meeting(meeting: Meeting) -> Meeting:
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.CANCELLED:
         raise Conflict("The meeting is already cancelled")
-    if meeting.status in ("held", "no_show"):
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.NO_SHOW):
         raise Conflict(f"A meeting marked {meeting.status} cannot be cancelled")
-    meeting.status = "cancelled"
+    meeting.status = MeetingStatus.CANCELLED
     meeting.is_pinned = False
     return meeting
 
@@ -106,7 +107,7 @@ def write_feedback(meeting: Meeting, participant: Participant, text: str) -> Mee
 def pin_started_meetings(event: Event, at: datetime | None = None) -> int:
     """Pin published meetings whose slot has started, and every held or missed one."""
     at = at or now_utc()
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     if version is None:
         return 0
     started = set(
@@ -120,8 +121,11 @@ def pin_started_meetings(event: Event, at: datetime | None = None) -> int:
     for meeting in db.session.scalars(
         select(Meeting).where(
             Meeting.event_id == event.id,
-            Meeting.status != "cancelled",
-            or_(Meeting.id.in_(started), Meeting.status.in_(("held", "no_show"))),
+            Meeting.status != MeetingStatus.CANCELLED,
+            or_(
+                Meeting.id.in_(started),
+                Meeting.status.in_((MeetingStatus.HELD, MeetingStatus.NO_SHOW)),
+            ),
         )
     ):
         if not meeting.is_pinned:
@@ -134,11 +138,11 @@ def request_resolve(
     event: Event, params: dict[str, Any], at: datetime | None = None
 ) -> tuple[Job, int]:
     """Pin what has started, then queue a minimal-move ``meetings`` job; (job, newly pinned)."""
-    if published_version(event, "meetings") is None:
+    if published_version(event, ScheduleKind.MEETINGS) is None:
         raise Conflict("Publish a meeting schedule before re-solving it")
     pinned = pin_started_meetings(event, at)
     db.session.flush()
-    job, _created = start_job(event, "meetings", params)
+    job, _created = start_job(event, JobKind.MEETINGS, params)
     return job, pinned
 
 
@@ -146,7 +150,7 @@ def meeting_rows(
     event: Event, participant_id: int | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
     """Meetings with their published slot and table (none if not in the schedule)."""
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     query = select(Meeting).where(Meeting.event_id == event.id)
     if participant_id is not None:
         query = query.where(

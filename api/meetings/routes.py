@@ -24,6 +24,7 @@ from api.meetings.schemas import (
     ResolveSchema,
 )
 from api.models import Event, Job, Meeting
+from api.models.enums import MeetingStatus, WebhookKind
 from api.solving.schemas import JobSchema
 from api.webhooks.operations import emit
 
@@ -75,19 +76,24 @@ class MeetingViews(MethodView):
         return rows
 
 
-def _outcome(event_id: int, meeting_id: int, action: str) -> dict[str, Any]:
+_OUTCOME_WEBHOOKS = {
+    MeetingStatus.HELD: WebhookKind.MEETING_HELD,
+    MeetingStatus.NO_SHOW: WebhookKind.MEETING_NO_SHOW,
+    MeetingStatus.CANCELLED: WebhookKind.MEETING_CANCELLED,
+}
+
+
+def _outcome(event_id: int, meeting_id: int, outcome: MeetingStatus) -> dict[str, Any]:
     event = get_member_event(event_id)
     meeting = _meeting_for_caller(event, meeting_id)
-    if action == "held":
+    if outcome == MeetingStatus.HELD:
         on_the_day.mark_held(event, meeting)
-    elif action == "no_show":
+    elif outcome == MeetingStatus.NO_SHOW:
         on_the_day.mark_no_show(event, meeting)
     else:
         on_the_day.cancel_meeting(meeting)
     db.session.commit()
-    kind = {"held": "meeting.held", "no_show": "meeting.no_show", "cancel": "meeting.cancelled"}[
-        action
-    ]
+    kind = _OUTCOME_WEBHOOKS[outcome]
     payload = on_the_day.meeting_payload(event, meeting)
     row = _row(event, meeting)
     emit(event, kind, payload)
@@ -100,7 +106,7 @@ class MeetingHeldViews(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, event_id: int, meeting_id: int) -> dict[str, Any]:
         """Mark a scheduled meeting held (organiser or either participant); it is pinned."""
-        return _outcome(event_id, meeting_id, "held")
+        return _outcome(event_id, meeting_id, MeetingStatus.HELD)
 
 
 @blp.route("/<int:meeting_id>/no-show")
@@ -109,7 +115,7 @@ class MeetingNoShowViews(MethodView):
     @blp.response(200, MeetingSchema)
     def post(self, event_id: int, meeting_id: int) -> dict[str, Any]:
         """Record that a side did not come (organiser or either participant); it is pinned."""
-        return _outcome(event_id, meeting_id, "no_show")
+        return _outcome(event_id, meeting_id, MeetingStatus.NO_SHOW)
 
 
 @blp.route("/<int:meeting_id>/cancel")
@@ -122,7 +128,7 @@ class MeetingCancelViews(MethodView):
         The published schedule still shows the slot until a re-solve is published:
         ``POST /meetings/re-solve`` fills freed slots with the fewest moves.
         """
-        return _outcome(event_id, meeting_id, "cancel")
+        return _outcome(event_id, meeting_id, MeetingStatus.CANCELLED)
 
 
 @blp.route("/<int:meeting_id>/feedback")

@@ -20,6 +20,7 @@ from api.models import (
     Participant,
     Tag,
 )
+from api.models.enums import MeetingStatus, RequestStatus, ScheduleKind
 from api.models.tags import organisation_tags
 from api.schedules.operations import published_version
 
@@ -61,7 +62,7 @@ def event_stats(event: Event) -> dict[str, Any]:
         .where(MeetingRequest.event_id == event.id)
         .group_by(MeetingRequest.status)
     )
-    answered = requests["accepted"] + requests["declined"]
+    answered = requests[RequestStatus.ACCEPTED] + requests[RequestStatus.DECLINED]
     meetings = _counts(
         select(Meeting.status, func.count(Meeting.id))
         .where(Meeting.event_id == event.id)
@@ -69,7 +70,7 @@ def event_stats(event: Event) -> dict[str, Any]:
     )
     slots = event_slots(event)
     tables = list(db.session.scalars(select(MeetingTable).where(MeetingTable.event_id == event.id)))
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     per_person: dict[int, list[int]] = defaultdict(list)
     per_slot = [0] * len(slots)
     grid: dict[int, set[int]] = defaultdict(set)
@@ -77,7 +78,9 @@ def event_stats(event: Event) -> dict[str, Any]:
         rows = db.session.execute(
             select(MeetingPlacement.slot, MeetingPlacement.table_id, Meeting)
             .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
-            .where(MeetingPlacement.version_id == version.id, Meeting.status != "cancelled")
+            .where(
+                MeetingPlacement.version_id == version.id, Meeting.status != MeetingStatus.CANCELLED
+            )
         )
         for slot, table_id, meeting in rows:
             per_person[meeting.participant_a_id].append(slot)
@@ -99,15 +102,17 @@ def event_stats(event: Event) -> dict[str, Any]:
         "requests": {
             "total": sum(requests.values()),
             "by_status": dict(sorted(requests.items())),
-            "acceptance_rate": round(requests["accepted"] / answered, 3) if answered else None,
+            "acceptance_rate": round(requests[RequestStatus.ACCEPTED] / answered, 3)
+            if answered
+            else None,
         },
         "meetings": {
             "total": sum(meetings.values()),
-            "scheduled": meetings["scheduled"],
-            "held": meetings["held"],
-            "no_shows": meetings["no_show"],
-            "cancelled": meetings["cancelled"],
-            "unscheduled": meetings["accepted"],
+            "scheduled": meetings[MeetingStatus.SCHEDULED],
+            "held": meetings[MeetingStatus.HELD],
+            "no_shows": meetings[MeetingStatus.NO_SHOW],
+            "cancelled": meetings[MeetingStatus.CANCELLED],
+            "unscheduled": meetings[MeetingStatus.ACCEPTED],
         },
         "breaks": {
             "total": sum(b * n for b, n in breaks.items()),

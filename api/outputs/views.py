@@ -21,6 +21,7 @@ from api.models import (
     MeetingTable,
     Participant,
 )
+from api.models.enums import MeetingStatus, ScheduleKind
 from api.outputs import charts
 from api.outputs.access import load_page_principal, page_event, require_organiser_or
 from api.outputs.stats import event_stats
@@ -47,13 +48,13 @@ def _local(value: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _placements(event: Event) -> list[tuple[MeetingPlacement, Meeting]]:
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     if version is None:
         return []
     rows = db.session.execute(
         select(MeetingPlacement, Meeting)
         .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
-        .where(MeetingPlacement.version_id == version.id, Meeting.status != "cancelled")
+        .where(MeetingPlacement.version_id == version.id, Meeting.status != MeetingStatus.CANCELLED)
         .order_by(MeetingPlacement.slot)
     )
     return [(p, m) for p, m in rows]

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select, update
 
 from api.extensions import db
 from api.models import Meeting, MeetingRequest, MeetingTable, Participant, SessionSpeaker
+from api.models.enums import MeetingStatus
 from api.webhooks.operations import queue_event
 
 
@@ -35,14 +36,14 @@ def erase_participant(participant: Participant) -> None:
             )
         )
     ):
-        if meeting.status in ("accepted", "scheduled"):
+        if meeting.status in (MeetingStatus.ACCEPTED, MeetingStatus.SCHEDULED):
             # Partners' integrations hear about it once the erasure commits; ids only.
             queue_event(
                 meeting.event_id,
                 "meeting.cancelled",
                 {
                     "meeting_id": meeting.id,
-                    "status": "cancelled",
+                    "status": MeetingStatus.CANCELLED,
                     "participant_ids": [meeting.participant_a_id, meeting.participant_b_id],
                     "reason": "participant_deleted",
                 },

@@ -19,12 +19,13 @@ from api.models import (
     Participant,
     Tag,
 )
+from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus
 from api.models.types import now_utc
 from matchmaking import MatchingRules, ParticipantProfile
 from matchmaking import Opportunity as ProfileItem
 
 # Requests that settle a pair: they met (or will), or one side said no.
-SETTLED_REQUEST_STATUSES = ("accepted", "declined")
+SETTLED_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.DECLINED)
 
 
 def event_participants(event: Event, *, include_hidden: bool = False) -> list[Participant]:
@@ -96,7 +97,7 @@ def settled_pairs(event: Event) -> set[tuple[int, int]]:
         MeetingRequest.status.in_(SETTLED_REQUEST_STATUSES),
     )
     meetings = select(Meeting.participant_a_id, Meeting.participant_b_id).where(
-        Meeting.event_id == event.id, Meeting.status != "cancelled"
+        Meeting.event_id == event.id, Meeting.status != MeetingStatus.CANCELLED
     )
     for a, b in [*db.session.execute(requests), *db.session.execute(meetings)]:
         pairs.add((min(a, b), max(a, b)))
@@ -109,8 +110,8 @@ def open_request_pairs(event: Event, now: datetime | None = None) -> set[tuple[i
     rows = db.session.execute(
         select(MeetingRequest.requester_id, MeetingRequest.invitee_id).where(
             MeetingRequest.event_id == event.id,
-            MeetingRequest.status == "pending",
-            MeetingRequest.origin != "auto_match",
+            MeetingRequest.status == RequestStatus.PENDING,
+            MeetingRequest.origin != RequestOrigin.AUTO_MATCH,
             or_(MeetingRequest.expires_dt.is_(None), MeetingRequest.expires_dt > now),
         )
     )

@@ -19,16 +19,17 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, sel
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
+from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus
 from api.models.types import now_utc
 
-OPEN_STATUSES = ("pending", "accepted")
-PROPOSAL = "auto_match"
+OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
+PROPOSAL = RequestOrigin.AUTO_MATCH
 
-_CLOSED_MESSAGES = {
-    "accepted": "This request has already been accepted.",
-    "declined": "This request was declined; it can no longer be answered.",
-    "cancelled": "This request was cancelled; it can no longer be answered.",
-    "expired": "This request expired without an answer; send a new one.",
+_CLOSED_MESSAGES: dict[str, str] = {
+    RequestStatus.ACCEPTED: "This request has already been accepted.",
+    RequestStatus.DECLINED: "This request was declined; it can no longer be answered.",
+    RequestStatus.CANCELLED: "This request was cancelled; it can no longer be answered.",
+    RequestStatus.EXPIRED: "This request expired without an answer; send a new one.",
 }
 
 
@@ -44,7 +45,7 @@ def _pair(a: int, b: int) -> ColumnElement[bool]:
 
 
 def _is_draft() -> ColumnElement[bool]:
-    return and_(MeetingRequest.origin == PROPOSAL, MeetingRequest.status == "pending")
+    return and_(MeetingRequest.origin == PROPOSAL, MeetingRequest.status == RequestStatus.PENDING)
 
 
 def expire_requests(event: Event, now: datetime | None = None) -> int:
@@ -54,11 +55,11 @@ def expire_requests(event: Event, now: datetime | None = None) -> int:
         update(MeetingRequest)
         .where(
             MeetingRequest.event_id == event.id,
-            MeetingRequest.status == "pending",
+            MeetingRequest.status == RequestStatus.PENDING,
             MeetingRequest.expires_dt.is_not(None),
             MeetingRequest.expires_dt <= now,
         )
-        .values(status="expired", answered_dt=now, version=MeetingRequest.version + 1)
+        .values(status=RequestStatus.EXPIRED, answered_dt=now, version=MeetingRequest.version + 1)
         .execution_options(synchronize_session="fetch")
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -71,7 +72,7 @@ def expire_requests(event: Event, now: datetime | None = None) -> int:
 
 def is_overdue(request: MeetingRequest, now: datetime | None = None) -> bool:
     return (
-        request.status == "pending"
+        request.status == RequestStatus.PENDING
         and request.expires_dt is not None
         and request.expires_dt <= (now or now_utc())
     )
@@ -79,7 +80,7 @@ def is_overdue(request: MeetingRequest, now: datetime | None = None) -> bool:
 
 def shown_status(request: MeetingRequest, now: datetime | None = None) -> str:
     """The status a reader sees (``expired`` for an overdue pending request)."""
-    return "expired" if is_overdue(request, now) else request.status
+    return RequestStatus.EXPIRED if is_overdue(request, now) else request.status
 
 
 def shown_answered_dt(request: MeetingRequest, now: datetime | None = None) -> datetime | None:
@@ -89,11 +90,11 @@ def shown_answered_dt(request: MeetingRequest, now: datetime | None = None) -> d
 
 def _shown_status_column(now: datetime) -> ColumnElement[str]:
     overdue = and_(
-        MeetingRequest.status == "pending",
+        MeetingRequest.status == RequestStatus.PENDING,
         MeetingRequest.expires_dt.is_not(None),
         MeetingRequest.expires_dt <= now,
     )
-    return case((overdue, "expired"), else_=MeetingRequest.status)
+    return case((overdue, RequestStatus.EXPIRED.value), else_=MeetingRequest.status)
 
 
 def visible_to_participant(participant_id: int) -> ColumnElement[bool]:
@@ -224,7 +225,7 @@ def _meeting_between(event: Event, a: int, b: int) -> Meeting | None:
         select(Meeting)
         .where(
             Meeting.event_id == event.id,
-            Meeting.status != "cancelled",
+            Meeting.status != MeetingStatus.CANCELLED,
             or_(
                 and_(Meeting.participant_a_id == a, Meeting.participant_b_id == b),
                 and_(Meeting.participant_a_id == b, Meeting.participant_b_id == a),
@@ -244,7 +245,7 @@ def _check_meeting_cap(event: Event, *people: Participant) -> None:
             .select_from(Meeting)
             .where(
                 Meeting.event_id == event.id,
-                Meeting.status != "cancelled",
+                Meeting.status != MeetingStatus.CANCELLED,
                 or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
             )
         )
@@ -287,7 +288,7 @@ def create_request(
     if existing is not None:
         if (
             not by_organiser
-            and existing.status == "pending"
+            and existing.status == RequestStatus.PENDING
             and existing.requester_id == invitee.id
         ):
             # Both sides asked: the earlier request is accepted, that is the meeting.
@@ -309,7 +310,7 @@ def create_request(
         invitee_id=invitee.id,
         message=message,
         origin="organiser" if by_organiser else "participant",
-        status="accepted" if is_accepted else "pending",
+        status=RequestStatus.ACCEPTED if is_accepted else RequestStatus.PENDING,
         created_dt=now,
         answered_dt=now if is_accepted else None,
         expires_dt=(
@@ -332,7 +333,7 @@ def _check_not_declined(event: Event, requester: Participant, invitee: Participa
             MeetingRequest.event_id == event.id,
             MeetingRequest.requester_id == requester.id,
             MeetingRequest.invitee_id == invitee.id,
-            MeetingRequest.status == "declined",
+            MeetingRequest.status == RequestStatus.DECLINED,
         )
     )
     if declined is not None:
@@ -349,7 +350,7 @@ def _check_open_cap(event: Event, requester: Participant) -> None:
         .where(
             MeetingRequest.event_id == event.id,
             MeetingRequest.requester_id == requester.id,
-            MeetingRequest.status == "pending",
+            MeetingRequest.status == RequestStatus.PENDING,
             MeetingRequest.origin == "participant",
         )
     )
@@ -366,7 +367,7 @@ def _add_meeting(request: MeetingRequest) -> Meeting:
         request_id=request.id,
         participant_a_id=request.requester_id,
         participant_b_id=request.invitee_id,
-        status="accepted",
+        status=MeetingStatus.ACCEPTED,
     )
     db.session.add(meeting)
     db.session.flush()
@@ -398,9 +399,9 @@ def _transition(request: MeetingRequest, target: str, now: datetime) -> None:
 
 
 def _require_pending(request: MeetingRequest, now: datetime) -> None:
-    if request.status == "pending" and request.expires_dt and request.expires_dt <= now:
-        raise Conflict(_CLOSED_MESSAGES["expired"])
-    if request.status != "pending":
+    if request.status == RequestStatus.PENDING and request.expires_dt and request.expires_dt <= now:
+        raise Conflict(_CLOSED_MESSAGES[RequestStatus.EXPIRED])
+    if request.status != RequestStatus.PENDING:
         raise Conflict(_CLOSED_MESSAGES[request.status])
     if request.origin == PROPOSAL:
         raise Conflict("This auto-match proposal awaits the organiser's confirmation.")
@@ -419,7 +420,7 @@ def accept_request(
     _require_invitee(request, actor)
     _require_pending(request, now)
     _check_meeting_cap(event, request.requester, request.invitee)
-    _transition(request, "accepted", now)
+    _transition(request, RequestStatus.ACCEPTED, now)
     return _add_meeting(request)
 
 
@@ -429,7 +430,7 @@ def decline_request(
     now = now or now_utc()
     _require_invitee(request, actor)
     _require_pending(request, now)
-    _transition(request, "declined", now)
+    _transition(request, RequestStatus.DECLINED, now)
 
 
 def cancel_request(
@@ -441,11 +442,11 @@ def cancel_request(
         raise Forbidden("Only the two participants may cancel this request.")
     if request.status not in OPEN_STATUSES:
         raise Conflict(_CLOSED_MESSAGES[request.status].replace("answered", "cancelled"))
-    _transition(request, "cancelled", now)
+    _transition(request, RequestStatus.CANCELLED, now)
     db.session.execute(
         update(Meeting)
-        .where(Meeting.request_id == request.id, Meeting.status != "cancelled")
-        .values(status="cancelled")
+        .where(Meeting.request_id == request.id, Meeting.status != MeetingStatus.CANCELLED)
+        .values(status=MeetingStatus.CANCELLED)
         .execution_options(synchronize_session="fetch")
     )
 
@@ -482,10 +483,10 @@ def confirm_proposals(
     for proposal in proposals:
         a, b = proposal.requester_id, proposal.invitee_id
         if _meeting_between(event, a, b) is not None or _open_between(event, a, b) is not None:
-            _transition(proposal, "cancelled", now)
+            _transition(proposal, RequestStatus.CANCELLED, now)
             skipped.append({"id": proposal.id, "reason": "The pair already has a request."})
             continue
-        _transition(proposal, "accepted", now)
+        _transition(proposal, RequestStatus.ACCEPTED, now)
         _add_meeting(proposal)
         confirmed.append(proposal)
     return confirmed, skipped

@@ -17,6 +17,7 @@ from api.models import (
     Session,
     SessionPlacement,
 )
+from api.models.enums import MeetingStatus, ScheduleKind, ScheduleStatus
 from api.models.types import now_utc
 
 
@@ -25,7 +26,7 @@ def published_version(event: Event, kind: str) -> ScheduleVersion | None:
         select(ScheduleVersion).where(
             ScheduleVersion.event_id == event.id,
             ScheduleVersion.kind == kind,
-            ScheduleVersion.status == "published",
+            ScheduleVersion.status == ScheduleStatus.PUBLISHED,
         )
     )
 
@@ -40,7 +41,7 @@ def new_version(event: Event, kind: str, job_id: int | None) -> ScheduleVersion:
         or 0
     ) + 1
     version = ScheduleVersion(
-        event_id=event.id, kind=kind, number=number, status="draft", job_id=job_id
+        event_id=event.id, kind=kind, number=number, status=ScheduleStatus.DRAFT, job_id=job_id
     )
     db.session.add(version)
     db.session.flush()
@@ -51,7 +52,7 @@ def _positions(version: ScheduleVersion | None) -> dict[int, tuple[Any, ...]]:
     """Item id -> where it is, for diffs: (start, table) or (start, room)."""
     if version is None:
         return {}
-    if version.kind == "meetings":
+    if version.kind == ScheduleKind.MEETINGS:
         rows = db.session.execute(
             select(
                 MeetingPlacement.meeting_id, MeetingPlacement.start_dt, MeetingPlacement.table_id
@@ -82,16 +83,16 @@ def get_version(event: Event, version_id: int) -> ScheduleVersion:
 
 def publish_version(event: Event, version: ScheduleVersion) -> ScheduleVersion:
     """Make a draft the published schedule; the previous one is superseded, diff kept."""
-    if version.status != "draft":
+    if version.status != ScheduleStatus.DRAFT:
         raise Conflict(f"Only a draft can be published; this version is {version.status}")
     previous = published_version(event, version.kind)
     version.diff = diff_versions(previous, version)
     if previous is not None:
-        previous.status = "superseded"
+        previous.status = ScheduleStatus.SUPERSEDED
         db.session.flush()
-    version.status = "published"
+    version.status = ScheduleStatus.PUBLISHED
     version.published_dt = now_utc()
-    if version.kind == "meetings":
+    if version.kind == ScheduleKind.MEETINGS:
         _mark_meetings(event, version)
     else:
         _apply_agenda(version)
@@ -106,10 +107,11 @@ def _mark_meetings(event: Event, version: ScheduleVersion) -> None:
     )
     for meeting in db.session.scalars(
         select(Meeting).where(
-            Meeting.event_id == event.id, Meeting.status.in_(("accepted", "scheduled"))
+            Meeting.event_id == event.id,
+            Meeting.status.in_((MeetingStatus.ACCEPTED, MeetingStatus.SCHEDULED)),
         )
     ):
-        meeting.status = "scheduled" if meeting.id in placed else "accepted"
+        meeting.status = MeetingStatus.SCHEDULED if meeting.id in placed else MeetingStatus.ACCEPTED
 
 
 def _apply_agenda(version: ScheduleVersion) -> None:

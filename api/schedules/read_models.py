@@ -21,6 +21,7 @@ from api.models import (
     SessionSpeaker,
     SignUp,
 )
+from api.models.enums import MeetingStatus, ScheduleKind
 from api.schedules.operations import published_version
 
 
@@ -81,7 +82,7 @@ def session_placements(version: ScheduleVersion) -> list[dict[str, Any]]:
 def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
     """The participant's published meetings and the sessions they attend or speak at."""
     items: list[dict[str, Any]] = []
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     if version is not None:
         rows = db.session.execute(
             select(MeetingPlacement, Meeting, MeetingTable)
@@ -89,7 +90,7 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
             .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)
             .where(
                 MeetingPlacement.version_id == version.id,
-                Meeting.status != "cancelled",
+                Meeting.status != MeetingStatus.CANCELLED,
                 or_(
                     Meeting.participant_a_id == participant.id,
                     Meeting.participant_b_id == participant.id,

@@ -22,6 +22,7 @@ from api.http.guards import (
 from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import ScheduleVersion
+from api.models.enums import ScheduleKind, ScheduleStatus
 from api.schedules.operations import get_version, publish_version, published_version
 from api.schedules.read_models import meeting_placements, personal_schedule, session_placements
 from api.schedules.schemas import (
@@ -90,7 +91,7 @@ class ScheduleMeetingViews(MethodView):
         """Every meeting of a version with its slot and table (organiser)."""
         event = get_managed_event(event_id)
         version = get_version(event, version_id)
-        if version.kind != "meetings":
+        if version.kind != ScheduleKind.MEETINGS:
             raise NotFound("Not a meetings schedule")
         return meeting_placements(version)
 
@@ -102,7 +103,7 @@ class AgendaViews(MethodView):
     def get(self, event_id: int) -> list[dict[str, Any]]:
         """The published agenda: sessions with room and time (public)."""
         event = get_event(event_id)
-        version = published_version(event, "agenda")
+        version = published_version(event, ScheduleKind.AGENDA)
         if version is None:
             return []
         return session_placements(version)
@@ -117,9 +118,9 @@ class ScheduleSessionViews(MethodView):
         """Sessions of an agenda version (drafts: organiser only; published: anyone)."""
         event = get_event(event_id)
         version = get_version(event, version_id)
-        if version.kind != "agenda":
+        if version.kind != ScheduleKind.AGENDA:
             raise NotFound("Not an agenda schedule")
-        if version.status != "published" and not event.can_manage(current_organiser()):
+        if version.status != ScheduleStatus.PUBLISHED and not event.can_manage(current_organiser()):
             get_managed_event(event_id)
         return session_placements(version)
 

@@ -33,6 +33,7 @@ from api.models import (
     SessionPlacement,
     SignUp,
 )
+from api.models.enums import ScheduleKind
 from api.schedules.operations import published_version
 from scheduler import agenda as ag
 
@@ -256,7 +257,7 @@ def _availability(grid: AgendaGrid, people: set[int]) -> tuple[ag.Availability, 
 def _previous(
     event: Event, grid: AgendaGrid, sessions: set[str], rooms: set[str]
 ) -> tuple[ag.Placement, ...] | None:
-    version = published_version(event, "agenda")
+    version = published_version(event, ScheduleKind.AGENDA)
     if version is None:
         return None
     previous = []

@@ -25,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from api.exceptions import ClustermeetError
 from api.extensions import db
 from api.models import Job
+from api.models.enums import JobStatus
 from api.models.jobs import ACTIVE_JOB_STATUSES
 from api.models.types import now_utc
 from api.solving.context import Handler, JobContext
@@ -34,7 +35,7 @@ from scheduler.errors import SchedulerError
 
 log = logging.getLogger(__name__)
 
-FINAL_STATUSES = ("succeeded", "failed", "cancelled")
+FINAL_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 PROGRESS_INTERVAL_S = 1.0
 CANCEL_POLL_S = 0.5
 # A job whose worker keeps dying (say, killed for memory each time) must not loop forever.
@@ -140,12 +141,12 @@ def run_job(job_id: int) -> str:
     if job.status in FINAL_STATUSES:
         return job.status
     if job.is_cancel_requested:
-        return _settle(job_id, job.attempts, "cancelled")
+        return _settle(job_id, job.attempts, JobStatus.CANCELLED)
     if job.attempts >= MAX_ATTEMPTS:
         return _settle(
             job_id,
             job.attempts,
-            "failed",
+            JobStatus.FAILED,
             error=f"The job was interrupted {job.attempts} times (its worker stopped each "
             "time, perhaps out of memory); it is not retried again.",
         )
@@ -156,7 +157,9 @@ def run_job(job_id: int) -> str:
 
     handler = handler_for(job.kind)
     if handler is None:
-        return _settle(job_id, attempt, "failed", error=f"No solver runs {job.kind!r} jobs yet.")
+        return _settle(
+            job_id, attempt, JobStatus.FAILED, error=f"No solver runs {job.kind!r} jobs yet."
+        )
     started = time.monotonic()
     report = ProgressWriter(job_id, attempt)
     watcher = CancelWatcher(job_id, attempt)
@@ -170,14 +173,14 @@ def run_job(job_id: int) -> str:
             db.session.rollback()
             if watcher.superseded:
                 return "superseded"
-            return _settle(job_id, attempt, "cancelled")
+            return _settle(job_id, attempt, JobStatus.CANCELLED)
         return _fail(job_id, attempt)
     if watcher.superseded:
         db.session.rollback()
         return "superseded"
     if watcher.event.is_set():
         db.session.rollback()
-        return _settle(job_id, attempt, "cancelled")
+        return _settle(job_id, attempt, JobStatus.CANCELLED)
     summary["seconds"] = round(time.monotonic() - started, 3)
     return _commit_success(job_id, attempt, summary)
 
@@ -194,7 +197,7 @@ def _fail(job_id: int, attempt: int) -> str:
     else:
         log.exception("job %s failed", job_id)
         error = f"Internal error ({type(exc).__name__}); it is in the worker's log."
-    return _settle(job_id, attempt, "failed", error=error)
+    return _settle(job_id, attempt, JobStatus.FAILED, error=error)
 
 
 def _claim(job: Job) -> int | None:
@@ -208,7 +211,7 @@ def _claim(job: Job) -> int | None:
             Job.status.in_(ACTIVE_JOB_STATUSES),
         )
         .values(
-            status="running",
+            status=JobStatus.RUNNING,
             attempts=seen + 1,
             started_dt=now_utc(),
             progress={},
@@ -233,15 +236,15 @@ def _commit_success(job_id: int, attempt: int, summary: dict[str, Any]) -> str:
             .where(
                 Job.id == job_id,
                 Job.attempts == attempt,
-                Job.status == "running",
+                Job.status == JobStatus.RUNNING,
                 Job.is_cancel_requested.is_(False),
             )
-            .values(status="succeeded", result=summary, error="", finished_dt=now_utc())
+            .values(status=JobStatus.SUCCEEDED, result=summary, error="", finished_dt=now_utc())
             .execution_options(synchronize_session=False)
         )
         if done.rowcount == 1:  # type: ignore[attr-defined]
             db.session.commit()
-            return "succeeded"
+            return JobStatus.SUCCEEDED
         db.session.rollback()
     except SQLAlchemyError:
         db.session.rollback()
@@ -249,14 +252,14 @@ def _commit_success(job_id: int, attempt: int, summary: dict[str, Any]) -> str:
         return _settle(
             job_id,
             attempt,
-            "failed",
+            JobStatus.FAILED,
             error="The results could not be saved (the event changed meanwhile?); "
             "run the job again.",
         )
     # The row changed under us: a cancel arrived at the last moment, or a newer attempt.
     job = db.session.get(Job, job_id)
     if job is not None and job.attempts == attempt and job.is_cancel_requested:
-        return _settle(job_id, attempt, "cancelled")
+        return _settle(job_id, attempt, JobStatus.CANCELLED)
     return "superseded"
 
 

@@ -20,14 +20,20 @@ from api.models import (
     Participant,
     ScheduleVersion,
 )
+from api.models.enums import MeetingStatus, ScheduleKind
 from api.schedules.operations import published_version
 from api.solving.blocked_slots import blocked_slots
 from scheduler.meetings import instance as mi
 from scheduler.meetings.result import MeetingResult
 
 # Held and no-show meetings stay where they were: a re-solve pins them.
-PLACEABLE_STATUSES = ("accepted", "scheduled", "held", "no_show")
-PINNED_STATUSES = ("held", "no_show")
+PLACEABLE_STATUSES = (
+    MeetingStatus.ACCEPTED,
+    MeetingStatus.SCHEDULED,
+    MeetingStatus.HELD,
+    MeetingStatus.NO_SHOW,
+)
+PINNED_STATUSES = (MeetingStatus.HELD, MeetingStatus.NO_SHOW)
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ def build_meeting_instance(event: Event) -> EventInstance:
     participants = list(db.session.scalars(select(Participant).where(Participant.id.in_(involved))))
     blocked = blocked_slots(event, slots, participants)
     previous: dict[str, mi.Placement] = {}
-    version = published_version(event, "meetings")
+    version = published_version(event, ScheduleKind.MEETINGS)
     if version is not None:
         for placement in db.session.scalars(
             select(MeetingPlacement).where(MeetingPlacement.version_id == version.id)

@@ -13,6 +13,7 @@ from api.events.lookup import get_in_event
 from api.exceptions import Conflict, InvalidInput, ServiceUnavailable
 from api.extensions import db
 from api.models import Event, Job
+from api.models.enums import JobStatus
 from api.models.jobs import ACTIVE_JOB_STATUSES
 from api.models.types import now_utc
 from api.solving.execute import handler_for
@@ -51,21 +52,21 @@ def start_job(event: Event, kind: str, params: dict[str, Any]) -> tuple[Job, boo
     db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     existing = active_job(event, kind)
     if existing is not None and _is_abandoned(existing):
-        existing.status = "failed"
+        existing.status = JobStatus.FAILED
         existing.error = "Its worker stopped without reporting back; the job was abandoned."
         existing.finished_dt = now_utc()
         existing = None
     if existing is not None:
         db.session.commit()
         return existing, False
-    job = Job(event_id=event.id, kind=kind, params=_job_params(params), status="queued")
+    job = Job(event_id=event.id, kind=kind, params=_job_params(params), status=JobStatus.QUEUED)
     db.session.add(job)
     db.session.commit()
     try:
         job_runner().submit(job.id)
     except Exception as exc:
         log.exception("job %s could not be queued", job.id)
-        job.status = "failed"
+        job.status = JobStatus.FAILED
         job.error = "The job queue is unreachable; try again later."
         job.finished_dt = now_utc()
         db.session.commit()
@@ -78,9 +79,9 @@ def cancel_job(job: Job) -> Job:
     if job.status not in ACTIVE_JOB_STATUSES:
         raise Conflict(f"The job has already finished ({job.status})")
     job.is_cancel_requested = True
-    if job.status == "queued":
+    if job.status == JobStatus.QUEUED:
         # The worker that later receives it sees the final status and does nothing.
-        job.status = "cancelled"
+        job.status = JobStatus.CANCELLED
         job.finished_dt = now_utc()
     db.session.commit()
     return job
@@ -98,7 +99,7 @@ def _is_abandoned(job: Job) -> bool:
     Celery kills a task at its hard limit without letting it write its status, so such a
     job would otherwise block its event forever.
     """
-    if job.status != "running" or job.started_dt is None:
+    if job.status != JobStatus.RUNNING or job.started_dt is None:
         return False
     if current_app.config["JOBS_BACKEND"] != "celery":
         return False

@@ -11,14 +11,14 @@ to precompute (docs/decisions.md).
 
 from __future__ import annotations
 
+from api.models.enums import JobKind
 from api.solving.context import Handler
 from api.solving.handlers.agenda import run_agenda_job
 from api.solving.handlers.automatch import run_automatch_job
 from api.solving.handlers.meetings import run_meetings_job
 
 HANDLERS: dict[str, Handler] = {
-    "meetings": run_meetings_job,
-    "agenda": run_agenda_job,
-    "automatch": run_automatch_job,
+    JobKind.MEETINGS: run_meetings_job,
+    JobKind.AGENDA: run_agenda_job,
+    JobKind.AUTOMATCH: run_automatch_job,
 }
-JOB_KINDS = tuple(HANDLERS)

@@ -41,6 +41,7 @@ from api.models import (
     Webhook,
     WebhookDelivery,
 )
+from api.models.enums import DeliveryStatus, ScheduleKind
 from api.models.types import now_utc
 from api.models.webhooks import WEBHOOK_KINDS
 
@@ -98,7 +99,7 @@ def queue_event(event_id: int, kind: str, payload: dict[str, Any]) -> list[Webho
             webhook_id=webhook.id,
             kind=kind,
             payload=_jsonable(payload),
-            status="pending",
+            status=DeliveryStatus.PENDING,
             next_attempt_dt=now_utc(),
         )
         for webhook in webhooks
@@ -198,11 +199,11 @@ def deliver(delivery_id: int) -> str:
     """
     assert has_app_context()
     delivery = db.session.get(WebhookDelivery, delivery_id)
-    if delivery is None or delivery.status != "pending":
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return delivery.status if delivery else "missing"
     webhook = db.session.get(Webhook, delivery.webhook_id)
     if webhook is None or not webhook.is_active:
-        delivery.status = "failed"
+        delivery.status = DeliveryStatus.FAILED
         delivery.last_error = "webhook disabled"
         delivery.next_attempt_dt = None
         db.session.commit()
@@ -231,14 +232,14 @@ def deliver(delivery_id: int) -> str:
         delivery.last_status_code = None
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
     if ok:
-        delivery.status = "delivered"
+        delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_dt = now_utc()
         delivery.next_attempt_dt = None
         db.session.commit()
         return delivery.status
     max_attempts = int(current_app.config.get("WEBHOOK_MAX_ATTEMPTS", 8))
     if delivery.attempts >= max_attempts:
-        delivery.status = "failed"
+        delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_dt = None
         db.session.commit()
         return delivery.status
@@ -251,7 +252,7 @@ def deliver(delivery_id: int) -> str:
 
 def redeliver(delivery: WebhookDelivery) -> None:
     """Send a failed or delivered event again (organiser's request), from attempt zero."""
-    delivery.status = "pending"
+    delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_dt = now_utc()
     session = db.session()
@@ -265,7 +266,7 @@ def resume_due_deliveries(app: Flask) -> int:
         ids = list(
             db.session.scalars(
                 select(WebhookDelivery.id).where(
-                    WebhookDelivery.status == "pending",
+                    WebhookDelivery.status == DeliveryStatus.PENDING,
                     WebhookDelivery.next_attempt_dt <= now_utc(),
                 )
             )
@@ -279,7 +280,7 @@ def emit_publication(event: Event, version: ScheduleVersion) -> None:
     """After a publish commits: ``schedule.published``, and for a meetings schedule one
     ``meeting.scheduled`` per new meeting and one ``meeting.moved`` per moved meeting."""
     queue_event(event.id, "schedule.published", published_payload(version))
-    if version.kind == "meetings":
+    if version.kind == ScheduleKind.MEETINGS:
         rows = db.session.execute(
             select(MeetingPlacement, MeetingTable.name)
             .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)

@@ -22,6 +22,7 @@ from api.http.guards import (
 )
 from api.http.openapi import public
 from api.models import Event, Participant
+from api.models.enums import ScheduleKind, ScheduleStatus
 from api.outputs.frab import frab_schedule
 from api.outputs.ical import personal_calendar
 from api.outputs.schemas.agenda import CalendarQueryArgsSchema, FrabQueryArgsSchema
@@ -72,10 +73,11 @@ class ParticipantCalendarViews(MethodView):
         """
         event, participant = _calendar_owner(event_id, participant_id, args.get("token"))
         schedule = personal_schedule(event, participant)
-        versions = {kind: published_version(event, kind) for kind in ("meetings", "agenda")}
+        versions = {kind: published_version(event, kind) for kind in ScheduleKind}
+        meetings, agenda = versions[ScheduleKind.MEETINGS], versions[ScheduleKind.AGENDA]
         sequences = {
-            "meeting": versions["meetings"].number if versions["meetings"] else 0,
-            "session": versions["agenda"].number if versions["agenda"] else 0,
+            "meeting": meetings.number if meetings else 0,
+            "session": agenda.number if agenda else 0,
         }
         published = [v.published_dt for v in versions.values() if v and v.published_dt]
         body = personal_calendar(
@@ -106,12 +108,14 @@ class FrabScheduleViews(MethodView):
         event = get_event(event_id)
         if "version_id" in args:
             version = get_version(event, args["version_id"])
-            if version.kind != "agenda":
+            if version.kind != ScheduleKind.AGENDA:
                 raise NotFound("Not an agenda schedule")
-            if version.status != "published" and not event.can_manage(current_organiser()):
+            if version.status != ScheduleStatus.PUBLISHED and not event.can_manage(
+                current_organiser()
+            ):
                 get_managed_event(event_id)
         else:
-            found = published_version(event, "agenda")
+            found = published_version(event, ScheduleKind.AGENDA)
             if found is None:
                 raise NotFound("The event has no published agenda yet")
             version = found

@@ -6,6 +6,7 @@ import pycountry
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from api.http.validation import validate_country, validate_timezone
+from api.models.enums import Attendance
 from api.models.participants import ATTENDANCE_MODES
 from api.registration.schemas.organisations import OrganisationSchema
 
@@ -35,7 +36,9 @@ class ParticipantPublicSchema(Schema):
     first_name = fields.String(required=True, validate=validate.Length(1, 100))
     last_name = fields.String(required=True, validate=validate.Length(1, 100))
     role = fields.String(load_default="", validate=validate.Length(max=120))
-    attendance = fields.String(load_default="on_site", validate=validate.OneOf(ATTENDANCE_MODES))
+    attendance = fields.String(
+        load_default=Attendance.ON_SITE.value, validate=validate.OneOf(ATTENDANCE_MODES)
+    )
     languages = fields.List(fields.String(validate=_validate_language), load_default=list)
     group = fields.String(load_default="", validate=validate.Length(max=40))
     description = fields.String(load_default="", validate=validate.Length(max=5000))

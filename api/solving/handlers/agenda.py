@@ -8,6 +8,7 @@ from flask import current_app
 
 from api.extensions import db
 from api.models import Event
+from api.models.enums import ScheduleKind
 from api.schedules.operations import new_version
 from api.solving.agenda_instance import build_agenda_instance, store_agenda_result
 from api.solving.context import JobContext
@@ -43,6 +44,6 @@ def run_agenda_job(context: JobContext) -> dict[str, Any]:
     if not result.has_agenda:
         reason = result.message or "no agenda found within the time limit"
         raise RuntimeError(f"agenda {result.status}: {reason}")
-    version = new_version(event, "agenda", job.id)
+    version = new_version(event, ScheduleKind.AGENDA, job.id)
     summary = store_agenda_result(event, version, built, result)
     return {"version_id": version.id, **summary}

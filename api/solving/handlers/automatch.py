@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 from api.exceptions import InvalidInput
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
+from api.models.enums import MeetingStatus, RequestStatus
 from api.recommendations.profiles import (
     build_profiles,
     build_rules,
@@ -71,7 +72,7 @@ def _meetings_held(event: Event) -> Counter[int]:
     held: Counter[int] = Counter()
     rows = db.session.execute(
         select(Meeting.participant_a_id, Meeting.participant_b_id).where(
-            Meeting.event_id == event.id, Meeting.status != "cancelled"
+            Meeting.event_id == event.id, Meeting.status != MeetingStatus.CANCELLED
         )
     )
     for a, b in rows:
@@ -124,7 +125,7 @@ def run_automatch_job(context: JobContext) -> dict[str, Any]:
         .where(
             MeetingRequest.event_id == event.id,
             MeetingRequest.origin == PROPOSAL,
-            MeetingRequest.status == "pending",
+            MeetingRequest.status == RequestStatus.PENDING,
         )
         .execution_options(synchronize_session=False)
     )
@@ -140,7 +141,7 @@ def run_automatch_job(context: JobContext) -> dict[str, Any]:
                 invitee_id=int(proposal.b),
                 message=f"Suggested by auto-matching: {reasons}" if reasons else "",
                 origin=PROPOSAL,
-                status="pending",
+                status=RequestStatus.PENDING,
                 score=round(proposal.score, 4),
                 version=1,
             )

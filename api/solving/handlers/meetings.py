@@ -10,6 +10,7 @@ from flask import current_app
 from api.exceptions import JobFailed
 from api.extensions import db
 from api.models import Event
+from api.models.enums import ScheduleKind
 from api.schedules.operations import new_version
 from api.solving.context import JobContext
 from api.solving.meeting_instance import build_meeting_instance, store_meeting_result
@@ -47,7 +48,7 @@ def run_meetings_job(context: JobContext) -> dict[str, Any]:
     if result.status in (Status.INFEASIBLE, Status.UNKNOWN) and not result.assignments:
         reason = result.infeasible_reason or "no schedule found within the time limit"
         raise JobFailed(f"No meeting schedule ({result.status}): {reason}")
-    version = new_version(event, "meetings", job.id)
+    version = new_version(event, ScheduleKind.MEETINGS, job.id)
     summary = store_meeting_result(
         event, version, built, result, link_template=current_app.config.get("MEETING_LINK_TEMPLATE")
     )
