@@ -1,6 +1,6 @@
 """Handing jobs to workers: an in-process thread (embedded) or Celery (distributed).
 
-Both backends run the same ``api.jobs.execute.run_job(job_id)``; the API never passes
+Both backends run the same ``api.solving.execute.run_job(job_id)``; the API never passes
 objects, only the job id, and Celery gets the task by name so ``api`` never imports
 ``worker``.
 """
