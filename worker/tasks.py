@@ -1,4 +1,4 @@
-"""Tasks take ids and call one function; all the logic lives in ``api.solving`` and ``api.webhooks``."""
+"""Tasks take ids and call one function; the logic lives in ``api.solving``, ``api.webhooks``."""
 
 from __future__ import annotations
 
