@@ -6,7 +6,7 @@ from celery import shared_task
 
 from api.solving.execute import run_job
 from api.solving.runner import RUN_JOB_TASK
-from api.webhooks.operations import DELIVER_TASK, deliver
+from api.webhooks.delivery import DELIVER_TASK, deliver
 
 
 # acks_late + reject_on_worker_lost: the message is acknowledged only after the job has

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from api.extensions import db
 from api.models import WebhookDelivery
-from api.webhooks.operations import emit, sign
+from api.webhooks.operations import emit
+from api.webhooks.signing import sign
 from tests.api.conftest import Caller
 from tests.api.webhook_receiver import Receiver, webhook_receiver
 
