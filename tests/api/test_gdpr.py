@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from api.extensions import db
 from api.models import Meeting, Participant, WebhookDelivery
-from api.services.webhooks import create_webhook
+from api.webhooks.operations import create_webhook
 from tests.api.published_event import PublishedEvent, published_event
 
 

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from api.extensions import db
-from api.jobs.execute import FINAL_STATUSES
 from api.models import Job, MeetingPlacement, ScheduleVersion
+from api.solving.execute import FINAL_STATUSES
 from tests.integration.conftest import VISIBILITY_TIMEOUT_S, WorkerPool, wait_for
 from tests.integration.factories import meeting_event
 

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from api.commands.agenda_cli import bench_agenda, solve_agenda
+from api.cli.agenda import bench_agenda, solve_agenda
 from scheduler.agenda import CoAttendance, Weights
 from scheduler.agenda.json_format import dump_instance
 
