@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.http.guards import event_manager_required, get_managed_event
+from api.outputs.funders_report import funders_report
 from api.outputs.schemas.exports import CsvArgsSchema
 from api.outputs.tables import DELIMITERS, meeting_table, participant_table, to_csv, to_xlsx
 from api.solving.meeting_instance import fresh_meeting_instance
@@ -78,6 +79,23 @@ class ParticipantsXlsxViews(MethodView):
     def get(self, event_id: int) -> Response:
         """The participants export as an Excel workbook (organiser)."""
         return _file(event_id, "participants", "xlsx")
+
+
+@blp.route("/exports/report.xlsx")
+class FundersReportViews(MethodView):
+    @event_manager_required
+    @blp.response(200, content_type=XLSX)
+    def get(self, event_id: int) -> Response:
+        """The funders' report (organiser): a workbook whose Summary sheet has
+        participants by country, type and sector, requests and acceptance, meetings
+        scheduled, held and no-shows, feedback; and meetings by pair of countries.
+        No names or e-mail addresses."""
+        event = get_managed_event(event_id)
+        return Response(
+            funders_report(event),
+            mimetype=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.xlsx"'},
+        )
 
 
 @blp.route("/meetings-instance.json")
