@@ -40,6 +40,7 @@ def write_outputs(event: Event, organiser_key: str, out_dir: str) -> Written:
     api = f"/api/v1/events/{event.id}"
     pages = f"/events/{event.id}"
     fetch(f"{api}/agenda.frab.json", "agenda.frab.json")
+    fetch(f"{api}/schedule.xml", "schedule.xml")
     fetch(f"{api}/agenda-instance.json", "instances/agenda-instance.json")
     fetch(f"{api}/meetings-instance.json", "instances/meetings-instance.json")
     fetch(f"{api}/stats", "stats.json")
