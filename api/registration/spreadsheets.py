@@ -181,8 +181,8 @@ def read_sheet(raw: bytes, columns: Mapping[str, str], filename: str = "") -> Sh
         raise _refuse(f"At most {MAX_BYTES // (1024 * 1024)} MB per file.")
     if not raw.strip():
         raise _refuse("The file is empty.")
-    if raw.startswith(XLSX_MAGIC):
-        return read_xlsx(raw, columns)
     if filename.lower().endswith((".xls", ".ods")):
         raise _refuse("Save the sheet as .xlsx or .csv first.")
+    if raw.startswith(XLSX_MAGIC):
+        return read_xlsx(raw, columns)
     return read_csv(raw, columns)
