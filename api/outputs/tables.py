@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import select
 
+from api.events.slots import event_bounds
 from api.extensions import db
 from api.meetings.operations import meeting_rows
 from api.models import Event, Opportunity, Participant
@@ -112,13 +113,23 @@ def _titles(event: Event) -> dict[tuple[int, str], list[str]]:
     return titles
 
 
-def _window_text(start: datetime, end: datetime, zone: ZoneInfo) -> str:
-    start, end = start.astimezone(zone), end.astimezone(zone)
-    return f"{start:%Y-%m-%d %H:%M}-{end:%H:%M}"
+def _windows_text(windows: list[Any], zone: ZoneInfo, bounds: tuple[datetime, datetime]) -> str:
+    """The windows as the import reads them, cut to the event's days (the part that can
+    be scheduled); one that crosses midnight names its end day too."""
+    texts = []
+    for window in windows:
+        start, end = max(window.start_dt, bounds[0]), min(window.end_dt, bounds[1])
+        if end <= start:
+            continue
+        start, end = start.astimezone(zone), end.astimezone(zone)
+        end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+        texts.append(f"{start:%Y-%m-%d %H:%M}-{end_text}")
+    return _JOIN.join(texts)
 
 
 def participant_table(event: Event) -> tuple[Sequence[str], list[list[Any]]]:
     zone = ZoneInfo(event.timezone)
+    bounds = event_bounds(event)
     titles = _titles(event)
     people = db.session.scalars(
         select(Participant).where(Participant.event_id == event.id).order_by(Participant.id)
@@ -143,7 +154,7 @@ def participant_table(event: Event) -> tuple[Sequence[str], list[list[Any]]]:
             _JOIN.join(sorted(t.label for t in p.interests)),
             _JOIN.join(titles[(p.id, OpportunityKind.OFFER)]),
             _JOIN.join(titles[(p.id, OpportunityKind.REQUEST)]),
-            _JOIN.join(_window_text(w.start_dt, w.end_dt, zone) for w in p.availability),
+            _windows_text(p.availability, zone, bounds),
             p.description,
             p.created_dt.astimezone(zone).replace(tzinfo=None, microsecond=0),
         ]

@@ -83,7 +83,10 @@ _COLUMN_OF_FIELD = {
     "organisation.website": "website",
     "organisation.sectors": "sectors",
 }
-_WINDOW = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]+(\d{1,2}:\d{2})\s*[-\u2013]\s*(\d{1,2}:\d{2})$")
+_WINDOW = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[ T]+(\d{1,2}:\d{2})\s*[-\u2013]\s*"
+    r"(?:(\d{4}-\d{2}-\d{2})[ T]+)?(\d{1,2}:\d{2})$"
+)
 _TAG_COLUMNS = {"interests": TagKind.THEME, "sectors": TagKind.SECTOR}
 
 
@@ -173,10 +176,10 @@ def _windows(event: Event, value: str, errors: dict[str, list[str]]) -> list[Any
                 f"{item!r} is not a window like '2027-03-10 09:00-12:30'."
             )
             continue
-        day, start, end = match.groups()
+        day, start, end_day, end = match.groups()
         try:
             start_dt = datetime.fromisoformat(f"{day}T{int(start[:-3]):02d}{start[-3:]}")
-            end_dt = datetime.fromisoformat(f"{day}T{int(end[:-3]):02d}{end[-3:]}")
+            end_dt = datetime.fromisoformat(f"{end_day or day}T{int(end[:-3]):02d}{end[-3:]}")
         except ValueError:
             errors.setdefault("availability", []).append(f"{item!r} is not a real date and time.")
             continue

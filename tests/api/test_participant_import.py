@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from api.extensions import db
-from api.models import Opportunity, Participant, Tag
+from api.models import AvailabilityWindow, Opportunity, Participant, Tag
 from tests.api.conftest import Caller
 
 HEADER = "first_name,last_name,email,organisation,organisation_type,country,role,languages\n"
@@ -369,3 +370,35 @@ def test_an_export_reimports_into_another_event(
         == "-Director"
     )
     assert before[0]["offers"] == "Electrolysers; Testing"
+
+
+def test_availability_crossing_midnight_exports_and_reimports(
+    client: FlaskClient, event_factory: Any, organiser: Caller
+) -> None:
+    first, second = event_factory(), event_factory()
+    body = (
+        "first_name,last_name,email,organisation,organisation_type,country,availability\n"
+        "Mei,Chen,mei@example.tw,Taipei Tech,sme,TW,2027-03-10 22:00-2027-03-11 03:00\n"
+    )
+    assert _post(client, first, body, organiser).status_code == 201
+    person = db.session.scalar(select(Participant).where(Participant.event_id == first["id"]))
+    assert person is not None
+    # A window stored before the event (as an online participant's working hours can be)
+    # is cut to the event's days in the export: the part that can be scheduled.
+    person.availability.append(
+        AvailabilityWindow(
+            start_dt=datetime(2027, 3, 9, 19, 0, tzinfo=UTC),
+            end_dt=datetime(2027, 3, 10, 1, 0, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    exported = _export(client, first, organiser, "participants.csv")
+    (row,) = _comparable(exported)
+    assert row["availability"] == "2027-03-10 00:00-02:00; 2027-03-10 22:00-2027-03-11 03:00"
+    response = client.post(
+        f"/api/v1/events/{second['id']}/participants/import",
+        data={"file": (io.BytesIO(exported), "participants.csv")},
+        headers=organiser.headers,
+    )
+    assert response.status_code == 201, response.json
+    assert _comparable(_export(client, second, organiser, "participants.csv")) == [row]
