@@ -5,7 +5,8 @@ CSV text is decoded by a cascade: a byte-order mark decides (UTF-8, UTF-16); oth
 strict UTF-8; otherwise Windows-1252 (what Excel writes on Western European Windows);
 otherwise charset-normalizer's best guess. The delimiter is the one of ``, ; TAB |`` that
 splits the header into the most known column names (Excel writes ``;`` where the decimal
-separator is a comma, as in Belgium, France or Germany); ``csv.Sniffer`` settles ties.
+separator is a comma, as in Belgium, France or Germany); ``csv.Sniffer`` settles ties; a
+first line ``sep=;`` (Excel's own hint) decides outright.
 Header names are compared without case, surrounding spaces or the difference between a
 space and an underscore, so "First name" is ``first_name``; ``columns`` maps every accepted
 name (aliases such as "E-mail" too) to the column it stands for.
@@ -130,7 +131,13 @@ def _unquote(value: str) -> str:
 
 def read_csv(raw: bytes, columns: Mapping[str, str]) -> Sheet:
     text, encoding = decode_text(raw)
-    delimiter = detect_delimiter(text, columns)
+    first, _, rest = text.partition("\n")
+    hint = first.strip()
+    if hint.lower().startswith("sep=") and len(hint) == 5:
+        # Excel's own delimiter line; Excel hides it, so the header stays row 1.
+        text, delimiter = rest, hint[4]
+    else:
+        delimiter = detect_delimiter(text, columns)
     # Rows are numbered as a spreadsheet shows them (header = 1), even when a quoted
     # cell spans several text lines.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -102,6 +102,20 @@ def test_a_belgian_excel_file_semicolons_and_windows_encoding(
     assert people[2].organisation.country == "DE"  # a country's name is accepted too
 
 
+def test_excels_sep_line_decides_the_delimiter(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    body = "sep=;\r\n" + GOOD.replace(",", ";").replace("pl;en", "pl")
+    body += "Bad;Row;not-an-email;Nowhere;sme;BE;;\n"
+    response = _post(client, event, body, organiser)
+    assert response.status_code == 422
+    # Excel hides the sep= line: the header is row 1, the bad row is row 4.
+    assert [row["line"] for row in response.json["errors"]["json"]["rows"]] == [4]
+    ok = _post(client, event, "sep=;\n" + GOOD.replace(",", ";").replace("pl;en", "pl"), organiser)
+    assert ok.status_code == 201, ok.json
+    assert ok.json["file"]["delimiter"] == ";"
+
+
 def test_utf8_with_bom_and_chinese_names(
     client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:
