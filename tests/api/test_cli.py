@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,9 @@ def test_import_reads_an_xlsx_workbook_and_creates_tags(
     assert person is not None
     assert person.full_name == "Łucja Wójcik"
     assert [t.label for t in person.interests] == ["Hydrogen valleys"]
+
+
+def test_version_names_the_installed_release(app: Flask) -> None:
+    result = _run(app, "--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"clustermeet, version {version('clustermeet')}"
