@@ -268,6 +268,23 @@ def test_unknown_tags_are_created_when_asked(
     assert [t.slug for t in people[0].organisation.tags] == ["hydrogen"]
 
 
+def test_create_tags_writes_nothing_when_a_row_is_bad(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    body = (
+        "first_name,last_name,email,organisation,organisation_type,country,interests\n"
+        "A,One,a@example.org,Org A,sme,BE,Robotics\n"
+        "B,Two,not-an-email,Org B,sme,BE,Hydrogen\n"
+    )
+    response = _post(client, event, body, organiser, "?create_tags=true")
+    assert response.status_code == 422
+    errors = response.json["errors"]["json"]
+    assert [row["line"] for row in errors["rows"]] == [3]
+    assert [t["tag"] for t in errors["unknown_tags"]] == ["Robotics", "Hydrogen"]
+    assert db.session.scalar(select(func.count()).select_from(Tag)) == 0
+    assert _count() == 0
+
+
 def test_offers_requests_and_availability_columns(
     client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:
