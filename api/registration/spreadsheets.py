@@ -164,11 +164,15 @@ def cell_text(value: Any) -> str:
 
 
 def read_xlsx(raw: bytes, columns: Mapping[str, str]) -> Sheet:
+    """The first sheet of a workbook; openpyxl parses it with defusedxml (a dependency),
+    so entity tricks in an uploaded file are refused, not expanded."""
+    from xml.etree.ElementTree import ParseError
+
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
         raise _refuse("Not a readable .xlsx workbook.") from exc
     try:
         sheet = workbook.worksheets[0]
@@ -177,6 +181,8 @@ def read_xlsx(raw: bytes, columns: Mapping[str, str]) -> Sheet:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         )
         header, rows = _rows(records, columns)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
+        raise _refuse("Not a readable .xlsx workbook.") from exc
     finally:
         workbook.close()
     return Sheet(header, rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -184,6 +185,38 @@ def test_xlsx_import(client: FlaskClient, event: dict[str, Any], organiser: Call
     assert ana.group == "2027"  # a number cell, read as the text it shows
     assert len(ana.availability) == 1
     assert _count() == 2
+
+
+def test_an_xlsx_with_xml_entities_is_refused(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["first_name"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    hostile = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(hostile, "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = laughs.encode()
+            target.writestr(item, data)
+    response = _post(client, event, hostile.getvalue(), organiser)
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["file"] == ["Not a readable .xlsx workbook."]
+    assert _count() == 0
 
 
 def test_every_error_of_every_row_in_row_order(
