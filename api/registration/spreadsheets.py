@@ -2,11 +2,12 @@
 delimiter, or an Excel workbook, as a header and rows numbered as the organiser sees them.
 
 CSV text is decoded by a cascade: a byte-order mark decides (UTF-8, UTF-16); otherwise
-strict UTF-8; otherwise Windows-1252 (what Excel writes on Western European Windows);
-otherwise charset-normalizer's best guess. The delimiter is the one of ``, ; TAB |`` that
-splits the header into the most known column names (Excel writes ``;`` where the decimal
-separator is a comma, as in Belgium, France or Germany); ``csv.Sniffer`` settles ties; a
-first line ``sep=;`` (Excel's own hint) decides outright.
+strict UTF-8; otherwise Windows-1252 (what Excel writes on Western European Windows), or
+Windows-1250 (Central European Windows) when that reads letters where 1252 reads symbols
+inside words; otherwise charset-normalizer's best guess. The delimiter is the one of
+``, ; TAB |`` that splits the header into the most known column names (Excel writes
+``;`` where the decimal separator is a comma, as in Belgium, France or Germany);
+``csv.Sniffer`` settles ties; a first line ``sep=;`` (Excel's own hint) decides outright.
 Header names are compared without case, surrounding spaces or the difference between a
 space and an underscore, so "First name" is ``first_name``; ``columns`` maps every accepted
 name (aliases such as "E-mail" too) to the column it stands for.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -60,18 +62,35 @@ def decode_text(raw: bytes) -> tuple[str, str]:
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
-        candidates = ["utf-8", "cp1252"]
+        candidates = ["utf-8", "cp1252", "cp1250"]
     for encoding in candidates:
         try:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" not in text:
-            return text, encoding
+        if "\x00" in text:
+            continue
+        if encoding == "cp1252" and _looks_central_european(raw, text):
+            return raw.decode("cp1250"), "cp1250"
+        return text, encoding
     guess = from_bytes(raw).best()
     if guess is not None and guess.encoding and "\x00" not in str(guess):
         return str(guess), guess.encoding
     raise _refuse("Not a text file: save it as CSV (UTF-8 or Windows) or as an .xlsx workbook.")
+
+
+# Windows-1250 letters (Polish, Czech, Slovak, Hungarian, Croatian...) read as
+# Windows-1252 become symbols inside words: "Michał" -> "Micha³", "Śląsk" -> "Œl¹sk".
+_MISREAD_1250 = re.compile(r"(?<=[^\W\d_])[\u00a1-\u00bf]|[\u00a2-\u00be](?=[^\W\d_])")
+
+
+def _looks_central_european(raw: bytes, text: str) -> bool:
+    """Whether Windows-1250 reads ``raw`` as words where Windows-1252 reads symbols."""
+    try:
+        other = raw.decode("cp1250")
+    except UnicodeDecodeError:
+        return False
+    return len(_MISREAD_1250.findall(text)) > len(_MISREAD_1250.findall(other))
 
 
 def _score(header_line: str, delimiter: str, columns: Mapping[str, str]) -> int:

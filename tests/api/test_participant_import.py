@@ -117,6 +117,33 @@ def test_excels_sep_line_decides_the_delimiter(
     assert ok.json["file"]["delimiter"] == ";"
 
 
+def test_a_polish_excel_file_in_central_european_windows_encoding(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    body = (
+        "first_name;last_name;email;organisation;organisation_type;country\r\n"
+        "Łucja;Wójcik;lucja@example.pl;Śląski Klaster Łódź;cluster_organisation;PL\r\n"
+        "Michał;Brzęczyszczykiewicz;michal@example.pl;Żółć Sp. z o.o.;sme;PL\r\n"
+    ).encode("cp1250")
+    response = _post(client, event, body, organiser)
+    assert response.status_code == 201, response.json
+    assert response.json["file"]["encoding"] == "cp1250"
+    assert _names() == ["Łucja Wójcik", "Michał Brzęczyszczykiewicz"]
+
+
+def test_western_symbols_do_not_make_a_file_central_european(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    body = (
+        "first_name;last_name;email;organisation;organisation_type;country;description\r\n"
+        "Lucía;Muñoz;lucia@example.es;Clúster Vasco;sme;ES;¿Buscas socios? 50 £ 3° cœur\r\n"
+    ).encode("cp1252")
+    response = _post(client, event, body, organiser)
+    assert response.status_code == 201, response.json
+    assert response.json["file"]["encoding"] == "cp1252"
+    assert _names() == ["Lucía Muñoz"]
+
+
 def test_utf8_with_bom_and_chinese_names(
     client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:
