@@ -334,6 +334,7 @@ def import_participants(
         created_tags = tags.create_unknown(event)
         rows = check_rows(event, sheet, tags)
     created = [_register(event, row, tags) for row in rows]
+    db.session.flush()
     return ImportResult(created, created_tags, sheet)
 
 
@@ -353,16 +354,17 @@ def _register(event: Event, row: _Row, tags: _TagIndex) -> tuple[Participant, st
             found,
             "A row could not be registered; nothing was imported",
         ) from exc
+    # Added without a flush or a collection load per row: one flush after all rows.
     for kind, titles in (
         (OpportunityKind.OFFER, row.offers),
         (OpportunityKind.REQUEST, row.requests),
     ):
-        for title in titles:
-            db.session.add(
-                Opportunity(
-                    event_id=event.id, participant_id=participant.id, kind=kind, title=title
-                )
-            )
-    participant.availability = [AvailabilityWindow(start_dt=s, end_dt=e) for s, e in row.windows]
-    db.session.flush()
+        db.session.add_all(
+            Opportunity(event_id=event.id, participant_id=participant.id, kind=kind, title=title)
+            for title in titles
+        )
+    db.session.add_all(
+        AvailabilityWindow(participant_id=participant.id, start_dt=start, end_dt=end)
+        for start, end in row.windows
+    )
     return participant, token
