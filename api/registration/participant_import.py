@@ -27,7 +27,7 @@ from api.models import AvailabilityWindow, Event, Opportunity, Participant, Tag
 from api.models.enums import OpportunityKind, TagKind
 from api.registration.operations import register_participant
 from api.registration.schemas.participants import RegistrationSchema
-from api.registration.spreadsheets import Sheet, read_sheet
+from api.registration.spreadsheets import Sheet, column_key, read_sheet
 
 REQUIRED_COLUMNS = (
     "first_name",
@@ -135,7 +135,7 @@ def _payload(row: dict[str, str]) -> dict[str, Any]:
         "consent": True,
         "organisation": {
             "name": get("organisation", ""),
-            "type": get("organisation_type", "").lower(),
+            "type": column_key(get("organisation_type", "")),  # "Cluster organisation" too
             "country": _country_code(get("country", "")),
             "region": get("region", ""),
         },
@@ -143,9 +143,11 @@ def _payload(row: dict[str, str]) -> dict[str, Any]:
     }
     if get("website"):
         payload["organisation"]["website"] = get("website")
-    for key in ("role", "attendance", "timezone", "group", "description"):
+    for key in ("role", "timezone", "group", "description"):
         if get(key):
             payload[key] = get(key)
+    if get("attendance"):
+        payload["attendance"] = column_key(get("attendance"))  # "On site", "on-site"
     return payload
 
 

@@ -88,10 +88,11 @@ def test_a_belgian_excel_file_semicolons_and_windows_encoding(
     # What Excel on a Belgian (French or Dutch) Windows saves as "CSV": semicolons,
     # Windows-1252, header in words, CRLF line ends.
     body = (
-        "First name;Last name;E-mail;Organisation;Organisation type;Country;Region\r\n"
-        "Françoise;Lefèvre;francoise@example.be;Société Wallonne d'Énergie;sme;BE;Liège\r\n"
-        "Lucía;Muñoz;lucia@example.es;Clúster Vasco;cluster_organisation;ES;País Vasco\r\n"
-        "Jürgen;Müller;jurgen@example.de;Müller & Söhne GmbH;large_company;Germany;\r\n"
+        "First name;Last name;E-mail;Organisation;Organisation type;Country;Region;Attendance\r\n"
+        "Françoise;Lefèvre;francoise@example.be;Société Wallonne d'Énergie;SME;BE;Liège;\r\n"
+        "Lucía;Muñoz;lucia@example.es;Clúster Vasco;Cluster organisation;ES;País Vasco;"
+        "On site\r\n"
+        "Jürgen;Müller;jurgen@example.de;Müller & Söhne GmbH;large_company;Germany;;online\r\n"
     ).encode("cp1252")
     response = _post(client, event, body, organiser)
     assert response.status_code == 201, response.json
@@ -101,6 +102,9 @@ def test_a_belgian_excel_file_semicolons_and_windows_encoding(
     assert people[0].organisation.name == "Société Wallonne d'Énergie"
     assert people[0].organisation.region == "Liège"
     assert people[2].organisation.country == "DE"  # a country's name is accepted too
+    # Values as people type them: "SME", "Cluster organisation", "On site".
+    assert [p.organisation.type for p in people] == ["sme", "cluster_organisation", "large_company"]
+    assert [p.attendance for p in people] == ["on_site", "on_site", "online"]
 
 
 def test_excels_sep_line_decides_the_delimiter(
