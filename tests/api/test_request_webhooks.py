@@ -157,3 +157,35 @@ def test_a_refused_answer_sends_nothing(
         _answer(client, event, request_id, "decline", ben)
         _wait_for(lambda: len(receiver.received) == 1)
     assert _kinds(receiver) == ["meeting.declined"]
+
+
+def test_a_confirmed_proposal_is_accepted_and_a_draft_sends_nothing(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller, participant_factory: Any
+) -> None:
+    from api.models import MeetingRequest
+
+    ana, ben = participant_factory(), participant_factory()
+    with webhook_receiver() as receiver:
+        _register(client, event, organiser, receiver)
+        # An auto-match proposal is the organiser's draft (as the automatch job writes it).
+        proposal = MeetingRequest(
+            event_id=event["id"],
+            requester_id=ana.id,
+            invitee_id=ben.id,
+            origin="auto_match",
+            status="pending",
+            version=1,
+        )
+        db.session.add(proposal)
+        db.session.commit()
+        response = client.post(
+            f"/api/v1/events/{event['id']}/meeting-requests/confirm-proposals",
+            json={},
+            headers=organiser.headers,
+        )
+        assert response.status_code == 200, response.json
+        _wait_for(lambda: len(receiver.received) == 1)
+    (accepted,) = _bodies(receiver)
+    assert accepted["event"] == "meeting.accepted"
+    assert accepted["data"]["origin"] == "auto_match"
+    assert accepted["data"]["request_id"] == proposal.id
