@@ -408,6 +408,22 @@ def test_malformed_files_are_refused(
     assert _count() == 0
 
 
+def test_a_huge_upload_is_refused_before_it_is_read(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    huge = GOOD.encode() + b"x" * (22 * 1024 * 1024)
+    response = _post(client, event, huge, organiser)
+    assert response.status_code == 413
+    assert response.json["code"] == 413
+    multipart = client.post(
+        f"/api/v1/events/{event['id']}/participants/import",
+        data={"file": (io.BytesIO(huge), "people.csv")},
+        headers=organiser.headers,
+    )
+    assert multipart.status_code == 413
+    assert _count() == 0
+
+
 def test_only_the_events_organiser_imports(
     client: FlaskClient, event: dict[str, Any], organiser_factory: Any, participant_factory: Any
 ) -> None:

@@ -36,6 +36,7 @@ from api.registration.schemas.participants import (
     RegistrationResultSchema,
     RegistrationSchema,
 )
+from api.registration.spreadsheets import MAX_BYTES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -185,6 +186,8 @@ class ParticipantImportViews(MethodView):
         `create_tags=true` unknown tags are created instead.
         """
         event = get_managed_event(event_id)
+        # Refuse a huge body before reading it (413), not after holding it in memory.
+        request.max_content_length = MAX_BYTES + 1024 * 1024  # room for the form's framing
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
         filename = (upload.filename or "") if upload else ""
