@@ -147,7 +147,7 @@ def _payload(row: dict[str, str]) -> dict[str, Any]:
         if get(key):
             payload[key] = get(key)
     if get("attendance"):
-        payload["attendance"] = column_key(get("attendance"))  # "On site", "on-site"
+        payload["attendance"] = column_key(get("attendance", ""))  # "On site", "on-site"
     return payload
 
 
