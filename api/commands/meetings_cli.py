@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from benchkit.meetings.bench import run_b2b, run_scale
+from benchkit.meetings.bench import run_b2b, run_hosted, run_scale
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
 from scheduler.meetings.errors import InstanceFormatError
@@ -191,3 +191,42 @@ def bench_scale(
                 f"{row['seconds']:>6.1f} s valid={row['valid']}{moves}"
             )
         sys.stdout.flush()
+
+
+@click.command("hosted")
+@click.option(
+    "--sizes",
+    default="300,1000,3000",
+    show_default=True,
+    help="Comma-separated numbers of participants (rounded down to even).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None:
+    """Tight hosted-buyer events (a 0-break schedule exists), every meeting required:
+    our solver against first-come-first-served; one JSON line per run."""
+    parsed = _sizes(sizes, minimum=4)
+    for row in run_hosted(parsed, time_limit=time_limit, seed=seed, workers=workers):
+        click.echo(json.dumps(row))
+        sys.stdout.flush()
+
+
+def _sizes(sizes: str, minimum: int) -> list[int]:
+    try:
+        parsed = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "expected comma-separated integers", param_hint="--sizes"
+        ) from None
+    if not parsed or any(n < minimum or n > 100_000 for n in parsed):
+        raise click.BadParameter(
+            f"sizes must be integers from {minimum} to 100000", param_hint="--sizes"
+        )
+    return parsed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import resource
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from benchkit.meetings.baseline import fcfs_baseline
 from benchkit.meetings.generator import churn, generate_event
+from benchkit.meetings.hosted_buyer import generate_hosted_buyer
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.instance import Placement
 from scheduler.meetings.options import SolveOptions
@@ -75,6 +77,58 @@ def _scale_row(
         "seconds": round(result.seconds, 2),
         "valid": valid,
     }
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run_hosted(
+    sizes: Iterable[int] = (300, 1000, 3000),
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+) -> Iterator[dict[str, Any]]:
+    """Tight hosted-buyer events (``hosted_buyer.py``; a 0-break schedule exists), solved in
+    strict mode (every meeting must be placed) and by the FCFS baseline. ``peak_rss_mb`` is
+    the process's peak so far, so it only grows from one size to the next."""
+    for size in sizes:
+        event = generate_hosted_buyer(size, seed=seed)
+        instance = event.instance
+        baseline = fcfs_baseline(instance)
+        yield {
+            **_scale_row(
+                size,
+                "fcfs-baseline",
+                len(instance.meetings),
+                baseline,
+                not validate(instance, baseline, check_fairness=False),
+            ),
+            "breaks_per_100": _per_100(baseline, size),
+        }
+        options = SolveOptions(
+            time_limit_s=time_limit, workers=workers, seed=seed, allow_unscheduled=False
+        )
+        ours = solve(instance, options)
+        complete = len(ours.assignments) == len(instance.meetings)
+        yield {
+            **_scale_row(
+                size,
+                "clustermeet",
+                len(instance.meetings),
+                ours,
+                not validate(instance, ours, require_all=complete),
+            ),
+            "breaks_per_100": _per_100(ours, size),
+            "peak_rss_mb": _peak_rss_mb(),
+        }
+
+
+def _per_100(result: MeetingResult, participants: int) -> float | None:
+    if result.objective is None:
+        return None
+    return round(100 * result.objective / participants, 2)
 
 
 def run_scale(

@@ -12,6 +12,7 @@ def result_to_dict(result: MeetingResult, *, with_assignments: bool = True) -> d
         "status": result.status.value,
         "objective": result.objective,
         "bound": result.bound,
+        "gap": result.gap,
         "seconds": round(result.seconds, 3),
         "scheduled": len(result.assignments),
         "scheduled_weight": result.scheduled_weight,

@@ -6,11 +6,15 @@ threshold in docs/meetings.md and docs/benchmarks/meetings.md):
 ======================================  ========================================================
 situation                               path
 ======================================  ========================================================
-pairs > 20,000                          greedy + local search + CP-SAT neighbourhoods
-(``large_event_threshold``)             (``large_event.py``)
+pairs > 20,000                          greedy and time-sweep starts, local search restarts for
+(``large_event_threshold``)             60% of the budget, then CP-SAT neighbourhoods
+                                        (``large_event.py``, ``sweep.py``)
 pairs > 4,000 (``exact_event_pairs``),  the same: the exact model placed fewer meetings there
 meetings may be left out, not a re-
 solve
+pairs > 8,000 (``strict_exact_pairs``), the same (multi-start sweep + local search, then
+strict, not a re-solve                  neighbourhoods); status unknown with the best
+                                        partial schedule if no full one is found
 ``allow_unscheduled`` None (real        exact model with every meeting required for half the
 events)                                 budget, then meetings may be left out
 ``allow_unscheduled`` False (strict,    exact model, every meeting required
@@ -38,7 +42,7 @@ from ortools.sat.python import cp_model
 from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.large_event import solve_large
+from scheduler.meetings.large_event import heuristic_schedule, solve_large
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.options import SolveOptions
@@ -51,6 +55,7 @@ from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contende
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
+from scheduler.meetings.validator import validate
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -90,10 +95,18 @@ def solve(
     # thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
     # placeable meetings from the exact model and 670 when it could leave some out, against
     # all 680 from local search. Re-solves stay exact below the threshold (moves count).
-    if pairs > options.large_event_threshold or (
-        options.allow_unscheduled is not False
-        and not instance.previous
-        and pairs > options.exact_event_pairs
+    if (
+        pairs > options.large_event_threshold
+        or (
+            options.allow_unscheduled is not False
+            and not instance.previous
+            and pairs > options.exact_event_pairs
+        )
+        or (
+            options.allow_unscheduled is False
+            and not instance.previous
+            and pairs > options.strict_exact_pairs
+        )
     ):
         if options.allow_unscheduled is False:
             reason = infeasibility_reason(instance)
@@ -158,6 +171,16 @@ def _solve(
         hint = greedy_schedule(instance, start=instance.published_slots)
     if hint is not None:
         model.add_hint(hint)
+    # Never empty-handed: a heuristic schedule (greedy or sweep, then local search, a few
+    # seconds at most) stands in if CP-SAT finds nothing better in time.
+    fallback = None
+    if optimal_hint is None:
+        fallback = heuristic_schedule(
+            instance,
+            options.seed,
+            time.perf_counter() + min(2.0, 0.05 * options.time_limit_s),
+            should_stop=lambda: cancel is not None and cancel.is_set(),
+        )
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One search, or two racing (race.py); either way the winner's model reads the schedule.
     contenders = [
@@ -210,8 +233,14 @@ def _solve(
             + (" (fairness bound included)" if instance.fairness is not None else ""),
             started,
         )
+    if status is Status.UNKNOWN or (
+        status is Status.FEASIBLE and fallback is not None and not options.allow_unscheduled
+    ):
+        better = _fallback_result(instance, options, fallback, winner.plan(), race_bound, started)
+        if better is not None:
+            return better
     if status is Status.UNKNOWN:
-        return MeetingResult(status=status, objective=None, bound=None, seconds=seconds)
+        return MeetingResult(status=status, objective=None, bound=race_bound, seconds=seconds)
     slots = winner.plan()
     plan = {instance.meetings[m].id: s for m, s in slots.items()}
     bound: float | None = None
@@ -220,6 +249,36 @@ def _solve(
     elif pure_breaks:
         bound = race_bound
     return build_result(instance, status, plan, seconds, bound=bound)
+
+
+def _fallback_result(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    fallback: dict[int, int] | None,
+    found: dict[int, int],
+    bound: float | None,
+    started: float,
+) -> MeetingResult | None:
+    """The heuristic schedule, when CP-SAT found none or a worse one and it passes the
+    validator: status feasible if it places what the mode requires, else unknown with the
+    best partial schedule (strict mode: nothing proves that no full schedule exists)."""
+    if not fallback:
+        return None
+    if found and evaluate(instance, found) <= evaluate(instance, fallback):
+        return None
+    strict = not options.allow_unscheduled
+    complete = len(fallback) == len(instance.meetings)
+    status = Status.FEASIBLE if complete or not strict else Status.UNKNOWN
+    if found and status is Status.UNKNOWN:
+        return None  # CP-SAT's full schedule beats any partial one
+    plan = {instance.meetings[m].id: s for m, s in fallback.items()}
+    seconds = time.perf_counter() - started
+    result = build_result(
+        instance, status, plan, seconds, bound=bound, solver="greedy+local-search"
+    )
+    if validate(instance, result, require_all=strict and complete):
+        return None
+    return result
 
 
 def _probe_lower_bound(
