@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from benchkit.meetings.bench import run_b2b, run_hosted, run_scale
+from benchkit.meetings.bench import run_b2b, run_hosted, run_oversubscribed, run_scale
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
 from scheduler.meetings.errors import InstanceFormatError
@@ -216,6 +216,33 @@ def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None
     for row in run_hosted(parsed, time_limit=time_limit, seed=seed, workers=workers):
         click.echo(json.dumps(row))
         sys.stdout.flush()
+
+
+@click.command("oversubscribed")
+@click.option("--participants", type=click.IntRange(2, 100_000), default=2_000, show_default=True)
+@click.option("--requests", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_oversubscribed(
+    participants: int, requests: int, time_limit: float, seed: int, workers: int
+) -> None:
+    """More accepted meetings than fit: placed priority weight against a proven upper
+    bound, ours and first-come-first-served; one JSON line per solver."""
+    try:
+        rows = list(
+            run_oversubscribed(participants, requests, time_limit, seed=seed, workers=workers)
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--requests") from None
+    for row in rows:
+        click.echo(json.dumps(row))
 
 
 def _sizes(sizes: str, minimum: int) -> list[int]:

@@ -6,7 +6,13 @@ import click
 
 from api.commands.agenda_cli import bench_agenda, solve_agenda
 from api.commands.matching_cli import bench_matching
-from api.commands.meetings_cli import bench_b2b, bench_hosted, bench_scale, solve_meetings
+from api.commands.meetings_cli import (
+    bench_b2b,
+    bench_hosted,
+    bench_oversubscribed,
+    bench_scale,
+    solve_meetings,
+)
 
 
 @click.group()
@@ -24,5 +30,6 @@ solve.add_command(solve_agenda)
 bench.add_command(bench_b2b)
 bench.add_command(bench_scale)
 bench.add_command(bench_hosted)
+bench.add_command(bench_oversubscribed)
 bench.add_command(bench_agenda)
 bench.add_command(bench_matching)

@@ -12,6 +12,7 @@ from typing import Any
 from benchkit.meetings.baseline import fcfs_baseline
 from benchkit.meetings.generator import churn, generate_event
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
+from benchkit.meetings.oversubscribed import generate_oversubscribed
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.instance import Placement
 from scheduler.meetings.options import SolveOptions
@@ -122,6 +123,31 @@ def run_hosted(
             ),
             "breaks_per_100": _per_100(ours, size),
             "peak_rss_mb": _peak_rss_mb(),
+        }
+
+
+def run_oversubscribed(
+    participants: int = 2_000,
+    requests: int = 10_000,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+) -> Iterator[dict[str, Any]]:
+    """An oversubscribed event (``oversubscribed.py``): FCFS, then our solve (meetings may
+    be left out) with its proven upper bound on the priority-weighted placeable meetings."""
+    instance = generate_oversubscribed(participants, requests, seed=seed)
+    baseline = fcfs_baseline(instance)
+    ours = solve(instance, SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed))
+    bound = ours.weight_bound
+    for name, result, valid in (
+        ("fcfs-baseline", baseline, not validate(instance, baseline, check_fairness=False)),
+        ("clustermeet", ours, not validate(instance, ours)),
+    ):
+        yield {
+            **_scale_row(participants, name, len(instance.meetings), result, valid),
+            "scheduled_weight": result.scheduled_weight,
+            "weight_bound": bound,
+            "of_bound": round(result.scheduled_weight / bound, 4) if bound else None,
         }
 
 

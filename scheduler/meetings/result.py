@@ -67,6 +67,8 @@ class MeetingResult:
     moves: int = 0
     table_changes: int = 0
     solver: str = "cp-sat"
+    # Meetings may be left out: proven upper bound on ``scheduled_weight`` (bounds.py).
+    weight_bound: int | None = None
 
     @property
     def gap(self) -> float | None:

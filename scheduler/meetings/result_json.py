@@ -16,6 +16,7 @@ def result_to_dict(result: MeetingResult, *, with_assignments: bool = True) -> d
         "seconds": round(result.seconds, 3),
         "scheduled": len(result.assignments),
         "scheduled_weight": result.scheduled_weight,
+        "weight_bound": result.weight_bound,
         "moves": result.moves,
         "table_changes": result.table_changes,
         "max_breaks": max(result.breaks.values(), default=0),

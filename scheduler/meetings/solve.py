@@ -39,6 +39,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
+from scheduler.meetings.bounds import placement_upper_bound
 from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
@@ -89,6 +90,33 @@ def solve(
     so far is returned (status ``feasible``), or status ``unknown`` if there is none.
     """
     options = options or SolveOptions()
+    if options.allow_unscheduled is False:
+        return _solve_any(instance, options, progress, cancel)
+    # Meetings may be left out: beside the search, one worker proves an upper bound on the
+    # priority-weighted meetings any schedule can place (bounds.py).
+    box: list[int | None] = []
+    bound_thread = threading.Thread(
+        target=lambda: box.append(
+            placement_upper_bound(instance, min(30.0, 0.5 * options.time_limit_s), 1, cancel)
+        ),
+        name="placement-bound",
+        daemon=True,
+    )
+    bound_thread.start()
+    result = _solve_any(instance, options, progress, cancel)
+    bound_thread.join(timeout=max(0.0, 0.5 * options.time_limit_s))
+    weight_bound = box[0] if box else None
+    if weight_bound is None:
+        return result
+    return replace(result, weight_bound=weight_bound)
+
+
+def _solve_any(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+) -> MeetingResult:
     started = time.perf_counter()
     pairs = sum(len(slots) for slots in instance.allowed_slots)
     # Greedy + local search + neighbourhoods for big problems, and for events past a few

@@ -69,9 +69,7 @@ def test_strict_without_a_full_schedule_returns_the_best_partial_one(
     """The heuristic path cannot prove infeasibility: status unknown, yet a valid schedule
     of what it could place rather than nothing."""
     inst = _odd_cycle(make_instance)
-    options = SolveOptions(
-        time_limit_s=2, workers=1, allow_unscheduled=False, strict_exact_pairs=0
-    )
+    options = SolveOptions(time_limit_s=2, workers=1, allow_unscheduled=False, strict_exact_pairs=0)
     result = solve(inst, options)
     assert result.status is Status.UNKNOWN
     assert len(result.assignments) == 2
