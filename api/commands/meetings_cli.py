@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from benchkit.meetings.bench import run_b2b, run_hosted, run_oversubscribed, run_scale
+from benchkit.meetings.bench import (
+    run_b2b,
+    run_hosted,
+    run_on_the_day,
+    run_oversubscribed,
+    run_scale,
+)
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
 from scheduler.meetings.errors import InstanceFormatError
@@ -243,6 +249,30 @@ def bench_oversubscribed(
         raise click.BadParameter(str(error), param_hint="--requests") from None
     for row in rows:
         click.echo(json.dumps(row))
+
+
+@click.command("on-the-day")
+@click.option("--participants", type=click.IntRange(10, 100_000), default=700, show_default=True)
+@click.option("--meetings", type=click.IntRange(1, 1_000_000), default=800, show_default=True)
+@click.option("--changes", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=4.0,
+    show_default=True,
+    help="Seconds per re-solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_on_the_day(
+    participants: int, meetings: int, changes: int, time_limit: float, seed: int, workers: int
+) -> None:
+    """A published event re-solved after single cancellations and late meetings: wall
+    seconds and published meetings moved per re-solve; one JSON line each."""
+    rows = run_on_the_day(participants, meetings, changes, time_limit, seed=seed, workers=workers)
+    for row in rows:
+        click.echo(json.dumps(row))
+        sys.stdout.flush()
 
 
 def _sizes(sizes: str, minimum: int) -> list[int]:

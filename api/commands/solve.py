@@ -9,6 +9,7 @@ from api.commands.matching_cli import bench_matching
 from api.commands.meetings_cli import (
     bench_b2b,
     bench_hosted,
+    bench_on_the_day,
     bench_oversubscribed,
     bench_scale,
     solve_meetings,
@@ -31,5 +32,6 @@ bench.add_command(bench_b2b)
 bench.add_command(bench_scale)
 bench.add_command(bench_hosted)
 bench.add_command(bench_oversubscribed)
+bench.add_command(bench_on_the_day)
 bench.add_command(bench_agenda)
 bench.add_command(bench_matching)

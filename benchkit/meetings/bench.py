@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import random
 import resource
 import time
 from collections.abc import Iterable, Iterator
@@ -14,7 +16,7 @@ from benchkit.meetings.generator import churn, generate_event
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
 from benchkit.meetings.oversubscribed import generate_oversubscribed
 from scheduler.meetings.dzn import read_dzn
-from scheduler.meetings.instance import Placement
+from scheduler.meetings.instance import Meeting, MeetingInstance, Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult
 from scheduler.meetings.solve import solve
@@ -148,6 +150,85 @@ def run_oversubscribed(
             "scheduled_weight": result.scheduled_weight,
             "weight_bound": bound,
             "of_bound": round(result.scheduled_weight / bound, 4) if bound else None,
+        }
+
+
+def on_the_day_event(
+    participants: int = 700, meetings: int = 800, seed: int = 0
+) -> MeetingInstance:
+    """A generated event (``generator.py``) cut down to its first ``meetings`` requests
+    (everybody stays registered)."""
+    full = generate_event(participants, seed=seed)
+    return dataclasses.replace(
+        full,
+        meetings=full.meetings[:meetings],
+        name=f"on-the-day-{participants}-{meetings}-s{seed}",
+    )
+
+
+def late_meeting(instance: MeetingInstance, rng: random.Random, number: int) -> Meeting:
+    """A new in-person request between two participants who do not meet yet."""
+    ids = [p.id for p in instance.participants]
+    pairs = {frozenset(m.participants) for m in instance.meetings}
+    while True:
+        a, b = rng.sample(ids, 2)
+        if frozenset((a, b)) not in pairs:
+            return Meeting(id=f"late{number}", participant_a=a, participant_b=b)
+
+
+def run_on_the_day(
+    participants: int = 700,
+    meetings: int = 800,
+    changes: int = 5,
+    time_limit: float = 4.0,
+    seed: int = 0,
+    workers: int = 2,
+) -> Iterator[dict[str, Any]]:
+    """Publish a schedule (60 s solve), then re-solve ``changes`` cancellations and
+    ``changes`` late meetings, one at a time, each from the published schedule into a new
+    draft within ``time_limit`` seconds; one row per re-solve with the moves it made."""
+    instance = on_the_day_event(participants, meetings, seed)
+    first = solve(instance, SolveOptions(time_limit_s=60, workers=workers, seed=seed))
+    published = {mid: Placement(a.slot, a.table) for mid, a in first.assignments.items()}
+    yield {
+        "change": "publish",
+        "participants": len(instance.participants),
+        "meetings": len(instance.meetings),
+        "scheduled": len(first.assignments),
+        "breaks": first.objective,
+        "seconds": round(first.seconds, 2),
+        "valid": not validate(instance, first),
+    }
+    rng = random.Random(seed)
+    options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed)
+    placed = sorted(published)
+    for k in range(2 * changes):
+        if k % 2 == 0:
+            gone = rng.choice(placed)
+            changed = dataclasses.replace(
+                instance,
+                meetings=tuple(m for m in instance.meetings if m.id != gone),
+                previous=published,
+            )
+            change, new_id = f"cancel {gone}", None
+        else:
+            late = late_meeting(instance, rng, k)
+            changed = dataclasses.replace(
+                instance, meetings=(*instance.meetings, late), previous=published
+            )
+            change, new_id = f"late {late.id}", late.id
+        started = time.perf_counter()
+        again = solve(changed, options)
+        wall = time.perf_counter() - started
+        yield {
+            "change": change,
+            "status": again.status.value,
+            "scheduled": len(again.assignments),
+            "new_placed": None if new_id is None else new_id in again.assignments,
+            "moves": again.moves,
+            "breaks": again.objective,
+            "seconds": round(wall, 2),
+            "valid": not validate(changed, again),
         }
 
 

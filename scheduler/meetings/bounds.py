@@ -34,6 +34,17 @@ def placement_upper_bound(
 ) -> int | None:
     """Upper bound on the sum of priorities of placed meetings; None if the search had no
     time to prove any (or the relaxation is infeasible, which the precheck reports)."""
+    return relaxation(instance, time_limit, workers, cancel)[0]
+
+
+def relaxation(
+    instance: MeetingInstance,
+    time_limit: float,
+    workers: int = 1,
+    cancel: threading.Event | None = None,
+) -> tuple[int | None, frozenset[int]]:
+    """The bound and the meetings (indexes) of the relaxation's best solution, a guide for
+    which meetings to place when not all fit."""
     inst = instance
     model = cp_model.CpModel()
     z: dict[int, cp_model.IntVar] = {}
@@ -75,8 +86,9 @@ def placement_upper_bound(
     with SearchControl(solver, None, cancel):
         code = solver.solve(model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return int(solver.best_objective_bound + 1e-6)
+        chosen = frozenset(m for m, var in z.items() if solver.boolean_value(var))
+        return int(solver.best_objective_bound + 1e-6), chosen
     if code == cp_model.UNKNOWN and solver.best_objective_bound < float("inf"):
         # No solution yet, but the LP bound is still a proof.
-        return int(solver.best_objective_bound + 1e-6)
-    return None
+        return int(solver.best_objective_bound + 1e-6), frozenset()
+    return None, frozenset()

@@ -90,7 +90,8 @@ def solve(
     so far is returned (status ``feasible``), or status ``unknown`` if there is none.
     """
     options = options or SolveOptions()
-    if options.allow_unscheduled is False:
+    if options.allow_unscheduled is False or _takes_large_path(instance, options):
+        # The large path computes the placement bound itself and uses its solution.
         return _solve_any(instance, options, progress, cancel)
     # Meetings may be left out: beside the search, one worker proves an upper bound on the
     # priority-weighted meetings any schedule can place (bounds.py).
@@ -111,19 +112,13 @@ def solve(
     return replace(result, weight_bound=weight_bound)
 
 
-def _solve_any(
-    instance: MeetingInstance,
-    options: SolveOptions,
-    progress: ProgressFn | None,
-    cancel: threading.Event | None,
-) -> MeetingResult:
-    started = time.perf_counter()
+def _takes_large_path(instance: MeetingInstance, options: SolveOptions) -> bool:
+    """Greedy + local search + neighbourhoods for big problems, and for events past a few
+    thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
+    placeable meetings from the exact model and 670 when it could leave some out, against
+    all 680 from local search. Re-solves stay exact below the threshold (moves count)."""
     pairs = sum(len(slots) for slots in instance.allowed_slots)
-    # Greedy + local search + neighbourhoods for big problems, and for events past a few
-    # thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
-    # placeable meetings from the exact model and 670 when it could leave some out, against
-    # all 680 from local search. Re-solves stay exact below the threshold (moves count).
-    if (
+    return (
         pairs > options.large_event_threshold
         or (
             options.allow_unscheduled is not False
@@ -135,7 +130,17 @@ def _solve_any(
             and not instance.previous
             and pairs > options.strict_exact_pairs
         )
-    ):
+    )
+
+
+def _solve_any(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+) -> MeetingResult:
+    started = time.perf_counter()
+    if _takes_large_path(instance, options):
         if options.allow_unscheduled is False:
             reason = infeasibility_reason(instance)
             if reason is not None:
