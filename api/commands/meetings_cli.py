@@ -262,14 +262,35 @@ def bench_oversubscribed(
     show_default=True,
     help="Seconds per re-solve.",
 )
+@click.option(
+    "--publish-time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the schedule that is published first.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 def bench_on_the_day(
-    participants: int, meetings: int, changes: int, time_limit: float, seed: int, workers: int
+    participants: int,
+    meetings: int,
+    changes: int,
+    time_limit: float,
+    publish_time_limit: float,
+    seed: int,
+    workers: int,
 ) -> None:
     """A published event re-solved after single cancellations and late meetings: wall
     seconds and published meetings moved per re-solve; one JSON line each."""
-    rows = run_on_the_day(participants, meetings, changes, time_limit, seed=seed, workers=workers)
+    rows = run_on_the_day(
+        participants,
+        meetings,
+        changes,
+        time_limit,
+        seed=seed,
+        workers=workers,
+        publish_time_limit=publish_time_limit,
+    )
     for row in rows:
         click.echo(json.dumps(row))
         sys.stdout.flush()

@@ -438,6 +438,48 @@ def solve_large(
     return dataclasses.replace(result, weight_bound=weight_bound)
 
 
+def repair(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    cancel: threading.Event | None,
+    started: float,
+    max_changes: int = 10,
+) -> MeetingResult | None:
+    """On the day: a re-solve after a few changes keeps the published schedule and
+    re-optimises only around them, in a fraction of a second.
+
+    Every published meeting keeps its slot; each meeting without one (a late request, or one
+    whose published slot is no longer allowed, or one the published schedule left out and
+    that a cancellation may let in) is placed by a neighbourhood of its two participants and
+    everyone they meet, where the usual order applies (a meeting placed outweighs any number
+    of moves, a move any number of breaks). None when there are more than ``max_changes``
+    such meetings (the full re-solve then runs).
+    """
+    inst = instance
+    published = inst.published_slots
+    fresh = [m for m in range(len(inst.meetings)) if m not in published]
+    if not published or len(fresh) > max_changes:
+        return None
+    state = LnsState(inst, published)
+    seeds = [set(inst.meetings[m].participants) for m in fresh if inst.allowed_slots[m]]
+    deadline = started + 0.8 * options.time_limit_s
+    for k, people in enumerate(seeds):
+        if cancel is not None and cancel.is_set():
+            break
+        partners = {
+            q for p in people for m in inst.meetings_of[p] for q in inst.meetings[m].participants
+        }
+        free = {m for p in partners for m in inst.meetings_of[p]}
+        left = (deadline - time.perf_counter()) / (len(seeds) - k)
+        changes = NeighbourhoodModel(state, free).solve(
+            max(0.05, left), options.workers, options.seed + k
+        )
+        if changes is not None:
+            state.apply(changes)
+    plan = {inst.meetings[m].id: s for m, s in state.slot_of.items()}
+    return build_result(inst, Status.FEASIBLE, plan, time.perf_counter() - started, solver="repair")
+
+
 def _sub_instance(instance: MeetingInstance, chosen: frozenset[int]) -> MeetingInstance:
     """The event with only the ``chosen`` meetings (precedences among them kept)."""
     ids = {instance.meetings[m].id for m in chosen}

@@ -15,6 +15,9 @@ solve
 pairs > 8,000 (``strict_exact_pairs``), the same (multi-start sweep + local search, then
 strict, not a re-solve                  neighbourhoods); status unknown with the best
                                         partial schedule if no full one is found
+re-solve with at most 10 meetings       repair: the published schedule stays, CP-SAT
+without a published slot, meetings may  neighbourhoods around each such meeting place it
+be left out                             (``large_event.repair``)
 ``allow_unscheduled`` None (real        exact model with every meeting required for half the
 events)                                 budget, then meetings may be left out
 ``allow_unscheduled`` False (strict,    exact model, every meeting required
@@ -43,7 +46,7 @@ from scheduler.meetings.bounds import placement_upper_bound
 from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.large_event import heuristic_schedule, solve_large
+from scheduler.meetings.large_event import heuristic_schedule, repair, solve_large
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.options import SolveOptions
@@ -140,6 +143,11 @@ def _solve_any(
     cancel: threading.Event | None,
 ) -> MeetingResult:
     started = time.perf_counter()
+    if instance.previous and options.allow_unscheduled is not False:
+        # On the day: a few changes to a published schedule are repaired around them.
+        repaired = repair(instance, options, cancel, started)
+        if repaired is not None and not validate(instance, repaired):
+            return repaired
     if _takes_large_path(instance, options):
         if options.allow_unscheduled is False:
             reason = infeasibility_reason(instance)
@@ -231,6 +239,7 @@ def _solve(
         and options.implied_constraints
         and options.workers >= 2
         and capacity_counter_size(instance) <= options.max_counter_booleans
+        and not (cancel is not None and cancel.is_set())  # building it takes seconds
     )
     if racing:
         # The capacity-counter model beside the light one (see race.py).
