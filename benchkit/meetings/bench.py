@@ -188,13 +188,22 @@ def on_the_day_event(
 
 
 def late_meeting(instance: MeetingInstance, rng: random.Random, number: int) -> Meeting:
-    """A new in-person request between two participants who do not meet yet."""
+    """A new request an organiser would accept: two participants who do not meet yet and
+    have a common free slot; online if a side is remote (has online meetings already)."""
     ids = [p.id for p in instance.participants]
     pairs = {frozenset(m.participants) for m in instance.meetings}
+    remote = {p for m in instance.meetings if m.is_online for p in m.participants}
+    everything = frozenset(range(instance.n_slots))
     while True:
         a, b = rng.sample(ids, 2)
-        if frozenset((a, b)) not in pairs:
-            return Meeting(id=f"late{number}", participant_a=a, participant_b=b)
+        common = everything - instance.forbidden_of[a] - instance.forbidden_of[b]
+        if frozenset((a, b)) not in pairs and common:
+            return Meeting(
+                id=f"late{number}",
+                participant_a=a,
+                participant_b=b,
+                is_online=a in remote or b in remote,
+            )
 
 
 def run_on_the_day(
