@@ -15,9 +15,9 @@ solve
 pairs > 8,000 (``strict_exact_pairs``), the same (multi-start sweep + local search, then
 strict, not a re-solve                  neighbourhoods); status unknown with the best
                                         partial schedule if no full one is found
-re-solve with at most 10 meetings       repair: the published schedule stays, CP-SAT
-without a published slot, meetings may  neighbourhoods around each such meeting place it
-be left out                             (``large_event.repair``)
+re-solve, pairs > 4,000, at most 10     repair: the published schedule stays, CP-SAT
+meetings without a published slot,      neighbourhoods around each such meeting place it
+meetings may be left out                (``large_event.repair``)
 ``allow_unscheduled`` None (real        exact model with every meeting required for half the
 events)                                 budget, then meetings may be left out
 ``allow_unscheduled`` False (strict,    exact model, every meeting required
@@ -143,8 +143,14 @@ def _solve_any(
     cancel: threading.Event | None,
 ) -> MeetingResult:
     started = time.perf_counter()
-    if instance.previous and options.allow_unscheduled is not False:
-        # On the day: a few changes to a published schedule are repaired around them.
+    pairs = sum(len(slots) for slots in instance.allowed_slots)
+    if (
+        instance.previous
+        and options.allow_unscheduled is not False
+        and (pairs > options.exact_event_pairs)
+    ):
+        # On the day: a few changes to a published schedule are repaired around them (small
+        # events keep the exact model, which proves the fewest moves in time).
         repaired = repair(instance, options, cancel, started)
         if repaired is not None and not validate(instance, repaired):
             return repaired
