@@ -326,7 +326,11 @@ def _best_start(instance: MeetingInstance, seed: int) -> dict[int, int]:
 
 
 def heuristic_schedule(
-    instance: MeetingInstance, seed: int, deadline: float, should_stop: Callable[[], bool]
+    instance: MeetingInstance,
+    seed: int,
+    deadline: float,
+    should_stop: Callable[[], bool],
+    restarts: bool = True,
 ) -> dict[int, int]:
     """Multi-start: the better of the greedy and the sweep, then randomised sweeps, each
     improved by local search, until ``deadline``; the best by ``objective.evaluate``.
@@ -354,7 +358,7 @@ def heuristic_schedule(
             best, best_score = dict(search.slot_of), score
         attempt += 1
         # Another restart only if one as long as the last fits in the time left.
-        if should_stop() or 2 * time.perf_counter() - began >= deadline:
+        if not restarts or should_stop() or 2 * time.perf_counter() - began >= deadline:
             break
     assert best is not None
     return best
