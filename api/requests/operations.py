@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
+from api.events.country_sets import countries_may_meet
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
@@ -173,6 +174,11 @@ def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | Non
         return (
             f"This event does not arrange meetings between {org_a.type} and {org_b.type} "
             "organisations."
+        )
+    if not countries_may_meet(rules, org_a.country, org_b.country):
+        return (
+            "This event arranges meetings only between the country groups its organiser "
+            f"chose, which do not include {org_a.country} with {org_b.country}."
         )
     group_pairs = rules.get("allowed_group_pairs")
     if group_pairs is not None and {a.group or None, b.group or None} not in [
