@@ -18,7 +18,7 @@ import base64
 import hashlib
 import hmac
 
-from api.models import Event, Participant
+from api.models import Event, Meeting, MeetingPlacement, Participant
 from api.models.enums import OnlinePolicy
 
 
@@ -28,6 +28,14 @@ def is_online_meeting(event: Event, a: Participant, b: Participant, flagged: boo
     if event.online_policy == OnlinePolicy.ALL_ONLINE:
         return True
     return flagged or a.is_online or b.is_online
+
+
+def shown_online(event: Event, meeting: Meeting, placement: MeetingPlacement | None) -> bool:
+    """Whether read models call a meeting online: placed without a table, or (not placed
+    yet) what the next solve would decide."""
+    if placement is not None:
+        return placement.table_id is None
+    return is_online_meeting(event, meeting.participant_a, meeting.participant_b, meeting.is_online)
 
 
 def meeting_secret(secret_key: str, event_id: int, meeting_id: int) -> str:

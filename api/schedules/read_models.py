@@ -119,7 +119,7 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
                     "end_dt": placement.end_dt.astimezone(zone),
                     "title": f"Meeting with {partner.full_name} ({partner.organisation.name})",
                     "where": table.name if table else (placement.online_url or "online"),
-                    "is_online": placement.table_id is None and meeting.is_online,
+                    "is_online": placement.table_id is None,
                     "online_url": placement.online_url,
                     "table": table.name if table else None,
                     "meeting_id": meeting.id,

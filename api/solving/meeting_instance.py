@@ -159,13 +159,12 @@ def store_meeting_result(
 ) -> dict[str, Any]:
     """Stage placements and seats for a draft version; returns the version summary.
 
-    Online meetings get their video link here (see ``api.events.online``); each meeting's
-    ``is_online`` is set to what the solve used, so every read model agrees with it.
+    Online meetings (no table) get their video link here (see ``api.events.online``).
+    ``Meeting.is_online`` stays the organiser's own flag: whether a meeting is online is
+    decided at each solve from the policy and both sides' attendance.
     """
     links = LinkAllocator(event, secret_key, link_template)
     online_ids = {m.id for m in built.instance.meetings if m.is_online}
-    for meeting in built.meetings.values():
-        meeting.is_online = str(meeting.id) in online_ids
     without_link = 0
     for meeting_id, assignment in sorted(
         result.assignments.items(), key=lambda item: (item[1].slot, int(item[0]))
