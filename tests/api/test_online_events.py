@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from api.extensions import db
-from api.models import Job, MeetingPlacement, ScheduleVersion, SessionPlacement
+from api.models import Job, MeetingPlacement, MeetingRequest, ScheduleVersion, SessionPlacement
 from api.solving.execute import run_job
 from tests.api.conftest import Caller
 
@@ -403,3 +403,74 @@ def test_an_organisers_own_country_set_and_an_unknown_one(
     )
     assert refused.status_code == 422
     assert "MEDS" in str(refused.json)
+
+
+def test_recommendations_and_auto_matching_keep_to_country_sets_and_groups(
+    client: FlaskClient, organiser: Caller, event_factory: Any, participant_factory: Any
+) -> None:
+    """EU buyers meet Taiwanese suppliers: never a European supplier, never a buyer."""
+    eid = event_factory()["id"]
+    client.post(
+        f"/api/v1/events/{eid}/tags",
+        json={"slug": "batteries", "label": "Batteries", "kind": "sector"},
+        headers=organiser.headers,
+    )
+
+    def make(group: str, country: str, kind: str, n: int) -> Caller:
+        caller: Caller = participant_factory(
+            event_id=eid,
+            group=group,
+            organisation={"name": f"{group} {country} {n}", "type": "sme", "country": country},
+        )
+        response = client.post(
+            f"/api/v1/events/{eid}/opportunities",
+            json={"kind": kind, "title": f"Battery recycling cells {n}", "tags": ["batteries"]},
+            headers=caller.headers,
+        )
+        assert response.status_code == 201, response.json
+        return caller
+
+    buyers = [make("buyer", c, "request", n) for n, c in enumerate(("DE", "FR", "TW"))]
+    suppliers = [make("supplier", c, "offer", n) for n, c in enumerate(("TW", "TW", "IT", "FR"))]
+    response = client.patch(
+        f"/api/v1/events/{eid}",
+        json={
+            "rules": {
+                "allowed_group_pairs": [["buyer", "supplier"]],
+                "allowed_country_set_pairs": [["EU", "TW"]],
+            }
+        },
+        headers=organiser.headers,
+    )
+    assert response.status_code == 200, response.json
+    country = {c.id: cc for c, cc in zip(buyers, ("DE", "FR", "TW"), strict=True)}
+    country |= {c.id: cc for c, cc in zip(suppliers, ("TW", "TW", "IT", "FR"), strict=True)}
+    taiwanese_suppliers = {s.id for s in suppliers[:2]}
+    recommended = client.get(
+        f"/api/v1/events/{eid}/participants/{buyers[0].id}/recommendations",
+        headers=buyers[0].headers,
+    ).json
+    assert isinstance(recommended, list), recommended
+    assert {r["candidate"]["id"] for r in recommended} == taiwanese_suppliers
+    taiwan_buyer = client.get(
+        f"/api/v1/events/{eid}/participants/{buyers[2].id}/recommendations",
+        headers=buyers[2].headers,
+    ).json
+    assert {r["candidate"]["id"] for r in taiwan_buyer} == {s.id for s in suppliers[2:]}
+    job = Job(event_id=eid, kind="automatch", params={"time_limit": 5, "workers": 1})
+    db.session.add(job)
+    db.session.commit()
+    assert run_job(job.id) == "succeeded"
+    proposals = list(
+        db.session.scalars(
+            select(MeetingRequest).where(
+                MeetingRequest.event_id == eid, MeetingRequest.origin == "auto_match"
+            )
+        )
+    )
+    assert proposals
+    buyer_ids = {b.id for b in buyers}
+    for proposal in proposals:
+        pair = {country[proposal.requester_id], country[proposal.invitee_id]}
+        assert "TW" in pair and len(pair) == 2
+        assert (proposal.requester_id in buyer_ids) != (proposal.invitee_id in buyer_ids)
