@@ -97,6 +97,11 @@ class ProgrammeSettingsSchema(Schema):
     """The agenda's daily time grid in the event's zone (HH:MM; defaults 09:00-18:00, lunch
     13:00-14:00); sessions never start before day_start, end after day_end or touch a break."""
 
+    slot_minutes = fields.Integer(
+        load_default=15,
+        validate=validate.OneOf((5, 10, 15, 20, 30)),
+        metadata={"description": "Sessions start on this grid and last whole slots"},
+    )
     day_start = fields.String(load_default="09:00", validate=_CLOCK)
     day_end = fields.String(load_default="18:00", validate=_CLOCK)
     breaks = fields.List(

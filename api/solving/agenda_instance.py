@@ -1,13 +1,13 @@
 """From an event's rows to the agenda scheduler's instance, and back to session placements.
 
-The time grid: 15-minute slots from the event's ``programme_settings.day_start`` to
-``day_end`` (default 09:00-18:00) on every day of the event, in the event's time zone,
-with its breaks (default lunch 13:00-14:00) blocked. A session lasts its length rounded
-up to whole slots. Speakers, moderators and panellists who are participants are the
-solver's people (``p<participant id>``); the slots inside both their working hours (in
-their own zone) and their availability windows are the slots they can attend. Attendees'
-working hours are not constraints: the result lists sign-ups that fall outside them.
-The expected audience of a session is its ``attend`` sign-ups; two
+The time grid: slots of ``programme_settings.slot_minutes`` (default 15) from its
+``day_start`` to ``day_end`` (default 09:00-18:00) on every day of the event, in the
+event's time zone, with its ``breaks`` (default lunch 13:00-14:00) blocked. A session
+lasts its length rounded up to whole slots. Speakers, moderators and panellists who are
+participants are the solver's people (``p<participant id>``); the slots inside both their
+working hours (in their own zone) and their availability windows are the slots they can
+attend. Attendees' working hours are not constraints: the result lists the sign-ups that
+fall outside them. The expected audience of a session is its ``attend`` sign-ups; two
 sessions clash for everyone signed up (attend or interest) to both. Pinned sessions with
 a room and a start on the grid stay there, and the published agenda, if any, is the
 previous placement for a minimal-change re-solve.
@@ -125,6 +125,7 @@ def event_grid(event: Event) -> AgendaGrid:
     return AgendaGrid(
         event_days=days,
         zone=ZoneInfo(event.timezone),
+        slot_minutes=int(settings.get("slot_minutes") or SLOT_MINUTES),
         day_start=time.fromisoformat(settings.get("day_start") or "09:00"),
         day_end=time.fromisoformat(settings.get("day_end") or "18:00"),
         breaks=(

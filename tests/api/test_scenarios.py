@@ -1,0 +1,61 @@
+"""Each kind of event, built and run like an organiser would, passes the organiser's checks.
+
+Small sizes and short time limits: these are correctness tests, not benchmarks.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from api.demo.scenarios import SCENARIOS, run_scenario
+from api.extensions import db
+from api.models import Meeting, MeetingPlacement, Participant
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_scenario_runs_and_passes_the_organisers_checks(sqlite_app: Flask, name: str) -> None:
+    run = run_scenario(name, 40, seed=3, time_limit=20, workers=1)
+    scenario = run.built.scenario
+    assert run.check.problems == []
+    counts = run.check.counts
+    assert counts["participants"] == 40
+    if scenario.sessions:
+        assert counts["sessions_placed"] == counts["sessions"] == len(scenario.sessions)
+    if scenario.matchmaking:
+        assert counts["meetings"] > 0
+        assert counts["meetings_scheduled"] > 0
+        scheduled = counts["meetings_scheduled"] + counts["meetings_unscheduled"]
+        assert scheduled == counts["meetings"]
+    else:
+        assert counts["meetings"] == 0
+
+
+def test_eu_taiwan_meets_only_across_eu_and_taiwan_and_online_in_taipei(
+    sqlite_app: Flask,
+) -> None:
+    run = run_scenario("eu-taiwan", 40, seed=4, time_limit=20, workers=1)
+    assert run.check.problems == []
+    placements = list(db.session.scalars(select(MeetingPlacement)))
+    assert placements
+    for placement in placements:
+        meeting = db.session.get(Meeting, placement.meeting_id)
+        assert meeting is not None
+        a, b = meeting.participant_a, meeting.participant_b
+        assert sorted((a.organisation.country == "TW", b.organisation.country == "TW")) == [
+            False,
+            True,
+        ]
+        taiwanese = a if a.organisation.country == "TW" else b
+        assert taiwanese.timezone == "Asia/Taipei"
+        assert placement.table_id is None
+        assert placement.online_url and "{" not in placement.online_url
+    taipei = db.session.scalars(select(Participant).where(Participant.timezone == "Asia/Taipei"))
+    assert all(p.attendance == "online" for p in taipei)
+
+
+def test_clusters_talk_fits_its_75_minutes(sqlite_app: Flask) -> None:
+    run = run_scenario("clusters-talk", 25, seed=1, time_limit=20, workers=1)
+    assert run.check.problems == []
+    assert run.check.counts["sessions_placed"] == 4
