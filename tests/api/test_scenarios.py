@@ -14,9 +14,15 @@ from api.extensions import db
 from api.models import Meeting, MeetingPlacement, Participant
 
 
+# Upper bounds, not targets: small scenarios solve to optimality well within them. The
+# agenda of industry-days (39 sessions) needs two workers to find a first solution.
+WORKERS = {"industry-days": 2}
+
+
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario_runs_and_passes_the_organisers_checks(sqlite_app: Flask, name: str) -> None:
-    run = run_scenario(name, 40, seed=3, time_limit=20, workers=1)
+    workers = WORKERS.get(name, 1)
+    run = run_scenario(name, 40, seed=3, time_limit=20 * workers, workers=workers)
     scenario = run.built.scenario
     assert run.check.problems == []
     counts = run.check.counts
