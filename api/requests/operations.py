@@ -160,7 +160,10 @@ def meeting_of(request: MeetingRequest) -> Meeting | None:
 
 
 # TODO(rules): delegate to matchmaking.rules (MatchingRules.pair_problem) once it lands;
-# until then this is the one API-side copy of the pair rules.
+# until then this is the one API-side copy of the pair rules. Its country-set rule
+# (api.events.country_sets, same keys as the "match" branch) is also folded into the group
+# rule for recommendations and auto-matching (api/recommendations/profiles.py): drop that
+# folding when MatchingRules takes country_sets itself.
 def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | None:
     """Why the organiser's rules forbid this pair, or None."""
     rules = event.rules or {}

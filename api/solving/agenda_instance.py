@@ -355,6 +355,7 @@ def store_agenda_result(
         "solve_seconds": round(result.seconds, 3),
         "sessions": len(built.instance.sessions),
         "placed": len(result.placements),
+        "complete": len(result.placements) == len(built.instance.sessions),
         "attendee_clashes": terms.get("attendee_clashes", 0),
         "theme_parallel": terms.get("theme_parallel", 0),
         "theme_room_changes": terms.get("theme_room_changes", 0),

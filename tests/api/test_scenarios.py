@@ -13,7 +13,6 @@ from api.demo.scenarios import SCENARIOS, run_scenario
 from api.extensions import db
 from api.models import Meeting, MeetingPlacement, Participant
 
-
 # Upper bounds, not targets: small scenarios solve to optimality well within them. The
 # agenda of industry-days (39 sessions) needs two workers to find a first solution.
 WORKERS = {"industry-days": 2}
