@@ -13,15 +13,18 @@ from api.demo.scenarios import SCENARIOS, run_scenario
 from api.extensions import db
 from api.models import Meeting, MeetingPlacement, Participant
 
-# Upper bounds, not targets: small scenarios solve to optimality well within them. The
-# agenda of industry-days (39 sessions) needs two workers to find a first solution.
+# Upper bounds, not targets: small scenarios prove optimality well within them, so a busy
+# machine does not turn them red. The agenda of industry-days (39 sessions) needs two
+# workers to find a first solution and stops at its limit with a feasible one.
 WORKERS = {"industry-days": 2}
+LIMITS = {"industry-days": 40.0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario_runs_and_passes_the_organisers_checks(sqlite_app: Flask, name: str) -> None:
     workers = WORKERS.get(name, 1)
-    run = run_scenario(name, 40, seed=3, time_limit=20 * workers, workers=workers)
+    run = run_scenario(name, 40, seed=3, time_limit=LIMITS.get(name, 60.0), workers=workers)
     scenario = run.built.scenario
     assert run.check.problems == []
     counts = run.check.counts
@@ -37,10 +40,11 @@ def test_scenario_runs_and_passes_the_organisers_checks(sqlite_app: Flask, name:
         assert counts["meetings"] == 0
 
 
+@pytest.mark.slow
 def test_eu_taiwan_meets_only_across_eu_and_taiwan_and_online_in_taipei(
     sqlite_app: Flask,
 ) -> None:
-    run = run_scenario("eu-taiwan", 40, seed=4, time_limit=20, workers=1)
+    run = run_scenario("eu-taiwan", 40, seed=4, time_limit=60, workers=1)
     assert run.check.problems == []
     placements = list(db.session.scalars(select(MeetingPlacement)))
     assert placements
@@ -61,6 +65,6 @@ def test_eu_taiwan_meets_only_across_eu_and_taiwan_and_online_in_taipei(
 
 
 def test_clusters_talk_fits_its_75_minutes(sqlite_app: Flask) -> None:
-    run = run_scenario("clusters-talk", 25, seed=1, time_limit=20, workers=1)
+    run = run_scenario("clusters-talk", 25, seed=1, time_limit=60, workers=1)
     assert run.check.problems == []
     assert run.check.counts["sessions_placed"] == 4
