@@ -82,6 +82,7 @@ def _event(event_factory: Any, **settings: Any) -> dict[str, Any]:
     return event
 
 
+@pytest.mark.postgres
 def test_meetings_of_online_participants_are_online_with_a_secret_link_and_no_table(
     client: FlaskClient, organiser: Caller, event_factory: Any, participant_factory: Any
 ) -> None:
@@ -200,6 +201,7 @@ def test_on_site_only_puts_online_participants_at_tables(
     assert placement.table_id is not None and placement.online_url is None
 
 
+@pytest.mark.postgres
 def test_meetings_lie_inside_both_sides_working_hours_and_show_both_local_times(
     client: FlaskClient, organiser: Caller, event_factory: Any, participant_factory: Any
 ) -> None:
@@ -251,6 +253,7 @@ def test_meetings_lie_inside_both_sides_working_hours_and_show_both_local_times(
         assert partner_item["partner_start_dt"].endswith("+08:00")
 
 
+@pytest.mark.postgres
 def test_working_hours_are_editable_and_checked(
     client: FlaskClient, event: dict[str, Any], participant_factory: Any
 ) -> None:
