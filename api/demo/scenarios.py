@@ -129,6 +129,10 @@ SCENARIOS: dict[str, Scenario] = {
                 SessionSpec("Opening plenary", "plenary", 60, speakers=3, day=0, start="09:00"),
                 SessionSpec("Keynote: clusters and competitiveness", "keynote", 30),
                 *_parallel(_THEMES, 2, 60),
+                *(
+                    SessionSpec(f"Technology workshop {n + 1}", "workshop", 60, "technology", 2)
+                    for n in range(7)
+                ),
                 SessionSpec("Closing plenary", "plenary", 45, speakers=2),
             ),
             description="700 participants, ~800 meetings, 56 speakers, ~70 stands, parallel "
