@@ -5,10 +5,13 @@ Small sizes and short time limits: these are correctness tests, not benchmarks.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from api.cli import cli
 from api.demo.scenarios import SCENARIOS, run_scenario
 from api.extensions import db
 from api.models import Meeting, MeetingPlacement, Participant
@@ -68,3 +71,34 @@ def test_clusters_talk_fits_its_75_minutes(sqlite_app: Flask) -> None:
     run = run_scenario("clusters-talk", 25, seed=1, time_limit=60, workers=1)
     assert run.check.problems == []
     assert run.check.counts["sessions_placed"] == 4
+
+
+@pytest.mark.slow
+def test_the_demo_command_runs_a_scenario_and_writes_its_outputs(
+    sqlite_app: Flask, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = sqlite_app.test_cli_runner().invoke(
+        cli,
+        [
+            "demo",
+            "--scenario",
+            "clusters-talk",
+            "--participants",
+            "20",
+            "--out",
+            str(out),
+            "--time-limit",
+            "60",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "All checks hold" in result.output
+    assert (out / "agenda.frab.json").is_file()
+    assert list((out / "ical").glob("*.ics"))
+
+
+def test_an_unknown_scenario_is_refused_with_the_list(sqlite_app: Flask) -> None:
+    result = sqlite_app.test_cli_runner().invoke(cli, ["demo", "--scenario", "gala-dinner"])
+    assert result.exit_code == 2
+    assert "eu-taiwan" in result.output
