@@ -96,6 +96,7 @@ def test_the_demo_command_runs_a_scenario_and_writes_its_outputs(
     assert "All checks hold" in result.output
     assert (out / "agenda.frab.json").is_file()
     assert list((out / "ical").glob("*.ics"))
+    assert "not written" not in result.output
 
 
 def test_an_unknown_scenario_is_refused_with_the_list(sqlite_app: Flask) -> None:
