@@ -10,7 +10,7 @@ import json
 
 import click
 
-from matchmaking.bench import run_matching_bench
+from benchkit.matching.bench import run_matching_bench
 
 
 @click.command("matching")

@@ -35,7 +35,7 @@ from api.resources.events.schemas import EventSchema
 from api.resources.participants.schemas import RegistrationSchema
 from api.services.events import create_event
 from api.services.registration import register_participant
-from matchmaking.synthetic import Population, generate_population
+from benchkit.matching.synthetic import Population, generate_population
 
 DEMO_SLUG = "clusters-meet-regions-demo"
 DEMO_TIMEZONE = "Europe/Madrid"

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from api.commands.matching_cli import bench_matching
-from matchmaking.bench import run_matching_bench
+from benchkit.matching.bench import run_matching_bench
 
 
 def test_recall_of_planted_pairs_is_high_on_a_small_population() -> None:

@@ -13,9 +13,9 @@ from __future__ import annotations
 import statistics
 import time
 
+from benchkit.matching.synthetic import generate_population
 from matchmaking.errors import InvalidRulesError
 from matchmaking.recommend import Matchmaker
-from matchmaking.synthetic import generate_population
 
 
 def run_matching_bench(

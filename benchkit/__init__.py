@@ -1,0 +1,1 @@
+"""Benchmark and demo tooling, outside the domain packages' import path."""
