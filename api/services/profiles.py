@@ -119,15 +119,9 @@ def open_request_pairs(event: Event, now: datetime | None = None) -> set[tuple[i
 
 def build_rules(event: Event, excluded: Iterable[tuple[int, int]] | None = None) -> MatchingRules:
     """The organiser's rules; ``excluded`` defaults to the pairs already met or declined."""
-    rules = event.rules or {}
     pairs = settled_pairs(event) if excluded is None else excluded
-    type_pairs = rules.get("allowed_type_pairs")
-    group_pairs = rules.get("allowed_group_pairs")
-    return MatchingRules.build(
-        cross_border_only=bool(rules.get("cross_border_only")),
-        allowed_type_pairs=None if type_pairs is None else [tuple(p) for p in type_pairs],
-        allowed_group_pairs=None if group_pairs is None else [tuple(p) for p in group_pairs],
-        excluded_pairs=[(str(a), str(b)) for a, b in pairs],
+    return MatchingRules.from_mapping(
+        event.rules or {}, excluded_pairs=[(str(a), str(b)) for a, b in pairs]
     )
 
 
