@@ -1,7 +1,10 @@
 """Why a candidate is recommended: reasons in words and in structured fields.
 
-Reasons are computed only for pairs already selected (top-k or auto-matched), so the
-item-by-item comparison that would be too costly for every pair stays cheap.
+A reason is shown only for a score component that is positive for the pair, and it quotes
+what matched: the two items (or the candidate's profile) that carry the component, and the
+words they share after analysis (stems, short forms, synonyms, translations). Sector and
+interest reasons never repeat a tag. Reasons are computed only for pairs already selected
+(top-k or auto-matched), so the item-by-item comparison stays cheap.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from enum import StrEnum
 import numpy as np
 
 from matchmaking.profiles import Opportunity
-from matchmaking.scoring import ScoreModel
+from matchmaking.scoring import DIRECTIONS, ScoreModel
+
+COMPONENTS = ("they_offer", "you_offer", "cooperation", "interests", "sectors", "description")
 
 
 class ReasonKind(StrEnum):
@@ -25,6 +30,19 @@ class ReasonKind(StrEnum):
     SHARED_SECTORS = "shared_sectors"
     SHARED_INTERESTS = "shared_interests"
     SIMILAR_PROFILE = "similar_profile"
+
+
+# The score component each kind of reason stands for.
+BACKING: dict[ReasonKind, str] = {
+    ReasonKind.OFFER_MATCHES_REQUEST: "they_offer",
+    ReasonKind.INVESTMENT_MATCHES_FUNDING: "they_offer",
+    ReasonKind.REQUEST_MATCHES_OFFER: "you_offer",
+    ReasonKind.FUNDING_MATCHES_INVESTMENT: "you_offer",
+    ReasonKind.COOPERATION_MATCH: "cooperation",
+    ReasonKind.SHARED_SECTORS: "sectors",
+    ReasonKind.SHARED_INTERESTS: "interests",
+    ReasonKind.SIMILAR_PROFILE: "description",
+}
 
 
 @dataclass(frozen=True)
@@ -58,46 +76,40 @@ class Reason:
 
 @dataclass(frozen=True)
 class ReasonSettings:
-    """Thresholds below which a resemblance is too weak to be shown as a reason."""
+    """How much a reason quotes."""
 
-    item_threshold: float = 0.12
-    description_threshold: float = 0.12
-    max_items_per_kind: int = 2
     max_terms: int = 3
+    max_profile_chars: int = 80
 
 
-# (reason kind, candidate's channel, viewer's channel, sentence); sentences read from the
-# viewer's side so the participant sees "Offers X, which you request".
-_ITEM_REASONS: tuple[tuple[ReasonKind, str, str, str], ...] = (
-    (ReasonKind.OFFER_MATCHES_REQUEST, "offer", "request", "Offers {their}, which you request"),
-    (ReasonKind.REQUEST_MATCHES_OFFER, "request", "offer", "Requests {their}, which you offer"),
-    (
+# (viewer's channel, candidate's channel) -> (kind, sentence). Sentences read from the
+# viewer's side so the participant sees "Offers X, which answers your request Y".
+_ITEM_REASONS: dict[tuple[str, str], tuple[ReasonKind, str]] = {
+    ("request", "offer"): (
+        ReasonKind.OFFER_MATCHES_REQUEST,
+        "Offers {their}, which answers your request {your}",
+    ),
+    ("funding", "investment"): (
         ReasonKind.INVESTMENT_MATCHES_FUNDING,
-        "investment",
-        "funding",
-        "Offers {their}, matching your funding request ({your})",
+        "Offers {their}, matching your funding request {your}",
     ),
-    (
+    ("offer", "request"): (
+        ReasonKind.REQUEST_MATCHES_OFFER,
+        "Requests {their}, which you offer ({your})",
+    ),
+    ("investment", "funding"): (
         ReasonKind.FUNDING_MATCHES_INVESTMENT,
-        "funding",
-        "investment",
-        "Asks for {their}, which fits your investment focus",
+        "Asks for {their}, which fits your investment focus ({your})",
     ),
-    (
+    ("cooperation", "cooperation"): (
         ReasonKind.COOPERATION_MATCH,
-        "cooperation",
-        "cooperation",
         "Looks for cooperation on {their}, as you do ({your})",
     ),
-)
+}
 
 
-def _phrase(title: str) -> str:
-    """A title as part of a sentence: lower-case first letter unless it starts an acronym."""
-    title = title.strip().rstrip(".")
-    if len(title) > 1 and title[1].isupper():
-        return title
-    return title[:1].lower() + title[1:]
+def _quote(title: str) -> str:
+    return "\u201c" + title.strip().rstrip(".") + "\u201d"
 
 
 def _label(tag: str, labels: Mapping[str, str] | None) -> str:
@@ -111,130 +123,193 @@ def _shared(ordered: Sequence[str], other: Sequence[str]) -> tuple[str, ...]:
     return tuple(t for t in dict.fromkeys(ordered) if t in others)
 
 
+def _with_terms(sentence: str, terms: Sequence[str]) -> str:
+    if not terms:
+        return sentence
+    return f"{sentence}; both mention {', '.join(terms)}"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def _components(model: ScoreModel, pairs: Sequence[tuple[int, int]]) -> list[dict[str, float]]:
+    """Score components of arbitrary pairs, one scored row per distinct viewer."""
+    by_viewer: dict[int, list[int]] = {}
+    for number, (viewer, _) in enumerate(pairs):
+        by_viewer.setdefault(viewer, []).append(number)
+    result: list[dict[str, float]] = [{} for _ in pairs]
+    for viewer, numbers in by_viewer.items():
+        block = model.score_block(viewer, viewer + 1)
+        for number in numbers:
+            candidate = pairs[number][1]
+            result[number] = {
+                name: float(getattr(block, name)[0, candidate]) for name in COMPONENTS
+            }
+    return result
+
+
+def _best_evidence(
+    model: ScoreModel, component: str, viewer: int, candidate: int
+) -> tuple[tuple[str, str], int | None, int | None, float]:
+    """The (channels, your item, their item) pair that most resembles each other.
+
+    ``their item`` is None when the candidate's profile text is the best evidence.
+    """
+    best: tuple[tuple[str, str], int | None, int | None, float] = (("", ""), None, None, -1.0)
+    has_vectors = model.text.embeddings is not None
+    for source, target in DIRECTIONS[component]:
+        yours, theirs = model.channels[source], model.channels[target]
+        your_range, their_range = yours.range_of(viewer), theirs.range_of(candidate)
+        if not your_range or not their_range:
+            continue
+        mine = yours.lexical[your_range.start : your_range.stop]
+        other = theirs.lexical[their_range.start : their_range.stop]
+        similarity = (mine @ other.T).toarray()
+        if has_vectors:
+            similarity = similarity + np.maximum(
+                yours.semantic[your_range.start : your_range.stop]
+                @ theirs.semantic[their_range.start : their_range.stop].T,
+                0.0,
+            )
+        y, t = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
+        value = float(similarity[y, t])
+        if value > best[3]:
+            best = ((source, target), your_range.start + int(y), their_range.start + int(t), value)
+    if component == "they_offer" and model.profiles[candidate].description.strip():
+        yours = model.channels["request"]
+        your_range = yours.range_of(viewer)
+        if your_range:
+            similarity = (
+                yours.lexical[your_range.start : your_range.stop]
+                @ model.description_lexical[candidate].T
+            ).toarray()[:, 0]
+            if has_vectors:
+                similarity = similarity + np.maximum(
+                    yours.semantic[your_range.start : your_range.stop]
+                    @ model.description_semantic[candidate],
+                    0.0,
+                )
+            # A profile is longer than an item and resembles more things: it must do better.
+            row = int(np.argmax(similarity))
+            if float(similarity[row]) > best[3] * 1.25:
+                best = (
+                    ("request", "profile"),
+                    your_range.start + row,
+                    None,
+                    float(similarity[row]),
+                )
+    return best
+
+
+def _item_reason(
+    model: ScoreModel,
+    component: str,
+    value: float,
+    viewer: int,
+    candidate: int,
+    settings: ReasonSettings,
+) -> Reason | None:
+    channels, your_index, their_index, _ = _best_evidence(model, component, viewer, candidate)
+    if your_index is None:
+        return None
+    source, target = channels
+    your_item = model.channels[source].items[your_index]
+    weight = (
+        model.weights.cooperation if component == "cooperation" else (model.weights.complementarity)
+    )
+    if target == "profile":
+        profile = model.profiles[candidate].description
+        terms = model.shared_terms(your_item.text, profile, settings.max_terms)
+        text = (
+            f"Their profile ({_quote(_clip(profile, settings.max_profile_chars))}) "
+            f"answers your request {_quote(your_item.title)}"
+        )
+        return Reason(
+            kind=ReasonKind.OFFER_MATCHES_REQUEST,
+            text=_with_terms(text, terms),
+            strength=weight * value,
+            your_item=your_item,
+            terms=terms,
+        )
+    assert their_index is not None
+    their_item = model.channels[target].items[their_index]
+    kind, sentence = _ITEM_REASONS[(source, target)]
+    terms = model.shared_terms(your_item.text, their_item.text, settings.max_terms)
+    return Reason(
+        kind=kind,
+        text=_with_terms(
+            sentence.format(their=_quote(their_item.title), your=_quote(your_item.title)), terms
+        ),
+        strength=weight * value,
+        their_item=their_item,
+        your_item=your_item,
+        tags=_shared(their_item.tags, your_item.tags),
+        terms=terms,
+    )
+
+
 def explain_pairs(
     model: ScoreModel,
     pairs: Sequence[tuple[int, int]],
     labels: Mapping[str, str] | None = None,
     settings: ReasonSettings | None = None,
+    components: Sequence[Mapping[str, float]] | None = None,
 ) -> list[tuple[Reason, ...]]:
-    """Reasons for each (viewer row, candidate row) pair, strongest first."""
+    """Reasons for each (viewer row, candidate row) pair, strongest contribution first.
+
+    ``components``: the pair's score components when the caller has them (a top-k
+    selection); otherwise they are computed, so a reason is always backed by its score.
+    """
     settings = settings or ReasonSettings()
-    found: list[list[Reason]] = [[] for _ in pairs]
-    for kind, their_channel, your_channel, sentence in _ITEM_REASONS:
-        theirs, yours = model.channels[their_channel], model.channels[your_channel]
-        pair_no: list[int] = []
-        their_idx: list[int] = []
-        your_idx: list[int] = []
-        for number, (viewer, candidate) in enumerate(pairs):
-            their_range = theirs.range_of(candidate)
-            your_range = yours.range_of(viewer)
-            for t in their_range:
-                for y in your_range:
-                    pair_no.append(number)
-                    their_idx.append(t)
-                    your_idx.append(y)
-        if not pair_no:
-            continue
-        # Row-wise dot products of the item features, one sparse operation for all pairs.
-        sims = np.asarray(
-            theirs.matrix[their_idx].multiply(yours.matrix[your_idx]).sum(axis=1)
-        ).ravel()
-        by_pair: dict[int, list[tuple[float, int, int]]] = {}
-        for number, sim, t, y in zip(pair_no, sims.tolist(), their_idx, your_idx, strict=True):
-            if sim >= settings.item_threshold:
-                by_pair.setdefault(number, []).append((sim, t, y))
-        for number, matches in by_pair.items():
-            matches.sort(key=lambda m: -m[0])
-            used: set[int] = set()
-            shown = 0
-            for sim, t, y in matches:
-                if t in used:
-                    continue
-                used.add(t)
-                their_item, your_item = theirs.items[t], yours.items[y]
-                found[number].append(
-                    Reason(
-                        kind=kind,
-                        text=sentence.format(
-                            their=_phrase(their_item.title), your=_phrase(your_item.title)
-                        ),
-                        strength=float(sim),
-                        their_item=their_item,
-                        your_item=your_item,
-                        tags=_shared(their_item.tags, your_item.tags),
-                    )
-                )
-                shown += 1
-                if shown >= settings.max_items_per_kind:
-                    break
-    _add_tag_reasons(model, pairs, labels, found)
-    _add_description_reasons(model, pairs, settings, found)
-    return [tuple(reasons) for reasons in found]
-
-
-def _add_tag_reasons(
-    model: ScoreModel,
-    pairs: Sequence[tuple[int, int]],
-    labels: Mapping[str, str] | None,
-    found: list[list[Reason]],
-) -> None:
-    for number, (viewer, candidate) in enumerate(pairs):
+    parts = list(components) if components is not None else _components(model, pairs)
+    w = model.weights
+    result: list[tuple[Reason, ...]] = []
+    for (viewer, candidate), values in zip(pairs, parts, strict=True):
+        found: list[Reason] = []
+        for component in ("they_offer", "you_offer", "cooperation"):
+            value = float(values.get(component, 0.0))
+            if value > 0:
+                reason = _item_reason(model, component, value, viewer, candidate, settings)
+                if reason is not None:
+                    found.append(reason)
         you, them = model.profiles[viewer], model.profiles[candidate]
         sectors = _shared(them.sectors, you.sectors)
-        if sectors:
-            names = ", ".join(_label(t, labels) for t in sectors)
-            found[number].append(
+        if sectors and values.get("sectors", 0.0) > 0:
+            found.append(
                 Reason(
                     kind=ReasonKind.SHARED_SECTORS,
-                    text=f"Works in {names}, like you",
-                    strength=len(sectors) / max(len(them.sectors), len(you.sectors)),
+                    text=f"Works in {', '.join(_label(t, labels) for t in sectors)}, like you",
+                    strength=w.sectors * float(values["sectors"]),
                     tags=sectors,
                 )
             )
-        interests = _shared(them.interests, you.interests)
-        if interests:
-            names = ", ".join(_label(t, labels) for t in interests)
-            found[number].append(
+        # A tag already named as a shared sector is not repeated as a shared interest.
+        interests = tuple(t for t in _shared(them.interests, you.interests) if t not in sectors)
+        if interests and values.get("interests", 0.0) > 0:
+            found.append(
                 Reason(
                     kind=ReasonKind.SHARED_INTERESTS,
-                    text=f"Shares your interest in {names}",
-                    strength=len(interests) / max(len(them.interests), len(you.interests)),
+                    text="Shares your interest in "
+                    + ", ".join(_label(t, labels) for t in interests),
+                    strength=w.interests * float(values["interests"]),
                     tags=interests,
                 )
             )
-
-
-def _add_description_reasons(
-    model: ScoreModel,
-    pairs: Sequence[tuple[int, int]],
-    settings: ReasonSettings,
-    found: list[list[Reason]],
-) -> None:
-    if model.description_vectorizer is None or not pairs:
-        return
-    viewers = [v for v, _ in pairs]
-    candidates = [c for _, c in pairs]
-    matrix = model.description_matrix
-    products = matrix[viewers].multiply(matrix[candidates]).tocsr()
-    similarity = np.asarray(products.sum(axis=1)).ravel()
-    vocabulary = model.description_vectorizer.get_feature_names_out()
-    for number in np.flatnonzero(similarity >= settings.description_threshold).tolist():
-        lo, hi = products.indptr[number], products.indptr[number + 1]
-        order = np.argsort(-products.data[lo:hi])
-        terms: list[str] = []
-        for column in products.indices[lo:hi][order]:
-            term = str(vocabulary[column])
-            # "hydrogen" next to "green hydrogen" says the same thing twice.
-            if any(term in kept or kept in term for kept in terms):
-                continue
-            terms.append(term)
-            if len(terms) >= settings.max_terms:
-                break
-        found[number].append(
-            Reason(
-                kind=ReasonKind.SIMILAR_PROFILE,
-                text="Similar profile: both describe " + ", ".join(terms),
-                strength=float(similarity[number]),
-                terms=tuple(terms),
-            )
-        )
+        if values.get("description", 0.0) > 0:
+            terms = model.shared_terms(you.description, them.description, settings.max_terms)
+            if terms:
+                found.append(
+                    Reason(
+                        kind=ReasonKind.SIMILAR_PROFILE,
+                        text="Similar profile: both describe " + ", ".join(terms),
+                        strength=w.description * float(values["description"]),
+                        terms=terms,
+                    )
+                )
+        found.sort(key=lambda r: -r.strength)
+        result.append(tuple(found))
+    return result

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from matchmaking.errors import InvalidRulesError
 from matchmaking.profiles import ParticipantProfile
-from matchmaking.reasons import Reason, ReasonSettings, explain_pairs
+from matchmaking.reasons import COMPONENTS, Reason, ReasonSettings, explain_pairs
 from matchmaking.rules import MatchingRules
 from matchmaking.scoring import ScoreBlock, ScoreModel, ScoringWeights
 
@@ -66,7 +66,11 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class CandidatePair:
-    """An unordered allowed pair with its (symmetric) score; ``a`` sorts before ``b``."""
+    """An unordered allowed pair; ``a`` sorts before ``b``.
+
+    Scores are ranked from each viewer's side (the fusion is by rank within a viewer's
+    candidates), so a pair seen from both sides keeps the higher of its two scores.
+    """
 
     a: str
     b: str
@@ -102,17 +106,7 @@ def _top_in_block(block: ScoreBlock, k: int, min_score: float) -> _Selection:
     local_rows, positions = np.nonzero(np.isfinite(top_keys))
     cols = top[local_rows, positions]
     parts = np.stack(
-        [
-            getattr(block, name)[local_rows, cols]
-            for name in (
-                "they_offer",
-                "you_offer",
-                "cooperation",
-                "interests",
-                "sectors",
-                "description",
-            )
-        ],
+        [getattr(block, name)[local_rows, cols] for name in COMPONENTS],
         axis=1,
     )
     return _Selection(
@@ -155,7 +149,10 @@ class Matchmaker:
 
     def _recommendations(self, selection: _Selection) -> list[Recommendation]:
         pairs = list(zip(selection.rows.tolist(), selection.cols.tolist(), strict=True))
-        reasons = explain_pairs(self.model, pairs, self.labels, self.reason_settings)
+        components = [dict(zip(COMPONENTS, row, strict=True)) for row in selection.parts.tolist()]
+        reasons = explain_pairs(
+            self.model, pairs, self.labels, self.reason_settings, components=components
+        )
         ids = [p.participant_id for p in self.model.profiles]
         result = []
         for number, (row, col) in enumerate(pairs):
@@ -212,8 +209,14 @@ class Matchmaker:
                 strict=True,
             ):
                 key = (min(row, col), max(row, col))
-                if key not in seen:
-                    seen[key] = CandidatePair(ids[key[0]], ids[key[1]], float(score), mutual)
+                known = seen.get(key)
+                if known is None or known.score < score:
+                    seen[key] = CandidatePair(
+                        ids[key[0]],
+                        ids[key[1]],
+                        float(score),
+                        bool(mutual) or (known is not None and known.is_mutual),
+                    )
         return list(seen.values())
 
     def explain(self, participant_id: str, candidate_id: str) -> tuple[Reason, ...]:

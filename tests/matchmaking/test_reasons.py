@@ -82,7 +82,6 @@ def robotics_event(make_profile: ProfileFactory) -> list:
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: reasons use a lower threshold than the score")
 def test_pneumatic_grippers_reason_needs_a_positive_you_offer(robotics_event: list) -> None:
     """The bug of issue 12: "Requests pneumatic grippers supplier, which you offer" with 0."""
     found = Matchmaker(robotics_event).recommend_for("gripper_maker", k=10)
@@ -91,7 +90,6 @@ def test_pneumatic_grippers_reason_needs_a_positive_you_offer(robotics_event: li
         _assert_backed(recommendation)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: reasons use a lower threshold than the score")
 def test_every_reason_is_backed_for_everyone(robotics_event: list) -> None:
     for recommendations in Matchmaker(robotics_event).recommend(k=10).values():
         for recommendation in recommendations:
