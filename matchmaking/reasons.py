@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 
 from matchmaking.profiles import Opportunity
 from matchmaking.scoring import DIRECTIONS, ScoreModel
@@ -152,78 +154,107 @@ def _components(model: ScoreModel, pairs: Sequence[tuple[int, int]]) -> list[dic
     return result
 
 
-def _best_evidence(
-    model: ScoreModel, component: str, viewer: int, candidate: int
-) -> tuple[tuple[str, str], int | None, int | None, float]:
-    """The (channels, your item, their item) pair that most resembles each other.
+@dataclass(frozen=True)
+class _Evidence:
+    """What carries a component for one pair: your item, and their item or their profile."""
 
-    ``their item`` is None when the candidate's profile text is the best evidence.
+    source: str
+    target: str  # a channel name, or "profile"
+    your_index: int
+    their_index: int  # item index in the target channel, or the candidate's row
+
+
+def _row_dots(
+    left: sparse.csr_matrix, right: sparse.csr_matrix, a: list[int], b: list[int]
+) -> npt.NDArray[np.float32]:
+    if not a:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(left[a].multiply(right[b]).sum(axis=1), dtype=np.float32).ravel()
+
+
+def _dense_dots(
+    left: npt.NDArray[np.float32], right: npt.NDArray[np.float32], a: list[int], b: list[int]
+) -> npt.NDArray[np.float32]:
+    if not a or left.shape[1] != right.shape[1]:
+        return np.zeros(len(a), dtype=np.float32)
+    dots: npt.NDArray[np.float32] = np.einsum("ij,ij->i", left[a], right[b])
+    return np.maximum(dots, 0.0).astype(np.float32)
+
+
+def _best_evidence(
+    model: ScoreModel, component: str, pairs: Sequence[tuple[int, int]]
+) -> list[_Evidence | None]:
+    """For each (viewer, candidate) pair, the two texts that resemble each other most.
+
+    Every item pair (and, for what the candidate offers, the viewer's request against the
+    candidate's profile) is compared in one vectorised pass per channel pair.
     """
-    best: tuple[tuple[str, str], int | None, int | None, float] = (("", ""), None, None, -1.0)
+    best: list[tuple[float, _Evidence] | None] = [None for _ in pairs]
     has_vectors = model.text.embeddings is not None
+
+    def consider(
+        numbers: list[int], values: npt.NDArray[np.float32], found: list[_Evidence], bar: float
+    ) -> None:
+        for number, value, evidence in zip(numbers, values.tolist(), found, strict=True):
+            current = best[number]
+            if current is None or value > current[0] * bar:
+                best[number] = (value, evidence)
+
     for source, target in DIRECTIONS[component]:
         yours, theirs = model.channels[source], model.channels[target]
-        your_range, their_range = yours.range_of(viewer), theirs.range_of(candidate)
-        if not your_range or not their_range:
-            continue
-        mine = yours.lexical[your_range.start : your_range.stop]
-        other = theirs.lexical[their_range.start : their_range.stop]
-        similarity = (mine @ other.T).toarray()
+        numbers: list[int] = []
+        found: list[_Evidence] = []
+        for number, (viewer, candidate) in enumerate(pairs):
+            for y in yours.range_of(viewer):
+                for t in theirs.range_of(candidate):
+                    numbers.append(number)
+                    found.append(_Evidence(source, target, y, t))
+        a = [e.your_index for e in found]
+        b = [e.their_index for e in found]
+        values = _row_dots(yours.lexical, theirs.lexical, a, b)
         if has_vectors:
-            similarity = similarity + np.maximum(
-                yours.semantic[your_range.start : your_range.stop]
-                @ theirs.semantic[their_range.start : their_range.stop].T,
-                0.0,
-            )
-        y, t = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
-        value = float(similarity[y, t])
-        if value > best[3]:
-            best = ((source, target), your_range.start + int(y), their_range.start + int(t), value)
-    if component == "they_offer" and model.profiles[candidate].description.strip():
+            values = values + _dense_dots(yours.semantic, theirs.semantic, a, b)
+        consider(numbers, values, found, 1.0)
+    if component == "they_offer":
         yours = model.channels["request"]
-        your_range = yours.range_of(viewer)
-        if your_range:
-            similarity = (
-                yours.lexical[your_range.start : your_range.stop]
-                @ model.description_lexical[candidate].T
-            ).toarray()[:, 0]
-            if has_vectors:
-                similarity = similarity + np.maximum(
-                    yours.semantic[your_range.start : your_range.stop]
-                    @ model.description_semantic[candidate],
-                    0.0,
-                )
-            # A profile is longer than an item and resembles more things: it must do better.
-            row = int(np.argmax(similarity))
-            if float(similarity[row]) > best[3] * 1.25:
-                best = (
-                    ("request", "profile"),
-                    your_range.start + row,
-                    None,
-                    float(similarity[row]),
-                )
-    return best
+        numbers, found = [], []
+        for number, (viewer, candidate) in enumerate(pairs):
+            if not model.profiles[candidate].description.strip():
+                continue
+            for y in yours.range_of(viewer):
+                numbers.append(number)
+                found.append(_Evidence("request", "profile", y, candidate))
+        a = [e.your_index for e in found]
+        b = [e.their_index for e in found]
+        values = _row_dots(yours.lexical, model.description_lexical, a, b)
+        if has_vectors:
+            values = values + _dense_dots(yours.semantic, model.description_semantic, a, b)
+        # A profile is longer than an item and resembles more things: it must do better.
+        consider(numbers, values, found, 1.25)
+    return [None if entry is None else entry[1] for entry in best]
 
 
 def _item_reason(
     model: ScoreModel,
     component: str,
     value: float,
-    viewer: int,
-    candidate: int,
+    evidence: _Evidence,
     settings: ReasonSettings,
-) -> Reason | None:
-    channels, your_index, their_index, _ = _best_evidence(model, component, viewer, candidate)
-    if your_index is None:
-        return None
-    source, target = channels
-    your_item = model.channels[source].items[your_index]
+) -> Reason:
+    your_channel = model.channels[evidence.source]
+    your_item = your_channel.items[evidence.your_index]
     weight = (
-        model.weights.cooperation if component == "cooperation" else (model.weights.complementarity)
+        model.weights.cooperation if component == "cooperation" else model.weights.complementarity
     )
-    if target == "profile":
-        profile = model.profiles[candidate].description
-        terms = model.shared_terms(your_item.text, profile, settings.max_terms)
+    if evidence.target == "profile":
+        profile = model.profiles[evidence.their_index].description
+        terms = model.shared_terms(
+            your_channel.lexical,
+            evidence.your_index,
+            model.description_lexical,
+            evidence.their_index,
+            settings.max_terms,
+        )
         text = (
             f"Their profile ({_quote(_clip(profile, settings.max_profile_chars))}) "
             f"answers your request {_quote(your_item.title)}"
@@ -235,10 +266,16 @@ def _item_reason(
             your_item=your_item,
             terms=terms,
         )
-    assert their_index is not None
-    their_item = model.channels[target].items[their_index]
-    kind, sentence = _ITEM_REASONS[(source, target)]
-    terms = model.shared_terms(your_item.text, their_item.text, settings.max_terms)
+    their_channel = model.channels[evidence.target]
+    their_item = their_channel.items[evidence.their_index]
+    kind, sentence = _ITEM_REASONS[(evidence.source, evidence.target)]
+    terms = model.shared_terms(
+        your_channel.lexical,
+        evidence.your_index,
+        their_channel.lexical,
+        evidence.their_index,
+        settings.max_terms,
+    )
     return Reason(
         kind=kind,
         text=_with_terms(
@@ -268,14 +305,21 @@ def explain_pairs(
     parts = list(components) if components is not None else _components(model, pairs)
     w = model.weights
     result: list[tuple[Reason, ...]] = []
-    for (viewer, candidate), values in zip(pairs, parts, strict=True):
+    evidence: dict[str, list[_Evidence | None]] = {}
+    for component in ("they_offer", "you_offer", "cooperation"):
+        scored = [n for n, values in enumerate(parts) if values.get(component, 0.0) > 0]
+        chosen = _best_evidence(model, component, [pairs[n] for n in scored])
+        column: list[_Evidence | None] = [None for _ in pairs]
+        for number, item in zip(scored, chosen, strict=True):
+            column[number] = item
+        evidence[component] = column
+    for number, ((viewer, candidate), values) in enumerate(zip(pairs, parts, strict=True)):
         found: list[Reason] = []
         for component in ("they_offer", "you_offer", "cooperation"):
-            value = float(values.get(component, 0.0))
-            if value > 0:
-                reason = _item_reason(model, component, value, viewer, candidate, settings)
-                if reason is not None:
-                    found.append(reason)
+            carrier = evidence[component][number]
+            if carrier is not None:
+                value = float(values[component])
+                found.append(_item_reason(model, component, value, carrier, settings))
         you, them = model.profiles[viewer], model.profiles[candidate]
         sectors = _shared(them.sectors, you.sectors)
         if sectors and values.get("sectors", 0.0) > 0:
@@ -300,7 +344,13 @@ def explain_pairs(
                 )
             )
         if values.get("description", 0.0) > 0:
-            terms = model.shared_terms(you.description, them.description, settings.max_terms)
+            terms = model.shared_terms(
+                model.description_lexical,
+                viewer,
+                model.description_lexical,
+                candidate,
+                settings.max_terms,
+            )
             if terms:
                 found.append(
                     Reason(

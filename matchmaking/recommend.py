@@ -13,6 +13,7 @@ from matchmaking.profiles import ParticipantProfile
 from matchmaking.reasons import COMPONENTS, Reason, ReasonSettings, explain_pairs
 from matchmaking.rules import MatchingRules
 from matchmaking.scoring import ScoreBlock, ScoreModel, ScoringWeights
+from matchmaking.text import Analyzer
 
 # Scores stay far below this, so adding it sorts every mutual pair before every other one.
 _MUTUAL_BONUS = 1000.0
@@ -129,8 +130,10 @@ class Matchmaker:
         weights: ScoringWeights | None = None,
         labels: Mapping[str, str] | None = None,
         reason_settings: ReasonSettings | None = None,
+        *,
+        analyzer: Analyzer | None = None,
     ) -> None:
-        self.model = ScoreModel(profiles, rules, weights)
+        self.model = ScoreModel(profiles, rules, weights, analyzer=analyzer)
         self.labels = labels
         self.reason_settings = reason_settings
 

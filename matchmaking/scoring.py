@@ -5,23 +5,24 @@ profile description is represented twice:
 
 - **lexical**: BM25 weights of its analysed tokens (stems, short forms spelled out, synonym
   groups, translations; see :mod:`matchmaking.text`), L2-normalised;
-- **semantic**: the mean of its static word vectors (:mod:`matchmaking.vectors`).
+- **semantic**: static word vectors (:mod:`matchmaking.vectors`) pooled with weights that
+  fall for tokens frequent in this event, minus the event's mean vector.
 
-For each direction of complementarity (what the candidate offers against what the viewer
-requests, and the reverse) a block of viewers is compared with everybody under each
-signal: item against item, and the viewer's items against the candidate's profile text
-(an answer written only in a profile still counts). Each signal ranks the candidates of a
-viewer; the rankings are fused by reciprocal rank (Cormack et al., 2009), so a paraphrase
-that only the vectors see and a rare word that only BM25 sees both bring a candidate up,
-and no absolute similarity floor decides what counts. A signal ranks a candidate only
-above a small evidence gate, so a viewer whose request resembles nothing gets no
-"answer" from the fusion.
+Each item of a viewer ranks every candidate under each signal: item against the
+candidate's best item, lexical and semantic, and, for a request, against the candidate's
+profile text (an answer written only in a profile still counts). The rankings are fused by
+reciprocal rank (Cormack, Clarke and Buettcher, 2009), so a paraphrase only the vectors see
+and a rare word only BM25 sees both bring a candidate up, and no absolute similarity floor
+decides what counts; a small evidence gate keeps noise from being ranked at all. Each item
+ranks on its own, so a viewer with three requests gets answers to each; the viewer's
+component is the best over their items. Both directions are scored: what the candidate
+offers against what the viewer requests, and the reverse.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from matchmaking.errors import InvalidRulesError
+from matchmaking.errors import InvalidRulesError, UnknownParticipantError
 from matchmaking.profiles import (
     Opportunity,
     OpportunityKind,
@@ -39,7 +40,7 @@ from matchmaking.profiles import (
 )
 from matchmaking.rules import BoolArray, MatchingRules, RuleMask, check_known
 from matchmaking.text import Analyzer
-from matchmaking.vectors import StaticEmbeddings, default_embeddings
+from matchmaking.vectors import StaticEmbeddings, default_embeddings, frequency_weights
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -56,6 +57,7 @@ DIRECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "you_offer": (("offer", "request"), ("investment", "funding")),
     "cooperation": (("cooperation", "cooperation"),),
 }
+_SIGNALS = ("lexical", "semantic", "profile_lexical", "profile_semantic")
 
 
 @dataclass(frozen=True)
@@ -68,21 +70,23 @@ class ScoringWeights:
           + sectors * cosine of sector/technology tags
           + description * BM25 cosine of the profile descriptions
 
-    A complementarity component is the reciprocal-rank fusion of four rankings of the
-    candidates for this viewer, each with its weight: ``lexical`` (BM25, item against
-    item), ``semantic`` (static vectors, item against item), ``profile_lexical`` and
-    ``profile_semantic`` (the viewer's items against the candidate's profile text). A
-    candidate ranked r-th (from 0) by a signal gets ``weight / (fusion_k + r + 1)`` from
-    it, up to rank ``fusion_depth``; the sum is divided by its largest possible value, so
-    1 means "first by every signal". A signal ranks a candidate only when its similarity
-    reaches ``min_lexical`` / ``min_semantic``.
+    A complementarity component is the reciprocal-rank fusion of rankings of the
+    candidates, one per signal, each with its weight: ``lexical`` (BM25, item against
+    item), ``semantic`` (vectors, item against item), ``profile_lexical`` and
+    ``profile_semantic`` (a request against the candidate's profile text). A candidate
+    ranked r-th (from 0) by a signal gets ``weight / (fusion_k + r + 1)`` from it, down to
+    rank ``fusion_depth``; the sum is divided by its largest possible value, so 1 means
+    "first for every signal". A signal ranks a candidate only when its similarity reaches
+    ``min_lexical`` / ``min_semantic`` (cosines of centred vectors are near 0 for unrelated
+    texts).
 
     Complementarity dominates by default because a concrete offer answering a concrete
     request is what makes a one-to-one meeting worth twenty minutes; shared interests and
     similar descriptions break ties between otherwise equal candidates.
     ``mutual_threshold``: both directions of complementarity (or a cooperation match) at
     least this high make a pair "mutual interest". ``min_score``: weaker pairs are not
-    recommended at all.
+    recommended at all. The defaults were chosen on the realistic benchmark set
+    (docs/benchmarks/matching.md), on a coarse grid, on two seeds.
     """
 
     complementarity: float = 1.0
@@ -93,11 +97,11 @@ class ScoringWeights:
     lexical: float = 1.0
     semantic: float = 1.0
     profile_lexical: float = 0.3
-    profile_semantic: float = 0.3
+    profile_semantic: float = 0.0
     fusion_k: float = 5.0
     fusion_depth: int = 40
     min_lexical: float = 0.04
-    min_semantic: float = 0.3
+    min_semantic: float = 0.1
     mutual_threshold: float = 0.4
     min_score: float = 0.05
     bm25_k1: float = 1.2
@@ -110,14 +114,11 @@ class ScoringWeights:
             "interests",
             "sectors",
             "description",
-            "lexical",
-            "semantic",
-            "profile_lexical",
-            "profile_semantic",
+            *_SIGNALS,
         ):
             if getattr(self, name) < 0:
                 raise InvalidRulesError(f"weight {name} must not be negative")
-        if self.lexical + self.semantic + self.profile_lexical + self.profile_semantic <= 0:
+        if sum(getattr(self, name) for name in _SIGNALS) <= 0:
             raise InvalidRulesError("at least one text signal needs a positive weight")
         if self.fusion_k < 0 or self.fusion_depth < 1:
             raise InvalidRulesError("fusion_k must be >= 0 and fusion_depth >= 1")
@@ -155,8 +156,48 @@ class Channel:
     owner_starts: IntArray
     owners: IntArray
 
+    @classmethod
+    def build(
+        cls,
+        size: int,
+        items: tuple[Opportunity, ...],
+        owner: IntArray,
+        lexical: sparse.csr_matrix,
+        semantic: FloatArray,
+    ) -> Channel:
+        owners, starts = np.unique(owner, return_index=True)
+        return cls(
+            items=items,
+            owner=owner,
+            ptr=np.searchsorted(owner, np.arange(size + 1)).astype(np.int64),
+            lexical=sparse.csr_matrix(lexical, dtype=np.float32),
+            semantic=semantic,
+            owner_starts=starts.astype(np.int64),
+            owners=owners.astype(np.int64),
+        )
+
     def range_of(self, row: int) -> range:
         return range(int(self.ptr[row]), int(self.ptr[row + 1]))
+
+    def replace_row(
+        self,
+        row: int,
+        items: tuple[Opportunity, ...],
+        lexical: sparse.csr_matrix,
+        semantic: FloatArray,
+    ) -> Channel:
+        """The channel with ``row``'s items swapped for ``items`` (features given)."""
+        lo, hi = int(self.ptr[row]), int(self.ptr[row + 1])
+        owner = np.concatenate(
+            [self.owner[:lo], np.full(len(items), row, dtype=np.int64), self.owner[hi:]]
+        )
+        return Channel.build(
+            len(self.ptr) - 1,
+            self.items[:lo] + items + self.items[hi:],
+            owner,
+            sparse.vstack([self.lexical[:lo], lexical, self.lexical[hi:]], format="csr"),
+            np.concatenate([self.semantic[:lo], semantic, self.semantic[hi:]]),
+        )
 
 
 class TextFeatures:
@@ -172,6 +213,17 @@ class TextFeatures:
         self.analyzer = analyzer
         self.embeddings = embeddings
         self._k1, self._b = weights.bm25_k1, weights.bm25_b
+        # Static vectors share a common direction that makes every cosine look alike;
+        # removing the event's mean vector leaves what sets texts apart.
+        self._centre: FloatArray | None = None
+        self._token_weights: FloatArray | None = None
+        if embeddings is not None:
+            sample = [analyzer.expanded_text(t) for t in corpus if t.strip()]
+            if sample:
+                counts = embeddings.token_counts(sample)
+                self._token_weights = frequency_weights(counts)
+                raw = embeddings.pool(counts, self._token_weights)
+                self._centre = raw.mean(axis=0).astype(np.float32)
         self._vectorizer = CountVectorizer(analyzer=analyzer, dtype=np.float32)
         texts = [t for t in corpus if t.strip()]
         if texts:
@@ -208,7 +260,15 @@ class TextFeatures:
     def semantic(self, texts: Sequence[str]) -> FloatArray:
         if self.embeddings is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
-        return self.embeddings.embed([self.analyzer.expanded_text(t) for t in texts])
+        if not texts:
+            return np.zeros((0, self.embeddings.dimension), dtype=np.float32)
+        counts = self.embeddings.token_counts([self.analyzer.expanded_text(t) for t in texts])
+        vectors = self.embeddings.pool(counts, self._token_weights)
+        if self._centre is not None and len(vectors):
+            vectors = vectors - self._centre
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return vectors.astype(np.float32)
 
 
 def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
@@ -228,13 +288,9 @@ def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return sparse.csr_matrix(normalize(matrix, norm="l2", copy=False), dtype=np.float32)
 
 
-def profile_text(profile: ParticipantProfile) -> str:
-    return profile.description
-
-
 @dataclass(frozen=True)
 class Signals:
-    """Per-pair similarities of one component before fusion (rows: viewers, cols: all)."""
+    """Similarities of items (rows) to every participant (columns), one array per signal."""
 
     lexical: FloatArray
     semantic: FloatArray
@@ -280,20 +336,17 @@ class ScoreModel:
         self.analyzer = analyzer or Analyzer()
         vectors: StaticEmbeddings | None
         if embeddings is True:
-            vectors = default_embeddings() if self.weights.semantic > 0 else None
+            uses_vectors = self.weights.semantic > 0 or self.weights.profile_semantic > 0
+            vectors = default_embeddings() if uses_vectors else None
         elif embeddings is False:
             vectors = None
         else:
             vectors = embeddings
-        descriptions = [profile_text(p) for p in self.profiles]
+        descriptions = [p.description for p in self.profiles]
         corpus = [item.text for p in self.profiles for item in p.opportunities] + descriptions
         self.text = TextFeatures(corpus, self.analyzer, vectors, self.weights)
         self._build_items()
-        self.description_lexical = self.text.lexical(descriptions)
-        self.description_semantic = self.text.semantic(descriptions)
-        self._has_description = np.array([bool(d.strip()) for d in descriptions], dtype=np.bool_)
-        self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
-        self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
+        self._build_profiles()
 
     def _build_items(self) -> None:
         entries: dict[str, list[tuple[int, Opportunity]]] = {name: [] for name in CHANNELS}
@@ -303,134 +356,162 @@ class ScoreModel:
                     entries[name].append((row, item))
         self.channels: dict[str, Channel] = {}
         for name, found in entries.items():
-            owner = np.array([row for row, _ in found], dtype=np.int64)
             items = tuple(item for _, item in found)
             texts = [item.text for item in items]
-            ptr = np.searchsorted(owner, np.arange(self.size + 1)).astype(np.int64)
-            owners, starts = np.unique(owner, return_index=True)
-            self.channels[name] = Channel(
-                items=items,
-                owner=owner,
-                ptr=ptr,
-                lexical=self.text.lexical(texts),
-                semantic=self.text.semantic(texts),
-                owner_starts=starts.astype(np.int64),
-                owners=owners.astype(np.int64),
+            self.channels[name] = Channel.build(
+                self.size,
+                items,
+                np.array([row for row, _ in found], dtype=np.int64),
+                self.text.lexical(texts),
+                self.text.semantic(texts),
             )
+
+    def _build_profiles(self) -> None:
+        descriptions = [p.description for p in self.profiles]
+        self.description_lexical = self.text.lexical(descriptions)
+        self.description_semantic = self.text.semantic(descriptions)
+        self._has_description = np.array([bool(d.strip()) for d in descriptions], dtype=np.bool_)
+        self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
+        self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
+
+    def update(self, profile: ParticipantProfile) -> None:
+        """Take an edited profile into account without rebuilding the whole model.
+
+        The vocabulary, token weights and centre stay those of the last full build: words
+        no one used before count for the vectors but not yet for BM25 (a full rebuild,
+        e.g. the next :class:`Matchmaker`, picks them up).
+        """
+        row = self.index.get(profile.participant_id)
+        if row is None:
+            raise UnknownParticipantError(
+                f"unknown participant {profile.participant_id!r}: rebuild to add someone"
+            )
+        self.profiles = (*self.profiles[:row], profile, *self.profiles[row + 1 :])
+        self.mask = RuleMask(self.profiles, self.rules, self.index)
+        for name, channel in self.channels.items():
+            items = tuple(item for item in profile.opportunities if name in channel_of(item))
+            texts = [item.text for item in items]
+            self.channels[name] = channel.replace_row(
+                row, items, self.text.lexical(texts), self.text.semantic(texts)
+            )
+        lexical = self.text.lexical([profile.description])
+        self.description_lexical = sparse.vstack(
+            [self.description_lexical[:row], lexical, self.description_lexical[row + 1 :]],
+            format="csr",
+        )
+        self.description_semantic = self.description_semantic.copy()
+        self.description_semantic[row] = self.text.semantic([profile.description])[0]
+        self._has_description = self._has_description.copy()
+        self._has_description[row] = bool(profile.description.strip())
+        self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
+        self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
 
     def row_of(self, participant_id: str) -> int:
         return check_known(self.index, participant_id)
 
     def block_rows(self) -> int:
-        """Rows per block so one block of dense float32 components stays around 100 MB."""
+        """Rows per block so one block of dense float32 arrays stays around 100 MB."""
         return max(1, min(self.size, 1_500_000 // max(1, self.size)))
 
-    # -- similarities -------------------------------------------------------------------
+    def item_signals(self, source: str, target: str, component: str, lo: int, hi: int) -> Signals:
+        """Similarities of the ``source`` items ``lo:hi`` to every participant.
 
-    def _item_pairs(
-        self, source: str, target: str, start: int, stop: int
-    ) -> tuple[FloatArray, FloatArray]:
-        """Best lexical and semantic similarity of a ``source`` item of row i to a ``target``
-        item of j, for rows ``start:stop`` against everybody."""
-        lexical = np.zeros((stop - start, self.size), dtype=np.float32)
-        semantic = np.full((stop - start, self.size), -1.0, dtype=np.float32)
+        Rows are items, columns participants: the best ``target`` item of each participant
+        (lexical and semantic), and for a request, the participant's profile text.
+        """
+        rows = hi - lo
+        lexical = np.zeros((rows, self.size), dtype=np.float32)
+        semantic = np.full((rows, self.size), -1.0, dtype=np.float32)
+        profile_lexical = np.zeros((rows, self.size), dtype=np.float32)
+        profile_semantic = np.full((rows, self.size), -1.0, dtype=np.float32)
         src, dst = self.channels[source], self.channels[target]
-        lo, hi = int(src.ptr[start]), int(src.ptr[stop])
-        if lo == hi or len(dst.owners) == 0:
-            return lexical, semantic
-        block_owners, first = np.unique(src.owner[lo:hi], return_index=True)
-        rows = np.ix_(block_owners - start, dst.owners)
-
-        def per_pair(sims: FloatArray) -> FloatArray:
-            per_target = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
-            return np.asarray(np.maximum.reduceat(per_target, first, axis=0), dtype=np.float32)
-
-        lexical[rows] = per_pair((src.lexical[lo:hi] @ dst.lexical.T).toarray())
-        if self.text.embeddings is not None:
-            semantic[rows] = per_pair(src.semantic[lo:hi] @ dst.semantic.T)
-        return lexical, semantic
-
-    def _profile_pairs(self, source: str, start: int, stop: int) -> tuple[FloatArray, FloatArray]:
-        """Best similarity of a ``source`` item of row i to the profile text of j."""
-        lexical = np.zeros((stop - start, self.size), dtype=np.float32)
-        semantic = np.full((stop - start, self.size), -1.0, dtype=np.float32)
-        src = self.channels[source]
-        lo, hi = int(src.ptr[start]), int(src.ptr[stop])
-        if lo == hi:
-            return lexical, semantic
-        block_owners, first = np.unique(src.owner[lo:hi], return_index=True)
-        sims = (src.lexical[lo:hi] @ self.description_lexical.T).toarray()
-        lexical[block_owners - start] = np.maximum.reduceat(sims, first, axis=0)
-        if self.text.embeddings is not None:
-            dense = src.semantic[lo:hi] @ self.description_semantic.T
-            dense[:, ~self._has_description] = -1.0
-            semantic[block_owners - start] = np.maximum.reduceat(dense, first, axis=0)
-        return lexical, semantic
-
-    def signals(self, component: str, start: int, stop: int) -> Signals:
-        """The four similarities of ``component`` (they_offer, you_offer, cooperation)."""
-        lexical = np.zeros((stop - start, self.size), dtype=np.float32)
-        semantic = np.full((stop - start, self.size), -1.0, dtype=np.float32)
-        profile_lexical = np.zeros_like(lexical)
-        profile_semantic = np.full_like(semantic, -1.0)
-        for source, target in DIRECTIONS[component]:
-            lex, sem = self._item_pairs(source, target, start, stop)
-            np.maximum(lexical, lex, out=lexical)
-            np.maximum(semantic, sem, out=semantic)
-        if component == "they_offer":
-            # What the viewer asks for, against what the candidate says they do.
-            lex, sem = self._profile_pairs("request", start, stop)
-            np.maximum(profile_lexical, lex, out=profile_lexical)
-            np.maximum(profile_semantic, sem, out=profile_semantic)
-        elif component == "you_offer":
-            # The viewer's offers against the candidate's profile is not a request: only the
-            # candidate's own requests say what they need, so the profile signals stay empty.
-            pass
+        w = self.weights
+        if rows and len(dst.owners):
+            if w.lexical > 0:
+                sims = (src.lexical[lo:hi] @ dst.lexical.T).toarray()
+                lexical[:, dst.owners] = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
+            if self.text.embeddings is not None and w.semantic > 0:
+                dense = src.semantic[lo:hi] @ dst.semantic.T
+                semantic[:, dst.owners] = np.maximum.reduceat(dense, dst.owner_starts, axis=1)
+        if rows and component == "they_offer" and source == "request":
+            # What the viewer asks for, against what the candidate says they do. (An offer
+            # against a profile says nothing about the candidate's needs, so only here.)
+            if w.profile_lexical > 0:
+                profile_lexical = np.asarray(
+                    (src.lexical[lo:hi] @ self.description_lexical.T).toarray(),
+                    dtype=np.float32,
+                )
+            if self.text.embeddings is not None and w.profile_semantic > 0:
+                profile_semantic = np.asarray(
+                    src.semantic[lo:hi] @ self.description_semantic.T, dtype=np.float32
+                )
+                profile_semantic[:, ~self._has_description] = -1.0
         return Signals(lexical, semantic, profile_lexical, profile_semantic)
 
     def _fuse(self, signals: Signals, allowed: BoolArray) -> FloatArray:
+        """Reciprocal-rank fusion of the signals, row by row, in [0, 1]."""
         w = self.weights
-        parts: list[tuple[float, FloatArray, float]] = [
-            (w.lexical, signals.lexical, w.min_lexical),
-            (w.semantic, signals.semantic, w.min_semantic),
-            (w.profile_lexical, signals.profile_lexical, w.min_lexical),
-            (w.profile_semantic, signals.profile_semantic, w.min_semantic),
-        ]
-        fused = np.zeros(allowed.shape, dtype=np.float32)
-        rows = allowed.shape[0]
-        depth = min(w.fusion_depth, allowed.shape[1])
+        gates = {
+            "lexical": w.min_lexical,
+            "semantic": w.min_semantic,
+            "profile_lexical": w.min_lexical,
+            "profile_semantic": w.min_semantic,
+        }
+        rows, columns = allowed.shape
+        fused = np.zeros((rows, columns), dtype=np.float32)
+        depth = min(w.fusion_depth, columns)
+        weights = {name: float(getattr(w, name)) for name in _SIGNALS}
+        best_possible = sum(weights.values()) / (w.fusion_k + 1.0)
         if rows == 0 or depth == 0:
             return fused
-        top_possible = 0.0
-        for weight, similarity, gate in parts:
-            if weight <= 0:
+        credit = (1.0 / (w.fusion_k + 1.0 + np.arange(depth))).astype(np.float32)
+        row_index = np.arange(rows)[:, None]
+        for name in _SIGNALS:
+            if weights[name] <= 0:
                 continue
-            top_possible += weight / (w.fusion_k + 1.0)
-            key = np.where(allowed & (similarity >= gate), similarity, -np.inf)
-            if not np.isfinite(key).any():
-                continue
-            if depth < key.shape[1]:
+            similarity = getattr(signals, name)
+            key = np.where(allowed & (similarity >= gates[name]), similarity, -np.inf)
+            if depth < columns:
                 top = np.argpartition(-key, depth - 1, axis=1)[:, :depth]
             else:
-                top = np.tile(np.arange(key.shape[1]), (rows, 1))
+                top = np.tile(np.arange(columns), (rows, 1))
             values = np.take_along_axis(key, top, axis=1)
             order = np.argsort(-values, axis=1, kind="stable")
             top = np.take_along_axis(top, order, axis=1)
             values = np.take_along_axis(values, order, axis=1)
-            credit = (weight / (w.fusion_k + 1.0 + np.arange(depth))).astype(np.float32)
-            gained = np.where(np.isfinite(values), credit[None, :], 0.0).astype(np.float32)
-            # Columns of one row are distinct, so a fancy-indexed add loses nothing.
-            fused[np.arange(rows)[:, None], top] += gained
-        if top_possible > 0:
-            fused /= top_possible
+            gained = np.where(np.isfinite(values), weights[name] * credit[None, :], 0.0)
+            # Columns within a row are distinct, so a fancy-indexed add loses nothing.
+            fused[row_index, top] += gained.astype(np.float32)
+        fused /= best_possible
         return fused
+
+    def component(self, component: str, start: int, stop: int, allowed: BoolArray) -> FloatArray:
+        """A complementarity component for rows ``start:stop``, fused item by item.
+
+        Each of the viewer's items ranks the candidates on its own, so every request gets
+        its best answers; the viewer's component is the best over their items.
+        """
+        out = np.zeros((stop - start, self.size), dtype=np.float32)
+        for source, target in DIRECTIONS[component]:
+            src = self.channels[source]
+            lo, hi = int(src.ptr[start]), int(src.ptr[stop])
+            if lo == hi:
+                continue
+            owners = src.owner[lo:hi] - start
+            fused = self._fuse(
+                self.item_signals(source, target, component, lo, hi), allowed[owners]
+            )
+            block_owners, first = np.unique(owners, return_index=True)
+            per_viewer = np.maximum.reduceat(fused, first, axis=0)
+            out[block_owners] = np.maximum(out[block_owners], per_viewer)
+        return out
 
     def score_block(self, start: int, stop: int) -> ScoreBlock:
         w = self.weights
         allowed = self.mask.block(start, stop)
-        they_offer = self._fuse(self.signals("they_offer", start, stop), allowed)
-        you_offer = self._fuse(self.signals("you_offer", start, stop), allowed)
-        cooperation = self._fuse(self.signals("cooperation", start, stop), allowed)
+        they_offer = self.component("they_offer", start, stop, allowed)
+        you_offer = self.component("you_offer", start, stop, allowed)
+        cooperation = self.component("cooperation", start, stop, allowed)
         interests = (self.interest_matrix[start:stop] @ self.interest_matrix.T).toarray()
         sectors = (self.sector_matrix[start:stop] @ self.sector_matrix.T).toarray()
         description = (self.description_lexical[start:stop] @ self.description_lexical.T).toarray()
@@ -466,24 +547,29 @@ class ScoreModel:
             total += int(self.mask.block(start, min(self.size, start + step)).sum())
         return total // 2
 
-    def shared_terms(self, first: str, second: str, limit: int) -> tuple[str, ...]:
-        """Words both texts use (after analysis), rarest first, as a person would read them."""
-        mine = set(self.analyzer(first))
-        theirs = self.analyzer(second)
-        vocabulary = {term: i for i, term in enumerate(self.text.vocabulary.tolist())}
-        shared = [t for t in dict.fromkeys(theirs) if t in mine]
-        shared.sort(key=lambda t: -float(self.text._idf[vocabulary[t]]) if t in vocabulary else 0)
+    def shared_terms(
+        self,
+        left: sparse.csr_matrix,
+        row: int,
+        right: sparse.csr_matrix,
+        other: int,
+        limit: int,
+    ) -> tuple[str, ...]:
+        """Words two analysed texts share, weightiest first, as a person would read them."""
+        lo, hi = left.indptr[row], left.indptr[row + 1]
+        olo, ohi = right.indptr[other], right.indptr[other + 1]
+        shared, mine, theirs = np.intersect1d(
+            left.indices[lo:hi], right.indices[olo:ohi], return_indices=True
+        )
+        if not len(shared):
+            return ()
+        weight = left.data[lo:hi][mine] * right.data[olo:ohi][theirs]
         words: list[str] = []
-        for token in shared:
-            word = self.analyzer.show(token)
+        for column in shared[np.argsort(-weight, kind="stable")].tolist():
+            word = self.analyzer.show(str(self.text.vocabulary[column]))
             if any(word in kept or kept in word for kept in words):
                 continue
             words.append(word)
             if len(words) >= limit:
                 break
         return tuple(words)
-
-
-def iter_items(profiles: Iterable[ParticipantProfile]) -> Iterable[Opportunity]:
-    for profile in profiles:
-        yield from profile.opportunities

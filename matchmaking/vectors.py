@@ -40,26 +40,45 @@ class StaticEmbeddings:
         self.tokenizer.no_truncation()
         self.dimension = int(self.table.shape[1])
 
-    def embed(self, texts: Sequence[str]) -> FloatArray:
-        """One unit vector per text (zeros for a text with no tokens)."""
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
+    def token_counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """How often each token of the vocabulary occurs in each text."""
         encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
         indptr = np.zeros(len(encodings) + 1, dtype=np.int64)
         ids: list[int] = []
         for row, encoding in enumerate(encodings):
             ids.extend(encoding.ids)
             indptr[row + 1] = len(ids)
-        columns = np.array(ids, dtype=np.int64)
-        columns = np.clip(columns, 0, self.table.shape[0] - 1)
-        counts = sparse.csr_matrix(
+        columns = np.clip(np.array(ids, dtype=np.int64), 0, self.table.shape[0] - 1)
+        return sparse.csr_matrix(
             (np.ones(len(columns), dtype=np.float32), columns, indptr),
             shape=(len(encodings), self.table.shape[0]),
         )
+
+    def pool(
+        self, counts: sparse.csr_matrix, token_weights: FloatArray | None = None
+    ) -> FloatArray:
+        """Weighted mean of the token vectors of each row of ``counts``, as unit vectors."""
+        if token_weights is not None:
+            counts = sparse.csr_matrix(counts.multiply(token_weights[None, :]))
         vectors = np.asarray(counts @ self.table, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         unit: FloatArray = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
         return unit
+
+    def embed(self, texts: Sequence[str]) -> FloatArray:
+        """One unit vector per text: the plain mean of its token vectors (zeros if none)."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return self.pool(self.token_counts(texts))
+
+
+def frequency_weights(counts: sparse.csr_matrix, smoothing: float = 1e-3) -> FloatArray:
+    """``a / (a + p(token))`` from a corpus's token counts (Arora et al., 2017): frequent
+    tokens ("the", "we", "solutions") weigh little, rare ones carry the meaning."""
+    totals = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
+    probability = totals / max(1.0, float(totals.sum()))
+    weights: FloatArray = (smoothing / (smoothing + probability)).astype(np.float32)
+    return weights
 
 
 @cache

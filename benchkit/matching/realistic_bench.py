@@ -1,0 +1,129 @@
+"""Recall@10 and MRR@10 of planted answers on the realistic set, against simple baselines.
+
+For every planted pair (requester R, offerer O): ``recall`` counts O in R's top k, ``mrr``
+adds 1/rank of O when it is there (0 otherwise). Reported for every pair, for the pairs
+whose two wordings share no distinctive word, and for the pairs with a wording in another
+language; the baselines (:mod:`benchkit.matching.baselines`) and the recommender's own
+ablations run on the same event in the same run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from benchkit.matching.baselines import tfidf_top, vectors_top
+from benchkit.matching.realistic import EvalPair, build_event
+from matchmaking.errors import InvalidRulesError
+from matchmaking.profiles import ParticipantProfile
+from matchmaking.reasons import BACKING, ReasonKind
+from matchmaking.recommend import Matchmaker
+from matchmaking.scoring import ScoringWeights
+from matchmaking.text import Analyzer, empty_lexicon
+from matchmaking.vectors import default_embeddings
+
+
+def _metrics(
+    pairs: Sequence[EvalPair], top: dict[str, list[str]], k: int
+) -> dict[str, float | int]:
+    def score(subset: Sequence[EvalPair]) -> tuple[float, float]:
+        if not subset:
+            return 0.0, 0.0
+        hits, reciprocal = 0, 0.0
+        for pair in subset:
+            ranked = top.get(pair.requester_id, [])[:k]
+            if pair.offerer_id in ranked:
+                hits += 1
+                reciprocal += 1.0 / (ranked.index(pair.offerer_id) + 1)
+        return round(hits / len(subset), 4), round(reciprocal / len(subset), 4)
+
+    recall, mrr = score(pairs)
+    no_keyword = [p for p in pairs if not p.shares_keyword]
+    foreign = [p for p in pairs if p.is_foreign]
+    recall_nk, mrr_nk = score(no_keyword)
+    recall_foreign, _ = score(foreign)
+    return {
+        "recall": recall,
+        "mrr": mrr,
+        "recall_no_shared_keyword": recall_nk,
+        "mrr_no_shared_keyword": mrr_nk,
+        "recall_other_language": recall_foreign,
+    }
+
+
+def _by_index(
+    profiles: Sequence[ParticipantProfile], rows: list[list[int]]
+) -> dict[str, list[str]]:
+    ids = [p.participant_id for p in profiles]
+    return {ids[i]: [ids[j] for j in row] for i, row in enumerate(rows)}
+
+
+def _ablation(
+    profiles: Sequence[ParticipantProfile], k: int, **changes: object
+) -> dict[str, list[str]]:
+    analyzer = Analyzer(empty_lexicon()) if changes.pop("no_lexicon", False) else None
+    weights = replace(ScoringWeights(), **changes)  # type: ignore[arg-type]
+    return Matchmaker(profiles, weights=weights, analyzer=analyzer).top_candidates(k)
+
+
+def run_realistic_bench(
+    n_participants: int = 5000,
+    seed: int = 7,
+    k: int = 10,
+    repeats: int = 1,
+    ablations: bool = True,
+) -> dict[str, object]:
+    """Quality of the recommender and the baselines on one realistic event, and its speed."""
+    if repeats < 1 or k < 1:
+        raise InvalidRulesError("repeats >= 1 and k >= 1 are required")
+    event = build_event(n_participants, seed)
+    profiles = event.profiles
+    started = time.perf_counter()
+    default_embeddings()
+    load_seconds = time.perf_counter() - started
+    timings: list[float] = []
+    recommendations = {}
+    for _ in range(repeats):
+        started = time.perf_counter()
+        recommendations = Matchmaker(profiles).recommend(k)
+        timings.append(time.perf_counter() - started)
+    top = {pid: [r.candidate_id for r in recs] for pid, recs in recommendations.items()}
+    unbacked = sum(
+        1
+        for recs in recommendations.values()
+        for r in recs
+        for reason in r.reasons
+        if r.breakdown.to_dict()[_backing(reason.kind.value)] <= 0
+    )
+    result: dict[str, object] = {
+        "set": "realistic",
+        "participants": len(profiles),
+        "needs": event.needs,
+        "planted_pairs": len(event.pairs),
+        "pairs_without_shared_keyword": sum(not p.shares_keyword for p in event.pairs),
+        "pairs_with_other_language": sum(p.is_foreign for p in event.pairs),
+        "seed": seed,
+        "k": k,
+        "vectors_load_seconds": round(load_seconds, 3),
+        "recommend_seconds": round(statistics.median(timings), 3),
+        "reasons_not_backed_by_score": unbacked,
+        "clustermeet": _metrics(event.pairs, top, k),
+        "baseline_tfidf": _metrics(event.pairs, _by_index(profiles, tfidf_top(profiles, k)), k),
+        "baseline_vectors": _metrics(event.pairs, _by_index(profiles, vectors_top(profiles, k)), k),
+    }
+    if ablations:
+        variants: dict[str, Callable[[], dict[str, list[str]]]] = {
+            "lexical_only": lambda: _ablation(profiles, k, semantic=0.0, profile_semantic=0.0),
+            "vectors_only": lambda: _ablation(profiles, k, lexical=0.0, profile_lexical=0.0),
+            "no_lexicon": lambda: _ablation(profiles, k, no_lexicon=True),
+        }
+        result["ablations"] = {
+            name: _metrics(event.pairs, run(), k) for name, run in variants.items()
+        }
+    return result
+
+
+def _backing(kind: str) -> str:
+    return BACKING[ReasonKind(kind)]
