@@ -298,8 +298,8 @@ def build_event(n_participants: int, seed: int = 7, pairs_per_need: int = 2) -> 
                 [decoy],
             )
     for organisation_id, organisation_type, country, description, tags in extra_people:
-        items = [rng.choice(background.offers)] if rng.random() < 0.3 else []
-        builder.person(organisation_id, organisation_type, country, description, tags, items)
+        own = [rng.choice(background.offers)] if rng.random() < 0.3 else []
+        builder.person(organisation_id, organisation_type, country, description, tags, own)
     all_tags = sorted({t for need in needs for t in need.tags})
     copies = n_participants // 2500
     decoy_copies = [(d, need.tags) for need in needs for d in need.decoys] * copies
@@ -312,7 +312,7 @@ def build_event(n_participants: int, seed: int = 7, pairs_per_need: int = 2) -> 
         people = min(n_participants - len(builder.profiles), rng.choice((1, 1, 1, 2, 3)))
         for _ in range(people):
             items: list[Wording] = []
-            tags: tuple[str, ...] = tuple(rng.sample(all_tags, k=rng.randint(0, 2)))
+            person_tags: tuple[str, ...] = tuple(rng.sample(all_tags, k=rng.randint(0, 2)))
             for _ in range(rng.randint(0, 2)):
                 pool = background.offers if rng.random() < 0.6 else background.requests
                 items.append(rng.choice(pool))
@@ -321,7 +321,9 @@ def build_event(n_participants: int, seed: int = 7, pairs_per_need: int = 2) -> 
                 # as a few look-alikes per need, not as dozens of identical entries.
                 decoy, decoy_tags = decoy_copies.pop()
                 items.append(decoy)
-                tags = decoy_tags
+                person_tags = decoy_tags
                 description = _about(decoy)
-            builder.person(organisation_id, organisation_type, country, description, tags, items)
+            builder.person(
+                organisation_id, organisation_type, country, description, person_tags, items
+            )
     return RealisticEvent(tuple(builder.profiles), tuple(pairs), len(needs), seed)
