@@ -18,6 +18,7 @@ from matchmaking.errors import (
     SolverError,
     UnknownParticipantError,
 )
+from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import (
     Opportunity,
     OpportunityKind,
@@ -54,6 +55,7 @@ __all__ = [
     "ReasonKind",
     "ReasonSettings",
     "Recommendation",
+    "RequestOutcome",
     "ScoreBreakdown",
     "ScoringWeights",
     "Shortfall",

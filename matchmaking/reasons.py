@@ -20,7 +20,15 @@ from scipy import sparse
 from matchmaking.profiles import Opportunity
 from matchmaking.scoring import DIRECTIONS, ScoreModel
 
-COMPONENTS = ("they_offer", "you_offer", "cooperation", "interests", "sectors", "description")
+COMPONENTS = (
+    "they_offer",
+    "you_offer",
+    "cooperation",
+    "interests",
+    "sectors",
+    "description",
+    "feedback",
+)
 
 
 class ReasonKind(StrEnum):
@@ -32,6 +40,7 @@ class ReasonKind(StrEnum):
     SHARED_SECTORS = "shared_sectors"
     SHARED_INTERESTS = "shared_interests"
     SIMILAR_PROFILE = "similar_profile"
+    LIKE_ACCEPTED = "like_accepted"
 
 
 # The score component each kind of reason stands for.
@@ -44,6 +53,7 @@ BACKING: dict[ReasonKind, str] = {
     ReasonKind.SHARED_SECTORS: "sectors",
     ReasonKind.SHARED_INTERESTS: "interests",
     ReasonKind.SIMILAR_PROFILE: "description",
+    ReasonKind.LIKE_ACCEPTED: "feedback",
 }
 
 
@@ -360,6 +370,15 @@ def explain_pairs(
                         terms=terms,
                     )
                 )
+        if values.get("feedback", 0.0) > 0:
+            found.append(
+                Reason(
+                    kind=ReasonKind.LIKE_ACCEPTED,
+                    text="People at this event with needs like yours accepted meetings "
+                    "with participants offering what this one offers",
+                    strength=w.feedback * float(values["feedback"]),
+                )
+            )
         found.sort(key=lambda r: -r.strength)
         result.append(tuple(found))
     return result

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchmaking.errors import InvalidRulesError
+from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import ParticipantProfile
 from matchmaking.reasons import COMPONENTS, Reason, ReasonSettings, explain_pairs
 from matchmaking.rules import MatchingRules
@@ -21,7 +22,7 @@ _MUTUAL_BONUS = 1000.0
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
-    """The components of a score, each in [0, 1], before weighting."""
+    """The components of a score before weighting: each in [0, 1], feedback in [-1, 1]."""
 
     they_offer: float
     you_offer: float
@@ -29,6 +30,7 @@ class ScoreBreakdown:
     interests: float
     sectors: float
     description: float
+    feedback: float = 0.0
 
     def to_dict(self) -> dict[str, float]:
         return {
@@ -38,6 +40,7 @@ class ScoreBreakdown:
             "interests": round(self.interests, 4),
             "sectors": round(self.sectors, 4),
             "description": round(self.description, 4),
+            "feedback": round(self.feedback, 4),
         }
 
 
@@ -132,8 +135,9 @@ class Matchmaker:
         reason_settings: ReasonSettings | None = None,
         *,
         analyzer: Analyzer | None = None,
+        outcomes: Sequence[RequestOutcome] = (),
     ) -> None:
-        self.model = ScoreModel(profiles, rules, weights, analyzer=analyzer)
+        self.model = ScoreModel(profiles, rules, weights, analyzer=analyzer, outcomes=outcomes)
         self.labels = labels
         self.reason_settings = reason_settings
 
@@ -182,6 +186,11 @@ class Matchmaker:
             for recommendation in self._recommendations(selection):
                 result[recommendation.participant_id].append(recommendation)
         return result
+
+    def update_profile(self, profile: ParticipantProfile) -> None:
+        """Take one edited profile into account (see :meth:`ScoreModel.update`); the
+        edited person's next :meth:`recommend_for` reflects it."""
+        self.model.update(profile)
 
     def recommend_for(self, participant_id: str, k: int = 10) -> list[Recommendation]:
         row = self.model.row_of(participant_id)

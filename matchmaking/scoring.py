@@ -32,13 +32,14 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
 from matchmaking.errors import InvalidRulesError, UnknownParticipantError
+from matchmaking.feedback import OutcomeModel, RequestOutcome, build_outcomes
 from matchmaking.profiles import (
     Opportunity,
     OpportunityKind,
     ParticipantProfile,
     index_profiles,
 )
-from matchmaking.rules import BoolArray, MatchingRules, RuleMask, check_known
+from matchmaking.rules import BoolArray, MatchingRules, PairSide, RuleMask, check_known
 from matchmaking.text import Analyzer
 from matchmaking.vectors import StaticEmbeddings, default_embeddings, frequency_weights
 
@@ -69,6 +70,8 @@ class ScoringWeights:
           + interests * cosine of interest tags
           + sectors * cosine of sector/technology tags
           + description * BM25 cosine of the profile descriptions
+          + feedback * what the event's answered requests say (in [-1, 1], see
+            :mod:`matchmaking.feedback`; 0 until requests are answered)
 
     A complementarity component is the reciprocal-rank fusion of rankings of the
     candidates, one per signal, each with its weight: ``lexical`` (BM25, item against
@@ -104,6 +107,8 @@ class ScoringWeights:
     min_semantic: float = 0.1
     mutual_threshold: float = 0.4
     min_score: float = 0.05
+    feedback: float = 1.0
+    feedback_similarity: float = 0.2
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
 
@@ -114,6 +119,7 @@ class ScoringWeights:
             "interests",
             "sectors",
             "description",
+            "feedback",
             *_SIGNALS,
         ):
             if getattr(self, name) < 0:
@@ -313,6 +319,7 @@ class ScoreBlock:
     interests: FloatArray
     sectors: FloatArray
     description: FloatArray
+    feedback: FloatArray
 
 
 class ScoreModel:
@@ -326,6 +333,7 @@ class ScoreModel:
         *,
         analyzer: Analyzer | None = None,
         embeddings: StaticEmbeddings | bool | None = True,
+        outcomes: Sequence[RequestOutcome] = (),
     ) -> None:
         self.profiles = tuple(profiles)
         self.rules = rules or MatchingRules()
@@ -345,8 +353,11 @@ class ScoreModel:
         descriptions = [p.description for p in self.profiles]
         corpus = [item.text for p in self.profiles for item in p.opportunities] + descriptions
         self.text = TextFeatures(corpus, self.analyzer, vectors, self.weights)
+        self._terms_cache: dict[tuple[int, int], dict[int, float]] = {}
         self._build_items()
         self._build_profiles()
+        self._outcome_list = tuple(outcomes)
+        self.outcomes = self._build_outcomes()
 
     def _build_items(self) -> None:
         entries: dict[str, list[tuple[int, Opportunity]]] = {name: [] for name in CHANNELS}
@@ -365,6 +376,24 @@ class ScoreModel:
                 self.text.lexical(texts),
                 self.text.semantic(texts),
             )
+
+    def _build_outcomes(self) -> OutcomeModel | None:
+        if not self._outcome_list or self.text.embeddings is None or self.weights.feedback <= 0:
+            return None
+        width = self.description_semantic.shape[1]
+        needs = np.zeros((self.size, width), dtype=np.float32)
+        offers = np.zeros((self.size, width), dtype=np.float32)
+        for names, target in ((("request",), needs), (("offer", "investment"), offers)):
+            for name in names:
+                channel = self.channels[name]
+                if len(channel.owners):
+                    target[channel.owners] += np.add.reduceat(
+                        channel.semantic, channel.owner_starts, axis=0
+                    )
+        offers += self.description_semantic
+        return build_outcomes(
+            self._outcome_list, self.index, needs, offers, self.weights.feedback_similarity
+        )
 
     def _build_profiles(self) -> None:
         descriptions = [p.description for p in self.profiles]
@@ -386,8 +415,11 @@ class ScoreModel:
             raise UnknownParticipantError(
                 f"unknown participant {profile.participant_id!r}: rebuild to add someone"
             )
+        before = self.profiles[row]
         self.profiles = (*self.profiles[:row], profile, *self.profiles[row + 1 :])
-        self.mask = RuleMask(self.profiles, self.rules, self.index)
+        self._terms_cache.clear()
+        if PairSide.of(before) != PairSide.of(profile):
+            self.mask = RuleMask(self.profiles, self.rules, self.index)
         for name, channel in self.channels.items():
             items = tuple(item for item in profile.opportunities if name in channel_of(item))
             texts = [item.text for item in items]
@@ -403,8 +435,12 @@ class ScoreModel:
         self.description_semantic[row] = self.text.semantic([profile.description])[0]
         self._has_description = self._has_description.copy()
         self._has_description[row] = bool(profile.description.strip())
-        self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
-        self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
+        if before.interests != profile.interests:
+            self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
+        if before.sectors != profile.sectors:
+            self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
+        if self.outcomes is not None:
+            self.outcomes = self._build_outcomes()
 
     def row_of(self, participant_id: str) -> int:
         return check_known(self.index, participant_id)
@@ -420,12 +456,19 @@ class ScoreModel:
         (lexical and semantic), and for a request, the participant's profile text.
         """
         rows = hi - lo
-        lexical = np.zeros((rows, self.size), dtype=np.float32)
-        semantic = np.full((rows, self.size), -1.0, dtype=np.float32)
-        profile_lexical = np.zeros((rows, self.size), dtype=np.float32)
-        profile_semantic = np.full((rows, self.size), -1.0, dtype=np.float32)
-        src, dst = self.channels[source], self.channels[target]
         w = self.weights
+        unused = np.zeros((0, 0), dtype=np.float32)  # a signal of weight 0 is never read
+
+        def empty(weight: float, fill: float) -> FloatArray:
+            if weight <= 0:
+                return unused
+            return np.full((rows, self.size), fill, dtype=np.float32)
+
+        lexical = empty(w.lexical, 0.0)
+        semantic = empty(w.semantic, -1.0)
+        profile_lexical = empty(w.profile_lexical, 0.0)
+        profile_semantic = empty(w.profile_semantic, -1.0)
+        src, dst = self.channels[source], self.channels[target]
         if rows and len(dst.owners):
             if w.lexical > 0:
                 sims = (src.lexical[lo:hi] @ dst.lexical.T).toarray()
@@ -515,12 +558,18 @@ class ScoreModel:
         interests = (self.interest_matrix[start:stop] @ self.interest_matrix.T).toarray()
         sectors = (self.sector_matrix[start:stop] @ self.sector_matrix.T).toarray()
         description = (self.description_lexical[start:stop] @ self.description_lexical.T).toarray()
+        feedback = (
+            self.outcomes.block(start, stop)
+            if self.outcomes is not None
+            else np.zeros_like(they_offer)
+        )
         score = (
             w.complementarity * (you_offer + they_offer)
             + w.cooperation * cooperation
             + w.interests * interests
             + w.sectors * sectors
             + w.description * description
+            + w.feedback * feedback
         ).astype(np.float32)
         mutual = ((you_offer >= w.mutual_threshold) & (they_offer >= w.mutual_threshold)) | (
             cooperation >= w.mutual_threshold
@@ -537,6 +586,7 @@ class ScoreModel:
             interests=interests.astype(np.float32),
             sectors=sectors.astype(np.float32),
             description=description.astype(np.float32),
+            feedback=feedback.astype(np.float32),
         )
 
     def count_allowed_pairs(self) -> int:
@@ -547,6 +597,17 @@ class ScoreModel:
             total += int(self.mask.block(start, min(self.size, start + step)).sum())
         return total // 2
 
+    def _row_terms(self, matrix: sparse.csr_matrix, row: int) -> dict[int, float]:
+        key = (id(matrix), row)
+        terms = self._terms_cache.get(key)
+        if terms is None:
+            lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+            terms = dict(
+                zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True)
+            )
+            self._terms_cache[key] = terms
+        return terms
+
     def shared_terms(
         self,
         left: sparse.csr_matrix,
@@ -556,16 +617,10 @@ class ScoreModel:
         limit: int,
     ) -> tuple[str, ...]:
         """Words two analysed texts share, weightiest first, as a person would read them."""
-        lo, hi = left.indptr[row], left.indptr[row + 1]
-        olo, ohi = right.indptr[other], right.indptr[other + 1]
-        shared, mine, theirs = np.intersect1d(
-            left.indices[lo:hi], right.indices[olo:ohi], return_indices=True
-        )
-        if not len(shared):
-            return ()
-        weight = left.data[lo:hi][mine] * right.data[olo:ohi][theirs]
+        mine, theirs = self._row_terms(left, row), self._row_terms(right, other)
+        shared = sorted(mine.keys() & theirs.keys(), key=lambda t: -mine[t] * theirs[t])
         words: list[str] = []
-        for column in shared[np.argsort(-weight, kind="stable")].tolist():
+        for column in shared:
             word = self.analyzer.show(str(self.text.vocabulary[column]))
             if any(word in kept or kept in word for kept in words):
                 continue

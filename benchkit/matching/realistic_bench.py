@@ -17,6 +17,7 @@ from dataclasses import replace
 from benchkit.matching.baselines import tfidf_top, vectors_top
 from benchkit.matching.realistic import EvalPair, build_event
 from matchmaking.errors import InvalidRulesError
+from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import ParticipantProfile
 from matchmaking.reasons import BACKING, ReasonKind
 from matchmaking.recommend import Matchmaker
@@ -113,6 +114,7 @@ def run_realistic_bench(
         "baseline_tfidf": _metrics(event.pairs, _by_index(profiles, tfidf_top(profiles, k)), k),
         "baseline_vectors": _metrics(event.pairs, _by_index(profiles, vectors_top(profiles, k)), k),
     }
+    result["feedback"] = _feedback_effect(profiles, event.pairs, top, k)
     if ablations:
         variants: dict[str, Callable[[], dict[str, list[str]]]] = {
             "lexical_only": lambda: _ablation(profiles, k, semantic=0.0, profile_semantic=0.0),
@@ -123,6 +125,41 @@ def run_realistic_bench(
             name: _metrics(event.pairs, run(), k) for name, run in variants.items()
         }
     return result
+
+
+def _feedback_effect(
+    profiles: Sequence[ParticipantProfile],
+    pairs: Sequence[EvalPair],
+    top: dict[str, list[str]],
+    k: int,
+) -> dict[str, object]:
+    """Recall of the later pairs of each need, before and after the first pairs' outcomes.
+
+    The first planted pair of every need is taken as a request that was accepted; each of
+    those requesters also declined their top recommendation when it was not the answer.
+    The other planted pairs of the same needs (other wordings, other people) are scored
+    again with those outcomes: what the event learned should lift their answers.
+    """
+    first: dict[str, EvalPair] = {}
+    later: list[EvalPair] = []
+    for pair in pairs:
+        if pair.need_id in first:
+            later.append(pair)
+        else:
+            first[pair.need_id] = pair
+    outcomes = [RequestOutcome(p.requester_id, p.offerer_id, True) for p in first.values()]
+    for pair in first.values():
+        shown = top.get(pair.requester_id, [])
+        if shown and shown[0] != pair.offerer_id:
+            outcomes.append(RequestOutcome(pair.requester_id, shown[0], False))
+    after = Matchmaker(profiles, outcomes=outcomes).top_candidates(k)
+    return {
+        "accepted": sum(o.accepted for o in outcomes),
+        "declined": sum(not o.accepted for o in outcomes),
+        "evaluated_pairs": len(later),
+        "recall_before": _metrics(later, top, k)["recall"],
+        "recall_after": _metrics(later, after, k)["recall"],
+    }
 
 
 def _backing(kind: str) -> str:
