@@ -223,9 +223,10 @@ class Matchmaker:
                 key = (min(row, col), max(row, col))
                 known = seen.get(key)
                 if known is None or known.score < score:
+                    first, second = sorted((ids[row], ids[col]))
                     seen[key] = CandidatePair(
-                        ids[key[0]],
-                        ids[key[1]],
+                        first,
+                        second,
                         float(score),
                         bool(mutual) or (known is not None and known.is_mutual),
                     )

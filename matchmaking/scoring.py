@@ -59,6 +59,8 @@ DIRECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "cooperation": (("cooperation", "cooperation"),),
 }
 _SIGNALS = ("lexical", "semantic", "profile_lexical", "profile_semantic")
+# Texts it takes before the event's mean vector is fully removed (see TextFeatures).
+_CENTRE_PRIOR = 200.0
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,10 @@ class TextFeatures:
                 counts = embeddings.token_counts(sample)
                 self._token_weights = frequency_weights(counts)
                 raw = embeddings.pool(counts, self._token_weights)
-                self._centre = raw.mean(axis=0).astype(np.float32)
+                # Trusted in proportion to how many texts it averages: the mean of a
+                # handful of profiles is their topic, not the vectors' common direction.
+                shrink = len(sample) / (len(sample) + _CENTRE_PRIOR)
+                self._centre = (raw.mean(axis=0) * shrink).astype(np.float32)
         self._vectorizer = CountVectorizer(analyzer=analyzer, dtype=np.float32)
         texts = [t for t in corpus if t.strip()]
         if texts:
@@ -271,7 +276,9 @@ class TextFeatures:
         counts = self.embeddings.token_counts([self.analyzer.expanded_text(t) for t in texts])
         vectors = self.embeddings.pool(counts, self._token_weights)
         if self._centre is not None and len(vectors):
+            empty = ~vectors.any(axis=1)
             vectors = vectors - self._centre
+            vectors[empty] = 0.0  # a text without words stays without a direction
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
         return vectors.astype(np.float32)
@@ -620,10 +627,14 @@ class ScoreModel:
         mine, theirs = self._row_terms(left, row), self._row_terms(right, other)
         shared = sorted(mine.keys() & theirs.keys(), key=lambda t: -mine[t] * theirs[t])
         words: list[str] = []
+        seen: set[str] = set()
         for column in shared:
             word = self.analyzer.show(str(self.text.vocabulary[column]))
-            if any(word in kept or kept in word for kept in words):
+            # "recycle" and "recycling", "hydrogen" and "green hydrogen" say one thing.
+            stems = {self.analyzer.stem(part) for part in word.lower().split()}
+            if stems & seen or any(word in kept or kept in word for kept in words):
                 continue
+            seen |= stems
             words.append(word)
             if len(words) >= limit:
                 break

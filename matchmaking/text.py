@@ -103,6 +103,9 @@ class Analyzer:
             entry = table.setdefault(key, ([], []))
             entry[0].extend(tokens)
             entry[1].extend(words)
+        # Words met while reading the lexicon are shown only when no profile used the stem.
+        self._lexicon_surface = self.surface
+        self.surface = {t: w for t, w in self.surface.items() if t.startswith(CONCEPT)}
         phrases = sorted(self._phrases, key=len, reverse=True)
         self._phrase_re = (
             re.compile("(?<![\\w])(" + "|".join(re.escape(p) for p in phrases) + ")(?![\\w])")
@@ -122,7 +125,8 @@ class Analyzer:
 
     def show(self, token: str) -> str:
         """A token as a person would read it."""
-        return self.surface.get(token, token.lstrip(CONCEPT).replace("_", " "))
+        shown = self.surface.get(token) or self._lexicon_surface.get(token)
+        return shown or token.lstrip(CONCEPT).replace("_", " ")
 
     def words(self, text: str) -> list[str]:
         """Stems of the meaningful words, in order (no lexicon meanings)."""
