@@ -36,6 +36,7 @@ class StaticEmbeddings:
             table = handle.get_tensor("embedding.weight")
         self.table: FloatArray = np.ascontiguousarray(table, dtype=np.float32)
         self.tokenizer = Tokenizer.from_file(str(tokenizer))
+        self.tokenizer_path = tokenizer
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
         self.dimension = int(self.table.shape[1])
