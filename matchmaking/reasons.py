@@ -95,15 +95,15 @@ class ReasonSettings:
 
 
 # (viewer's channel, candidate's channel) -> (kind, sentence). Sentences read from the
-# viewer's side so the participant sees "Offers X, which answers your request Y".
+# viewer's side so the participant sees "Offers X, which you request (Y)".
 _ITEM_REASONS: dict[tuple[str, str], tuple[ReasonKind, str]] = {
     ("request", "offer"): (
         ReasonKind.OFFER_MATCHES_REQUEST,
-        "Offers {their}, which answers your request {your}",
+        "Offers {their}, which you request ({your})",
     ),
     ("funding", "investment"): (
         ReasonKind.INVESTMENT_MATCHES_FUNDING,
-        "Offers {their}, matching your funding request {your}",
+        "Offers {their}, matching your funding request ({your})",
     ),
     ("offer", "request"): (
         ReasonKind.REQUEST_MATCHES_OFFER,

@@ -68,8 +68,8 @@ def test_reason_names_the_matching_items(battery_event: list) -> None:
     rec = recommend_for(battery_event, "buyer", k=1)[0]
     reason = next(r for r in rec.reasons if r.kind is ReasonKind.OFFER_MATCHES_REQUEST)
     assert reason.text == (
-        "Offers \u201cLithium-ion battery recycling\u201d, which answers your request "
-        "\u201cBattery recycling\u201d; both mention recycle, battery, lithium-ion"
+        "Offers \u201cLithium-ion battery recycling\u201d, which you request "
+        "(\u201cBattery recycling\u201d); both mention recycle, battery, lithium-ion"
     )
     assert reason.their_item is not None and reason.their_item.title.startswith("Lithium")
     assert reason.your_item is not None and reason.your_item.title == "Battery recycling"
