@@ -134,17 +134,11 @@ class MatchingRules:
     def from_mapping(
         cls, rules: Mapping[str, Any], excluded_pairs: Iterable[tuple[str, str]] = ()
     ) -> MatchingRules:
-        """Rules from the event's ``rules`` JSON object (keys as documented in matchmaking.md)."""
-        known = {
-            "cross_border_only",
-            "allowed_type_pairs",
-            "allowed_group_pairs",
-            "country_sets",
-            "allowed_country_set_pairs",
-        }
-        unknown = set(rules) - known
-        if unknown:
-            raise InvalidRulesError(f"unknown matchmaking rules {sorted(unknown)}")
+        """Rules from the event's ``rules`` JSON object (keys as documented in matchmaking.md).
+
+        Keys other features keep in the same object are left alone (the API validates the
+        object when the organiser saves it); the keys read here are checked.
+        """
 
         def pairs(name: str) -> list[tuple[Any, Any]] | None:
             value = rules.get(name)

@@ -222,5 +222,7 @@ def test_named_country_sets_and_their_errors() -> None:
         MatchingRules.from_mapping({"allowed_country_set_pairs": [["EU", "SOUTH_MEDD"]]})
     with pytest.raises(InvalidRulesError, match="XX"):
         MatchingRules.from_mapping({"country_sets": {"A": ["XX"]}})
-    with pytest.raises(InvalidRulesError, match="cross_border"):
-        MatchingRules.from_mapping({"cross_border": True})
+    with pytest.raises(InvalidRulesError, match="allowed_country_set_pairs"):
+        MatchingRules.from_mapping({"allowed_country_set_pairs": ["EU"]})
+    # Settings of other features in the same JSON object are not the matcher's business.
+    assert MatchingRules.from_mapping({"video_links": "x"}) == MatchingRules()
