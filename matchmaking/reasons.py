@@ -88,10 +88,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class ReasonSettings:
-    """How much a reason quotes."""
+    """How much a reason quotes, and how many reasons a recommendation shows (the ones
+    that contribute most to its score)."""
 
     max_terms: int = 3
     max_profile_chars: int = 80
+    max_reasons: int = 4
 
 
 # (viewer's channel, candidate's channel) -> (kind, sentence). Sentences read from the
@@ -353,7 +355,10 @@ def explain_pairs(
                     tags=interests,
                 )
             )
-        if values.get("description", 0.0) > 0:
+        strength = w.description * float(values.get("description", 0.0))
+        ahead = sum(r.strength >= strength for r in found)
+        # Quoting the descriptions costs most; skip it when the reason would not be shown.
+        if strength > 0 and ahead < settings.max_reasons:
             terms = model.shared_terms(
                 model.description_lexical,
                 viewer,
@@ -366,7 +371,7 @@ def explain_pairs(
                     Reason(
                         kind=ReasonKind.SIMILAR_PROFILE,
                         text="Similar profile: both describe " + ", ".join(terms),
-                        strength=w.description * float(values["description"]),
+                        strength=strength,
                         terms=terms,
                     )
                 )
@@ -380,5 +385,5 @@ def explain_pairs(
                 )
             )
         found.sort(key=lambda r: -r.strength)
-        result.append(tuple(found))
+        result.append(tuple(found[: settings.max_reasons]))
     return result

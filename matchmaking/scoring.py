@@ -22,6 +22,7 @@ offers against what the viewer requests, and the reverse.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -225,16 +226,29 @@ class TextFeatures:
         # removing the event's mean vector leaves what sets texts apart.
         self._centre: FloatArray | None = None
         self._token_weights: FloatArray | None = None
+        # Each distinct text is tokenised once; items and descriptions look it up.
+        self._rows: dict[str, int] = {}
+        width = 1 if embeddings is None else int(embeddings.table.shape[0])
+        self._counts = sparse.csr_matrix((0, width), dtype=np.float32)
         if embeddings is not None:
-            sample = [analyzer.expanded_text(t) for t in corpus if t.strip()]
-            if sample:
-                counts = embeddings.token_counts(sample)
-                self._token_weights = frequency_weights(counts)
-                raw = embeddings.pool(counts, self._token_weights)
+            occurrences = Counter(t for t in corpus if t.strip())
+            if occurrences:
+                distinct = list(occurrences)
+                self._rows = {text: row for row, text in enumerate(distinct)}
+                self._counts = embeddings.token_counts(
+                    [analyzer.expanded_text(t) for t in distinct]
+                )
+                times = np.array([occurrences[t] for t in distinct], dtype=np.float32)
+                self._token_weights = frequency_weights(
+                    sparse.csr_matrix(self._counts.multiply(times[:, None]))
+                )
+                raw = embeddings.pool(self._counts, self._token_weights)
                 # Trusted in proportion to how many texts it averages: the mean of a
                 # handful of profiles is their topic, not the vectors' common direction.
-                shrink = len(sample) / (len(sample) + _CENTRE_PRIOR)
-                self._centre = (raw.mean(axis=0) * shrink).astype(np.float32)
+                total = float(times.sum())
+                shrink = total / (total + _CENTRE_PRIOR)
+                mean = (raw * times[:, None]).sum(axis=0) / total
+                self._centre = (mean * shrink).astype(np.float32)
         self._vectorizer = CountVectorizer(analyzer=analyzer, dtype=np.float32)
         texts = [t for t in corpus if t.strip()]
         if texts:
@@ -273,7 +287,17 @@ class TextFeatures:
             return np.zeros((len(texts), 1), dtype=np.float32)
         if not texts:
             return np.zeros((0, self.embeddings.dimension), dtype=np.float32)
-        counts = self.embeddings.token_counts([self.analyzer.expanded_text(t) for t in texts])
+        rows = [self._rows.get(t, -1) for t in texts]
+        missing = [t for t, row in zip(texts, rows, strict=True) if row < 0]
+        if missing:
+            extra = self.embeddings.token_counts([self.analyzer.expanded_text(t) for t in missing])
+            known = self._counts.shape[0]
+            combined = sparse.vstack([self._counts, extra], format="csr")
+            next_extra = iter(range(known, known + len(missing)))
+            rows = [row if row >= 0 else next(next_extra) for row in rows]
+        else:
+            combined = self._counts
+        counts = sparse.csr_matrix(combined[rows])
         vectors = self.embeddings.pool(counts, self._token_weights)
         if self._centre is not None and len(vectors):
             empty = ~vectors.any(axis=1)
@@ -361,6 +385,7 @@ class ScoreModel:
         corpus = [item.text for p in self.profiles for item in p.opportunities] + descriptions
         self.text = TextFeatures(corpus, self.analyzer, vectors, self.weights)
         self._terms_cache: dict[tuple[int, int], dict[int, float]] = {}
+        self._shown_cache: dict[int, tuple[str, frozenset[str]]] = {}
         self._build_items()
         self._build_profiles()
         self._outcome_list = tuple(outcomes)
@@ -615,6 +640,14 @@ class ScoreModel:
             self._terms_cache[key] = terms
         return terms
 
+    def _shown(self, column: int) -> tuple[str, frozenset[str]]:
+        shown = self._shown_cache.get(column)
+        if shown is None:
+            word = self.analyzer.show(str(self.text.vocabulary[column]))
+            shown = (word, frozenset(self.analyzer.stem(part) for part in word.lower().split()))
+            self._shown_cache[column] = shown
+        return shown
+
     def shared_terms(
         self,
         left: sparse.csr_matrix,
@@ -629,9 +662,8 @@ class ScoreModel:
         words: list[str] = []
         seen: set[str] = set()
         for column in shared:
-            word = self.analyzer.show(str(self.text.vocabulary[column]))
+            word, stems = self._shown(column)
             # "recycle" and "recycling", "hydrogen" and "green hydrogen" say one thing.
-            stems = {self.analyzer.stem(part) for part in word.lower().split()}
             if stems & seen or any(word in kept or kept in word for kept in words):
                 continue
             seen |= stems

@@ -43,6 +43,8 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | _GENERIC | _FOREIGN_STOP
 # A word: letters or digits, inner hyphens, apostrophes or ampersands kept ("r&d").
 _WORD = re.compile(r"[^\W_]+(?:[-&'][^\W_]+)*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Distinct texts whose analysis is kept (an event's items and descriptions fit).
+_SEEN_LIMIT = 200_000
 # Concept tokens cannot collide with a word: words never contain this character.
 CONCEPT = "\u2248"
 
@@ -73,6 +75,7 @@ class Analyzer:
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self._stemmer = Stemmer.Stemmer("english")
         self._stems: dict[str, str] = {}
+        self._seen: dict[str, tuple[list[str], str]] = {}
         # token -> a word a person wrote for it, so reasons quote words rather than stems
         self.surface: dict[str, str] = {}
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
@@ -80,7 +83,8 @@ class Analyzer:
         self._by_stem: dict[str, tuple[list[str], list[str]]] = {}
         self._phrases: dict[str, tuple[list[str], list[str]]] = {}
         self._cjk: dict[str, tuple[list[str], list[str]]] = {}
-        keys = set(self.lexicon.meanings) | set(self.lexicon.concepts)
+        # Sorted, so the same lexicon reads the same way whatever the hash seed.
+        keys = sorted(set(self.lexicon.meanings) | set(self.lexicon.concepts))
         for key in keys:
             tokens: list[str] = []
             words: list[str] = []
@@ -131,14 +135,17 @@ class Analyzer:
     def words(self, text: str) -> list[str]:
         """Stems of the meaningful words, in order (no lexicon meanings)."""
         out: list[str] = []
+        has_cjk = _is_cjk(text)
+        stems = self._stems
         for word in _WORD.findall(text.lower()):
-            if _is_cjk(word):
+            if has_cjk and _is_cjk(word):
                 for run in _CJK.findall(word):
                     out.extend(run[i : i + 2] for i in range(max(1, len(run) - 1)))
                 continue
             if word in _STOP or len(word) < 2 or word.isdigit():
                 continue
-            out.append(self.stem(word))
+            stem = stems.get(word)
+            out.append(stem if stem is not None else self.stem(word))
         return out
 
     def _entries(self, text: str, stems: Iterable[str]) -> Iterable[tuple[list[str], list[str]]]:
@@ -158,20 +165,32 @@ class Analyzer:
         """Tokens the lexicon adds: spelled-out short forms, synonym groups, translations."""
         return [token for tokens, _ in self._entries(text, stems) for token in tokens]
 
-    def __call__(self, text: str) -> list[str]:
+    def _analyse(self, text: str) -> tuple[list[str], str]:
+        """Tokens and expanded text of ``text``, computed once per distinct text."""
+        known = self._seen.get(text)
+        if known is not None:
+            return known
         stems = self.words(text)
-        added = self.meanings(text, stems)
+        entries = list(self._entries(text, stems))
+        added = [token for tokens, _ in entries for token in tokens]
         # A spelled-out short form joins the synonym groups of its words ("SOC" -> monitoring).
         for token in list(added):
             entry = self._by_stem.get(token)
             if entry is not None:
                 added.extend(t for t in entry[0] if t.startswith(CONCEPT))
-        return stems + added
+        plain = [w for _, words in entries for w in words]
+        expanded = text if not plain else f"{text} ({', '.join(dict.fromkeys(plain))})"
+        result = (stems + added, expanded)
+        if len(self._seen) < _SEEN_LIMIT:
+            self._seen[text] = result
+        return result
+
+    def __call__(self, text: str) -> list[str]:
+        return list(self._analyse(text)[0])
 
     def expanded_text(self, text: str) -> str:
         """The text followed by the plain words the lexicon adds (for the embedding signal)."""
-        added = [w for _, words in self._entries(text, self.words(text)) for w in words]
-        return text if not added else f"{text} ({', '.join(dict.fromkeys(added))})"
+        return self._analyse(text)[1]
 
 
 def build_lexicon(data: Mapping[str, Any]) -> Lexicon:
