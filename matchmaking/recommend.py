@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,8 +137,10 @@ class Matchmaker:
         *,
         analyzer: Analyzer | None = None,
         outcomes: Sequence[RequestOutcome] = (),
+        workers: int = 2,
     ) -> None:
         self.model = ScoreModel(profiles, rules, weights, analyzer=analyzer, outcomes=outcomes)
+        self.workers = workers
         self.labels = labels
         self.reason_settings = reason_settings
 
@@ -150,9 +153,19 @@ class Matchmaker:
             raise InvalidRulesError("k must be at least 1")
         rows = rows if rows is not None else range(self.model.size)
         step = self.model.block_rows()
-        for start in range(rows.start, rows.stop, step):
+        starts = list(range(rows.start, rows.stop, step))
+
+        def select(start: int) -> _Selection:
             block = self.model.score_block(start, min(rows.stop, start + step))
-            yield _top_in_block(block, k, self.model.weights.min_score)
+            return _top_in_block(block, k, self.model.weights.min_score)
+
+        if self.workers < 2 or len(starts) < 2:
+            yield from map(select, starts)
+            return
+        # numpy and scipy release the GIL in the products, partitions and reductions that
+        # dominate a block, so blocks scored in threads use the machine's cores.
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            yield from pool.map(select, starts)
 
     def _recommendations(self, selection: _Selection) -> list[Recommendation]:
         pairs = list(zip(selection.rows.tolist(), selection.cols.tolist(), strict=True))

@@ -62,6 +62,8 @@ DIRECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
 _SIGNALS = ("lexical", "semantic", "profile_lexical", "profile_semantic")
 # Texts it takes before the event's mean vector is fully removed (see TextFeatures).
 _CENTRE_PRIOR = 200.0
+# Terms kept per text in the BM25 vectors (see _keep_heaviest).
+_TERMS_KEPT = 24
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,10 @@ class TextFeatures:
         counts.data = (tf * (self._k1 + 1.0) / (tf + norm) * self._idf[counts.indices]).astype(
             np.float32
         )
-        return sparse.csr_matrix(normalize(counts, norm="l2", copy=False), dtype=np.float32)
+        return sparse.csr_matrix(
+            normalize(_keep_heaviest(counts, _TERMS_KEPT), norm="l2", copy=False),
+            dtype=np.float32,
+        )
 
     def semantic(self, texts: Sequence[str]) -> FloatArray:
         if self.embeddings is None:
@@ -306,6 +311,22 @@ class TextFeatures:
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
         return vectors.astype(np.float32)
+
+
+def _keep_heaviest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's ``keep`` heaviest terms: a long description's tail of common words adds
+    little to a cosine and much to the cost of every product."""
+    lengths = np.diff(matrix.indptr)
+    if not len(lengths) or lengths.max() <= keep:
+        return matrix
+    for row in np.flatnonzero(lengths > keep).tolist():
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        cut = np.partition(matrix.data[lo:hi], hi - lo - keep)[hi - lo - keep]
+        weights = matrix.data[lo:hi]
+        # Ties at the cut may keep a few more than ``keep``; that is harmless.
+        weights[weights < cut] = 0.0
+    matrix.eliminate_zeros()
+    return matrix
 
 
 def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
