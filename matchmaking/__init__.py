@@ -34,7 +34,7 @@ from matchmaking.recommend import (
     recommend,
     recommend_for,
 )
-from matchmaking.rules import MatchingRules
+from matchmaking.rules import MatchingRules, PairSide
 from matchmaking.scoring import ScoringWeights
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "Opportunity",
     "OpportunityKind",
     "OrganisationType",
+    "PairSide",
     "ParticipantProfile",
     "Proposal",
     "Reason",
