@@ -36,7 +36,7 @@ from api.models import (
 from api.models.enums import Attendance
 from api.registration.operations import register_participant
 from api.registration.schemas.participants import RegistrationSchema
-from matchmaking.synthetic import Population, generate_population
+from benchkit.matching.synthetic import Population, generate_population
 
 DEMO_SLUG = "clusters-meet-regions-demo"
 DEMO_TIMEZONE = "Europe/Madrid"

@@ -21,13 +21,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
-from api.events.country_sets import countries_may_meet
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
 from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus, WebhookKind
 from api.models.types import now_utc
 from api.webhooks.operations import queue_event
+from matchmaking.rules import MatchingRules, PairSide
 
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 PROPOSAL = RequestOrigin.AUTO_MATCH
@@ -165,36 +165,22 @@ def meeting_of(request: MeetingRequest) -> Meeting | None:
 # --- creating ------------------------------------------------------------------------
 
 
-# TODO(rules): delegate to matchmaking.rules (MatchingRules.pair_problem) once it lands;
-# until then this is the one API-side copy of the pair rules. Its country-set rule
-# (api.events.country_sets, same keys as the "match" branch) is also folded into the group
-# rule for recommendations and auto-matching (api/recommendations/profiles.py): drop that
-# folding when MatchingRules takes country_sets itself.
+def _pair_side(participant: Participant) -> PairSide:
+    organisation = participant.organisation
+    return PairSide(
+        participant_id=str(participant.id),
+        organisation_id=str(organisation.id),
+        organisation_type=organisation.type,
+        country=organisation.country,
+        group=participant.group or None,
+    )
+
+
 def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | None:
-    """Why the organiser's rules forbid this pair, or None."""
-    rules = event.rules or {}
-    org_a, org_b = a.organisation, b.organisation
-    if org_a.id == org_b.id:
-        return "You both represent the same organisation."
-    if rules.get("cross_border_only") and org_a.country == org_b.country:
-        return "This event only allows meetings across borders."
-    type_pairs = rules.get("allowed_type_pairs")
-    if type_pairs is not None and {org_a.type, org_b.type} not in [set(p) for p in type_pairs]:
-        return (
-            f"This event does not arrange meetings between {org_a.type} and {org_b.type} "
-            "organisations."
-        )
-    if not countries_may_meet(rules, org_a.country, org_b.country):
-        return (
-            "This event arranges meetings only between the country groups its organiser "
-            f"chose, which do not include {org_a.country} with {org_b.country}."
-        )
-    group_pairs = rules.get("allowed_group_pairs")
-    if group_pairs is not None and {a.group or None, b.group or None} not in [
-        set(p) for p in group_pairs
-    ]:
-        return "This event does not arrange meetings between these participant groups."
-    return None
+    """Why the organiser's rules forbid this pair, or None: matchmaking decides, the same
+    rules that shape recommendations and auto-matching."""
+    rules = MatchingRules.from_mapping(event.rules or {})
+    return rules.pair_problem(_pair_side(a), _pair_side(b))
 
 
 def _lock_participants(*ids: int) -> None:
