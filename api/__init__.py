@@ -46,6 +46,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_blueprint)
     register_error_handlers(app)
     init_jobs(app)
+    from api.notifications.setup import init_notifications
+
+    init_notifications(app)
     return app
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from api.background.runner import BACKGROUND_QUEUE
+from api.background.tasks import RetryLater
 from api.jobs.execute import run_job
 from api.jobs.runner import RUN_JOB_TASK
+from api.notifications.delivery import SEND_MAIL_TASK, send_mail
 from api.services.webhooks import DELIVER_TASK, deliver
 
 
@@ -20,3 +23,20 @@ def run_job_task(job_id: int) -> str:
 @shared_task(name=DELIVER_TASK, acks_late=True, ignore_result=True)
 def deliver_webhook_task(delivery_id: int) -> None:
     deliver(delivery_id)
+
+
+# The row counts attempts and stops raising RetryLater once it gives up, so Celery's own
+# limit is only a backstop; the backoff doubles from 30 s up to 6 h, with jitter.
+@shared_task(
+    name=SEND_MAIL_TASK,
+    acks_late=True,
+    ignore_result=True,
+    queue=BACKGROUND_QUEUE,
+    autoretry_for=(RetryLater,),
+    retry_backoff=30,
+    retry_backoff_max=6 * 3600,
+    retry_jitter=True,
+    max_retries=None,
+)
+def send_mail_task(mail_id: int) -> str:
+    return send_mail(mail_id)

@@ -1,0 +1,63 @@
+"""``clustermeet mail ...``: read the outbox of the embedded mode."""
+
+from __future__ import annotations
+
+import os
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """E-mail: the outbox, reminders."""
+
+
+def _outbox_files(directory: str) -> list[str]:
+    if not os.path.isdir(directory):
+        return []
+    return sorted(f for f in os.listdir(directory) if f.endswith(".eml"))
+
+
+def _read(path: str) -> EmailMessage:
+    with open(path, "rb") as handle:
+        message = BytesParser(policy=policy.default).parse(handle)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+@mail_group.command("outbox")
+@click.option("--show", "show", type=int, default=None, help="Print the mail with this id.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@with_appcontext
+def outbox(show: int | None, limit: int) -> None:
+    """List the mail written to the outbox folder (no SMTP server configured)."""
+    directory = str(current_app.config["MAIL_OUTBOX_DIR"])
+    files = _outbox_files(directory)
+    if show is not None:
+        match = [f for f in files if f.split("-", 1)[0].lstrip("0") == str(show)]
+        if not match:
+            raise click.ClickException(f"No mail {show} in {directory}")
+        message = _read(os.path.join(directory, match[0]))
+        for header in ("From", "To", "Subject", "Date", "Content-Language"):
+            click.echo(f"{header}: {message[header]}")
+        body = message.get_body(preferencelist=("plain",))
+        click.echo("")
+        click.echo(body.get_content() if body is not None else "")
+        names = [part.get_filename() for part in message.iter_attachments()]
+        if names:
+            click.echo("Attachments: " + ", ".join(str(n) for n in names))
+        return
+    if not files:
+        click.echo(f"The outbox {directory} is empty.")
+        return
+    click.echo(f"{len(files)} mail(s) in {directory} (newest last):")
+    for name in files[-limit:]:
+        message = _read(os.path.join(directory, name))
+        mail_id = name.split("-", 1)[0].lstrip("0")
+        click.echo(f"{mail_id:>6}  {message['To']:<40}  {message['Subject']}")
+    click.echo("Read one with: clustermeet mail outbox --show ID")
