@@ -148,6 +148,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_sign_in_links_participant_id'), ['participant_id'], unique=False)
 
     with op.batch_alter_table('organisers', schema=None) as batch_op:
+        batch_op.alter_column('key_hash', existing_type=sa.String(length=64), nullable=True)
+        batch_op.alter_column('key_prefix', existing_type=sa.String(length=16), nullable=True)
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=True))
         batch_op.add_column(sa.Column('language', sa.String(length=8), nullable=False, server_default='en'))
         batch_op.add_column(sa.Column('team_id', sa.Integer(), nullable=True))
@@ -193,6 +195,8 @@ def downgrade():
         batch_op.drop_column('team_id')
         batch_op.drop_column('language')
         batch_op.drop_column('email')
+        batch_op.alter_column('key_prefix', existing_type=sa.String(length=16), nullable=False)
+        batch_op.alter_column('key_hash', existing_type=sa.String(length=64), nullable=False)
 
     with op.batch_alter_table('sign_in_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sign_in_links_participant_id'))
