@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -61,3 +62,58 @@ def outbox(show: int | None, limit: int) -> None:
         mail_id = name.split("-", 1)[0].lstrip("0")
         click.echo(f"{mail_id:>6}  {message['To']:<40}  {message['Subject']}")
     click.echo("Read one with: clustermeet mail outbox --show ID")
+
+
+def _moment(value: str | None) -> datetime:
+    if not value:
+        return datetime.now(UTC)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise click.BadParameter(
+            "give a time zone, e.g. 2027-03-09T18:00:00+01:00", param_hint="--now"
+        )
+    return moment
+
+
+@mail_group.command("reminders")
+@click.option("--now", "now_text", default=None, help="Act as if it were this time (ISO 8601).")
+@with_appcontext
+def reminders_command(now_text: str | None) -> None:
+    """Mail each participant their agenda for tomorrow (run it hourly, e.g. from cron).
+
+    Each person gets one reminder per day, however often this runs.
+    """
+    from api.extensions import db
+    from api.notifications.senders import reminders
+
+    written = reminders(_moment(now_text))
+    db.session.commit()
+    click.echo(f"{written} reminder(s) written.")
+
+
+@mail_group.command("expiring")
+@click.option(
+    "--within", type=click.FloatRange(min=0.1), default=24.0, show_default=True, help="Hours."
+)
+@click.option("--now", "now_text", default=None, help="Act as if it were this time (ISO 8601).")
+@with_appcontext
+def expiring_command(within: float, now_text: str | None) -> None:
+    """Tell invitees about pending requests that expire within the given hours (once each)."""
+    from sqlalchemy import select
+
+    from api.extensions import db
+    from api.models import Event, MeetingRequest
+    from api.notifications.senders import expiring_requests
+
+    now = _moment(now_text)
+    window = timedelta(hours=within)
+    event_ids = select(MeetingRequest.event_id).where(
+        MeetingRequest.status == "pending",
+        MeetingRequest.expires_dt > now,
+        MeetingRequest.expires_dt <= now + window,
+    )
+    written = 0
+    for event in db.session.scalars(select(Event).where(Event.id.in_(event_ids))):
+        written += expiring_requests(event, now, window)
+    db.session.commit()
+    click.echo(f"{written} notice(s) written.")
