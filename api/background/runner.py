@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session as OrmSession
 
-from api.background.tasks import TASKS, RetryLater, backoff_s
+from api.background.tasks import PENDING, TASKS, RetryLater, backoff_s
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +43,23 @@ class ThreadBackgroundRunner:
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._busy = 0
+        self._resumed = False
 
     def submit(self, name: str, row_id: int, delay_s: float = 0.0) -> None:
+        self._resume_once(skip=(name, row_id))
         self._push(name, row_id, delay_s, attempt=0)
+
+    def _resume_once(self, skip: tuple[str, int] | None = None) -> None:
+        """After a restart, pick up the rows a previous process left waiting."""
+        with self._cond:
+            if self._resumed:
+                return
+            self._resumed = True
+        with self._app.app_context():
+            waiting = [(name, row_id) for name, find in PENDING.items() for row_id in find()]
+        for name, row_id in waiting:
+            if (name, row_id) != skip:
+                self._push(name, row_id, 0.0, attempt=0)
 
     def _push(self, name: str, row_id: int, delay_s: float, attempt: int) -> None:
         if name not in TASKS:
@@ -97,7 +111,7 @@ class ThreadBackgroundRunner:
                     db.session.remove()
         except RetryLater as exc:
             base, cap = retry_delays(self._app)
-            delay = backoff_s(attempt + 1, base, cap)
+            delay = exc.delay_s if exc.delay_s is not None else backoff_s(attempt + 1, base, cap)
             log.info("%s %s: retry in %.0f s (%s)", name, row_id, delay, exc)
             self._push(name, row_id, delay, attempt + 1)
         except Exception:

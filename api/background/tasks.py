@@ -7,19 +7,29 @@ from typing import TypeVar
 
 
 class RetryLater(Exception):
-    """A passing failure (server busy, connection refused): run the task again later."""
+    """A passing failure (server busy, connection refused): run the task again later,
+    after ``delay_s`` seconds if the task knows best, else after the backend's backoff."""
+
+    def __init__(self, message: str, delay_s: float | None = None) -> None:
+        super().__init__(message)
+        self.delay_s = delay_s
 
 
 TaskFn = Callable[[int], object]
 TASKS: dict[str, TaskFn] = {}
+# name -> the ids of rows still waiting, so the embedded thread resumes them after a
+# restart (Celery keeps its own messages).
+PENDING: dict[str, Callable[[], list[int]]] = {}
 
 
 F = TypeVar("F", bound=TaskFn)
 
 
-def background_task(name: str) -> Callable[[F], F]:
+def background_task(name: str, pending: Callable[[], list[int]] | None = None) -> Callable[[F], F]:
     def register(function: F) -> F:
         TASKS[name] = function
+        if pending is not None:
+            PENDING[name] = pending
         return function
 
     return register

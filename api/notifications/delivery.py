@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from api.background.tasks import RetryLater, background_task
 from api.extensions import db
@@ -33,7 +34,16 @@ def mail_transport(app: Flask) -> MailTransport:
     return SmtpTransport(settings)
 
 
-@background_task(SEND_MAIL_TASK)
+def pending_mail_ids() -> list[int]:
+    rows = db.session.scalars(
+        select(OutgoingMail.id)
+        .where(OutgoingMail.status == MailStatus.PENDING.value)
+        .order_by(OutgoingMail.id)
+    )
+    return list(rows)
+
+
+@background_task(SEND_MAIL_TASK, pending=pending_mail_ids)
 def send_mail(mail_id: int) -> str:
     """One attempt; raises ``RetryLater`` while a passing failure has attempts left."""
     mail = db.session.get(OutgoingMail, mail_id)

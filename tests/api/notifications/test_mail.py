@@ -360,3 +360,27 @@ def test_stored_attachments_round_trip_through_base64(
     assert mail is not None
     assert base64.b64decode(mail.attachments[0]["content"]) == payload
     db.session.rollback()
+
+
+def test_mail_left_waiting_by_a_stopped_process_is_sent_after_a_restart(
+    app: Flask, smtp: SmtpServer, participant_factory: Any, event: dict[str, Any]
+) -> None:
+    from api.background.runner import _PENDING_KEY, ThreadBackgroundRunner
+
+    first, second = _people(participant_factory, event), _people(participant_factory, event)
+    wait_for_mail(app)
+    smtp.handler.received.clear()
+    context = {"other_name": "J", "other_organisation": "X", "accepted": True}
+    notify_participant(first, _event(event), NotificationKind.REQUEST_ANSWERED, context)
+    # The process stops between the commit and the hand-over: nothing is queued.
+    db.session().info.pop(_PENDING_KEY)
+    db.session.commit()
+    wait_for_mail(app)
+    assert smtp.received == []
+
+    app.extensions["clustermeet_background"] = ThreadBackgroundRunner(app)
+    notify_participant(second, _event(event), NotificationKind.REQUEST_ANSWERED, context)
+    db.session.commit()
+    wait_for_mail(app)
+
+    assert sorted(r.rcpt_tos[0] for r in smtp.received) == sorted([first.email, second.email])
