@@ -19,9 +19,10 @@ demo: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy matchmaking scheduler api worker
+	$(BIN)/mypy matchmaking scheduler benchkit api worker
 
 pytest: install
 	$(BIN)/pytest

@@ -5,10 +5,28 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flask import Flask
+
+JOBS_QUEUE = "clustermeet-jobs"
+
 
 def _env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
+
+
+def meeting_link_template(template: str | None) -> str | None:
+    """The template if it uses only ``{event_slug}``, ``{event_id}`` and ``{meeting_id}``."""
+    if not template:
+        return None
+    try:
+        template.format(event_slug="slug", event_id=1, meeting_id=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            "CLUSTERMEET_MEETING_LINK_TEMPLATE may use only {event_slug}, {event_id} and "
+            f"{{meeting_id}}: {template!r}"
+        ) from exc
+    return template
 
 
 def load_config(instance_path: str) -> dict[str, Any]:
@@ -42,6 +60,11 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SOLVER_TIME_LIMIT": float(os.environ.get("CLUSTERMEET_SOLVER_TIME_LIMIT", "60")),
         "SOLVER_WORKERS": _env_int("CLUSTERMEET_SOLVER_WORKERS", 2),
         "PUBLIC_BASE_URL": os.environ.get("CLUSTERMEET_BASE_URL", "http://localhost:5000"),
+        # The video link of an online meeting, e.g. "https://meet.example.org/{event_slug}-
+        # {meeting_id}"; unset, online meetings get no link (issue 12 adds real links).
+        "MEETING_LINK_TEMPLATE": meeting_link_template(
+            os.environ.get("CLUSTERMEET_MEETING_LINK_TEMPLATE")
+        ),
         "API_TITLE": "clustermeet",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -58,3 +81,25 @@ def load_config(instance_path: str) -> dict[str, Any]:
             "security": [{"bearer": []}],
         },
     }
+
+
+def celery_settings(app: Flask) -> dict[str, Any]:
+    """The app's CELERY settings completed with what crash recovery on Redis needs.
+
+    Redis has no per-connection acknowledgements: a message taken by a worker that dies
+    with its whole machine comes back only after ``visibility_timeout``. It must exceed
+    the hard time limit, or a slow job still running would be handed to a second worker;
+    the sweep that brings such messages back runs every ``unacked_restore_interval``
+    seconds (kombu's default throttle makes it ten times rarer, hence ``throttle=1``).
+    """
+    settings = dict(app.config["CELERY"])
+    hard_limit = int(settings.get("task_time_limit") or 960)
+    transport = {
+        "visibility_timeout": _env_int("CLUSTERMEET_VISIBILITY_TIMEOUT", hard_limit + 60),
+        "unacked_restore_interval": _env_int("CLUSTERMEET_RESTORE_INTERVAL", 10),
+        "unacked_restore_throttle": 1,
+    }
+    transport.update(settings.get("broker_transport_options") or {})
+    settings["broker_transport_options"] = transport
+    settings.setdefault("task_default_queue", JOBS_QUEUE)
+    return settings

@@ -14,7 +14,17 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from api.exceptions import ClustermeetError, Conflict, Forbidden, InvalidInput, NotFound
+from api.exceptions import (
+    BadRequest,
+    ClustermeetError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+    Unprocessable,
+)
 from api.extensions import db
 from matchmaking.errors import MatchmakingError
 from scheduler.errors import SchedulerError
@@ -31,19 +41,27 @@ def error_body(code: int, message: str, errors: Any = None) -> dict[str, Any]:
     return body
 
 
-_SERVICE_CODES: tuple[tuple[type[ClustermeetError], int], ...] = (
-    (NotFound, 404),
+# Every refusal in the api package is one of these; the first matching class wins.
+STATUS_CODES: tuple[tuple[type[ClustermeetError], int], ...] = (
+    (BadRequest, 400),
+    (Unauthorized, 401),
     (Forbidden, 403),
+    (NotFound, 404),
     (Conflict, 409),
-    (InvalidInput, 422),
+    (Unprocessable, 422),
+    (ServiceUnavailable, 503),
 )
+
+
+def status_of(exc: ClustermeetError) -> int:
+    return next((code for cls, code in STATUS_CODES if isinstance(exc, cls)), 400)
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ClustermeetError)
     def handle_service_error(exc: ClustermeetError) -> tuple[dict[str, Any], int]:
         db.session.rollback()
-        code = next((c for cls, c in _SERVICE_CODES if isinstance(exc, cls)), 400)
+        code = status_of(exc)
         errors = {"json": exc.errors} if isinstance(exc, InvalidInput) else None
         return error_body(code, str(exc), errors), code
 

@@ -1,4 +1,9 @@
-"""Shared fixtures: apps on SQLite and on a real PostgreSQL, clients and factories."""
+"""Shared fixtures: apps on SQLite and on a real PostgreSQL, clients and factories.
+
+API tests run on SQLite, the embedded default. A test marked ``postgres`` runs on both
+databases: mark the ones where PostgreSQL behaves differently (row locks, constraints,
+concurrency, integer ranges), not every test.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ def postgres_url(postgres: PostgresServer) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
+        db.engine.dispose()
     return url
 
 
@@ -84,10 +90,23 @@ def make_app(
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """The app on each database; the test runs inside an app context."""
-    yield from make_app(request, request.param, tmp_path)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        marked = metafunc.definition.get_closest_marker("postgres") is not None
+        backends = ["sqlite", "postgres"] if marked else ["sqlite"]
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on: "sqlite", and also "postgres" when marked so."""
+    return str(request.param)
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on the test's database; the test runs inside an app context."""
+    yield from make_app(request, backend, tmp_path)
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from celery import Celery, Task
 from celery.signals import worker_process_init
 from flask import Flask
 
+from api.config import celery_settings
 from api.extensions import db
-from api.jobs.runner import celery_settings
 
 
 def celery_init_app(app: Flask) -> Celery:

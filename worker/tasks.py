@@ -1,4 +1,4 @@
-"""Tasks take ids and call one function; all the logic lives in ``api.jobs``."""
+"""Tasks take ids and call one function; the logic lives in ``api.solving``, ``api.webhooks``."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from celery import shared_task
 
 from api.background.runner import BACKGROUND_QUEUE
 from api.background.tasks import RetryLater
-from api.jobs.execute import run_job
-from api.jobs.runner import RUN_JOB_TASK
 from api.notifications.delivery import SEND_MAIL_TASK, send_mail
-from api.services.webhooks import DELIVER_TASK, deliver
+from api.solving.execute import run_job
+from api.solving.runner import RUN_JOB_TASK
+from api.webhooks.delivery import DELIVER_TASK, deliver
 
 
 # acks_late + reject_on_worker_lost: the message is acknowledged only after the job has

@@ -124,7 +124,7 @@ class CeleryBackgroundRunner:
     def __init__(self, app: Flask) -> None:
         from celery import Celery
 
-        from api.jobs.runner import celery_settings
+        from api.config import celery_settings
 
         self._celery = Celery("clustermeet-api-background")
         self._celery.config_from_object(celery_settings(app))

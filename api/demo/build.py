@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from api.auth import create_organiser
+from api.accounts.auth import create_organiser
 from api.demo.programme import (
     EXHIBITOR_BOOTHS,
     MEETING_BLOCKS,
@@ -18,6 +18,8 @@ from api.demo.programme import (
     SESSIONS,
     TABLE_COUNT,
 )
+from api.events.operations import create_event
+from api.events.schemas import EventSchema
 from api.extensions import db
 from api.models import (
     AvailabilityWindow,
@@ -31,10 +33,9 @@ from api.models import (
     SignUp,
     Tag,
 )
-from api.resources.events.schemas import EventSchema
-from api.resources.participants.schemas import RegistrationSchema
-from api.services.events import create_event
-from api.services.registration import register_participant
+from api.models.enums import Attendance
+from api.registration.operations import register_participant
+from api.registration.schemas.participants import RegistrationSchema
 from matchmaking.synthetic import Population, generate_population
 
 DEMO_SLUG = "clusters-meet-regions-demo"
@@ -80,8 +81,14 @@ def build_demo_event(n_participants: int, seed: int) -> DemoEvent:
 def remove_demo_event() -> None:
     existing = db.session.scalar(select(Event).where(Event.slug == DEMO_SLUG))
     if existing is not None:
+        event_id = existing.id
         db.session.delete(existing)
         db.session.flush()
+        # The database cascades the delete to the event's rows; forget the copies this
+        # session still holds, or SQLite's reused ids would collide with them.
+        for obj in list(db.session.identity_map.values()):
+            if getattr(obj, "event_id", None) == event_id:
+                db.session.expunge(obj)
 
 
 def _event_payload() -> dict[str, Any]:
@@ -143,7 +150,7 @@ def _register_population(demo: DemoEvent, tags: dict[str, Tag], rng: random.Rand
                 "email": email,
                 "consent": True,
                 "role": person.role,
-                "attendance": "online" if online else "on_site",
+                "attendance": Attendance.ONLINE if online else Attendance.ON_SITE,
                 "timezone": remote_zone,
                 "languages": ["en"],
                 "description": person.profile.description,
@@ -204,7 +211,7 @@ def _add_tables(demo: DemoEvent, rng: random.Random) -> None:
     exhibitors = [
         p
         for p in _participants(demo)
-        if p.attendance == "on_site" and p.organisation.type in ("sme", "large_company")
+        if p.attendance == Attendance.ON_SITE and p.organisation.type in ("sme", "large_company")
     ]
     booths = rng.sample(exhibitors, min(EXHIBITOR_BOOTHS, len(exhibitors)))
     for number in range(1, TABLE_COUNT + 1):
@@ -225,7 +232,7 @@ def _add_programme(demo: DemoEvent, rng: random.Random) -> None:
         db.session.add(room)
         rooms[name] = room
     db.session.flush()
-    people = [p for p in _participants(demo) if p.attendance == "on_site"]
+    people = [p for p in _participants(demo) if p.attendance == Attendance.ON_SITE]
     speaker_pool = [
         p
         for p in people

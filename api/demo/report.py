@@ -23,6 +23,7 @@ from api.models import (
     SignUp,
     Tag,
 )
+from api.models.enums import Attendance, RequestStatus
 
 
 def _count(model: type, event: Event) -> int:
@@ -39,7 +40,7 @@ def print_event_summary(console: Console, event: Event) -> None:
     )
     by_country = Counter(org.country for org in organisations)
     by_type = Counter(org.type for org in organisations)
-    online = sum(p.attendance == "online" for p in participants)
+    online = sum(p.attendance == Attendance.ONLINE for p in participants)
     console.rule(f"[bold]{event.name}")
     console.print(
         f"{event.venue} · {event.start_date:%d %b} to {event.end_date:%d %b %Y} · {event.timezone}"
@@ -105,8 +106,8 @@ def print_requests(console: Console, event: Event) -> None:
     ).all()
     by_status = {status: n for status, n in rows}
     total = sum(by_status.values())
-    answered = by_status.get("accepted", 0) + by_status.get("declined", 0)
-    rate = by_status.get("accepted", 0) / answered if answered else 0.0
+    answered = by_status.get(RequestStatus.ACCEPTED, 0) + by_status.get(RequestStatus.DECLINED, 0)
+    rate = by_status.get(RequestStatus.ACCEPTED, 0) / answered if answered else 0.0
     console.rule("Meeting requests")
     console.print(
         f"{total} requests: "

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from api.exceptions import ClustermeetError
 from api.extensions import db
 from api.models import Event, MeetingRequest, Participant
-from api.services.meeting_requests import accept_request, create_request, decline_request
-from api.services.profiles import build_profiles, build_rules, event_participants, tag_labels
+from api.models.enums import RequestStatus
+from api.recommendations.profiles import build_profiles, build_rules, event_participants, tag_labels
+from api.requests.operations import accept_request, create_request, decline_request
 from matchmaking import Matchmaker, Recommendation
 
 # Per participant: how many of their top recommendations they ask, and how invitees answer.
@@ -75,7 +76,7 @@ def _answer_pending(
     }
     pending = db.session.scalars(
         db.select(MeetingRequest)
-        .where(MeetingRequest.event_id == event.id, MeetingRequest.status == "pending")
+        .where(MeetingRequest.event_id == event.id, MeetingRequest.status == RequestStatus.PENDING)
         .order_by(MeetingRequest.id)
     ).all()
     for request in pending:

@@ -8,10 +8,11 @@ from flask import current_app
 
 from api.extensions import db
 from api.models import Event, Job, ScheduleVersion
-from api.services.jobs import start_job
-from api.services.meeting_instance import fresh_meeting_instance
-from api.services.schedules import publish_version
-from scheduler.meetings import fcfs_baseline
+from api.models.enums import JobStatus
+from api.schedules.operations import publish_version
+from api.solving.meeting_instance import fresh_meeting_instance
+from api.solving.operations import start_job
+from benchkit.meetings.baseline import fcfs_baseline
 
 
 class DemoStepFailed(RuntimeError):
@@ -26,7 +27,7 @@ def run_and_publish(event: Event, kind: str, params: dict[str, Any]) -> Schedule
     db.session.expire_all()
     finished = db.session.get(Job, job.id)
     assert finished is not None
-    if finished.status != "succeeded":
+    if finished.status != JobStatus.SUCCEEDED:
         raise DemoStepFailed(f"The {kind} job {finished.status}: {finished.error}")
     version = db.session.get(ScheduleVersion, finished.result["version_id"])
     assert version is not None

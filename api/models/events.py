@@ -7,13 +7,14 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import EventKind, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from api.models.meeting_blocks import MeetingBlock
     from api.models.organisers import Organiser
 
-EVENT_KINDS = ("matchmaking", "conference", "hybrid", "online_talk")
+EVENT_KINDS = values(EventKind)
 
 
 class Event(db.Model):  # type: ignore[name-defined,misc]

@@ -7,11 +7,12 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import JobKind, JobStatus, values
 from api.models.types import UTCDateTime, now_utc
 
-JOB_KINDS = ("meetings", "agenda", "recommendations", "automatch")
-JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
-ACTIVE_JOB_STATUSES = ("queued", "running")
+JOB_KINDS = values(JobKind)
+JOB_STATUSES = values(JobStatus)
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 
 
 class Job(db.Model):  # type: ignore[name-defined,misc]
@@ -23,7 +24,7 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED.value, index=True)
     progress: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str] = mapped_column(Text, default="")

@@ -7,13 +7,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import RequestOrigin, RequestStatus, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from api.models.participants import Participant
 
-REQUEST_STATUSES = ("pending", "accepted", "declined", "cancelled", "expired")
-REQUEST_ORIGINS = ("participant", "organiser", "auto_match")
+REQUEST_STATUSES = values(RequestStatus)
+REQUEST_ORIGINS = values(RequestOrigin)
 
 
 class MeetingRequest(db.Model):  # type: ignore[name-defined,misc]
@@ -31,7 +32,7 @@ class MeetingRequest(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     message: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value, index=True)
     origin: Mapped[str] = mapped_column(String(12), default="participant")
     score: Mapped[float | None] = mapped_column()
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

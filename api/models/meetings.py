@@ -7,12 +7,13 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import MeetingStatus, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
     from api.models.participants import Participant
 
-MEETING_STATUSES = ("accepted", "scheduled", "held", "no_show", "cancelled")
+MEETING_STATUSES = values(MeetingStatus)
 
 
 class Meeting(db.Model):  # type: ignore[name-defined,misc]
@@ -32,7 +33,7 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     participant_b_id: Mapped[int] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
-    status: Mapped[str] = mapped_column(String(10), default="accepted")
+    status: Mapped[str] = mapped_column(String(10), default=MeetingStatus.ACCEPTED.value)
     priority: Mapped[int] = mapped_column(Integer, default=1)
     is_online: Mapped[bool] = mapped_column(Boolean, default=False)
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import OpportunityKind, values
 from api.models.tags import opportunity_tags
 from api.models.types import UTCDateTime, now_utc
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from api.models.participants import Participant
     from api.models.tags import Tag
 
-OPPORTUNITY_KINDS = ("offer", "request", "cooperation", "investment", "partner_search")
+OPPORTUNITY_KINDS = values(OpportunityKind)
 
 
 class Opportunity(db.Model):  # type: ignore[name-defined,misc]

@@ -6,21 +6,13 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import OrganisationType, values
 from api.models.tags import organisation_tags
 
 if TYPE_CHECKING:
     from api.models.tags import Tag
 
-ORGANISATION_TYPES = (
-    "sme",
-    "large_company",
-    "cluster_organisation",
-    "research",
-    "university",
-    "public_authority",
-    "investor",
-    "other",
-)
+ORGANISATION_TYPES = values(OrganisationType)
 ORGANISATION_SIZES = ("micro", "small", "medium", "large")
 
 

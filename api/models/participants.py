@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import Attendance, values
 from api.models.tags import participant_tags
 from api.models.types import UTCDateTime, now_utc
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from api.models.organisations import Organisation
     from api.models.tags import Tag
 
-ATTENDANCE_MODES = ("on_site", "online")
+ATTENDANCE_MODES = values(Attendance)
 
 
 class Participant(db.Model):  # type: ignore[name-defined,misc]
@@ -34,7 +35,7 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     # Stored lower-cased so the unique constraint also catches case variants.
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(120), default="")
-    attendance: Mapped[str] = mapped_column(String(10), default="on_site")
+    attendance: Mapped[str] = mapped_column(String(10), default=Attendance.ON_SITE.value)
     timezone: Mapped[str | None] = mapped_column(String(64))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     group: Mapped[str] = mapped_column(String(40), default="")

@@ -7,10 +7,11 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import ScheduleKind, ScheduleStatus, values
 from api.models.types import UTCDateTime, now_utc
 
-SCHEDULE_KINDS = ("meetings", "agenda")
-SCHEDULE_STATUSES = ("draft", "published", "superseded", "discarded")
+SCHEDULE_KINDS = values(ScheduleKind)
+SCHEDULE_STATUSES = values(ScheduleStatus)
 
 
 class ScheduleVersion(db.Model):  # type: ignore[name-defined,misc]
@@ -23,7 +24,7 @@ class ScheduleVersion(db.Model):  # type: ignore[name-defined,misc]
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(12), default="draft")
+    status: Mapped[str] = mapped_column(String(12), default=ScheduleStatus.DRAFT.value)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     diff: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

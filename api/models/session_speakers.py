@@ -4,8 +4,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import SpeakerRole, values
 
-SPEAKER_ROLES = ("speaker", "moderator", "panellist")
+SPEAKER_ROLES = values(SpeakerRole)
 
 
 class SessionSpeaker(db.Model):  # type: ignore[name-defined,misc]

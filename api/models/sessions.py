@@ -7,22 +7,14 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
+from api.models.enums import SessionKind, values
 from api.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from api.models.rooms import Room
     from api.models.session_speakers import SessionSpeaker
 
-SESSION_KINDS = (
-    "plenary",
-    "keynote",
-    "panel",
-    "workshop",
-    "parallel",
-    "pitching",
-    "site_visit",
-    "matchmaking_block",
-)
+SESSION_KINDS = values(SessionKind)
 
 
 class Session(db.Model):  # type: ignore[name-defined,misc]

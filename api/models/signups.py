@@ -6,9 +6,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import SignUpKind, values
 from api.models.types import UTCDateTime, now_utc
 
-SIGNUP_KINDS = ("attend", "interest")
+SIGNUP_KINDS = values(SignUpKind)
 
 
 class SignUp(db.Model):  # type: ignore[name-defined,misc]

@@ -4,8 +4,9 @@ from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import TagKind, values
 
-TAG_KINDS = ("theme", "sector", "technology")
+TAG_KINDS = values(TagKind)
 
 
 class Tag(db.Model):  # type: ignore[name-defined,misc]

@@ -7,9 +7,10 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import DeliveryStatus, values
 from api.models.types import UTCDateTime, now_utc
 
-DELIVERY_STATUSES = ("pending", "delivered", "failed")
+DELIVERY_STATUSES = values(DeliveryStatus)
 
 
 class WebhookDelivery(db.Model):  # type: ignore[name-defined,misc]
@@ -23,7 +24,9 @@ class WebhookDelivery(db.Model):  # type: ignore[name-defined,misc]
     )
     kind: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(
+        String(10), default=DeliveryStatus.PENDING.value, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status_code: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -6,19 +6,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
+from api.models.enums import WebhookKind, values
 from api.models.types import UTCDateTime, now_utc
 
-WEBHOOK_KINDS = (
-    "meeting.requested",
-    "meeting.accepted",
-    "meeting.declined",
-    "meeting.scheduled",
-    "meeting.moved",
-    "meeting.cancelled",
-    "meeting.held",
-    "meeting.no_show",
-    "schedule.published",
-)
+WEBHOOK_KINDS = values(WebhookKind)
 
 
 class Webhook(db.Model):  # type: ignore[name-defined,misc]

@@ -158,7 +158,7 @@ def _already_told_about(participant_id: int) -> set[int]:
 
 def agenda_items(event: Event, participant: Participant) -> list[dict[str, Any]]:
     """The participant's published agenda, for a mail: local times, who or what, where."""
-    from api.services.schedule_views import personal_schedule
+    from api.schedules.read_models import personal_schedule
 
     schedule = personal_schedule(event, participant)
     zone = ZoneInfo(schedule["timezone"])
@@ -178,9 +178,9 @@ def agenda_items(event: Event, participant: Participant) -> list[dict[str, Any]]
 
 
 def agenda_attachment(event: Event, participant: Participant) -> Attachment:
-    from api.exports.ical import personal_calendar
-    from api.services.schedule_views import personal_schedule
-    from api.services.schedules import published_version
+    from api.outputs.ical import personal_calendar
+    from api.schedules.operations import published_version
+    from api.schedules.read_models import personal_schedule
 
     versions = {kind: published_version(event, kind) for kind in ("meetings", "agenda")}
     sequences = {
@@ -341,7 +341,7 @@ def _meeting_changed(
 
 def meeting_cancelled(event: Event, meeting: Meeting) -> int:
     """A published meeting cancelled on the day: both sides hear of it."""
-    from api.services.schedules import published_version
+    from api.schedules.operations import published_version
 
     version = published_version(event, "meetings")
     return _meeting_changed(event, meeting.id, None, version, cancelled=True)

@@ -4,16 +4,14 @@ Build a :class:`MeetingInstance` (or read one with :func:`read_dzn` / :func:`rea
 call :func:`solve`, check the result with :func:`validate`.
 """
 
-from scheduler.meetings.baseline import fcfs_baseline
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.errors import InstanceFormatError, InvalidInstanceError, ModelInvalidError
-from scheduler.meetings.generator import generate_event
 from scheduler.meetings.instance import (
+    DayPart,
     Meeting,
     MeetingInstance,
     Participant,
     Placement,
-    Session,
     Table,
     numbered_tables,
 )
@@ -33,6 +31,7 @@ from scheduler.meetings.validator import Violation, validate
 
 __all__ = [
     "Assignment",
+    "DayPart",
     "InstanceFormatError",
     "InvalidInstanceError",
     "Meeting",
@@ -43,15 +42,12 @@ __all__ = [
     "Placement",
     "Progress",
     "ScheduleDiff",
-    "Session",
     "SolveOptions",
     "Status",
     "Table",
     "Unscheduled",
     "UnscheduledReason",
     "Violation",
-    "fcfs_baseline",
-    "generate_event",
     "numbered_tables",
     "read_dzn",
     "read_instance",

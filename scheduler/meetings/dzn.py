@@ -11,16 +11,16 @@ from pathlib import Path
 
 from scheduler.meetings.errors import InstanceFormatError, InvalidInstanceError
 from scheduler.meetings.instance import (
+    DayPart,
     Meeting,
     MeetingInstance,
     Participant,
-    Session,
     numbered_tables,
 )
 
 DznValue = int | list[int] | list[list[int]] | list[frozenset[int]]
 
-_SESSIONS = {1: Session.MORNING, 2: Session.AFTERNOON, 3: Session.EITHER}
+_DAY_PARTS = {1: DayPart.MORNING, 2: DayPart.AFTERNOON, 3: DayPart.EITHER}
 _STATEMENT = re.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.*)$", re.DOTALL)
 _SET = re.compile(r"\{([^}]*)\}")
 
@@ -108,7 +108,7 @@ def instance_from_dzn_text(text: str, name: str = "", fairness: int | None = 2) 
         )
     meetings = []
     for i, row in enumerate(requested):
-        if not isinstance(row, list) or len(row) != 3 or row[2] not in _SESSIONS:
+        if not isinstance(row, list) or len(row) != 3 or row[2] not in _DAY_PARTS:
             raise InstanceFormatError(f"requested row {i + 1} must be [p1, p2, session 1..3]")
         fix = fixed[i] if fixed else 0
         assert isinstance(fix, int)
@@ -117,7 +117,7 @@ def instance_from_dzn_text(text: str, name: str = "", fairness: int | None = 2) 
                 id=str(i + 1),
                 participant_a=str(row[0]),
                 participant_b=str(row[1]),
-                session=_SESSIONS[row[2]],
+                day_part=_DAY_PARTS[row[2]],
                 fixed_slot=fix - 1 if fix else None,
             )
         )

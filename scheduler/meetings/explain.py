@@ -40,7 +40,7 @@ def explain_unscheduled(
                     meeting.id,
                     UnscheduledReason.NO_COMMON_FREE_SLOT,
                     sides,
-                    f"no {meeting.session.value} slot is free for both participants",
+                    f"no {meeting.day_part.value} slot is free for both participants",
                 )
             )
             continue

@@ -10,22 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from scheduler.meetings.instance import MeetingInstance
-
-
-def break_delta(busy: set[int], lo: int | None, hi: int | None, slot: int) -> int:
-    """Change in breaks when a participant whose busy slots span lo..hi also takes ``slot``."""
-    if lo is None or hi is None:
-        return 0
-    if slot < lo:
-        return 0 if slot == lo - 1 else 1
-    if slot > hi:
-        return 0 if slot == hi + 1 else 1
-    left, right = slot - 1 in busy, slot + 1 in busy
-    if left and right:
-        return -1
-    if left or right:
-        return 0
-    return 1
+from scheduler.meetings.objective import break_delta
 
 
 class GreedyState:

@@ -13,11 +13,11 @@ from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
 
-from scheduler.meetings.breaks import count_breaks, min_runs
 from scheduler.meetings.errors import InvalidInstanceError
+from scheduler.meetings.objective import count_breaks, min_runs
 
 
-class Session(StrEnum):
+class DayPart(StrEnum):
     MORNING = "morning"
     AFTERNOON = "afternoon"
     EITHER = "either"
@@ -37,7 +37,8 @@ class Meeting:
     id: str
     participant_a: str
     participant_b: str
-    session: Session = Session.EITHER
+    # Morning-only, afternoon-only or either (the JAIR "session"; JSON field "session").
+    day_part: DayPart = DayPart.EITHER
     priority: int = 1
     fixed_slot: int | None = None
     is_online: bool = False
@@ -209,10 +210,10 @@ class MeetingInstance:
     def shared_tables(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.tables if t.reserved_for is None)
 
-    def session_slots(self, session: Session) -> range:
-        if session is Session.MORNING:
+    def day_part_slots(self, part: DayPart) -> range:
+        if part is DayPart.MORNING:
             return range(0, self.n_morning_slots)
-        if session is Session.AFTERNOON:
+        if part is DayPart.AFTERNOON:
             return range(self.n_morning_slots, self.n_slots)
         return range(0, self.n_slots)
 
@@ -231,11 +232,11 @@ class MeetingInstance:
 
     @cached_property
     def allowed_slots(self) -> tuple[tuple[int, ...], ...]:
-        """Per meeting index: slots its session, both sides' forbidden slots and a fix allow."""
+        """Per meeting index: slots its day part, both sides' forbidden slots and a fix allow."""
         out: list[tuple[int, ...]] = []
         for m in self.meetings:
             blocked = self.forbidden_of[m.participant_a] | self.forbidden_of[m.participant_b]
-            slots = [s for s in self.session_slots(m.session) if s not in blocked]
+            slots = [s for s in self.day_part_slots(m.day_part) if s not in blocked]
             if m.fixed_slot is not None:
                 slots = [s for s in slots if s == m.fixed_slot]
             if m.id in self.pinned:

@@ -11,11 +11,11 @@ from typing import Any
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.errors import InstanceFormatError, InvalidInstanceError
 from scheduler.meetings.instance import (
+    DayPart,
     Meeting,
     MeetingInstance,
     Participant,
     Placement,
-    Session,
     Table,
     numbered_tables,
 )
@@ -69,7 +69,7 @@ def _meeting(raw: Any, i: int) -> Meeting:
         raise InstanceFormatError(f"{where}.participants: expected two participant id strings")
     session = _opt(raw, "session", where, str, "either")
     try:
-        session_value = Session(session)
+        session_value = DayPart(session)
     except ValueError as exc:
         raise InstanceFormatError(
             f"{where}.session: expected morning, afternoon or either, got {session!r}"
@@ -78,7 +78,7 @@ def _meeting(raw: Any, i: int) -> Meeting:
         id=_get(raw, "id", where, str),
         participant_a=pair[0],
         participant_b=pair[1],
-        session=session_value,
+        day_part=session_value,
         priority=_opt(raw, "priority", where, int, 1),
         fixed_slot=_opt(raw, "fixed_slot", where, int, None),
         is_online=_opt(raw, "online", where, bool, False),
@@ -184,7 +184,7 @@ def instance_to_dict(instance: MeetingInstance) -> dict[str, Any]:
             {
                 "id": m.id,
                 "participants": [m.participant_a, m.participant_b],
-                "session": m.session.value,
+                "session": m.day_part.value,
                 "priority": m.priority,
                 "fixed_slot": m.fixed_slot,
                 "online": m.is_online,

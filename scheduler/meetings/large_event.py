@@ -7,10 +7,11 @@ group of participants linked by meetings, whose meetings among themselves are fr
 everything else stays put. Only freed meetings move, so the breaks of everyone outside the
 group are unchanged and every accepted neighbourhood improves the whole schedule.
 
-The neighbourhood objective keeps the lexicographic order of the full model: priority-
-weighted scheduled meetings first, then fairness excess (breaks above ``d`` over the best-off
-participant, who has none at these sizes), then on a re-solve moves away from the published
-slots, then breaks. Meetings with a precedence, a fix or a pin never move.
+The neighbourhood objective is the one of ``objective.py``, with weights derived from what
+the neighbourhood can change: fairness excess (breaks above ``d`` over the best-off
+participant, who has none at these sizes) first, then priority-weighted unscheduled meetings,
+then on a re-solve moves away from the published slots, then breaks. Meetings with a
+precedence, a fix or a pin never move.
 """
 
 from __future__ import annotations
@@ -23,21 +24,14 @@ from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
 
-from scheduler.meetings.breaks import count_breaks
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.local_search import LocalSearch
+from scheduler.meetings.objective import Weights, count_breaks, lexicographic_weights, max_breaks
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn
-
-_UNSCHEDULED_W = 1_000
-# A re-solve moves a published meeting only to place another one: a move outweighs any
-# break saving a neighbourhood can plausibly make, and is worth less than a meeting.
-_MOVE_W = 100
-# Above any priority: the fairness bound stays hard, as in the full model.
-_FAIRNESS_W = 10_000
 
 
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
@@ -124,6 +118,12 @@ class NeighbourhoodModel:
             if len(lits) > residual[s]:
                 self.model.add(cp_model.LinearExpr.sum(lits) <= residual[s])
 
+        self.weights: Weights = lexicographic_weights(
+            breaks=sum(max_breaks(len(inst.meetings_of[pid]), inst.n_slots) for pid in group),
+            moves=sum(1 for m in self.free if m in inst.published_slots),
+            unscheduled=sum(inst.meetings[m].priority for m in self.free),
+        )
+        w = self.weights
         objective: list[cp_model.LinearExpr] = []
         # A complete hint (the current schedule) makes the first solution immediate.
         hint: dict[cp_model.IntVar, int] = {}
@@ -190,15 +190,15 @@ class NeighbourhoodModel:
                 excess = self.model.new_int_var(0, inst.n_slots, f"excess_{pid}")
                 self.model.add(excess >= brk - limit)
                 hint[excess] = max(0, count_breaks(now) - limit)
-                objective.append(_FAIRNESS_W * excess)
+                objective.append(w.excess * excess)
         for m in self.free:
-            objective.append(_UNSCHEDULED_W * inst.meetings[m].priority * (1 - sched[m]))
+            objective.append(w.unscheduled * inst.meetings[m].priority * (1 - sched[m]))
             published = inst.published_slots.get(m)
             if published is not None:
                 # No variable for the published slot: taken for good, the move is a constant.
                 stay = self.x.get((m, published))
                 if stay is not None:
-                    objective.append(_MOVE_W * (1 - stay))
+                    objective.append(w.move * (1 - stay))
         self.model.minimize(cp_model.LinearExpr.sum(objective))
         for (m, s), v in self.x.items():
             self.model.add_hint(v, state.slot_of.get(m) == s)

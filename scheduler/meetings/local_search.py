@@ -2,9 +2,11 @@
 
 This is what makes 3,000-participant events tractable in a minute: each pass evaluates every
 meeting in every slot with exact incremental costs, far more moves per second than a CP-SAT
-neighbourhood can offer at that size. The cost mirrors the lexicographic objective: placing
-a meeting (by priority) beats any break change, and a break above the fairness bound costs
-more than any number of ordinary breaks a move can save.
+neighbourhood can offer at that size. The cost is the objective of ``objective.py`` with the
+weights of one step (:func:`step_weights`): a break above the fairness bound costs more than
+any move and break change a step can make, a move more than the breaks it can save; placing
+a meeting is never traded against them (``insert_unplaced`` places whatever fits without
+creating fairness excess).
 """
 
 from __future__ import annotations
@@ -15,16 +17,11 @@ import time
 from collections.abc import Callable, Mapping
 
 from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.objective import count_breaks, moved_meetings, step_weights
 
-_EXCESS_W = 50
-# Re-solve: moving a published meeting costs more than the breaks one move can save (two
-# people, two breaks each) and less than a break above the fairness bound.
-_MOVE_W = 10
-
-
-def _breaks(slots: list[int]) -> int:
-    ordered = sorted(slots)
-    return sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
+_WEIGHTS = step_weights()
+_EXCESS_W = _WEIGHTS.excess
+_MOVE_W = _WEIGHTS.move
 
 
 class LocalSearch:
@@ -63,13 +60,13 @@ class LocalSearch:
 
     def cost_of(self, pid: str, slots: list[int]) -> int:
         """Breaks of ``pid`` with ``slots``, plus a prohibitive cost above its limit."""
-        return _breaks(slots) + _EXCESS_W * self.excess_of(pid, slots)
+        return count_breaks(slots) + _EXCESS_W * self.excess_of(pid, slots)
 
     def excess_of(self, pid: str, slots: list[int]) -> int:
         limit = self.limit[pid]
         if limit is None:
             return 0
-        return max(0, _breaks(slots) - limit)
+        return max(0, count_breaks(slots) - limit)
 
     def move_cost(self, m: int, slot: int) -> int:
         published = self.instance.published_slots.get(m)
@@ -78,8 +75,21 @@ class LocalSearch:
     def participant_cost(self, pid: str) -> int:
         return self.cost_of(pid, list(self.busy[pid]))
 
+    def value(self) -> int:
+        """The current schedule scored by ``objective.evaluate`` with the step weights."""
+        inst = self.instance
+        unplaced = sum(
+            meeting.priority for m, meeting in enumerate(inst.meetings) if m not in self.slot_of
+        )
+        moved = moved_meetings(inst, self.slot_of)
+        return (
+            sum(self.participant_cost(p) for p in self.busy)
+            + _WEIGHTS.unscheduled * unplaced
+            + _MOVE_W * moved
+        )
+
     def total_breaks(self) -> int:
-        return sum(_breaks(list(b)) for b in self.busy.values())
+        return sum(count_breaks(list(b)) for b in self.busy.values())
 
     def _free_for(self, m: int, s: int, ignore: int | None = None) -> bool:
         meeting = self.instance.meetings[m]
@@ -211,7 +221,11 @@ class LocalSearch:
                 def after_drop(m: int, pid: str = pid) -> tuple[int, int, int]:
                     s = self.slot_of[m]
                     rest = [x for x in self.busy[pid] if x != s]
-                    return (self.excess_of(pid, rest), inst.meetings[m].priority, _breaks(rest))
+                    return (
+                        self.excess_of(pid, rest),
+                        inst.meetings[m].priority,
+                        count_breaks(rest),
+                    )
 
                 victim = min(candidates, key=after_drop)
                 self._release(victim)

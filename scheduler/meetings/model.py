@@ -14,22 +14,11 @@ a table plan.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from scheduler.meetings.instance import MeetingInstance
-
-
-@dataclass(frozen=True)
-class ModelWeights:
-    """Lexicographic objective folded into one sum: every weight exceeds what the lower
-    levels can add up to, so one priority point always beats any number of moves, and one
-    move beats any number of breaks."""
-
-    unscheduled: int
-    move: int
-    brk: int = 1
+from scheduler.meetings.objective import Weights, lexicographic_weights, max_breaks
 
 
 def capacity_counter_size(instance: MeetingInstance) -> int:
@@ -73,7 +62,7 @@ class MeetingModel:
         self.moved: dict[int, cp_model.LinearExprT] = {}
         self._slot_vars: dict[int, cp_model.IntVar] = {}
         self.breaks_total: cp_model.LinearExprT = 0
-        self.weights = ModelWeights(unscheduled=1, move=1)
+        self.weights: Weights = lexicographic_weights(breaks=0, moves=0, unscheduled=0)
         self._add_variables()
         self._add_meeting_once()
         self._add_participant_busy()
@@ -205,8 +194,7 @@ class MeetingModel:
                 any_var = self.model.new_bool_var(f"any_{pid}")
                 self.model.add_max_equality(any_var, busy_of[pid])
                 self.has_meeting[pid] = any_var
-            # Runs are separated by idle slots, so there are at most ceil(n/2) of them.
-            upper = max(0, min(len(mine) - 1, (inst.n_slots + 1) // 2 - 1))
+            upper = max_breaks(len(mine), inst.n_slots)
             brk = self.model.new_int_var(0, upper, f"breaks_{pid}")
             self.model.add(brk == sum(starts) - self.has_meeting[pid])
             self.breaks[pid] = brk
@@ -375,16 +363,21 @@ class MeetingModel:
                 continue
             stay = self.x.get((m, prev.slot))
             self.moved[m] = 1 - stay if stay is not None else 1
-        break_ub = sum(self.breaks_upper.values())
-        move_w = break_ub + 1
-        unscheduled_w = move_w * (len(self.moved) + 1)
-        self.weights = ModelWeights(unscheduled=unscheduled_w, move=move_w)
-        terms: list[cp_model.LinearExprT] = [self.breaks_total]
+        # The fairness bound is a hard constraint here (_add_fairness): no excess level.
+        self.weights = lexicographic_weights(
+            breaks=sum(self.breaks_upper.values()),
+            moves=len(self.moved),
+            unscheduled=sum(inst.meetings[m].priority for m in self.meeting_ids)
+            if self.allow_unscheduled
+            else 0,
+        )
+        w = self.weights
+        terms: list[cp_model.LinearExprT] = [self.breaks_total]  # w.brk is 1
         if self.moved:
-            terms.append(move_w * sum(self.moved.values()))
+            terms.append(w.move * sum(self.moved.values()))
         if self.allow_unscheduled:
             terms.append(
-                unscheduled_w
+                w.unscheduled
                 * sum(inst.meetings[m].priority * (1 - self.scheduled[m]) for m in self.meeting_ids)
             )
         self.model.minimize(sum(terms))

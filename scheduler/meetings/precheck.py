@@ -9,17 +9,17 @@ def _meeting_reason(instance: MeetingInstance, m: int) -> str:
     meeting = instance.meetings[m]
     fixed = instance.pinned_slot.get(meeting.id)
     if fixed is not None:
-        if fixed not in instance.session_slots(meeting.session):
+        if fixed not in instance.day_part_slots(meeting.day_part):
             return (
                 f"meeting {meeting.id} is fixed to slot {fixed}, "
-                f"outside its {meeting.session} session"
+                f"outside its {meeting.day_part} day part"
             )
         for p in meeting.participants:
             if fixed in instance.forbidden_of[p]:
                 return f"meeting {meeting.id} is fixed to slot {fixed}, forbidden for {p}"
         return f"meeting {meeting.id} is pinned to slot {fixed}, which contradicts its fixed slot"
     return (
-        f"meeting {meeting.id} has no {meeting.session} slot free for both participants "
+        f"meeting {meeting.id} has no {meeting.day_part} slot free for both participants "
         f"{meeting.participant_a} and {meeting.participant_b}"
     )
 

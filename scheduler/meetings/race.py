@@ -1,4 +1,4 @@
-"""Two CP-SAT searches of the same breaks objective, side by side; the first proof wins.
+"""Searches of the same objective side by side; the first proof wins.
 
 The light model solves most benchmark instances in seconds; the model with the table
 capacity also encoded as sequential counters (``capacity_counters``) is several times larger
@@ -8,13 +8,23 @@ time limit badly for some instance whatever the split. So with two or more worke
 at once, each on its share of the workers, and the search that proves optimality (or
 infeasibility) first stops the other. Without a proof, the better schedule wins and the
 reported bound is the better of the two bounds, both being valid for the same objective.
+
+Contender interface (what :func:`race` needs, :class:`Engine`): a ``name``, a ``run`` method
+that searches for at most ``time_limit`` seconds in the calling thread and returns early
+once ``stop`` is set, and, after ``run``: ``proven`` (optimality or infeasibility proven),
+``has_solution``, ``objective`` and ``bound`` (the same objective as every other contender:
+``objective.py``'s weighted sum, for a pure benchmark solve the total breaks) and ``plan()``
+(meeting index -> slot of its best schedule). :class:`Contender` is the CP-SAT one; another
+engine (e.g. MaxSAT) implements the same few members and joins the list in ``solve.py``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -43,12 +53,47 @@ COUNTER_PORTFOLIO = (
 )
 
 
+class Engine(Protocol):
+    """One contender of :func:`race` (see the module docstring)."""
+
+    name: str
+
+    def run(
+        self,
+        time_limit: float,
+        stop: threading.Event,
+        *,
+        seed: int,
+        log: bool,
+        progress: ProgressFn | None,
+        interval_s: float,
+    ) -> None: ...
+
+    @property
+    def proven(self) -> bool: ...
+
+    @property
+    def has_solution(self) -> bool: ...
+
+    @property
+    def objective(self) -> float | None: ...
+
+    @property
+    def bound(self) -> float | None: ...
+
+    def plan(self) -> dict[int, int]: ...
+
+
 @dataclass
 class Contender:
+    """A CP-SAT search of ``model``; ``reader`` turns the solver's best solution into a plan
+    (meeting index -> slot), e.g. ``MeetingModel.chosen_slots``."""
+
     name: str
     model: cp_model.CpModel
     portfolio: tuple[str, ...]
     workers: int = 1
+    reader: Callable[[cp_model.CpSolver], dict[int, int]] | None = None
     solver: cp_model.CpSolver = field(default_factory=cp_model.CpSolver)
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
 
@@ -67,9 +112,46 @@ class Contender:
         else:
             params.subsolvers.extend(self.portfolio[: self.workers])
 
+    def run(
+        self,
+        time_limit: float,
+        stop: threading.Event,
+        *,
+        seed: int,
+        log: bool,
+        progress: ProgressFn | None,
+        interval_s: float,
+    ) -> None:
+        self.configure(time_limit, seed, log)
+        with SearchControl(self.solver, progress, stop, interval_s):
+            self.code = self.solver.solve(self.model)
+
+    @property
+    def proven(self) -> bool:
+        return self.code in _PROVEN
+
     @property
     def has_solution(self) -> bool:
         return self.code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+    @property
+    def objective(self) -> float | None:
+        return self.solver.objective_value if self.has_solution else None
+
+    @property
+    def bound(self) -> float | None:
+        """CP-SAT keeps a valid lower bound even when it stops without a schedule."""
+        if self.code == cp_model.INFEASIBLE:
+            return None
+        return self.solver.best_objective_bound
+
+    def plan(self) -> dict[int, int]:
+        if not self.has_solution or self.reader is None:
+            return {}
+        return self.reader(self.solver)
+
+
+E = TypeVar("E", bound=Engine)
 
 
 class _MergedProgress:
@@ -97,7 +179,7 @@ class _MergedProgress:
 
 
 def race(
-    contenders: list[Contender],
+    contenders: list[E],
     time_limit: float,
     *,
     seed: int = 0,
@@ -105,28 +187,34 @@ def race(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     interval_s: float = 1.0,
-) -> tuple[Contender, float | None]:
-    """Run ``contenders`` at once; return the winner and the best proven bound.
+) -> tuple[E, float | None]:
+    """Run ``contenders`` at once, each in its own thread; return the winner and the best
+    proven bound.
 
     The winner is the first to prove its status, else the one with the better schedule, else
     the first contender (status unknown).
     """
     stop = threading.Event()
     merged = _MergedProgress(progress, time.perf_counter())
-    finished: list[Contender] = []
+    finished: list[E] = []
     lock = threading.Lock()
 
-    def run(contender: Contender) -> None:
-        contender.configure(time_limit, seed, log)
-        with SearchControl(contender.solver, merged if progress else None, stop, interval_s):
-            contender.code = contender.solver.solve(contender.model)
+    def run(contender: E) -> None:
+        contender.run(
+            time_limit,
+            stop,
+            seed=seed,
+            log=log,
+            progress=merged if progress else None,
+            interval_s=interval_s,
+        )
         with lock:
             finished.append(contender)
-        if contender.code in _PROVEN:
+        if contender.proven:
             stop.set()
 
     threads = [
-        threading.Thread(target=run, args=(c,), name=f"cpsat-{c.name}", daemon=True)
+        threading.Thread(target=run, args=(c,), name=f"race-{c.name}", daemon=True)
         for c in contenders
     ]
     for thread in threads:
@@ -137,12 +225,11 @@ def race(
         for thread in threads:
             thread.join(timeout=0.05)
 
-    proven = [c for c in finished if c.code in _PROVEN]
+    proven = [c for c in finished if c.proven]
     if proven:
         winner = proven[0]
     else:
-        solved = [c for c in contenders if c.has_solution]
-        winner = min(solved, key=lambda c: c.solver.objective_value) if solved else contenders[0]
-    # CP-SAT keeps a valid lower bound even when it stops without a schedule.
-    bounds = [c.solver.best_objective_bound for c in contenders if c.code != cp_model.INFEASIBLE]
+        solved = [c for c in contenders if c.has_solution and c.objective is not None]
+        winner = min(solved, key=lambda c: c.objective or 0.0) if solved else contenders[0]
+    bounds = [b for c in contenders if (b := c.bound) is not None]
     return winner, (max(bounds) if bounds else None)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from scheduler.meetings.breaks import count_breaks
 from scheduler.meetings.diff import schedule_diff
 from scheduler.meetings.explain import explain_unscheduled
 from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.objective import count_breaks
 from scheduler.meetings.result import Assignment, MeetingResult, Status
 from scheduler.meetings.tables import assign_tables, count_table_changes
 

@@ -1,4 +1,31 @@
-"""The meeting scheduler's entry point: checks, warm start, CP-SAT search, result."""
+"""The meeting scheduler's entry point: checks, warm start, search, result.
+
+Strategy (``pairs`` = (meeting, slot) pairs an instance allows; measurements behind every
+threshold in docs/meetings.md and docs/benchmarks/meetings.md):
+
+======================================  ========================================================
+situation                               path
+======================================  ========================================================
+pairs > 20,000                          greedy + local search + CP-SAT neighbourhoods
+(``large_event_threshold``)             (``large_event.py``)
+pairs > 4,000 (``exact_event_pairs``),  the same: the exact model placed fewer meetings there
+meetings may be left out, not a re-
+solve
+``allow_unscheduled`` None (real        exact model with every meeting required for half the
+events)                                 budget, then meetings may be left out
+``allow_unscheduled`` False (strict,    exact model, every meeting required
+benchmark)
+``allow_unscheduled`` True              exact model, unscheduled priority weighed first
+pure breaks (strict, not a re-solve)    probes refute "at most k breaks", k = 0, 1, 2 (<= 6 s,
+                                        5% of the budget); a probe's schedule is optimal
+pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
+workers, counter Booleans <= 150,000    half the workers each; the first proof wins
+(``max_counter_booleans``)
+otherwise                               the light model alone, greedy hint
+======================================  ========================================================
+
+Every engine optimises the one objective of ``objective.py``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +40,7 @@ from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.large_event import solve_large
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
+from scheduler.meetings.objective import evaluate
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.precheck import (
     infeasibility_reason,
@@ -132,9 +160,14 @@ def _solve(
         model.add_hint(hint)
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One search, or two racing (race.py); either way the winner's model reads the schedule.
-    models = {"light": model}
     contenders = [
-        Contender("light", model.model, LIGHT_PORTFOLIO if pure_breaks else (), options.workers)
+        Contender(
+            "light",
+            model.model,
+            LIGHT_PORTFOLIO if pure_breaks else (),
+            options.workers,
+            reader=model.chosen_slots,
+        )
     ]
     racing = (
         pure_breaks
@@ -152,8 +185,11 @@ def _solve(
             counters.add_hint(hint)
         half = options.workers // 2
         contenders[0].workers -= half
-        contenders.append(Contender("counters", counters.model, COUNTER_PORTFOLIO, half))
-        models["counters"] = counters
+        contenders.append(
+            Contender(
+                "counters", counters.model, COUNTER_PORTFOLIO, half, reader=counters.chosen_slots
+            )
+        )
     winner, race_bound = race(
         contenders,
         remaining,
@@ -163,9 +199,9 @@ def _solve(
         cancel=cancel,
         interval_s=options.progress_interval_s,
     )
-    model, solver, code = models[winner.name], winner.solver, winner.code
+    code = winner.code
     if code == cp_model.MODEL_INVALID:
-        raise ModelInvalidError(f"CP-SAT rejected the model: {model.model.validate()}")
+        raise ModelInvalidError(f"CP-SAT rejected the model: {winner.model.validate()}")
     status = _STATUS.get(code, Status.UNKNOWN)
     seconds = time.perf_counter() - started
     if status is Status.INFEASIBLE:
@@ -176,10 +212,11 @@ def _solve(
         )
     if status is Status.UNKNOWN:
         return MeetingResult(status=status, objective=None, bound=None, seconds=seconds)
-    plan = {instance.meetings[m].id: s for m, s in model.chosen_slots(solver).items()}
+    slots = winner.plan()
+    plan = {instance.meetings[m].id: s for m, s in slots.items()}
     bound: float | None = None
     if status is Status.OPTIMAL:
-        bound = float(sum(_breaks_of(model, solver)))
+        bound = float(evaluate(instance, slots).breaks)
     elif pure_breaks:
         bound = race_bound
     return build_result(instance, status, plan, seconds, bound=bound)
@@ -221,7 +258,3 @@ def _probe_lower_bound(
         if progress is not None:
             progress(Progress(None, float(lower), time.perf_counter() - started))
     return lower, None
-
-
-def _breaks_of(model: MeetingModel, solver: cp_model.CpSolver) -> list[int]:
-    return [solver.value(v) for v in model.breaks.values()]

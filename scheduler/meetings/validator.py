@@ -58,10 +58,10 @@ def validate(
         if not 0 <= a.slot < instance.n_slots:
             out.append(Violation("slot_range", f"meeting {mid} at slot {a.slot}", (mid,)))
             continue
-        if a.slot not in instance.session_slots(meeting.session):
+        if a.slot not in instance.day_part_slots(meeting.day_part):
             out.append(
                 Violation(
-                    "session", f"meeting {mid} at slot {a.slot} outside {meeting.session}", (mid,)
+                    "session", f"meeting {mid} at slot {a.slot} outside {meeting.day_part}", (mid,)
                 )
             )
         for p in meeting.participants:

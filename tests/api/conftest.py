@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api.auth import create_organiser
+from api.accounts.auth import create_organiser
 from api.extensions import db
 
 _counter = itertools.count(1)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from api.demo.build import build_demo_event
+from api.events.slots import event_slots
 from api.extensions import db
-from api.jobs.execute import run_job
 from api.models import (
     Event,
     Job,
@@ -24,8 +24,8 @@ from api.models import (
     Participant,
     ScheduleVersion,
 )
-from api.services.schedules import new_version, publish_version
-from api.services.slots import event_slots
+from api.schedules.operations import new_version, publish_version
+from api.solving.execute import run_job
 
 
 @dataclass(frozen=True)

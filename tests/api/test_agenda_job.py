@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from api.demo.build import DemoEvent, build_demo_event
+from api.events.slots import event_slots
 from api.extensions import db
-from api.jobs.execute import run_job
 from api.models import (
     Event,
     Job,
@@ -27,9 +27,9 @@ from api.models import (
     SessionPlacement,
     SignUp,
 )
-from api.services.agenda_instance import build_agenda_instance
-from api.services.blocked_slots import blocked_slots
-from api.services.slots import event_slots
+from api.solving.agenda_instance import build_agenda_instance
+from api.solving.blocked_slots import blocked_slots
+from api.solving.execute import run_job
 from scheduler.agenda import Placement
 from scheduler.agenda.json_format import instance_from_dict
 from scheduler.agenda.validator import validate_agenda

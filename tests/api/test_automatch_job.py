@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from api.extensions import db
-from api.jobs.execute import run_job
 from api.models import Job, Meeting, MeetingRequest
+from api.solving.execute import run_job
 from tests.api.conftest import Caller
 
 REQUEST = "Battery recycling partner for used cells"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -66,6 +67,7 @@ def test_meeting_longer_than_block_is_refused(client: FlaskClient, organiser: Ca
     assert "shorter than one meeting" in str(response.json["errors"])
 
 
+@pytest.mark.postgres
 def test_duplicate_slug_is_a_conflict(
     client: FlaskClient, organiser: Caller, event: dict[str, Any]
 ) -> None:
@@ -102,6 +104,7 @@ def test_other_organiser_cannot_change_or_delete_event(
     assert client.get(url).json["name"] == event["name"]
 
 
+@pytest.mark.postgres
 def test_owner_deletes_event(client: FlaskClient, organiser: Caller, event: dict[str, Any]) -> None:
     assert (
         client.delete(f"/api/v1/events/{event['id']}", headers=organiser.headers).status_code == 204

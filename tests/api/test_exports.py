@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from api.exports.tables import MEETING_COLUMNS, PARTICIPANT_COLUMNS, to_csv, to_xlsx
 from api.extensions import db
 from api.models import Meeting, Participant
+from api.outputs.tables import MEETING_COLUMNS, PARTICIPANT_COLUMNS, to_csv, to_xlsx
 from scheduler.meetings import SolveOptions, solve, validate
 from scheduler.meetings.json_format import instance_from_dict
 from tests.api.published_event import PublishedEvent, published_event

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, select, text
 
 from api.extensions import db
 from api.models import Meeting, Participant, WebhookDelivery
-from api.services.webhooks import create_webhook
+from api.webhooks.operations import create_webhook
 from tests.api.published_event import PublishedEvent, published_event
 
 
@@ -61,6 +61,7 @@ def _all_text_in_database() -> str:
     return "\n".join(chunks)
 
 
+@pytest.mark.postgres
 def test_deletion_leaves_no_personal_data(
     app: Flask, client: FlaskClient, demo: PublishedEvent
 ) -> None:

@@ -23,7 +23,7 @@ from api.models import (
     Session,
     SignUp,
 )
-from api.services.schedules import new_version
+from api.schedules.operations import new_version
 from tests.api.conftest import ANONYMOUS_HEADERS, Caller
 from tests.api.test_agenda_job import publish, run_agenda_job
 

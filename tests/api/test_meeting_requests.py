@@ -14,7 +14,7 @@ from api.cli import cli
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest
 from api.models.types import now_utc
-from api.services.meeting_requests import expire_requests
+from api.requests.operations import expire_requests
 from tests.api.conftest import Caller, participant_payload
 
 
@@ -273,6 +273,7 @@ def test_cross_border_rule_applies_to_requests(
     assert _ask(client, event, alice, german).status_code == 201
 
 
+@pytest.mark.postgres
 def test_no_duplicate_open_request_in_either_direction(
     client: FlaskClient, event: dict[str, Any], pair: tuple[Caller, Caller]
 ) -> None:
@@ -444,3 +445,45 @@ def test_expire_command(
     assert "1 pending request(s) expired" in result.output
     db.session.expire_all()
     assert db.session.get(MeetingRequest, created["id"]).status == "expired"  # type: ignore[union-attr]
+
+
+def test_reading_requests_writes_nothing(
+    client: FlaskClient, event: dict[str, Any], pair: tuple[Caller, Caller], organiser: Caller
+) -> None:
+    """An overdue request reads as expired at once; only the next change stores it."""
+    from sqlalchemy import event as sa_event
+
+    alice, bob = pair
+    _settings(client, event, organiser, meeting_settings={"request_expiry_hours": 1})
+    created = _ask(client, event, alice, bob).json
+    request = db.session.get(MeetingRequest, created["id"])
+    assert request is not None
+    request.expires_dt = now_utc() - timedelta(minutes=1)
+    db.session.commit()
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.lstrip().split(None, 1)[0].upper())
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        one = client.get(_url(event, f"/{created['id']}"), headers=bob.headers)
+        listed = client.get(_url(event, "?status=expired"), headers=organiser.headers)
+        pending = client.get(_url(event, "?status=pending"), headers=organiser.headers)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+    assert one.json["status"] == "expired"
+    assert one.json["answered_dt"] is not None
+    assert [r["id"] for r in listed.json] == [created["id"]]
+    assert listed.json[0]["status"] == "expired"
+    assert created["id"] not in [r["id"] for r in pending.json]
+    assert "SELECT" in statements
+    assert not {"INSERT", "UPDATE", "DELETE"} & set(statements), statements
+    db.session.expire_all()
+    stored = db.session.get(MeetingRequest, created["id"])
+    assert stored is not None and stored.status == "pending"
+    # The next change stores the expiry.
+    assert _ask(client, event, alice, bob).status_code == 201
+    db.session.expire_all()
+    stored = db.session.get(MeetingRequest, created["id"])
+    assert stored is not None and stored.status == "expired"

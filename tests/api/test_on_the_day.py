@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from api.extensions import db
+from api.meetings.operations import pin_started_meetings
 from api.models import Event, Job, Meeting, MeetingPlacement
-from api.services.on_the_day import pin_started_meetings
 from tests.api.published_event import PublishedEvent, published_event
 
 
@@ -84,8 +84,8 @@ def test_each_side_writes_their_own_feedback(
 
 def test_feedback_needs_a_held_meeting(app: Flask, demo: PublishedEvent) -> None:
     from api.exceptions import Conflict
+    from api.meetings.operations import write_feedback
     from api.models import Participant
-    from api.services.on_the_day import write_feedback
 
     meeting = _first_meeting()
     person = db.session.get(Participant, meeting.participant_b_id)

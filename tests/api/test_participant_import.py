@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -76,6 +77,7 @@ def test_duplicate_email_within_file_is_reported(
     assert _count() == 0
 
 
+@pytest.mark.postgres
 def test_email_already_registered_is_reported_by_line(
     client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:

@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from api.auth import hash_secret
+from api.accounts.auth import hash_secret
 from api.extensions import db
 from api.models import Organisation, Participant
 from tests.api.conftest import Caller, participant_payload
@@ -46,6 +46,7 @@ def test_two_participants_share_one_organisation(
     assert _count(Organisation) == 1
 
 
+@pytest.mark.postgres
 def test_duplicate_email_is_refused_and_nothing_written(
     client: FlaskClient, event: dict[str, Any]
 ) -> None:
@@ -172,6 +173,7 @@ def test_list_filters(
     assert len(client.get(_url(event) + "?q=aero", headers=organiser.headers).json) == 1
 
 
+@pytest.mark.postgres
 def test_participant_deletes_themself(
     client: FlaskClient, event: dict[str, Any], participant_factory: Any
 ) -> None:

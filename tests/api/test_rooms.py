@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -61,6 +62,7 @@ def test_bad_input_names_each_field_and_writes_nothing(
     assert _room_count() == 0
 
 
+@pytest.mark.postgres
 def test_duplicate_name_is_a_conflict(
     client: FlaskClient, organiser: Caller, event: dict[str, Any]
 ) -> None:
@@ -85,6 +87,7 @@ def test_patch_changes_capacity_and_validates(
     assert client.get(url).json["capacity"] == 250
 
 
+@pytest.mark.postgres
 def test_deleting_room_keeps_its_sessions(
     client: FlaskClient, organiser: Caller, event: dict[str, Any]
 ) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -219,6 +220,7 @@ def test_patch_is_checked_against_the_merged_session(
     assert client.get(url).json == session
 
 
+@pytest.mark.postgres
 def test_owner_deletes_session_with_speakers(
     client: FlaskClient, organiser: Caller, event: dict[str, Any]
 ) -> None:

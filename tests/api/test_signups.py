@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -50,6 +51,7 @@ def test_participant_signs_up_and_the_session_counts_it(
     assert (counted["attendees"], counted["interested"]) == (1, 1)
 
 
+@pytest.mark.postgres
 def test_duplicate_signup_is_a_conflict(
     client: FlaskClient, organiser: Caller, participant_factory: Any, event: dict[str, Any]
 ) -> None:
@@ -225,6 +227,7 @@ def test_participant_signups_for_self_and_organiser_only(
     assert client.get(_mine(event, outsider.id), headers=organiser.headers).status_code == 404
 
 
+@pytest.mark.postgres
 def test_deleting_a_session_removes_its_signups(
     client: FlaskClient, organiser: Caller, participant_factory: Any, event: dict[str, Any]
 ) -> None:

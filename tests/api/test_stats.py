@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api.extensions import db
 from api.models import Meeting, MeetingRequest
-from api.services.stats import breaks_of
+from api.outputs.stats import breaks_of
 from tests.api.published_event import PublishedEvent, published_event
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -144,6 +145,7 @@ def test_bad_input_names_each_field(
     assert _table_count() == 0
 
 
+@pytest.mark.postgres
 def test_duplicate_name_is_a_conflict(
     client: FlaskClient, organiser: Caller, event: dict[str, Any]
 ) -> None:
@@ -159,6 +161,7 @@ def test_duplicate_name_is_a_conflict(
     assert _table_count() == 2
 
 
+@pytest.mark.postgres
 def test_patch_releases_reservation_and_delete_removes(
     client: FlaskClient, organiser: Caller, participant_factory: Any, event: dict[str, Any]
 ) -> None:

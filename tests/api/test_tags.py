@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -43,6 +44,7 @@ def test_list_is_public_and_filters_by_kind_and_text(
     assert [t["slug"] for t in client.get(_url(event) + "?q=intellig").json] == ["ai"]
 
 
+@pytest.mark.postgres
 def test_duplicate_slug_in_event_is_a_conflict(
     client: FlaskClient, organiser: Caller, event: dict[str, Any]
 ) -> None:
@@ -143,6 +145,7 @@ def test_unknown_event_is_not_found(client: FlaskClient, organiser: Caller) -> N
     assert response.status_code == 404
 
 
+@pytest.mark.postgres
 def test_deleting_a_used_tag_removes_it_from_profiles(
     client: FlaskClient, organiser: Caller, participant_factory: Any, event: dict[str, Any]
 ) -> None:

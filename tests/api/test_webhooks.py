@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from api.extensions import db
 from api.models import WebhookDelivery
-from api.services.webhooks import emit, sign
+from api.webhooks.operations import emit
+from api.webhooks.signing import sign
 from tests.api.conftest import Caller
 from tests.api.webhook_receiver import Receiver, webhook_receiver
 
@@ -168,7 +169,7 @@ def test_webhooks_receive_only_their_kinds(
 def test_nothing_is_sent_when_the_change_rolls_back(
     app: Flask, client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:
-    from api.services.webhooks import queue_event
+    from api.webhooks.operations import queue_event
 
     with webhook_receiver() as receiver:
         _register(client, event, organiser, receiver)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from api.services.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from api.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
 
 @dataclass

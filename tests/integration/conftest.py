@@ -30,9 +30,9 @@ from api.config import load_config
 from api.extensions import db
 from tests.servers import PostgresServer, redis_server
 
-SOFT_LIMIT_S = 15
-HARD_LIMIT_S = 18
-VISIBILITY_TIMEOUT_S = 20
+SOFT_LIMIT_S = 25
+HARD_LIMIT_S = 28
+VISIBILITY_TIMEOUT_S = 30
 WORKER_START_TIMEOUT_S = 60.0
 CLUSTERMEET = str(Path(sys.executable).with_name("clustermeet"))
 

@@ -7,8 +7,8 @@ tests; the benchmark builds the same events.
 
 from __future__ import annotations
 
-from api.auth import create_organiser
-from api.commands.jobs_bench import create_meeting_event
+from api.accounts.auth import create_organiser
+from api.cli.jobs_bench import create_meeting_event
 from api.extensions import db
 
 

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from api.commands.matching_cli import bench_matching
+from api.cli.matching import bench_matching
 from matchmaking.bench import run_matching_bench
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.benchmark_data import shared_dir
+from benchkit.data import shared_dir
 
 CONFIG = """[core]
 \tbare = false

@@ -4,7 +4,7 @@ import json
 
 from click.testing import CliRunner
 
-from api.commands.agenda_cli import bench_agenda, solve_agenda
+from api.cli.agenda import bench_agenda, solve_agenda
 from scheduler.agenda import CoAttendance, Weights
 from scheduler.agenda.json_format import dump_instance
 
@@ -52,7 +52,7 @@ def test_bad_instance_is_a_clear_message(tmp_path):
 
 
 def test_bench_runs_both_solvers(monkeypatch):
-    import scheduler.agenda.peer_benchmark as bench
+    import benchkit.agenda.peer_benchmark as bench
 
     calls = []
 

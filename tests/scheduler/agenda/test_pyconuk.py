@@ -1,7 +1,7 @@
 """The PyCon UK 2016 instance builder and the side-by-side benchmark."""
 
-from scheduler.agenda.peer_benchmark import OURS, PEER, run_agenda_bench
-from scheduler.agenda.pyconuk import build_instance, generate
+from benchkit.agenda.peer_benchmark import OURS, PEER, run_agenda_bench
+from benchkit.agenda.pyconuk import build_instance, generate
 
 
 def test_generator_is_deterministic_for_a_seed():

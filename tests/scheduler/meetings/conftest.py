@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 
 from scheduler.meetings import (
+    DayPart,
     Meeting,
     MeetingInstance,
     Participant,
-    Session,
     Table,
     numbered_tables,
 )
@@ -29,7 +29,7 @@ def make_instance() -> MakeInstance:
         tables: int | tuple[Table, ...] = 4,
         forbidden: Mapping[str, set[int]] | None = None,
         caps: Mapping[str, int] | None = None,
-        sessions: Mapping[int, Session] | None = None,
+        day_parts: Mapping[int, DayPart] | None = None,
         fixed: Mapping[int, int] | None = None,
         priorities: Mapping[int, int] | None = None,
         online: Iterable[int] = (),
@@ -53,7 +53,7 @@ def make_instance() -> MakeInstance:
                     id=f"m{i + 1}",
                     participant_a=a,
                     participant_b=b,
-                    session=(sessions or {}).get(i + 1, Session.EITHER),
+                    day_part=(day_parts or {}).get(i + 1, DayPart.EITHER),
                     fixed_slot=(fixed or {}).get(i + 1),
                     priority=(priorities or {}).get(i + 1, 1),
                     is_online=i + 1 in online_set,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from scheduler.benchmark_data import b2b_instances_dir
+from benchkit.data import b2b_instances_dir
+from benchkit.meetings.bench import reference_optima
 from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
-from scheduler.meetings.bench import reference_optima
 
 BENCH = b2b_instances_dir()
 

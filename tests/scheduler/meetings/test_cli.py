@@ -3,8 +3,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from api.commands.meetings_cli import bench_b2b, bench_scale, solve_meetings
-from scheduler.benchmark_data import b2b_instances_dir
+from api.cli.meetings import bench_b2b, bench_scale, solve_meetings
+from benchkit.data import b2b_instances_dir
 from scheduler.meetings.json_format import write_json
 
 from .conftest import MakeInstance

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.benchmark_data import b2b_instances_dir
+from benchkit.data import b2b_instances_dir
 from scheduler.meetings import InstanceFormatError, read_dzn
 from scheduler.meetings.dzn import instance_from_dzn_text
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.meetings import InstanceFormatError, Placement, Session, Table, solve, validate
+from scheduler.meetings import DayPart, InstanceFormatError, Placement, Table, solve, validate
 from scheduler.meetings.json_format import (
     instance_from_dict,
     instance_to_dict,
@@ -25,7 +25,7 @@ def test_round_trip_keeps_every_field(make_instance: MakeInstance, tmp_path: Pat
         tables=(Table("T1", "Table 1"), Table("B1", "Booth", reserved_for="c")),
         forbidden={"a": {3}},
         caps={"b": 2},
-        sessions={1: Session.MORNING},
+        day_parts={1: DayPart.MORNING},
         fixed={2: 1},
         priorities={3: 2},
         online=[3],

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from scheduler.meetings import (
+    DayPart,
     MeetingInstance,
     MeetingResult,
     Placement,
-    Session,
     SolveOptions,
     Status,
     Table,
@@ -44,11 +44,11 @@ def test_sessions_force_a_break(make_instance: MakeInstance) -> None:
         [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")],
         n_slots=4,
         n_morning=2,
-        sessions={
-            1: Session.MORNING,
-            2: Session.AFTERNOON,
-            3: Session.AFTERNOON,
-            4: Session.MORNING,
+        day_parts={
+            1: DayPart.MORNING,
+            2: DayPart.AFTERNOON,
+            3: DayPart.AFTERNOON,
+            4: DayPart.MORNING,
         },
     )
     assert_optimum(inst, 1)
@@ -115,7 +115,7 @@ def test_infeasible_triangle_in_two_slots(make_instance: MakeInstance) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [
-        ({"fixed": {1: 2}, "n_morning": 2, "sessions": {1: Session.MORNING}}, "outside"),
+        ({"fixed": {1: 2}, "n_morning": 2, "day_parts": {1: DayPart.MORNING}}, "outside"),
         ({"fixed": {1: 1}, "forbidden": {"b": {1}}}, "forbidden"),
         ({"forbidden": {"a": {0, 1, 2}}}, "usable slots"),
         ({"caps": {"a": 1}}, "cap"),

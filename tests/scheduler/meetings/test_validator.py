@@ -9,10 +9,10 @@ import pytest
 
 from scheduler.meetings import (
     Assignment,
+    DayPart,
     MeetingInstance,
     MeetingResult,
     Placement,
-    Session,
     Status,
     Table,
     Unscheduled,
@@ -85,7 +85,7 @@ def test_session_forbidden_fixed(make_instance: MakeInstance) -> None:
         [("a", "b"), ("a", "c")],
         n_slots=4,
         n_morning=2,
-        sessions={1: Session.MORNING},
+        day_parts={1: DayPart.MORNING},
         forbidden={"c": {0}},
         fixed={2: 3},
     )

@@ -1,0 +1,103 @@
+"""The Flask app factory: configuration, extensions and every feature's blueprints."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib import import_module
+from typing import Any
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+from flask_smorest import Api
+
+from api.config import load_config
+from api.extensions import db, migrate
+from api.http.openapi import AnswersPlugin
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
+
+# The API blueprints, in the order the OpenAPI document lists them.
+API_BLUEPRINTS = (
+    "api.events.routes",
+    "api.registration.routes.organisations",
+    "api.registration.routes.participants",
+    "api.registration.routes.opportunities",
+    "api.schedules.routes",
+    "api.registration.routes.tags",
+    "api.programme.routes.tables",
+    "api.programme.routes.rooms",
+    "api.programme.routes.sessions",
+    "api.programme.routes.signups",
+    "api.solving.routes",
+    "api.outputs.routes.agenda",
+    "api.requests.routes",
+    "api.recommendations.routes",
+    "api.meetings.routes",
+    "api.webhooks.routes",
+    "api.outputs.routes.stats",
+    "api.outputs.routes.files",
+    "api.privacy.routes",
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; ``config`` overrides what the environment says."""
+    instance_path = os.environ.get("CLUSTERMEET_INSTANCE_PATH") or os.path.join(
+        os.getcwd(), "instance"
+    )
+    app = Flask("api", instance_path=os.path.abspath(instance_path))
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=os.environ.get("CLUSTERMEET_LOG_LEVEL", "WARNING"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    api = Api(
+        app,
+        spec_kwargs={
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver),
+            "extra_plugins": [AnswersPlugin()],
+        },
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _enable_sqlite_foreign_keys(app)
+
+    from api.accounts.auth import load_principal
+    from api.errors import register_error_handlers
+    from api.notifications.setup import init_notifications
+    from api.outputs.views import blp as pages_blueprint
+    from api.solving.runner import init_jobs
+
+    app.before_request(load_principal)
+    for name in API_BLUEPRINTS:
+        api.register_blueprint(import_module(name).blp)
+    app.register_blueprint(pages_blueprint)
+    register_error_handlers(app)
+    init_jobs(app)
+    init_notifications(app)
+    return app
+
+
+def schema_name_resolver(schema: Any) -> str:
+    """OpenAPI component names: ``EventSchema(partial=True)`` becomes ``EventPatch``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name: str = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Patch"
+    return name
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()

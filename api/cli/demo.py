@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from rich.console import Console
+
+from api.demo.build import build_demo_event
+from api.demo.outputs import write_outputs
+from api.demo.report import (
+    print_event_summary,
+    print_recommendations,
+    print_requests,
+    print_schedules,
+)
+from api.demo.simulate import simulate_requests
+from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
+from api.extensions import db
+from api.models.enums import JobKind
+
+
+@click.command("demo")
+@click.option(
+    "--participants",
+    "n_participants",
+    default=300,
+    show_default=True,
+    type=click.IntRange(20, 5000),
+    help="How many participants to register.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Where to write the outputs.",
+)
+@click.option("--seed", default=2027, show_default=True, help="Seed of the generated event.")
+@click.option(
+    "--time-limit",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1, 600),
+    help="Seconds for each solver.",
+)
+@with_appcontext
+def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> None:
+    """Build a realistic cluster event, match, schedule, and write the outputs."""
+    from api import MIGRATIONS_DIR
+
+    console = Console()
+    upgrade(directory=MIGRATIONS_DIR)
+    with console.status("Registering participants and building the programme..."):
+        built = build_demo_event(n_participants, seed)
+        db.session.commit()
+    event = built.event
+    print_event_summary(console, event)
+
+    with console.status("Recommending, requesting and answering..."):
+        simulation = simulate_requests(event, seed)
+        db.session.commit()
+    print_recommendations(console, event, simulation.recommendations)
+    print_requests(console, event)
+
+    try:
+        with console.status("Solving the agenda (sessions to rooms and times)..."):
+            agenda = run_and_publish(event, JobKind.AGENDA, {"time_limit": time_limit})
+        with console.status("Solving the meeting schedule (slots and tables)..."):
+            meetings = run_and_publish(event, JobKind.MEETINGS, {"time_limit": time_limit})
+    except DemoStepFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    print_schedules(console, agenda, meetings, baseline_figures(event))
+
+    os.makedirs(out_dir, exist_ok=True)
+    with console.status(f"Writing outputs to {out_dir}/ ..."):
+        written = write_outputs(event, built.organiser_key, out_dir)
+    console.rule("Outputs")
+    console.print(
+        f"{len(written.files)} files in {os.path.abspath(out_dir)}: agenda.frab.json, "
+        "ical/ (one calendar per participant), html/ (schedules, table plans, grid, "
+        "statistics), exports/ (CSV and XLSX), stats.json, instances/."
+    )
+    for failure in written.failures:
+        console.print(f"[red]not written[/]: {failure}")
+    console.print(
+        f"\nDatabase: {current_app.config['SQLALCHEMY_DATABASE_URI']}\n"
+        f"Organiser API key for this demo: [bold]{built.organiser_key}[/]\n"
+        f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs (event id "
+        f"{event.id}) or http://127.0.0.1:5000/events/{event.id}/stats?token=<the key>."
+    )

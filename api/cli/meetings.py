@@ -1,0 +1,193 @@
+"""`clustermeet solve meetings`, `clustermeet bench b2b` and `clustermeet bench scale`; the lead
+attaches them to the `solve` and `bench` groups."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from benchkit.meetings.bench import run_b2b, run_scale
+from scheduler.errors import SchedulerError
+from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
+from scheduler.meetings.errors import InstanceFormatError
+from scheduler.meetings.json_format import read_instance
+from scheduler.meetings.result_json import result_to_dict
+
+
+def _fairness(value: str) -> int | None:
+    if value.lower() == "none":
+        return None
+    try:
+        parsed = int(value)
+    except ValueError:
+        raise click.BadParameter("expected a non-negative integer or 'none'") from None
+    if parsed < 0:
+        raise click.BadParameter("expected a non-negative integer or 'none'")
+    return parsed
+
+
+@click.command("meetings")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may search.",
+)
+@click.option(
+    "--fairness",
+    default=None,
+    metavar="D|none",
+    help="Fairness bound d on breaks (default: the file's, 2 for .dzn).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="CP-SAT worker threads.",
+)
+@click.option(
+    "--allow-unscheduled/--schedule-all",
+    default=None,
+    help="Allow leaving meetings out (default: only when not everything fits; "
+    "--schedule-all reports such instances as infeasible).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def solve_meetings(
+    file: Path,
+    time_limit: float,
+    fairness: str | None,
+    workers: int,
+    allow_unscheduled: bool | None,
+    as_json: bool,
+) -> None:
+    """Schedule the one-to-one meetings of FILE (JAIR .dzn or clustermeet .json)."""
+    override: int | str | None = "file" if fairness is None else _fairness(fairness)
+    try:
+        instance = read_instance(file, fairness=override)
+    except InstanceFormatError as error:
+        raise click.ClickException(str(error)) from None
+    if allow_unscheduled is None and file.suffix == ".dzn":
+        allow_unscheduled = False  # the benchmark problem schedules every meeting
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, allow_unscheduled=allow_unscheduled
+    )
+    try:
+        result = solve(instance, options)
+    except SchedulerError as error:
+        raise click.ClickException(f"solver failed: {error}") from None
+    if as_json:
+        click.echo(json.dumps(result_to_dict(result), indent=2))
+    else:
+        click.echo(_summary(instance, result))
+
+
+def _summary(instance: MeetingInstance, result: MeetingResult) -> str:
+    lines = [
+        f"instance: {instance.name or '-'}  participants: {len(instance.participants)}  "
+        f"meetings: {len(instance.meetings)}  slots: {instance.n_slots}  "
+        f"tables: {len(instance.tables)}",
+        f"status: {result.status}   time: {result.seconds:.2f} s",
+    ]
+    if result.infeasible_reason:
+        lines.append(f"reason: {result.infeasible_reason}")
+    if result.status in (Status.INFEASIBLE, Status.UNKNOWN):
+        return "\n".join(lines)
+    lines.append(
+        f"breaks: {result.objective}   bound: {result.bound}   "
+        f"max per participant: {max(result.breaks.values(), default=0)}"
+    )
+    lines.append(
+        f"scheduled: {len(result.assignments)}/{len(instance.meetings)}   "
+        f"table changes: {result.table_changes}   moves: {result.moves}"
+    )
+    for item in result.unscheduled[:20]:
+        who = ", ".join(item.participant_ids)
+        lines.append(f"  unscheduled {item.meeting_id}: {item.reason} {who} {item.detail}".rstrip())
+    if len(result.unscheduled) > 20:
+        lines.append(f"  ... and {len(result.unscheduled) - 20} more")
+    if result.diff is not None:
+        lines.append(
+            f"diff: {len(result.diff.new)} new, {len(result.diff.moved)} moved, "
+            f"{len(result.diff.dropped)} dropped"
+        )
+    return "\n".join(lines)
+
+
+@click.command("b2b")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds per instance.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per instance (default).")
+def bench_b2b(directory: Path, time_limit: float, workers: int, as_json: bool) -> None:
+    """Solve every JAIR 2022 .dzn instance of DIRECTORY; one JSON line per instance."""
+    if not directory.is_dir():
+        raise click.ClickException(f"{directory} is not a directory")
+    if not any(directory.glob("*.dzn")):
+        raise click.ClickException(f"no .dzn files in {directory}")
+    del as_json  # JSON lines are the only output: the bench output is meant for machines
+    try:
+        for row in run_b2b(directory, time_limit=time_limit, workers=workers):
+            click.echo(json.dumps(row))
+            sys.stdout.flush()
+    except (InstanceFormatError, SchedulerError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("scale")
+@click.option(
+    "--sizes",
+    default="300,1000,3000",
+    show_default=True,
+    help="Comma-separated numbers of participants.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--resolve",
+    is_flag=True,
+    help="Also re-solve each schedule after 2% of meetings are cancelled and 2% added.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per run.")
+def bench_scale(
+    sizes: str, time_limit: float, seed: int, workers: int, resolve: bool, as_json: bool
+) -> None:
+    """Generated events of each size: our solver against first-come-first-served."""
+    try:
+        parsed = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "expected comma-separated integers", param_hint="--sizes"
+        ) from None
+    if not parsed or any(n < 2 for n in parsed):
+        raise click.BadParameter("sizes must be integers >= 2", param_hint="--sizes")
+    rows = run_scale(parsed, time_limit=time_limit, seed=seed, workers=workers, resolve=resolve)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row))
+        else:
+            moves = f" moves {row['moves']}" if "moves" in row else ""
+            click.echo(
+                f"{row['participants']:>6} {row['solver']:<19} scheduled {row['scheduled']:>6}/"
+                f"{row['meetings']:<6} breaks {row['breaks']!s:>6} max {row['max_breaks']} "
+                f"{row['seconds']:>6.1f} s valid={row['valid']}{moves}"
+            )
+        sys.stdout.flush()

@@ -1,0 +1,1 @@
+"""Events: creation, settings, slots, and looking objects up inside an event."""

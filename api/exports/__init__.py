@@ -1,1 +1,0 @@
-"""Files people take away: calendar feeds, conference-app schedules, tables."""

@@ -1,0 +1,1 @@
+"""What every feature shares: pagination, schema validators, guards, the documented Blueprint."""

@@ -1,0 +1,104 @@
+"""Guards for routes: look up what the caller may see, raise when they may not.
+
+They raise ``api.exceptions`` errors (``api/errors.py`` maps them to 401/403/404); the
+decorators run before the body is parsed, so 401/403 come before 422.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from api.accounts.auth import current_organiser, current_participant, sees_private_profile
+from api.exceptions import Forbidden, NotFound, Unauthorized
+from api.extensions import db
+from api.models import Event, Organiser, Participant
+
+
+def require_organiser() -> Organiser:
+    organiser = current_organiser()
+    if organiser is None:
+        raise Unauthorized("An organiser API key is required")
+    return organiser
+
+
+def require_authenticated() -> None:
+    if current_organiser() is None and current_participant() is None:
+        raise Unauthorized("Credentials are required")
+
+
+def get_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("Event not found")
+    return event
+
+
+def get_managed_event(event_id: int) -> Event:
+    """The event, if the caller is its organiser: 401 anonymous, 403 anyone else."""
+    event = get_event(event_id)
+    organiser = current_organiser()
+    if organiser is None and current_participant() is None:
+        raise Unauthorized("An organiser API key is required")
+    if not event.can_manage(organiser):
+        raise Forbidden("Only the event's organiser may do this")
+    return event
+
+
+def is_event_member(event: Event) -> bool:
+    """The event's organiser, or one of its participants."""
+    participant = current_participant()
+    return event.can_manage(current_organiser()) or (
+        participant is not None and participant.event_id == event.id
+    )
+
+
+def get_event_participant(event: Event, participant_id: int) -> Participant:
+    """A participant the caller may see: 404 across events and for hidden profiles."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or participant.event_id != event.id:
+        raise NotFound("Participant not found")
+    if not participant.is_public and not sees_private_profile(participant):
+        raise NotFound("Participant not found")
+    return participant
+
+
+def require_participant_editor(participant: Participant) -> None:
+    """Only the participant themself or the event's organiser change a profile."""
+    if not sees_private_profile(participant):
+        raise Forbidden("Only the participant or the organiser may do this")
+
+
+def get_member_event(event_id: int) -> Event:
+    """The event, if the caller is its organiser or one of its participants."""
+    event = get_event(event_id)
+    require_authenticated()
+    if not is_event_member(event):
+        raise Forbidden("You are not part of this event")
+    return event
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(check: Callable[[dict[str, Any]], object]) -> Callable[[F], F]:
+    """Run an access check before the body is parsed, so 401/403 come before 422.
+
+    Place the decorator above ``@blp.arguments``; ``wraps`` keeps flask-smorest's docs.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            check(kwargs)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+organiser_required = _guard(lambda _kwargs: require_organiser())
+event_manager_required = _guard(lambda kwargs: get_managed_event(kwargs["event_id"]))
+event_member_required = _guard(lambda kwargs: get_member_event(kwargs["event_id"]))

@@ -1,0 +1,1 @@
+"""Meetings on the day: held, no-show, feedback, cancellation, minimal-move re-solves."""

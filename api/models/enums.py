@@ -1,0 +1,140 @@
+"""Statuses and kinds stored in the database and sent as JSON.
+
+``StrEnum`` members are ``str``: the stored values and the JSON stay the strings they
+were, ``status == "pending"`` still holds, and ``OneOf`` validators take them as they are.
+The ``*_STATUSES`` / ``*_KINDS`` tuples beside the models are these values, in order.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    MATCHMAKING = "matchmaking"
+    CONFERENCE = "conference"
+    HYBRID = "hybrid"
+    ONLINE_TALK = "online_talk"
+
+
+class OrganisationType(StrEnum):
+    SME = "sme"
+    LARGE_COMPANY = "large_company"
+    CLUSTER_ORGANISATION = "cluster_organisation"
+    RESEARCH = "research"
+    UNIVERSITY = "university"
+    PUBLIC_AUTHORITY = "public_authority"
+    INVESTOR = "investor"
+    OTHER = "other"
+
+
+class Attendance(StrEnum):
+    ON_SITE = "on_site"
+    ONLINE = "online"
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class RequestOrigin(StrEnum):
+    PARTICIPANT = "participant"
+    ORGANISER = "organiser"
+    AUTO_MATCH = "auto_match"
+
+
+class MeetingStatus(StrEnum):
+    ACCEPTED = "accepted"
+    SCHEDULED = "scheduled"
+    HELD = "held"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class JobKind(StrEnum):
+    MEETINGS = "meetings"
+    AGENDA = "agenda"
+    AUTOMATCH = "automatch"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class ScheduleKind(StrEnum):
+    MEETINGS = "meetings"
+    AGENDA = "agenda"
+
+
+class ScheduleStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    DISCARDED = "discarded"
+
+
+class OpportunityKind(StrEnum):
+    OFFER = "offer"
+    REQUEST = "request"
+    COOPERATION = "cooperation"
+    INVESTMENT = "investment"
+    PARTNER_SEARCH = "partner_search"
+
+
+class SessionKind(StrEnum):
+    PLENARY = "plenary"
+    KEYNOTE = "keynote"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
+    PARALLEL = "parallel"
+    PITCHING = "pitching"
+    SITE_VISIT = "site_visit"
+    MATCHMAKING_BLOCK = "matchmaking_block"
+
+
+class SpeakerRole(StrEnum):
+    SPEAKER = "speaker"
+    MODERATOR = "moderator"
+    PANELLIST = "panellist"
+
+
+class SignUpKind(StrEnum):
+    ATTEND = "attend"
+    INTEREST = "interest"
+
+
+class TagKind(StrEnum):
+    THEME = "theme"
+    SECTOR = "sector"
+    TECHNOLOGY = "technology"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class WebhookKind(StrEnum):
+    MEETING_REQUESTED = "meeting.requested"
+    MEETING_ACCEPTED = "meeting.accepted"
+    MEETING_DECLINED = "meeting.declined"
+    MEETING_SCHEDULED = "meeting.scheduled"
+    MEETING_MOVED = "meeting.moved"
+    MEETING_CANCELLED = "meeting.cancelled"
+    MEETING_HELD = "meeting.held"
+    MEETING_NO_SHOW = "meeting.no_show"
+    SCHEDULE_PUBLISHED = "schedule.published"
+
+
+def values(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The enum's values in order, as plain strings (for tuples, OneOf and OpenAPI)."""
+    return tuple(member.value for member in enum)

@@ -1,0 +1,1 @@
+"""The outputs' blueprints, one module per kind of output."""

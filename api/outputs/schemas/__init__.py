@@ -1,0 +1,1 @@
+"""The outputs' marshmallow schemas."""

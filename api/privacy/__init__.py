@@ -1,0 +1,1 @@
+"""Privacy: a participant's data export and erasure."""

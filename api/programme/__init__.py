@@ -1,0 +1,1 @@
+"""The programme: rooms, sessions and their speakers, sign-ups, meeting tables."""

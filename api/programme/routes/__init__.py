@@ -1,0 +1,1 @@
+"""The programme's blueprints, one module per resource."""

@@ -1,0 +1,1 @@
+"""The programme's marshmallow schemas, one module per resource."""

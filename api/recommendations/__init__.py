@@ -1,0 +1,1 @@
+"""Recommendations and the bridge from database rows to matchmaking profiles and rules."""

@@ -1,0 +1,1 @@
+"""Registration: participants, organisations, tags, opportunities and the CSV import."""

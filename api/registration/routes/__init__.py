@@ -1,0 +1,1 @@
+"""Registration's blueprints, one module per resource."""

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
+from sqlalchemy import Select, func, or_, select
+
+from api.accounts.auth import current_organiser
+from api.events.slots import check_windows_in_event
+from api.exceptions import Forbidden, Unprocessable
+from api.extensions import db
+from api.http.guards import (
+    event_manager_required,
+    event_member_required,
+    get_event,
+    get_event_participant,
+    get_managed_event,
+    get_member_event,
+    require_participant_editor,
+)
+from api.http.openapi import public
+from api.http.pagination import paginate
+from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
+from api.registration.csv_import import import_participants
+from api.registration.operations import register_participant, update_participant
+from api.registration.schemas.participants import (
+    AvailabilitySchema,
+    ImportResultSchema,
+    ParticipantPatchSchema,
+    ParticipantQueryArgsSchema,
+    ParticipantSchema,
+    RegistrationResultSchema,
+    RegistrationSchema,
+)
+
+blp = Blueprint(
+    "participants",
+    __name__,
+    url_prefix="/api/v1/events/<int:event_id>/participants",
+    description="Participants: registration, profiles, availability",
+)
+
+
+def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
+    query = (
+        select(Participant)
+        .join(Organisation)
+        .where(Participant.event_id == event.id)
+        .order_by(Participant.last_name, Participant.id)
+    )
+    if not event.can_manage(current_organiser()):
+        query = query.where(Participant.is_public.is_(True))
+    if "country" in args:
+        query = query.where(Organisation.country == args["country"])
+    if "organisation_type" in args:
+        query = query.where(Organisation.type == args["organisation_type"])
+    if "organisation_id" in args:
+        query = query.where(Participant.organisation_id == args["organisation_id"])
+    if "attendance" in args:
+        query = query.where(Participant.attendance == args["attendance"])
+    if "group" in args:
+        query = query.where(Participant.group == args["group"])
+    if "interest" in args:
+        query = query.where(Participant.interests.any(Tag.slug == args["interest"]))
+    if "q" in args:
+        pattern = f"%{args['q'].lower()}%"
+        full_name = func.lower(Participant.first_name + " " + Participant.last_name)
+        query = query.where(
+            or_(full_name.like(pattern), func.lower(Organisation.name).like(pattern))
+        )
+    return query
+
+
+@blp.route("")
+class ParticipantViews(MethodView):
+    @event_member_required
+    @blp.arguments(ParticipantQueryArgsSchema, location="query")
+    @blp.response(200, ParticipantSchema(many=True))
+    @blp.paginate()
+    def get(
+        self, args: dict[str, Any], event_id: int, pagination_parameters: PaginationParameters
+    ) -> Any:
+        """List participants: the organiser sees everyone, participants see public profiles."""
+        return paginate(_filtered(get_member_event(event_id), args), pagination_parameters)
+
+    @public
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.arguments(RegistrationSchema)
+    @blp.response(201, RegistrationResultSchema)
+    def post(self, data: dict[str, Any], event_id: int) -> Participant:
+        """Register for the event (anyone while registration is open; the organiser always).
+
+        The answer carries `access_token` once: the participant's Bearer token.
+        """
+        event = get_event(event_id)
+        if not event.can_manage(current_organiser()) and not event.is_registration_open():
+            raise Forbidden("Registration for this event is closed")
+        participant, token = register_participant(event, data)
+        db.session.commit()
+        participant.access_token = token
+        return participant
+
+
+@blp.route("/<int:participant_id>")
+class ParticipantByIdViews(MethodView):
+    @event_member_required
+    @blp.response(200, ParticipantSchema)
+    def get(self, event_id: int, participant_id: int) -> Participant:
+        """A participant's profile (private fields only for themself and the organiser)."""
+        return get_event_participant(get_member_event(event_id), participant_id)
+
+    @event_member_required
+    @blp.arguments(ParticipantPatchSchema(partial=True))
+    @blp.response(200, ParticipantSchema)
+    def patch(self, data: dict[str, Any], event_id: int, participant_id: int) -> Participant:
+        """Change a profile (the participant themself or the organiser)."""
+        participant = get_event_participant(get_member_event(event_id), participant_id)
+        require_participant_editor(participant)
+        update_participant(participant, data)
+        db.session.commit()
+        return participant
+
+
+@blp.route("/<int:participant_id>/availability")
+class AvailabilityViews(MethodView):
+    @event_member_required
+    @blp.response(200, AvailabilitySchema)
+    def get(self, event_id: int, participant_id: int) -> dict[str, Any]:
+        """When a participant can meet; no windows means the whole event."""
+        participant = get_event_participant(get_member_event(event_id), participant_id)
+        require_participant_editor(participant)
+        return {"windows": participant.availability}
+
+    @event_member_required
+    @blp.arguments(AvailabilitySchema)
+    @blp.response(200, AvailabilitySchema)
+    def put(self, data: dict[str, Any], event_id: int, participant_id: int) -> dict[str, Any]:
+        """Replace the availability windows; each must lie within the event's days."""
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
+        require_participant_editor(participant)
+        check_windows_in_event(event, data["windows"])
+        participant.availability = [AvailabilityWindow(**window) for window in data["windows"]]
+        db.session.commit()
+        return {"windows": participant.availability}
+
+
+@blp.route("/import")
+class ParticipantImportViews(MethodView):
+    @event_manager_required
+    @blp.response(201, ImportResultSchema)
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                    }
+                },
+            },
+        }
+    )
+    def post(self, event_id: int) -> dict[str, Any]:
+        """Import participants from CSV (organiser): all rows or none, errors by line.
+
+        Columns: first_name, last_name, email, organisation, organisation_type, country,
+        and optionally role, attendance, timezone, languages, group, description,
+        interests, region, sectors, website (lists separated by `;`).
+        """
+        event = get_managed_event(event_id)
+        upload = request.files.get("file")
+        raw = upload.read() if upload else request.get_data()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Unprocessable("The file is not UTF-8 text") from None
+        created = import_participants(event, text)
+        db.session.commit()
+        return {
+            "created": len(created),
+            "participants": [
+                {"id": p.id, "email": p.email, "access_token": token} for p, token in created
+            ],
+        }

@@ -1,0 +1,1 @@
+"""Registration's marshmallow schemas, one module per resource."""

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pycountry
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
+
+from api.http.validation import validate_country, validate_timezone
+from api.models.enums import Attendance
+from api.models.participants import ATTENDANCE_MODES
+from api.registration.schemas.organisations import OrganisationSchema
+
+
+def _validate_language(value: str) -> None:
+    if pycountry.languages.get(alpha_2=value) is None:
+        raise ValidationError(f"Not an ISO 639-1 language code: {value!r}.")
+
+
+def _tag_slugs(participant: Any) -> list[str]:
+    return [tag.slug for tag in participant.interests]
+
+
+class OrganisationSummarySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    country = fields.String()
+    region = fields.String()
+
+
+class ParticipantPublicSchema(Schema):
+    """What other participants of the same event may see."""
+
+    id = fields.Integer(dump_only=True)
+    event_id = fields.Integer(dump_only=True)
+    first_name = fields.String(required=True, validate=validate.Length(1, 100))
+    last_name = fields.String(required=True, validate=validate.Length(1, 100))
+    role = fields.String(load_default="", validate=validate.Length(max=120))
+    attendance = fields.String(
+        load_default=Attendance.ON_SITE.value, validate=validate.OneOf(ATTENDANCE_MODES)
+    )
+    languages = fields.List(fields.String(validate=_validate_language), load_default=list)
+    group = fields.String(load_default="", validate=validate.Length(max=40))
+    description = fields.String(load_default="", validate=validate.Length(max=5000))
+    interests = fields.Function(
+        _tag_slugs,
+        deserialize=lambda value: value,
+        load_default=list,
+        metadata={"description": "Tag slugs of the event taxonomy"},
+    )
+    organisation = fields.Nested(OrganisationSummarySchema, dump_only=True)
+
+
+PRIVATE_FIELDS = ("email", "timezone", "is_public", "created_dt")
+
+
+class ParticipantSchema(ParticipantPublicSchema):
+    """A participant; the private fields are shown only to themself and the organiser."""
+
+    email = fields.Email(
+        required=True, validate=validate.Length(max=254), metadata={"description": "Private"}
+    )
+    timezone = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate_timezone,
+        metadata={"description": "Private; defaults to the event's time zone"},
+    )
+    is_public = fields.Boolean(load_default=True, metadata={"description": "Private"})
+    created_dt = fields.AwareDateTime(dump_only=True, metadata={"description": "Private"})
+
+    @post_dump(pass_original=True)
+    def _hide_private_fields(self, data: dict[str, Any], original: Any, **_: Any) -> Any:
+        from api.accounts.auth import sees_private_profile
+
+        if not sees_private_profile(original):
+            for name in PRIVATE_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class RegistrationSchema(ParticipantSchema):
+    """Registration: a participant with their organisation (new or existing)."""
+
+    consent = fields.Boolean(
+        required=True,
+        load_only=True,
+        metadata={"description": "Consent to processing the profile for matchmaking"},
+    )
+    organisation = fields.Nested(OrganisationSchema)
+    organisation_id = fields.Integer(load_only=True)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        if data.get("consent") is False:
+            errors["consent"] = ["Consent is required to register."]
+        has_org = "organisation" in data
+        if has_org == ("organisation_id" in data):
+            errors["organisation"] = ["Give either organisation or organisation_id."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class RegistrationResultSchema(ParticipantSchema):
+    access_token = fields.String(
+        dump_only=True, metadata={"description": "Shown once; send it as a Bearer token"}
+    )
+
+
+class ParticipantPatchSchema(ParticipantSchema):
+    organisation_id = fields.Integer()
+
+
+class ParticipantQueryArgsSchema(Schema):
+    country = fields.String(validate=validate_country)
+    organisation_type = fields.String()
+    organisation_id = fields.Integer()
+    interest = fields.String(metadata={"description": "A tag slug"})
+    attendance = fields.String(validate=validate.OneOf(ATTENDANCE_MODES))
+    group = fields.String()
+    q = fields.String(validate=validate.Length(max=100))
+
+
+class AvailabilityWindowSchema(Schema):
+    start_dt = fields.AwareDateTime(required=True)
+    end_dt = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data["end_dt"] <= data["start_dt"]:
+            raise ValidationError({"end_dt": ["A window must end after it starts."]})
+
+
+class AvailabilitySchema(Schema):
+    windows = fields.List(fields.Nested(AvailabilityWindowSchema), required=True)
+
+
+class ImportResultSchema(Schema):
+    created = fields.Integer()
+    participants = fields.List(fields.Dict())

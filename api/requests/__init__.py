@@ -1,0 +1,1 @@
+"""Meeting requests: the request state machine (pending, accepted, declined, ...)."""

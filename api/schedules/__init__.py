@@ -1,0 +1,1 @@
+"""Schedule versions: drafts, publication, diffs and the schedule read models."""

@@ -1,0 +1,150 @@
+"""Read models of schedules: placements with names, and one person's agenda."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from api.extensions import db
+from api.models import (
+    Event,
+    Meeting,
+    MeetingPlacement,
+    MeetingTable,
+    Participant,
+    Room,
+    ScheduleVersion,
+    Session,
+    SessionPlacement,
+    SessionSpeaker,
+    SignUp,
+)
+from api.models.enums import MeetingStatus, ScheduleKind
+from api.schedules.operations import published_version
+
+
+def person(participant: Participant) -> dict[str, Any]:
+    return {
+        "id": participant.id,
+        "name": participant.full_name,
+        "organisation": participant.organisation.name,
+        "country": participant.organisation.country,
+    }
+
+
+def meeting_placements(version: ScheduleVersion) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(MeetingPlacement, Meeting, MeetingTable)
+        .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
+        .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)
+        .where(MeetingPlacement.version_id == version.id)
+        .order_by(MeetingPlacement.slot, MeetingPlacement.table_id)
+    )
+    return [
+        {
+            "meeting_id": placement.meeting_id,
+            "slot": placement.slot,
+            "start_dt": placement.start_dt,
+            "end_dt": placement.end_dt,
+            "table_id": placement.table_id,
+            "table": table.name if table else None,
+            "online_url": placement.online_url,
+            "participants": [person(meeting.participant_a), person(meeting.participant_b)],
+        }
+        for placement, meeting, table in rows
+    ]
+
+
+def session_placements(version: ScheduleVersion) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(SessionPlacement, Session, Room)
+        .join(Session, Session.id == SessionPlacement.session_id)
+        .join(Room, Room.id == SessionPlacement.room_id)
+        .where(SessionPlacement.version_id == version.id)
+        .order_by(SessionPlacement.start_dt, Room.name)
+    )
+    return [
+        {
+            "session_id": session.id,
+            "title": session.title,
+            "kind": session.kind,
+            "room_id": room.id,
+            "room": room.name,
+            "start_dt": placement.start_dt,
+            "end_dt": placement.end_dt,
+        }
+        for placement, session, room in rows
+    ]
+
+
+def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
+    """The participant's published meetings and the sessions they attend or speak at."""
+    items: list[dict[str, Any]] = []
+    version = published_version(event, ScheduleKind.MEETINGS)
+    if version is not None:
+        rows = db.session.execute(
+            select(MeetingPlacement, Meeting, MeetingTable)
+            .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
+            .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)
+            .where(
+                MeetingPlacement.version_id == version.id,
+                Meeting.status != MeetingStatus.CANCELLED,
+                or_(
+                    Meeting.participant_a_id == participant.id,
+                    Meeting.participant_b_id == participant.id,
+                ),
+            )
+        )
+        for placement, meeting, table in rows:
+            partner = (
+                meeting.participant_b
+                if meeting.participant_a_id == participant.id
+                else meeting.participant_a
+            )
+            items.append(
+                {
+                    "kind": "meeting",
+                    "start_dt": placement.start_dt,
+                    "end_dt": placement.end_dt,
+                    "title": f"Meeting with {partner.full_name} ({partner.organisation.name})",
+                    "where": table.name if table else (placement.online_url or "online"),
+                    "meeting_id": meeting.id,
+                    "session_id": None,
+                    "partner": person(partner),
+                }
+            )
+    attended = set(
+        db.session.scalars(
+            select(SignUp.session_id).where(
+                SignUp.participant_id == participant.id, SignUp.kind == "attend"
+            )
+        )
+    ) | set(
+        db.session.scalars(
+            select(SessionSpeaker.session_id).where(SessionSpeaker.participant_id == participant.id)
+        )
+    )
+    # Publishing an agenda copies room and start onto each session.
+    placed = select(Session).where(Session.id.in_(attended), Session.start_dt.is_not(None))
+    for session in db.session.scalars(placed):
+        assert session.start_dt is not None
+        items.append(
+            {
+                "kind": "session",
+                "start_dt": session.start_dt,
+                "end_dt": session.start_dt + timedelta(minutes=session.length_min),
+                "title": session.title,
+                "where": session.room.name if session.room else "",
+                "meeting_id": None,
+                "session_id": session.id,
+                "partner": None,
+            }
+        )
+    items.sort(key=lambda item: (item["start_dt"], item["kind"]))
+    return {
+        "participant_id": participant.id,
+        "timezone": participant.timezone or event.timezone,
+        "items": items,
+    }

@@ -1,0 +1,1 @@
+"""One module per job kind; api/solving/registry.py lists them."""

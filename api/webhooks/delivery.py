@@ -1,0 +1,151 @@
+"""Sending webhook deliveries.
+
+Each delivery id goes to the background: a thread in embedded mode, the Celery task
+``clustermeet.deliver_webhook`` (sent by name; ``api`` never imports ``worker``) in
+distributed mode. ``deliver(delivery_id)`` makes one attempt and schedules the next one
+with exponential backoff until ``WEBHOOK_MAX_ATTEMPTS`` is reached.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import timedelta
+
+import requests
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import select
+
+from api.extensions import db
+from api.models import Webhook, WebhookDelivery
+from api.models.enums import DeliveryStatus
+from api.models.types import now_utc
+from api.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+
+log = logging.getLogger(__name__)
+
+DELIVER_TASK = "clustermeet.deliver_webhook"
+
+
+def dispatch(app: Flask, delivery_id: int, delay_s: float) -> None:
+    """Hand one delivery to the background, now or after ``delay_s`` seconds."""
+    if app.config.get("JOBS_BACKEND") == "celery":
+        from celery import Celery
+
+        celery = app.extensions.get("clustermeet_webhooks_celery")
+        if celery is None:
+            from api.config import celery_settings
+
+            celery = Celery("clustermeet-api")
+            celery.config_from_object(celery_settings(app))
+            app.extensions["clustermeet_webhooks_celery"] = celery
+        celery.send_task(DELIVER_TASK, args=[delivery_id], countdown=max(0.0, delay_s))
+        return
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                deliver(delivery_id)
+            except Exception:
+                log.exception("webhook delivery %s crashed", delivery_id)
+            finally:
+                db.session.remove()
+
+    timer = threading.Timer(max(0.0, delay_s), run)
+    timer.daemon = True
+    timer.name = f"clustermeet-webhook-{delivery_id}"
+    timer.start()
+
+
+def backoff_s(attempts: int) -> float:
+    """Seconds before the next attempt after ``attempts`` failures: base * 2^(n-1)."""
+    base = float(current_app.config.get("WEBHOOK_RETRY_BASE_S", 30.0))
+    cap = float(current_app.config.get("WEBHOOK_RETRY_MAX_S", 6 * 3600.0))
+    return float(min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+def body_of(delivery: WebhookDelivery, webhook: Webhook, timestamp: int) -> bytes:
+    envelope = {
+        "id": delivery.id,
+        "event": delivery.kind,
+        "event_id": webhook.event_id,
+        "created_dt": delivery.created_dt.isoformat(),
+        "timestamp": timestamp,
+        "data": delivery.payload,
+    }
+    return json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode()
+
+
+def deliver(delivery_id: int) -> str:
+    """Make one attempt at a pending delivery; returns its status afterwards.
+
+    Runs inside an app context (the worker's task or the embedded thread provide it).
+    """
+    assert has_app_context()
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return delivery.status if delivery else "missing"
+    webhook = db.session.get(Webhook, delivery.webhook_id)
+    if webhook is None or not webhook.is_active:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = "webhook disabled"
+        delivery.next_attempt_dt = None
+        db.session.commit()
+        return delivery.status
+    timestamp = int(now_utc().timestamp())
+    body = body_of(delivery, webhook, timestamp)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "clustermeet-webhooks/1",
+        SIGNATURE_HEADER: sign(webhook.secret, body),
+        TIMESTAMP_HEADER: str(timestamp),
+        "X-Clustermeet-Event": delivery.kind,
+        "X-Clustermeet-Delivery": str(delivery.id),
+    }
+    timeout = float(current_app.config.get("WEBHOOK_TIMEOUT_S", 10.0))
+    delivery.attempts += 1
+    try:
+        response = requests.post(
+            webhook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        )
+        delivery.last_status_code = response.status_code
+        ok = 200 <= response.status_code < 300
+        delivery.last_error = "" if ok else f"HTTP {response.status_code}"
+    except requests.RequestException as exc:
+        ok = False
+        delivery.last_status_code = None
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    if ok:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_dt = now_utc()
+        delivery.next_attempt_dt = None
+        db.session.commit()
+        return delivery.status
+    max_attempts = int(current_app.config.get("WEBHOOK_MAX_ATTEMPTS", 8))
+    if delivery.attempts >= max_attempts:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_dt = None
+        db.session.commit()
+        return delivery.status
+    delay = backoff_s(delivery.attempts)
+    delivery.next_attempt_dt = now_utc() + timedelta(seconds=delay)
+    db.session.commit()
+    dispatch(current_app._get_current_object(), delivery.id, delay_s=delay)  # type: ignore[attr-defined]
+    return delivery.status
+
+
+def resume_due_deliveries(app: Flask) -> int:
+    """Re-dispatch pending deliveries whose attempt is due (after a restart); returns how many."""
+    with app.app_context():
+        ids = list(
+            db.session.scalars(
+                select(WebhookDelivery.id).where(
+                    WebhookDelivery.status == DeliveryStatus.PENDING,
+                    WebhookDelivery.next_attempt_dt <= now_utc(),
+                )
+            )
+        )
+    for delivery_id in ids:
+        dispatch(app, delivery_id, delay_s=0.0)
+    return len(ids)

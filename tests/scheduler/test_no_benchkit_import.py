@@ -1,0 +1,29 @@
+"""Benchmark and demo tooling stays out of the domain packages' import path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_importing_the_schedulers_imports_no_benchmark_tooling() -> None:
+    code = (
+        "import sys, scheduler.meetings, scheduler.agenda, scheduler.meetings.solve, "
+        "scheduler.agenda.solve; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'benchkit'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_benchkit_still_reaches_what_it_measures() -> None:
+    code = (
+        "import sys, benchkit.meetings.bench, benchkit.agenda.peer_benchmark, benchkit.data; "
+        "print('scheduler.meetings.solve' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.strip() == "True"
