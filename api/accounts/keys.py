@@ -23,7 +23,7 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_organiser(
+def create_person(
     name: str, email: str | None = None, team: OrganiserTeam | None = None
 ) -> Organiser:
     email = normalise_email(email) if email else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from api.accounts.keys import create_organiser, normalise_email
+from api.accounts.keys import create_person, normalise_email
 from api.exceptions import Conflict, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, EventMember, Organiser
@@ -85,7 +85,7 @@ def add_member(
             from api.models import OrganiserTeam
 
             team = db.session.get(OrganiserTeam, invited_by.team_id)
-        person = create_organiser(name or email.split("@", 1)[0], email=email, team=team)
+        person = create_person(name or email.split("@", 1)[0], email=email, team=team)
     elif membership(event, person) is not None:
         raise Conflict("This person is already a member of the event")
     member = EventMember(

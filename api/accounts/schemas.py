@@ -4,8 +4,8 @@ from marshmallow import Schema, fields, validate
 
 from api.i18n import LANGUAGES
 from api.models.api_keys import KeyScope
+from api.models.enums import OPTIONAL_KINDS
 from api.models.event_members import MemberRole
-from api.notifications.kinds import OPTIONAL_KINDS
 
 _SCOPES = [s.value for s in KeyScope]
 _ROLES = [r.value for r in MemberRole]
@@ -67,7 +67,7 @@ class SignInTokenSchema(Schema):
     token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=500))
 
 
-class SessionSchema(Schema):
+class SignedInSchema(Schema):
     access_token = fields.String(
         dump_only=True, metadata={"description": "Bearer token, shown only in this response"}
     )

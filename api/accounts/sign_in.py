@@ -26,6 +26,8 @@ _SALT = "clustermeet.sign-in"
 # More requests than this within the window send nothing (the answer stays the same).
 MAX_LINKS_PER_WINDOW = 5
 LINK_WINDOW = timedelta(minutes=15)
+# An invitation's link, which creates the invited organiser's first API key.
+INVITATION_LIFETIME = timedelta(hours=72)
 
 
 class LinkRefused(ClustermeetError):

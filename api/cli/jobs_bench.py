@@ -25,7 +25,7 @@ from flask.cli import with_appcontext
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
-from api.accounts.auth import create_organiser, hash_secret
+from api.accounts.auth import create_organiser
 from api.extensions import db
 from api.models import (
     Event,
@@ -85,7 +85,6 @@ def create_meeting_event(
             first_name="Ana",
             last_name=f"Ruiz {n}",
             email=f"p{n}@example.org",
-            token_hash=hash_secret(secrets.token_hex(16)),
         )
         for n in range(participants)
     ]

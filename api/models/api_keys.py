@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
 from api.models.types import UTCDateTime, now_utc
+
+if TYPE_CHECKING:
+    from api.models.organisers import Organiser
 
 
 class KeyScope(StrEnum):
@@ -36,6 +40,8 @@ class ApiKey(db.Model):  # type: ignore[name-defined,misc]
     replaced_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_keys.id", ondelete="SET NULL")
     )
+
+    organiser: Mapped[Organiser] = relationship()
 
     @property
     def is_active(self) -> bool:

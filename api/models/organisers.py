@@ -22,6 +22,4 @@ class Organiser(db.Model):  # type: ignore[name-defined,misc]
     team_id: Mapped[int | None] = mapped_column(
         ForeignKey("organiser_teams.id", ondelete="SET NULL"), index=True
     )
-    key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    key_prefix: Mapped[str | None] = mapped_column(String(16))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
 from api.models.types import UTCDateTime, now_utc
+
+if TYPE_CHECKING:
+    from api.models.participants import Participant
 
 
 class ParticipantSession(db.Model):  # type: ignore[name-defined,misc]
@@ -28,6 +32,8 @@ class ParticipantSession(db.Model):  # type: ignore[name-defined,misc]
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_used_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    participant: Mapped[Participant] = relationship()
 
     @property
     def is_active(self) -> bool:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from api.background.runner import submit_after_commit
 from api.extensions import db
+from api.http.links import public_url
 from api.i18n import supported_language
 from api.models import Event, Organiser, OutgoingMail, Participant
 from api.notifications.delivery import SEND_MAIL_TASK
@@ -25,10 +25,6 @@ class Attachment:
     filename: str
     mimetype: str
     content: bytes
-
-
-def public_url(path: str) -> str:
-    return str(current_app.config["PUBLIC_BASE_URL"]).rstrip("/") + path
 
 
 def unsubscribe_url(participant: Participant, kind: str = ALL_KINDS) -> str:

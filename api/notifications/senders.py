@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext
 from sqlalchemy import select
 
-from api.accounts.sign_in import issue_link_token, link_lifetime
+from api.accounts.sign_in import INVITATION_LIFETIME, issue_link_token, link_lifetime
 from api.extensions import db
+from api.http.links import public_url
 from api.models import (
     Event,
     EventMember,
@@ -30,10 +31,9 @@ from api.models import (
     ScheduleVersion,
 )
 from api.models.event_members import MemberRole
-from api.notifications.compose import Attachment, notify_organiser, notify_participant, public_url
+from api.notifications.compose import Attachment, notify_organiser, notify_participant
 from api.notifications.kinds import NotificationKind
 
-INVITATION_LIFETIME = timedelta(hours=72)
 ROLE_LABELS = {
     MemberRole.OWNER: lazy_gettext("owner"),
     MemberRole.MANAGER: lazy_gettext("manager"),

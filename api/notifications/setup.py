@@ -21,10 +21,12 @@ def init_notifications(app: Flask) -> None:
     # Importing registers the task under its name for both backends.
     from api.notifications import delivery  # noqa: F401
     from api.notifications.cli import mail_group
+    from api.notifications.receivers import connect
     from api.notifications.views import blp
 
     app.register_blueprint(blp)
     app.cli.add_command(mail_group)
+    connect()
     if app.config.get("JOBS_BACKEND") == "celery" and smtp_settings(app) is None:
         log.warning(
             "CLUSTERMEET_SMTP_HOST is not set: mail goes to the outbox folder %s of the worker",

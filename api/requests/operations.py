@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
+import api.signals as signals
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
@@ -324,6 +325,8 @@ def create_request(
     db.session.flush()
     if is_accepted:
         _add_meeting(request)
+    else:
+        signals.send(signals.request_created, request=request)
     return request, True
 
 
@@ -421,7 +424,9 @@ def accept_request(
     _require_pending(request, now)
     _check_meeting_cap(event, request.requester, request.invitee)
     _transition(request, RequestStatus.ACCEPTED, now)
-    return _add_meeting(request)
+    meeting = _add_meeting(request)
+    signals.send(signals.request_answered, request=request)
+    return meeting
 
 
 def decline_request(
@@ -431,6 +436,7 @@ def decline_request(
     _require_invitee(request, actor)
     _require_pending(request, now)
     _transition(request, RequestStatus.DECLINED, now)
+    signals.send(signals.request_answered, request=request)
 
 
 def cancel_request(

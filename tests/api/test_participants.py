@@ -6,7 +6,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from api.accounts.auth import hash_secret
+from api.accounts.tokens import hash_secret
 from api.extensions import db
 from api.models import Organisation, Participant
 from tests.api.conftest import Caller, participant_payload

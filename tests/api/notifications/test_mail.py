@@ -23,9 +23,12 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _people(participant_factory: Any, event: dict[str, Any], **overrides: Any) -> Participant:
-    caller = participant_factory(**overrides)
+    """A participant who got no registration mail (these tests send their own)."""
+    caller = participant_factory(muted_notifications=["*"], **overrides)
     participant = db.session.get(Participant, caller.id)
     assert participant is not None
+    participant.muted_notifications = []
+    db.session.commit()
     return participant
 
 
