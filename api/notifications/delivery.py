@@ -67,13 +67,24 @@ def send_mail(mail_id: int) -> str:
     mail.status = MailStatus.SENT.value
     mail.sent_dt = now_utc()
     mail.last_error = ""
+    forget_contents(mail)
     db.session.commit()
     return mail.status
+
+
+def forget_contents(mail: OutgoingMail) -> None:
+    """Keep who got what kind of mail when, not what it said: bodies name other people
+    (partners, requesters), who may ask to be erased; nothing needs them once sent."""
+    mail.subject = ""
+    mail.text_body = ""
+    mail.html_body = ""
+    mail.attachments = []
 
 
 def _give_up(mail: OutgoingMail, error: str) -> None:
     mail.status = MailStatus.FAILED.value
     mail.last_error = error[:1000]
+    forget_contents(mail)
     db.session.commit()
     # Ids only: addresses and bodies stay out of logs.
     log.warning("mail %s (%s) failed after %s attempts", mail.id, mail.kind, mail.attempts)
