@@ -29,6 +29,7 @@ from api.accounts.auth import create_organiser
 from api.extensions import db
 from api.models import (
     Event,
+    EventMember,
     Job,
     Meeting,
     MeetingBlock,
@@ -70,6 +71,7 @@ def create_meeting_event(
     ]
     db.session.add(event)
     db.session.flush()
+    db.session.add(EventMember(event_id=event.id, organiser_id=organiser_id, role="owner"))
     db.session.add_all(
         MeetingTable(event_id=event.id, name=f"Table {n}") for n in range(1, tables + 1)
     )
