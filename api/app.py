@@ -68,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from api.accounts.auth import load_principal
     from api.accounts.views import blp as account_pages
+    from api.background.runner import init_background
     from api.errors import register_error_handlers
     from api.notifications.setup import init_notifications
     from api.outputs.feeds import blp as feeds_blueprint
@@ -82,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_pages)
     register_error_handlers(app)
     init_jobs(app)
+    init_background(app)
     init_notifications(app)
     return app
 

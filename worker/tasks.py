@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from api.background.runner import BACKGROUND_QUEUE
 from api.background.tasks import RetryLater
@@ -20,9 +20,15 @@ def run_job_task(job_id: int) -> str:
     return run_job(job_id)
 
 
-@shared_task(name=DELIVER_TASK, acks_late=True, ignore_result=True)
-def deliver_webhook_task(delivery_id: int) -> None:
-    deliver(delivery_id)
+# The delivery names its own backoff (WEBHOOK_RETRY_BASE_S doubling), which the retry keeps.
+@shared_task(
+    name=DELIVER_TASK, bind=True, acks_late=True, ignore_result=True, queue=BACKGROUND_QUEUE
+)
+def deliver_webhook_task(self: Task, delivery_id: int) -> None:
+    try:
+        deliver(delivery_id)
+    except RetryLater as exc:
+        raise self.retry(countdown=exc.delay_s, max_retries=None) from exc
 
 
 # The row counts attempts and stops raising RetryLater once it gives up, so Celery's own

@@ -6,7 +6,6 @@ import logging
 
 from flask import Flask
 
-from api.background.runner import init_background
 from api.i18n import init_i18n
 from api.notifications.settings import mail_config_from_env, smtp_settings
 
@@ -17,7 +16,6 @@ def init_notifications(app: Flask) -> None:
     for key, value in mail_config_from_env(app.instance_path).items():
         app.config.setdefault(key, value)
     init_i18n(app)
-    init_background(app)
     # Importing registers the task under its name for both backends.
     from api.notifications import delivery  # noqa: F401
     from api.notifications.cli import mail_group
