@@ -7,7 +7,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from rich.console import Console
+from sqlalchemy import func, select
 
+from api.accounts.feeds import event_feed, reveal
+from api.background.runner import ThreadBackgroundRunner, background_runner
 from api.demo.build import build_demo_event
 from api.demo.outputs import write_outputs
 from api.demo.report import (
@@ -19,6 +22,7 @@ from api.demo.report import (
 from api.demo.simulate import simulate_requests
 from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
 from api.extensions import db
+from api.models import Organiser, OutgoingMail
 from api.models.enums import JobKind
 
 
@@ -53,6 +57,8 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     from api import MIGRATIONS_DIR
 
     console = Console()
+    # The demo's people have made-up addresses: its mail always goes to the outbox.
+    current_app.config["SMTP_HOST"] = ""
     upgrade(directory=MIGRATIONS_DIR)
     with console.status("Registering participants and building the programme..."):
         built = build_demo_event(n_participants, seed)
@@ -86,9 +92,26 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     )
     for failure in written.failures:
         console.print(f"[red]not written[/]: {failure}")
+    with console.status("Sending the demo's mail to the outbox..."):
+        runner = background_runner()
+        if isinstance(runner, ThreadBackgroundRunner):
+            runner.join(timeout=600)
+    organiser = db.session.get(Organiser, event.organiser_id)
+    assert organiser is not None
+    page_link = reveal(event_feed(event, organiser))
+    db.session.commit()
+    mails = db.session.scalar(select(func.count(OutgoingMail.id))) or 0
+    outbox = current_app.config["MAIL_OUTBOX_DIR"]
+    console.rule("Mail")
+    console.print(
+        f"{mails} mails (registration, requests, answers, published agendas with .ics) "
+        f"written to {outbox}/.\nRead them with: [bold]clustermeet mail outbox[/] "
+        "(then --show ID), or open the .eml files in any mail program."
+    )
     console.print(
         f"\nDatabase: {current_app.config['SQLALCHEMY_DATABASE_URI']}\n"
         f"Organiser API key for this demo: [bold]{built.organiser_key}[/]\n"
         f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs (event id "
-        f"{event.id}) or http://127.0.0.1:5000/events/{event.id}/stats?token=<the key>."
+        f"{event.id}) or the printable pages by their page link, "
+        f"http://127.0.0.1:5000/feeds/{page_link}/stats (also /grid)."
     )
