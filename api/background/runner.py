@@ -7,6 +7,8 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from flask import Flask, current_app
@@ -44,6 +46,7 @@ class ThreadBackgroundRunner:
         self._thread: threading.Thread | None = None
         self._busy = 0
         self._resumed = False
+        self._paused = 0
 
     def submit(self, name: str, row_id: int, delay_s: float = 0.0) -> None:
         self._resume_once(skip=(name, row_id))
@@ -74,11 +77,24 @@ class ThreadBackgroundRunner:
                 self._thread.start()
             self._cond.notify_all()
 
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Hold tasks back while a long batch writes (SQLite allows one writer at a time;
+        the demo uses this); they run once the block ends."""
+        with self._cond:
+            self._paused += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._paused -= 1
+                self._cond.notify_all()
+
     def join(self, timeout: float | None = None) -> bool:
         """Wait until nothing is queued or running, retries included."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
-            while self._heap or self._busy:
+            while (self._heap and not self._paused) or self._busy:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
@@ -88,9 +104,9 @@ class ThreadBackgroundRunner:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                while not self._heap or self._heap[0][0] > time.monotonic():
-                    wait = self._heap[0][0] - time.monotonic() if self._heap else None
-                    self._cond.wait(wait)
+                while self._paused or not self._heap or self._heap[0][0] > time.monotonic():
+                    due = self._heap[0][0] - time.monotonic() if self._heap else None
+                    self._cond.wait(None if self._paused else due)
                 _due, _seq, name, row_id, attempt = heapq.heappop(self._heap)
                 self._busy += 1
             try:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 
 import click
 from flask import current_app
@@ -22,7 +23,7 @@ from api.demo.report import (
 from api.demo.simulate import simulate_requests
 from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
 from api.extensions import db
-from api.models import Organiser, OutgoingMail
+from api.models import Event, Organiser, OutgoingMail
 from api.models.enums import JobKind
 
 
@@ -60,6 +61,20 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     # The demo's people have made-up addresses: its mail always goes to the outbox.
     current_app.config["SMTP_HOST"] = ""
     upgrade(directory=MIGRATIONS_DIR)
+    runner = background_runner()
+    # Mail waits until the demo's long transactions are done (SQLite has one writer).
+    hold = runner.paused() if isinstance(runner, ThreadBackgroundRunner) else nullcontext()
+    with hold:
+        event_id, organiser_key = _run_demo(console, n_participants, out_dir, seed, time_limit)
+    with console.status("Sending the demo's mail to the outbox..."):
+        if isinstance(runner, ThreadBackgroundRunner):
+            runner.join(timeout=600)
+    _print_mail_and_links(console, event_id, organiser_key)
+
+
+def _run_demo(
+    console: Console, n_participants: int, out_dir: str, seed: int, time_limit: float
+) -> tuple[int, str]:
     with console.status("Registering participants and building the programme..."):
         built = build_demo_event(n_participants, seed)
         db.session.commit()
@@ -92,10 +107,12 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     )
     for failure in written.failures:
         console.print(f"[red]not written[/]: {failure}")
-    with console.status("Sending the demo's mail to the outbox..."):
-        runner = background_runner()
-        if isinstance(runner, ThreadBackgroundRunner):
-            runner.join(timeout=600)
+    return event.id, built.organiser_key
+
+
+def _print_mail_and_links(console: Console, event_id: int, organiser_key: str) -> None:
+    event = db.session.get(Event, event_id)
+    assert event is not None
     organiser = db.session.get(Organiser, event.organiser_id)
     assert organiser is not None
     page_link = reveal(event_feed(event, organiser))
@@ -110,7 +127,7 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     )
     console.print(
         f"\nDatabase: {current_app.config['SQLALCHEMY_DATABASE_URI']}\n"
-        f"Organiser API key for this demo: [bold]{built.organiser_key}[/]\n"
+        f"Organiser API key for this demo: [bold]{organiser_key}[/]\n"
         f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs (event id "
         f"{event.id}) or the printable pages by their page link, "
         f"http://127.0.0.1:5000/feeds/{page_link}/stats (also /grid)."

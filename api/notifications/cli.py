@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime, timedelta
 from email import policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.parser import BytesParser
 
@@ -22,6 +23,11 @@ def _outbox_files(directory: str) -> list[str]:
     if not os.path.isdir(directory):
         return []
     return sorted(f for f in os.listdir(directory) if f.endswith(".eml"))
+
+
+def _text(value: object) -> str:
+    """A header as a person reads it (encoded words decoded)."""
+    return str(make_header(decode_header(str(value or ""))))
 
 
 def _read(path: str) -> EmailMessage:
@@ -45,7 +51,7 @@ def outbox(show: int | None, limit: int) -> None:
             raise click.ClickException(f"No mail {show} in {directory}")
         message = _read(os.path.join(directory, match[0]))
         for header in ("From", "To", "Subject", "Date", "Content-Language"):
-            click.echo(f"{header}: {message[header]}")
+            click.echo(f"{header}: {_text(message[header])}")
         body = message.get_body(preferencelist=("plain",))
         click.echo("")
         click.echo(body.get_content() if body is not None else "")
@@ -60,7 +66,7 @@ def outbox(show: int | None, limit: int) -> None:
     for name in files[-limit:]:
         message = _read(os.path.join(directory, name))
         mail_id = name.split("-", 1)[0].lstrip("0")
-        click.echo(f"{mail_id:>6}  {message['To']:<40}  {message['Subject']}")
+        click.echo(f"{mail_id:>6}  {_text(message['To']):<40}  {_text(message['Subject'])}")
     click.echo("Read one with: clustermeet mail outbox --show ID")
 
 

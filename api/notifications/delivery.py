@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, current_app
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from api.background.tasks import RetryLater, background_task
 from api.extensions import db
@@ -46,6 +47,15 @@ def pending_mail_ids() -> list[int]:
 @background_task(SEND_MAIL_TASK, pending=pending_mail_ids)
 def send_mail(mail_id: int) -> str:
     """One attempt; raises ``RetryLater`` while a passing failure has attempts left."""
+    try:
+        return _attempt(mail_id)
+    except OperationalError as exc:
+        # SQLite lets one writer in at a time; a long transaction elsewhere is passing.
+        db.session.rollback()
+        raise RetryLater(f"database busy: {exc.orig}", delay_s=5.0) from exc
+
+
+def _attempt(mail_id: int) -> str:
     mail = db.session.get(OutgoingMail, mail_id)
     if mail is None or mail.status != MailStatus.PENDING:
         return mail.status if mail else "missing"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -11,7 +12,10 @@ from api.models import OutgoingMail
 
 
 def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
-    message = EmailMessage()
+    # An address with non-ASCII letters (chloé@...) needs SMTPUTF8 (RFC 6531), not an
+    # encoded word, which would make it a different address.
+    is_ascii = mail.recipient.isascii() and sender.isascii()
+    message = EmailMessage(policy=policy.default if is_ascii else policy.SMTPUTF8)
     message["From"] = sender
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
