@@ -184,3 +184,28 @@ def test_the_sign_in_page_asks_before_spending_the_link(
 
     # The GET spent nothing: the link still works once.
     assert client.post("/api/v1/sign-in", json={"token": token}).status_code == 201
+
+
+def test_the_sign_in_page_opens_a_browser_session_that_only_reads(
+    app: Flask,
+    client: FlaskClient,
+    smtp: SmtpServer,
+    event: dict[str, Any],
+    participant_factory: Any,
+) -> None:
+    ana = participant_factory(email="ana@example.org")
+    token = _link_token(app, smtp, "ana@example.org")
+
+    signed_in = client.post(f"/sign-in/{token}")
+    assert signed_in.status_code == 303
+    cookie = signed_in.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+    page = client.get(signed_in.headers["Location"])
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    me = f"/api/v1/events/{event['id']}/participants/{ana.id}"
+    assert client.get(me).status_code == 200
+    # Writes need the bearer token: a cookie alone would let other sites forge them.
+    assert client.patch(me, json={"role": "Changed"}).status_code == 401
+    assert client.post(f"/sign-in/{token}").status_code == 401
