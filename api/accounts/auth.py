@@ -36,7 +36,7 @@ def resolve_token(token: str) -> bool:
 
     Feed secrets (``cmf_``) open feeds and printable pages only, so they never resolve here.
     """
-    key = key_for_secret(token)
+    key = key_for_secret(token, record_use=request.method not in SAFE_METHODS)
     if key is not None:
         g.api_key = key
         g.organiser = key.organiser

@@ -13,8 +13,7 @@ from api.models import ApiKey, Organiser, OrganiserTeam
 from api.models.api_keys import KeyScope
 from api.models.types import now_utc
 
-# How stale ``last_used_dt`` may get: it is written at most this often per key, so
-# reading the API does not turn every request into a write.
+# How stale ``last_used_dt`` may get: it is written at most this often per key.
 LAST_USED_RESOLUTION = timedelta(minutes=10)
 MAX_ACTIVE_KEYS = 50
 
@@ -100,8 +99,9 @@ def revoke_api_key(key: ApiKey) -> None:
         db.session.flush()
 
 
-def key_for_secret(secret: str) -> ApiKey | None:
-    """The active key with this secret, or None."""
+def key_for_secret(secret: str, *, record_use: bool = False) -> ApiKey | None:
+    """The active key with this secret, or None; ``record_use`` notes the time of use
+    (callers pass it for changes only, so that reading never writes)."""
     if not secret.startswith(API_KEY_PREFIX):
         return None
     key: ApiKey | None = db.session.scalar(
@@ -109,7 +109,8 @@ def key_for_secret(secret: str) -> ApiKey | None:
     )
     if key is None or not key.is_active:
         return None
-    _touch(key)
+    if record_use:
+        _touch(key)
     return key
 
 

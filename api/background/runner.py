@@ -101,6 +101,19 @@ class ThreadBackgroundRunner:
                 self._cond.wait(remaining)
         return True
 
+    def discard(self, timeout: float | None = None) -> bool:
+        """Drop what is waiting and wait for the running task (an app being torn down);
+        rows stay pending in the database, so a next process resumes them."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            self._heap.clear()
+            while self._busy:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    return False
+                self._cond.wait(remaining)
+        return True
+
     def _loop(self) -> None:
         while True:
             with self._cond:

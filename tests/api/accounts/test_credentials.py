@@ -120,12 +120,17 @@ def test_a_revoked_key_opens_nothing_and_leaves_the_list(person: Organiser) -> N
     assert [k.id for k in list_api_keys(person, include_revoked=True)] == [key.id]
 
 
-def test_using_a_key_records_when_it_was_last_used(person: Organiser) -> None:
+def test_changing_with_a_key_records_when_it_was_last_used(person: Organiser) -> None:
     key, secret = create_api_key(person, "laptop")
     db.session.commit()
     assert key.last_used_dt is None
 
     key_for_secret(secret)
+    db.session.expire_all()
+    unchanged = db.session.get(ApiKey, key.id)
+    assert unchanged is not None and unchanged.last_used_dt is None
+
+    key_for_secret(secret, record_use=True)
     db.session.expire_all()
 
     row = db.session.get(ApiKey, key.id)
