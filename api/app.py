@@ -38,6 +38,7 @@ API_BLUEPRINTS = (
     "api.outputs.routes.stats",
     "api.outputs.routes.files",
     "api.privacy.routes",
+    "api.accounts.routes",
 )
 
 
@@ -66,8 +67,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         _enable_sqlite_foreign_keys(app)
 
     from api.accounts.auth import load_principal
+    from api.accounts.views import blp as account_pages
+    from api.background.runner import init_background
     from api.errors import register_error_handlers
     from api.http.docs_assets import blp as docs_assets_blueprint
+    from api.notifications.setup import init_notifications
+    from api.outputs.feeds import blp as feeds_blueprint
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
 
@@ -76,8 +81,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         api.register_blueprint(import_module(name).blp)
     app.register_blueprint(pages_blueprint)
     app.register_blueprint(docs_assets_blueprint)
+    app.register_blueprint(feeds_blueprint)
+    app.register_blueprint(account_pages)
     register_error_handlers(app)
     init_jobs(app)
+    init_background(app)
+    init_notifications(app)
     return app
 
 

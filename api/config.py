@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -61,6 +62,12 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SOLVER_TIME_LIMIT": float(os.environ.get("CLUSTERMEET_SOLVER_TIME_LIMIT", "60")),
         "SOLVER_WORKERS": _env_int("CLUSTERMEET_SOLVER_WORKERS", 2),
         "PUBLIC_BASE_URL": os.environ.get("CLUSTERMEET_BASE_URL", "http://localhost:5000"),
+        # The browser session of a participant who signed in by link: HttpOnly, not sent
+        # on cross-site requests, HTTPS-only when the site is served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("CLUSTERMEET_BASE_URL", "").startswith("https://"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         # The server-wide video link of an online meeting, e.g. "https://meet.example.org/
         # {event_slug}-{meeting_secret}"; an event's own video_link_template comes first.
         "MEETING_LINK_TEMPLATE": meeting_link_template(

@@ -84,6 +84,10 @@ def make_app(
         runner = app.extensions["clustermeet_jobs"]
         if hasattr(runner, "join"):
             runner.join()
+        # Mail and webhook retries still waiting must not outlive the test's database.
+        background = app.extensions["clustermeet_background"]
+        if hasattr(background, "discard"):
+            background.discard(timeout=60)
         if backend == "postgres":
             _truncate_all()
         db.session.remove()

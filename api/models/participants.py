@@ -47,7 +47,10 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     description: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The language of the mail and pages this person gets (a code of api.i18n.LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    # Notification kinds this person turned off (api.notifications.kinds).
+    muted_notifications: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     organisation: Mapped[Organisation] = relationship()

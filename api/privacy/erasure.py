@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from api.extensions import db
-from api.models import Meeting, MeetingRequest, MeetingTable, Participant, SessionSpeaker
+from api.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingTable,
+    OutgoingMail,
+    Participant,
+    SessionSpeaker,
+)
 from api.models.enums import MeetingStatus
 from api.webhooks.operations import queue_event
 
@@ -59,6 +66,14 @@ def erase_participant(participant: Participant) -> None:
     ):
         db.session.delete(meeting_request)
     organisation = participant.organisation
+    # Their own mail goes with them (cascade); mail to others that is still waiting
+    # and names them is dropped (sent mail keeps no text, see api.notifications).
+    db.session.execute(
+        delete(OutgoingMail).where(
+            OutgoingMail.status == "pending",
+            OutgoingMail.text_body.contains(participant.full_name),
+        )
+    )
     db.session.delete(participant)
     db.session.flush()
     still_represented = db.session.scalar(

@@ -6,7 +6,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from api.accounts.auth import PARTICIPANT_PREFIX, hash_secret, new_secret
+import api.signals as signals
+from api.accounts.participant_sessions import open_session
 from api.exceptions import InvalidInput
 from api.extensions import db
 from api.models import Event, Organisation, Participant
@@ -25,6 +26,8 @@ _PROFILE_FIELDS = (
     "group",
     "description",
     "is_public",
+    "language",
+    "muted_notifications",
 )
 _ORGANISATION_FIELDS = ("type", "country", "region", "size", "website", "description")
 
@@ -83,10 +86,7 @@ def register_participant(
         organisation = find_or_create_organisation(
             event, data["organisation"], f"{field_prefix}organisation"
         )
-    token = new_secret(PARTICIPANT_PREFIX)
-    participant = Participant(
-        event_id=event.id, organisation=organisation, email=email, token_hash=hash_secret(token)
-    )
+    participant = Participant(event_id=event.id, organisation=organisation, email=email)
     for column in _PROFILE_FIELDS:
         if column in data:
             setattr(participant, column, data[column])
@@ -96,6 +96,8 @@ def register_participant(
     participant.consent_dt = now_utc()
     db.session.add(participant)
     db.session.flush()
+    _, token = open_session(participant, "registration")
+    signals.send(signals.participant_registered, participant=participant)
     return participant, token
 
 

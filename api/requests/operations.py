@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
+import api.signals as signals
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
@@ -326,6 +327,8 @@ def create_request(
     _announce(WebhookKind.MEETING_REQUESTED, request)
     if is_accepted:
         _announce(WebhookKind.MEETING_ACCEPTED, request, _add_meeting(request))
+    else:
+        signals.send(signals.request_created, request=request)
     return request, True
 
 
@@ -440,6 +443,7 @@ def accept_request(
     _transition(request, RequestStatus.ACCEPTED, now)
     meeting = _add_meeting(request)
     _announce(WebhookKind.MEETING_ACCEPTED, request, meeting)
+    signals.send(signals.request_answered, request=request)
     return meeting
 
 
@@ -451,6 +455,7 @@ def decline_request(
     _require_pending(request, now)
     _transition(request, RequestStatus.DECLINED, now)
     _announce(WebhookKind.MEETING_DECLINED, request)
+    signals.send(signals.request_answered, request=request)
 
 
 def cancel_request(

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+import api.signals as signals
 from api.events.lookup import get_in_event
 from api.exceptions import Conflict
 from api.extensions import db
@@ -96,6 +97,8 @@ def publish_version(event: Event, version: ScheduleVersion) -> ScheduleVersion:
         _mark_meetings(event, version)
     else:
         _apply_agenda(version)
+    db.session.flush()
+    signals.send(signals.schedule_published, event=event, version=version)
     return version
 
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session as OrmSession
 
+from api.background.runner import submit_after_commit
 from api.exceptions import InvalidInput
 from api.extensions import db
 from api.models import (
@@ -31,10 +29,8 @@ from api.models import (
 from api.models.enums import DeliveryStatus, ScheduleKind
 from api.models.types import now_utc
 from api.models.webhooks import WEBHOOK_KINDS
-from api.webhooks.delivery import dispatch
+from api.webhooks.delivery import DELIVER_TASK
 from api.webhooks.signing import new_webhook_secret
-
-_PENDING_KEY = "clustermeet_webhook_deliveries"
 
 
 def create_webhook(event: Event, url: str, kinds: list[str]) -> Webhook:
@@ -79,9 +75,8 @@ def queue_event(event_id: int, kind: str, payload: dict[str, Any]) -> list[Webho
         return []
     db.session.add_all(deliveries)
     db.session.flush()
-    session = db.session()
-    _watch_commit(session)
-    session.info.setdefault(_PENDING_KEY, []).extend(d.id for d in deliveries)
+    for delivery in deliveries:
+        submit_after_commit(DELIVER_TASK, delivery.id)
     return deliveries
 
 
@@ -95,32 +90,12 @@ def emit(event: Event | int, kind: str, payload: dict[str, Any]) -> list[int]:
     return ids
 
 
-def _watch_commit(session: OrmSession) -> None:
-    if session.info.get("clustermeet_webhooks_watched"):
-        return
-    session.info["clustermeet_webhooks_watched"] = True
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def after_commit(committed: OrmSession) -> None:
-        ids = committed.info.pop(_PENDING_KEY, [])
-        for delivery_id in ids:
-            dispatch(app, delivery_id, delay_s=0.0)
-
-    def after_rollback(rolled_back: OrmSession) -> None:
-        rolled_back.info.pop(_PENDING_KEY, None)
-
-    sa_event.listen(session, "after_commit", after_commit)
-    sa_event.listen(session, "after_soft_rollback", lambda s, _t: after_rollback(s))
-
-
 def redeliver(delivery: WebhookDelivery) -> None:
     """Send a failed or delivered event again (organiser's request), from attempt zero."""
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_dt = now_utc()
-    session = db.session()
-    _watch_commit(session)
-    session.info.setdefault(_PENDING_KEY, []).append(delivery.id)
+    submit_after_commit(DELIVER_TASK, delivery.id)
 
 
 def emit_publication(event: Event, version: ScheduleVersion) -> None:

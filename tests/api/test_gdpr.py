@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, text
 
 from api.extensions import db
-from api.models import Meeting, Participant, WebhookDelivery
+from api.models import Meeting, Participant, ParticipantSession, WebhookDelivery
 from api.webhooks.operations import create_webhook
 from tests.api.published_event import PublishedEvent, published_event
 
@@ -72,7 +72,10 @@ def test_deletion_leaves_no_personal_data(
     assert event is not None
     create_webhook(event, "http://127.0.0.1:9/nowhere", ["meeting.cancelled"])
     person = _someone_with_meetings(demo)
-    traces = [person.email, person.first_name + " " + person.last_name, person.token_hash]
+    sessions = db.session.scalars(
+        select(ParticipantSession.token_hash).where(ParticipantSession.participant_id == person.id)
+    )
+    traces = [person.email, person.first_name + " " + person.last_name, *sessions]
     meetings = list(
         db.session.scalars(
             select(Meeting).where(

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import func, select
 
-from api.accounts.auth import current_organiser, current_participant
 from api.events.lookup import get_in_event
 from api.exceptions import Conflict, Forbidden
 from api.extensions import db
@@ -18,6 +17,7 @@ from api.http.guards import (
     get_member_event,
 )
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import Event, Organisation, Participant
 from api.registration.operations import find_or_create_organisation
 from api.registration.schemas.organisations import OrganisationQueryArgsSchema, OrganisationSchema
@@ -37,7 +37,7 @@ def _get_organisation(event: Event, organisation_id: int) -> Organisation:
 
 def _require_representative_or_organiser(event: Event, organisation: Organisation) -> None:
     participant = current_participant()
-    if event.can_manage(current_organiser()):
+    if organiser_may(event):
         return
     if participant is None or participant.organisation_id != organisation.id:
         raise Forbidden("Only the organisation's representatives or the organiser may do this")

@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func, or_, select
 
-from api.accounts.auth import current_organiser
 from api.events.slots import check_windows_in_event
 from api.exceptions import Forbidden
 from api.extensions import db
@@ -23,6 +22,7 @@ from api.http.guards import (
 )
 from api.http.openapi import public
 from api.http.pagination import paginate
+from api.http.principal import organiser_may
 from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
 from api.registration.operations import register_participant, update_participant
 from api.registration.participant_import import import_participants
@@ -55,7 +55,7 @@ def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
         .where(Participant.event_id == event.id)
         .order_by(Participant.last_name, Participant.id)
     )
-    if not event.can_manage(current_organiser()):
+    if not organiser_may(event):
         query = query.where(Participant.is_public.is_(True))
     if "country" in args:
         query = query.where(Organisation.country == args["country"])
@@ -100,7 +100,7 @@ class ParticipantViews(MethodView):
         The answer carries `access_token` once: the participant's Bearer token.
         """
         event = get_event(event_id)
-        if not event.can_manage(current_organiser()) and not event.is_registration_open():
+        if not organiser_may(event) and not event.is_registration_open():
             raise Forbidden("Registration for this event is closed")
         participant, token = register_participant(event, data)
         db.session.commit()

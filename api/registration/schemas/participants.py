@@ -7,9 +7,12 @@ import pycountry
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from api.http.validation import validate_country, validate_timezone
-from api.models.enums import Attendance
+from api.i18n import LANGUAGES
+from api.models.enums import OPTIONAL_KINDS, Attendance
 from api.models.participants import ATTENDANCE_MODES
 from api.registration.schemas.organisations import OrganisationSchema
+
+MUTABLE_KINDS = [*sorted(k.value for k in OPTIONAL_KINDS), "*"]
 
 
 def _validate_language(value: str) -> None:
@@ -58,6 +61,8 @@ PRIVATE_FIELDS = (
     "working_hours_start",
     "working_hours_end",
     "is_public",
+    "language",
+    "muted_notifications",
     "created_dt",
 )
 
@@ -85,6 +90,15 @@ class ParticipantSchema(ParticipantPublicSchema):
         metadata={"description": "Private; in the participant's own zone (default 18:00)"},
     )
     is_public = fields.Boolean(load_default=True, metadata={"description": "Private"})
+    language = fields.String(
+        validate=validate.OneOf(sorted(LANGUAGES)),
+        metadata={"description": "Private; the language of their mail (default en)"},
+    )
+    muted_notifications = fields.List(
+        fields.String(validate=validate.OneOf(MUTABLE_KINDS)),
+        validate=validate.Length(max=len(MUTABLE_KINDS)),
+        metadata={"description": "Private; kinds of mail turned off, '*' for all optional"},
+    )
     created_dt = fields.AwareDateTime(dump_only=True, metadata={"description": "Private"})
 
     @validates_schema
@@ -95,7 +109,7 @@ class ParticipantSchema(ParticipantPublicSchema):
 
     @post_dump(pass_original=True)
     def _hide_private_fields(self, data: dict[str, Any], original: Any, **_: Any) -> Any:
-        from api.accounts.auth import sees_private_profile
+        from api.http.principal import sees_private_profile
 
         if not sees_private_profile(original):
             for name in PRIVATE_FIELDS:
