@@ -235,21 +235,32 @@ def _meeting_between(event: Event, a: int, b: int) -> Meeting | None:
     )
 
 
-def _check_meeting_cap(event: Event, *people: Participant) -> None:
+def _live_meeting_count(event: Event, person: Participant) -> int:
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
+        )
+    )
+    return int(count or 0)
+
+
+def _check_meeting_cap(event: Event, *people: Participant, adding: int = 1) -> None:
+    """Refuse when a new meeting would take someone past the event's cap.
+
+    Callers hold both participants' row locks (PostgreSQL), so no other transaction adds
+    a meeting for them meanwhile. ``_add_meeting`` checks again after its INSERT: on
+    SQLite the INSERT takes the database write lock, so that count sees every committed
+    meeting and no other writer can add one before this transaction ends.
+    """
     cap = event.max_meetings_per_participant
     if cap is None:
         return
     for person in people:
-        count = db.session.scalar(
-            select(func.count())
-            .select_from(Meeting)
-            .where(
-                Meeting.event_id == event.id,
-                Meeting.status != MeetingStatus.CANCELLED,
-                or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
-            )
-        )
-        if (count or 0) >= cap:
+        if _live_meeting_count(event, person) + adding > cap:
             raise Conflict(
                 f"{person.full_name} already has {cap} meetings, the most this event allows."
             )
@@ -323,7 +334,7 @@ def create_request(
     db.session.add(request)
     db.session.flush()
     if is_accepted:
-        _add_meeting(request)
+        _add_meeting(request, event)
     return request, True
 
 
@@ -361,7 +372,8 @@ def _check_open_cap(event: Event, requester: Participant) -> None:
         )
 
 
-def _add_meeting(request: MeetingRequest) -> Meeting:
+def _add_meeting(request: MeetingRequest, event: Event | None = None) -> Meeting:
+    """The request's meeting; with ``event``, checked against its cap after the INSERT."""
     meeting = Meeting(
         event_id=request.event_id,
         request_id=request.id,
@@ -371,6 +383,8 @@ def _add_meeting(request: MeetingRequest) -> Meeting:
     )
     db.session.add(meeting)
     db.session.flush()
+    if event is not None:
+        _check_meeting_cap(event, request.requester, request.invitee, adding=0)
     return meeting
 
 
@@ -419,9 +433,10 @@ def accept_request(
     now = now or now_utc()
     _require_invitee(request, actor)
     _require_pending(request, now)
+    _lock_participants(request.requester_id, request.invitee_id)
     _check_meeting_cap(event, request.requester, request.invitee)
     _transition(request, RequestStatus.ACCEPTED, now)
-    return _add_meeting(request)
+    return _add_meeting(request, event)
 
 
 def decline_request(
