@@ -1,6 +1,7 @@
 """harden: guarantees the database keeps (issue 17)
 
-One published schedule version per event and kind.
+One published schedule version per event and kind; job leases and one active job per
+event and kind.
 
 Revision ID: 49c19bcd37f6
 Revises: 293cfa171039
@@ -10,6 +11,7 @@ Create Date: 2026-11-25 19:50:00
 
 from alembic import op
 import sqlalchemy as sa
+import api.models.types
 
 
 # revision identifiers, used by Alembic.
@@ -19,6 +21,7 @@ branch_labels = None
 depends_on = None
 
 PUBLISHED = sa.text("status = 'published'")
+ACTIVE = sa.text("status IN ('queued', 'running')")
 
 
 def upgrade():
@@ -41,7 +44,33 @@ def upgrade():
         postgresql_where=PUBLISHED,
         sqlite_where=PUBLISHED,
     )
+    op.add_column("jobs", sa.Column("lease_owner", sa.String(length=100), nullable=True))
+    op.add_column(
+        "jobs", sa.Column("lease_expires_dt", api.models.types.UTCDateTime(), nullable=True)
+    )
+    # Older databases may hold several active jobs of a kind: the newest stays.
+    op.execute(
+        """
+        UPDATE jobs SET status = 'failed', error = 'Superseded by a newer job of this kind.'
+        WHERE status IN ('queued', 'running') AND id NOT IN (
+            SELECT max(id) FROM jobs WHERE status IN ('queued', 'running')
+            GROUP BY event_id, kind
+        )
+        """
+    )
+    op.create_index(
+        "uq_jobs_active_kind",
+        "jobs",
+        ["event_id", "kind"],
+        unique=True,
+        postgresql_where=ACTIVE,
+        sqlite_where=ACTIVE,
+    )
 
 
 def downgrade():
+    op.drop_index("uq_jobs_active_kind", table_name="jobs")
+    with op.batch_alter_table("jobs") as batch:
+        batch.drop_column("lease_expires_dt")
+        batch.drop_column("lease_owner")
     op.drop_index("uq_schedule_versions_published", table_name="schedule_versions")
