@@ -168,7 +168,7 @@ def _register_population(demo: DemoEvent, tags: dict[str, Tag], rng: random.Rand
         )
         if registration["timezone"] is None:
             del registration["timezone"]
-        participant, _token = register_participant(demo.event, registration)
+        participant, _token = register_participant(demo.event, registration, by_organiser=True)
         for item in person.profile.opportunities:
             db.session.add(
                 Opportunity(

@@ -33,6 +33,13 @@ class Attendance(StrEnum):
     ONLINE = "online"
 
 
+class MembershipStatus(StrEnum):
+    """A participant's link to their organisation: joining an existing one needs approval."""
+
+    APPROVED = "approved"
+    PENDING = "pending"
+
+
 class RequestStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
-from api.models.enums import Attendance, values
+from api.models.enums import Attendance, MembershipStatus, values
 from api.models.tags import participant_tags
 from api.models.types import UTCDateTime, now_utc
 
@@ -39,6 +39,11 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     timezone: Mapped[str | None] = mapped_column(String(64))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     group: Mapped[str] = mapped_column(String(40), default="")
+    # Pending until a colleague or the organiser approves (issue 17.2): a pending member
+    # neither edits the organisation nor asks for meetings under its name.
+    membership: Mapped[str] = mapped_column(
+        String(10), default=MembershipStatus.APPROVED.value, server_default="approved"
+    )
     description: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -54,6 +59,10 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_membership_pending(self) -> bool:
+        return self.membership == MembershipStatus.PENDING
 
     def can_edit(self, participant: Participant | None) -> bool:
         return participant is not None and participant.id == self.id

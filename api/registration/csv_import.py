@@ -122,7 +122,7 @@ def import_participants(event: Event, text: str) -> list[tuple[Participant, str]
     for data in rows:
         line = data.pop("_line")
         try:
-            created.append(register_participant(event, data))
+            created.append(register_participant(event, data, by_organiser=True))
         except InvalidInput as exc:
             errors[f"line {line}"] = exc.errors
     if errors:

@@ -182,6 +182,15 @@ def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | Non
     return None
 
 
+def _refuse_pending_members(*people: Participant) -> None:
+    for person in people:
+        if person.is_membership_pending:
+            raise Conflict(
+                f"{person.full_name}'s membership of {person.organisation.name} awaits "
+                "approval by a colleague or the organiser."
+            )
+
+
 def _lock_participants(*ids: int) -> None:
     # Serialises concurrent requests touching the same people (caps, duplicates) on
     # PostgreSQL; SQLite serialises writers anyway.
@@ -292,6 +301,8 @@ def create_request(
     problem = pair_rule_problem(event, requester, invitee)
     if problem and (not by_organiser or requester.organisation_id == invitee.organisation_id):
         raise InvalidInput({"invitee_id": [problem]})
+    if not by_organiser:
+        _refuse_pending_members(requester, invitee)
     _lock_participants(requester.id, invitee.id)
     if _meeting_between(event, requester.id, invitee.id) is not None:
         raise Conflict(f"{requester.full_name} and {invitee.full_name} already have a meeting.")
@@ -433,6 +444,8 @@ def accept_request(
     now = now or now_utc()
     _require_invitee(request, actor)
     _require_pending(request, now)
+    if request.origin != RequestOrigin.ORGANISER:
+        _refuse_pending_members(request.requester, request.invitee)
     _lock_participants(request.requester_id, request.invitee_id)
     _check_meeting_cap(event, request.requester, request.invitee)
     _transition(request, RequestStatus.ACCEPTED, now)

@@ -1,7 +1,7 @@
 """harden: guarantees the database keeps (issue 17)
 
 One published schedule version per event and kind; job leases and one active job per
-event and kind.
+event and kind; pending organisation memberships.
 
 Revision ID: 49c19bcd37f6
 Revises: 293cfa171039
@@ -68,7 +68,17 @@ def upgrade():
     )
 
 
+    op.add_column(
+        "participants",
+        sa.Column(
+            "membership", sa.String(length=10), nullable=False, server_default="approved"
+        ),
+    )
+
+
 def downgrade():
+    with op.batch_alter_table("participants") as batch:
+        batch.drop_column("membership")
     op.drop_index("uq_jobs_active_kind", table_name="jobs")
     with op.batch_alter_table("jobs") as batch:
         batch.drop_column("lease_expires_dt")

@@ -35,12 +35,28 @@ def _get_organisation(event: Event, organisation_id: int) -> Organisation:
     return get_in_event(Organisation, event, organisation_id, "Organisation")
 
 
-def _require_representative_or_organiser(event: Event, organisation: Organisation) -> None:
+# The organiser's meeting rules (cross_border_only, allowed_type_pairs) depend on these.
+ORGANISER_ONLY_FIELDS = ("type", "country")
+
+
+def _require_representative_or_organiser(
+    event: Event, organisation: Organisation, data: dict[str, Any]
+) -> None:
     participant = current_participant()
     if event.can_manage(current_organiser()):
         return
-    if participant is None or participant.organisation_id != organisation.id:
+    if (
+        participant is None
+        or participant.organisation_id != organisation.id
+        or participant.is_membership_pending
+    ):
         raise Forbidden("Only the organisation's representatives or the organiser may do this")
+    for name in ORGANISER_ONLY_FIELDS:
+        if name in data and data[name] != getattr(organisation, name):
+            raise Forbidden(
+                f"Only the organiser changes an organisation's {name} (field: {name}); "
+                "the event's meeting rules depend on it."
+            )
 
 
 @blp.route("")
@@ -78,7 +94,7 @@ class OrganisationViews(MethodView):
         )
         if exists is not None:
             raise Conflict("An organisation of that name is already in the event")
-        organisation = find_or_create_organisation(event, data, "sectors")
+        organisation, _is_new = find_or_create_organisation(event, data, "sectors")
         db.session.commit()
         return organisation
 
@@ -98,7 +114,7 @@ class OrganisationByIdViews(MethodView):
         """Change an organisation (its representatives or the organiser)."""
         event = get_member_event(event_id)
         organisation = _get_organisation(event, organisation_id)
-        _require_representative_or_organiser(event, organisation)
+        _require_representative_or_organiser(event, organisation, data)
         if "sectors" in data:
             organisation.tags = resolve_tags(event.id, data.pop("sectors"), "sectors")
         for key, value in data.items():

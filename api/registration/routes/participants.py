@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func, or_, select
 
-from api.accounts.auth import current_organiser
+from api.accounts.auth import current_organiser, current_participant
 from api.events.slots import check_windows_in_event
 from api.exceptions import Forbidden, Unprocessable
 from api.extensions import db
@@ -25,7 +25,11 @@ from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
 from api.registration.csv_import import import_participants
-from api.registration.operations import register_participant, update_participant
+from api.registration.operations import (
+    approve_membership,
+    register_participant,
+    update_participant,
+)
 from api.registration.schemas.participants import (
     AvailabilitySchema,
     ImportResultSchema,
@@ -96,9 +100,10 @@ class ParticipantViews(MethodView):
         The answer carries `access_token` once: the participant's Bearer token.
         """
         event = get_event(event_id)
-        if not event.can_manage(current_organiser()) and not event.is_registration_open():
+        by_organiser = event.can_manage(current_organiser())
+        if not by_organiser and not event.is_registration_open():
             raise Forbidden("Registration for this event is closed")
-        participant, token = register_participant(event, data)
+        participant, token = register_participant(event, data, by_organiser=by_organiser)
         db.session.commit()
         participant.access_token = token
         return participant
@@ -117,9 +122,24 @@ class ParticipantByIdViews(MethodView):
     @blp.response(200, ParticipantSchema)
     def patch(self, data: dict[str, Any], event_id: int, participant_id: int) -> Participant:
         """Change a profile (the participant themself or the organiser)."""
-        participant = get_event_participant(get_member_event(event_id), participant_id)
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
         require_participant_editor(participant)
-        update_participant(participant, data)
+        update_participant(participant, data, by_organiser=event.can_manage(current_organiser()))
+        db.session.commit()
+        return participant
+
+
+@blp.route("/<int:participant_id>/approve-membership")
+class MembershipApprovalViews(MethodView):
+    @event_member_required
+    @blp.response(200, ParticipantSchema)
+    def post(self, event_id: int, participant_id: int) -> Participant:
+        """Approve a member who joined an existing organisation (a colleague or the organiser)."""
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
+        by_organiser = event.can_manage(current_organiser())
+        approve_membership(participant, None if by_organiser else current_participant())
         db.session.commit()
         return participant
 

@@ -6,7 +6,7 @@ import pycountry
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from api.http.validation import validate_country, validate_timezone
-from api.models.enums import Attendance
+from api.models.enums import Attendance, MembershipStatus, values
 from api.models.participants import ATTENDANCE_MODES
 from api.registration.schemas.organisations import OrganisationSchema
 
@@ -49,6 +49,14 @@ class ParticipantPublicSchema(Schema):
         metadata={"description": "Tag slugs of the event taxonomy"},
     )
     organisation = fields.Nested(OrganisationSummarySchema, dump_only=True)
+    membership = fields.String(
+        dump_only=True,
+        validate=validate.OneOf(values(MembershipStatus)),
+        metadata={
+            "description": "pending: joined an existing organisation, awaiting approval by "
+            "a colleague or the organiser"
+        },
+    )
 
 
 PRIVATE_FIELDS = ("email", "timezone", "is_public", "created_dt")
