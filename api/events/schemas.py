@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.http.validation import validate_slug, validate_timezone
+from api.http.validation import MAX_LIST, MAX_LONG_TEXT, validate_slug, validate_timezone
 from api.models.events import EVENT_KINDS
 from api.models.organisations import ORGANISATION_TYPES
 
@@ -18,7 +18,9 @@ class MeetingBlockSchema(Schema):
 
 class MeetingSettingsSchema(Schema):
     meeting_length_min = fields.Integer(load_default=30, validate=validate.Range(5, 240))
-    blocks = fields.List(fields.Nested(MeetingBlockSchema), load_default=list)
+    blocks = fields.List(
+        fields.Nested(MeetingBlockSchema), load_default=list, validate=validate.Length(max=MAX_LIST)
+    )
     max_meetings_per_participant = fields.Integer(
         allow_none=True, load_default=None, validate=validate.Range(min=1)
     )
@@ -43,8 +45,12 @@ _group_pair = fields.List(
 
 class MatchmakingRulesSchema(Schema):
     cross_border_only = fields.Boolean(load_default=False)
-    allowed_type_pairs = fields.List(_type_pair, allow_none=True, load_default=None)
-    allowed_group_pairs = fields.List(_group_pair, allow_none=True, load_default=None)
+    allowed_type_pairs = fields.List(
+        _type_pair, allow_none=True, load_default=None, validate=validate.Length(max=MAX_LIST)
+    )
+    allowed_group_pairs = fields.List(
+        _group_pair, allow_none=True, load_default=None, validate=validate.Length(max=MAX_LIST)
+    )
 
 
 class EventSchema(Schema):
@@ -53,7 +59,7 @@ class EventSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     kind = fields.String(load_default="matchmaking", validate=validate.OneOf(EVENT_KINDS))
     venue = fields.String(load_default="", validate=validate.Length(max=200))
-    description = fields.String(load_default="")
+    description = fields.String(load_default="", validate=validate.Length(max=MAX_LONG_TEXT))
     timezone = fields.String(required=True, validate=validate_timezone)
     start_date = fields.Date(required=True)
     end_date = fields.Date(required=True)

@@ -1,10 +1,11 @@
-"""Field validators shared by the schemas: time zones, countries, slugs."""
+"""Field validators shared by the schemas: time zones, countries, slugs, sizes."""
 
 from __future__ import annotations
 
 import re
 import zoneinfo
 from functools import cache
+from typing import Any
 
 import pycountry
 from marshmallow import ValidationError
@@ -30,3 +31,25 @@ def validate_country(value: str) -> None:
 def validate_slug(value: str) -> None:
     if not SLUG_RE.match(value):
         raise ValidationError("Use lower-case letters, digits and single hyphens.")
+
+
+# Size limits (issue 17.5): whatever anyone may store is bounded, so nothing stored can
+# grow the answers everyone reads without limit.
+MAX_LONG_TEXT = 20_000  # descriptions of events and sessions
+MAX_TAGS = 50  # interests, sectors, an opportunity's tags
+MAX_LIST = 200  # meeting blocks, rule pairs, speakers and similar lists
+MAX_SLUG = 80
+
+
+def slug_list(value: Any) -> list[str]:
+    """A JSON list of tag slugs, checked for type and length (for ``fields.Function``)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError("A list of tag slugs (strings).")
+    if len(value) > MAX_TAGS:
+        raise ValidationError(f"At most {MAX_TAGS} tags.")
+    if any(not 1 <= len(item) <= MAX_SLUG for item in value):
+        raise ValidationError(f"Tag slugs have 1 to {MAX_SLUG} characters.")
+    return list(value)
+
+
+SLUG_LIST_DOC = {"type": "array", "items": {"type": "string"}, "maxItems": MAX_TAGS}

@@ -100,6 +100,7 @@ class MeetingRequestQueryArgsSchema(Schema):
 class ConfirmProposalsSchema(Schema):
     ids = fields.List(
         fields.Integer(),
+        validate=validate.Length(max=10_000),
         allow_none=True,
         load_default=None,
         metadata={"description": "Proposals to confirm; omit to confirm every pending one"},

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 import pycountry
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from api.http.validation import validate_country, validate_timezone
+from api.http.validation import (
+    MAX_LIST,
+    SLUG_LIST_DOC,
+    slug_list,
+    validate_country,
+    validate_timezone,
+)
 from api.models.enums import Attendance, MembershipStatus, values
 from api.models.participants import ATTENDANCE_MODES
 from api.registration.schemas.organisations import OrganisationSchema
@@ -39,14 +46,18 @@ class ParticipantPublicSchema(Schema):
     attendance = fields.String(
         load_default=Attendance.ON_SITE.value, validate=validate.OneOf(ATTENDANCE_MODES)
     )
-    languages = fields.List(fields.String(validate=_validate_language), load_default=list)
+    languages = fields.List(
+        fields.String(validate=_validate_language),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
     group = fields.String(load_default="", validate=validate.Length(max=40))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     interests = fields.Function(
         _tag_slugs,
-        deserialize=lambda value: value,
+        deserialize=slug_list,
         load_default=list,
-        metadata={"description": "Tag slugs of the event taxonomy"},
+        metadata={"description": "Tag slugs of the event taxonomy", **SLUG_LIST_DOC},
     )
     organisation = fields.Nested(OrganisationSummarySchema, dump_only=True)
     membership = fields.String(
@@ -141,7 +152,18 @@ class AvailabilityWindowSchema(Schema):
 
 
 class AvailabilitySchema(Schema):
-    windows = fields.List(fields.Nested(AvailabilityWindowSchema), required=True)
+    windows = fields.List(
+        fields.Nested(AvailabilityWindowSchema),
+        required=True,
+        validate=validate.Length(max=MAX_LIST),
+    )
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check_overlaps(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        ordered = sorted(data["windows"], key=lambda window: window["start_dt"])
+        for before, after in pairwise(ordered):
+            if after["start_dt"] < before["end_dt"]:
+                raise ValidationError({"windows": ["Windows may not overlap; join them into one."]})
 
 
 class ImportResultSchema(Schema):
