@@ -67,10 +67,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from api.accounts.auth import load_principal
     from api.errors import register_error_handlers
+    from api.http.text_input import check_text_input
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
 
     app.before_request(load_principal)
+    app.before_request(check_text_input)
     for name in API_BLUEPRINTS:
         api.register_blueprint(import_module(name).blp)
     app.register_blueprint(pages_blueprint)

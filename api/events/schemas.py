@@ -5,13 +5,19 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.http.validation import MAX_LIST, MAX_LONG_TEXT, validate_slug, validate_timezone
+from api.http.validation import (
+    MAX_LIST,
+    MAX_LONG_TEXT,
+    validate_slug,
+    validate_timezone,
+    validate_year,
+)
 from api.models.events import EVENT_KINDS
 from api.models.organisations import ORGANISATION_TYPES
 
 
 class MeetingBlockSchema(Schema):
-    day = fields.Date(required=True)
+    day = fields.Date(required=True, validate=validate_year)
     start = fields.Time(required=True, attribute="start_time")
     end = fields.Time(required=True, attribute="end_time")
 
@@ -61,11 +67,17 @@ class EventSchema(Schema):
     venue = fields.String(load_default="", validate=validate.Length(max=200))
     description = fields.String(load_default="", validate=validate.Length(max=MAX_LONG_TEXT))
     timezone = fields.String(required=True, validate=validate_timezone)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
-    registration_opens_dt = fields.AwareDateTime(allow_none=True, load_default=None)
-    registration_closes_dt = fields.AwareDateTime(allow_none=True, load_default=None)
-    request_deadline_dt = fields.AwareDateTime(allow_none=True, load_default=None)
+    start_date = fields.Date(required=True, validate=validate_year)
+    end_date = fields.Date(required=True, validate=validate_year)
+    registration_opens_dt = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=validate_year
+    )
+    registration_closes_dt = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=validate_year
+    )
+    request_deadline_dt = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=validate_year
+    )
     meeting_settings = fields.Nested(
         MeetingSettingsSchema, load_default=lambda: MeetingSettingsSchema().load({})
     )

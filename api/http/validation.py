@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -53,3 +54,14 @@ def slug_list(value: Any) -> list[str]:
 
 
 SLUG_LIST_DOC = {"type": "array", "items": {"type": "string"}, "maxItems": MAX_TAGS}
+
+
+# Dates the software can compute with: slots, grids and time zone conversions of an
+# event in year 9999 overflow (issue 17.7).
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def validate_year(value: date) -> None:
+    """For Date and AwareDateTime fields (a datetime is a date)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValidationError(f"Give a date between the years {MIN_YEAR} and {MAX_YEAR}.")

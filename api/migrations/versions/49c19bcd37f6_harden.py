@@ -1,7 +1,8 @@
 """harden: guarantees the database keeps (issue 17)
 
 One published schedule version per event and kind; job leases and one active job per
-event and kind; pending organisation memberships.
+event and kind; pending organisation
+memberships; one booth per participant.
 
 Revision ID: 49c19bcd37f6
 Revises: 293cfa171039
@@ -74,9 +75,23 @@ def upgrade():
             "membership", sa.String(length=10), nullable=False, server_default="approved"
         ),
     )
+    # One booth per participant: older duplicates lose their reservation.
+    op.execute(
+        """
+        UPDATE meeting_tables SET reserved_for_id = NULL
+        WHERE reserved_for_id IS NOT NULL AND id NOT IN (
+            SELECT min(id) FROM meeting_tables WHERE reserved_for_id IS NOT NULL
+            GROUP BY reserved_for_id
+        )
+        """
+    )
+    op.create_index(
+        "ix_meeting_tables_reserved_for_id", "meeting_tables", ["reserved_for_id"], unique=True
+    )
 
 
 def downgrade():
+    op.drop_index("ix_meeting_tables_reserved_for_id", table_name="meeting_tables")
     with op.batch_alter_table("participants") as batch:
         batch.drop_column("membership")
     op.drop_index("uq_jobs_active_kind", table_name="jobs")

@@ -4,7 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.http.validation import MAX_LIST, MAX_LONG_TEXT
+from api.http.validation import MAX_LIST, MAX_LONG_TEXT, validate_year
 from api.models import Session
 from api.models.rooms import ROOM_FEATURES
 from api.models.session_speakers import SPEAKER_ROLES
@@ -58,6 +58,7 @@ class SessionSchema(Schema):
     )
     room_id = fields.Integer(allow_none=True, load_default=None, strict=True)
     start_dt = fields.AwareDateTime(
+        validate=validate_year,
         allow_none=True,
         load_default=None,
         metadata={"description": "Within the event's days, in any time zone"},
@@ -80,5 +81,8 @@ class SessionQueryArgsSchema(Schema):
     kind = fields.String(validate=validate.OneOf(SESSION_KINDS))
     theme = fields.String(validate=validate.Length(max=80))
     room_id = fields.Integer()
-    day = fields.Date(metadata={"description": "Sessions starting on this day of the event"})
+    day = fields.Date(
+        validate=validate_year,
+        metadata={"description": "Sessions starting on this day of the event"},
+    )
     q = fields.String(validate=validate.Length(max=100))

@@ -12,6 +12,7 @@ from api.http.validation import (
     slug_list,
     validate_country,
     validate_timezone,
+    validate_year,
 )
 from api.models.enums import Attendance, MembershipStatus, values
 from api.models.participants import ATTENDANCE_MODES
@@ -142,8 +143,8 @@ class ParticipantQueryArgsSchema(Schema):
 
 
 class AvailabilityWindowSchema(Schema):
-    start_dt = fields.AwareDateTime(required=True)
-    end_dt = fields.AwareDateTime(required=True)
+    start_dt = fields.AwareDateTime(required=True, validate=validate_year)
+    end_dt = fields.AwareDateTime(required=True, validate=validate_year)
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
