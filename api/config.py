@@ -58,6 +58,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
             "broker_connection_retry_on_startup": True,
         },
         "SOLVER_TIME_LIMIT": float(os.environ.get("CLUSTERMEET_SOLVER_TIME_LIMIT", "60")),
+        # Webhooks to loopback/private/link-local addresses (issue 17.6): off by default.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": os.environ.get("CLUSTERMEET_WEBHOOK_ALLOW_PRIVATE", "")
+        in ("1", "true", "yes"),
         # Bodies above this answer 413 before being read (CSV imports included).
         "MAX_CONTENT_LENGTH": _env_int("CLUSTERMEET_MAX_BODY_BYTES", 2 * 1024 * 1024),
         # How long a job stays with the process running it without a heartbeat.

@@ -33,14 +33,23 @@ from api.models.types import now_utc
 from api.models.webhooks import WEBHOOK_KINDS
 from api.webhooks.delivery import dispatch
 from api.webhooks.signing import new_webhook_secret
+from api.webhooks.targets import target_problem
 
 _PENDING_KEY = "clustermeet_webhook_deliveries"
+
+
+def check_target(url: str) -> None:
+    """A 422 naming ``url`` if webhooks may not go there (api/webhooks/targets.py)."""
+    problem = target_problem(url, current_app.config.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", False))
+    if problem:
+        raise InvalidInput({"url": [problem]})
 
 
 def create_webhook(event: Event, url: str, kinds: list[str]) -> Webhook:
     unknown = sorted(set(kinds) - set(WEBHOOK_KINDS))
     if unknown:
         raise InvalidInput({"kinds": [f"Unknown event kinds: {', '.join(unknown)}"]})
+    check_target(url)
     webhook = Webhook(event_id=event.id, url=url, secret=new_webhook_secret(), kinds=kinds)
     db.session.add(webhook)
     db.session.flush()

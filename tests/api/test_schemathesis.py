@@ -99,6 +99,9 @@ def test_no_server_errors_and_answers_match_their_schema(api_schema: Any) -> Non
     failures: list[str] = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 50
+    # Registering a webhook resolves its host name: random names would go to DNS, and
+    # no test may use the network (tests/api/test_webhook_targets.py covers the route).
+    operations = [op for op in operations if op.label != "POST /api/v1/events/{event_id}/webhooks"]
     for operation in operations:
         _fuzz(operation, failures)
     assert not failures, "\n\n".join(failures)
