@@ -12,7 +12,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from api.config import load_config
-from api.extensions import db, migrate
+from api.extensions import db, limiter, migrate
 from api.http.converters import IdConverter, id_converter_doc
 from api.http.openapi import AnswersPlugin
 
@@ -75,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
 
+    # The limiter's checks run first: a locked-out address is refused before its token
+    # is even looked at.
+    limiter.init_app(app)
     app.before_request(load_principal)
     app.before_request(check_input)
     for name in API_BLUEPRINTS:

@@ -61,6 +61,15 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # Webhooks to loopback/private/link-local addresses (issue 17.6): off by default.
         "WEBHOOK_ALLOW_PRIVATE_TARGETS": os.environ.get("CLUSTERMEET_WEBHOOK_ALLOW_PRIVATE", "")
         in ("1", "true", "yes"),
+        # Rate limits (Flask-Limiter syntax); shared storage when several processes serve.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        "RATELIMIT_AUTH_FAILURES": os.environ.get(
+            "CLUSTERMEET_RATELIMIT_AUTH_FAILURES", "30 per minute"
+        ),
+        "RATELIMIT_REGISTRATION": os.environ.get(
+            "CLUSTERMEET_RATELIMIT_REGISTRATION", "10 per minute;100 per hour"
+        ),
         # Bodies above this answer 413 before being read (CSV imports included).
         "MAX_CONTENT_LENGTH": _env_int("CLUSTERMEET_MAX_BODY_BYTES", 2 * 1024 * 1024),
         # How long a job stays with the process running it without a heartbeat.

@@ -86,3 +86,9 @@ def participant_event(participant: Participant) -> Event:
     event = db.session.get(Event, participant.event_id)
     assert event is not None
     return event
+
+
+def is_organiser_request() -> bool:
+    """Whether the request carries a valid organiser key (usable before load_principal)."""
+    token = _bearer()
+    return token is not None and principal_for(token)[0] is not None

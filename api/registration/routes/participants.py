@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func, or_, select
 
-from api.accounts.auth import current_organiser, current_participant
+from api.accounts.auth import current_organiser, current_participant, is_organiser_request
 from api.events.slots import check_windows_in_event
 from api.exceptions import Forbidden, Unprocessable
-from api.extensions import db
+from api.extensions import db, limiter
 from api.http.guards import (
     event_manager_required,
     event_member_required,
@@ -46,6 +46,10 @@ blp = Blueprint(
     url_prefix="/api/v1/events/<int:event_id>/participants",
     description="Participants: registration, profiles, availability",
 )
+
+
+def _registration_limit() -> str:
+    return str(current_app.config["RATELIMIT_REGISTRATION"])
 
 
 def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
@@ -92,6 +96,8 @@ class ParticipantViews(MethodView):
 
     @public
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(429, description="Too many registrations from this address; wait.")
+    @limiter.limit(_registration_limit, exempt_when=is_organiser_request)
     @blp.arguments(RegistrationSchema)
     @blp.response(201, RegistrationResultSchema)
     def post(self, data: dict[str, Any], event_id: int) -> Participant:
