@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from api.extensions import db
 from api.models import Meeting, MeetingRequest, MeetingTable, Participant, SessionSpeaker
@@ -15,8 +15,8 @@ def erase_participant(participant: Participant) -> None:
 
     Meetings and requests involving them are deleted with them (cascade), so partners
     simply lose that meeting (webhooks get ``meeting.cancelled`` for each open one); a
-    booth reserved for them becomes a free table; speaker entries keep the session but
-    lose the link to the person.
+    booth reserved for them becomes a free table; their speaker entries are removed
+    (the name was a copy: public ``/sessions`` and the frab export showed it).
     """
     db.session.execute(
         update(MeetingTable)
@@ -24,9 +24,7 @@ def erase_participant(participant: Participant) -> None:
         .values(reserved_for_id=None)
     )
     db.session.execute(
-        update(SessionSpeaker)
-        .where(SessionSpeaker.participant_id == participant.id)
-        .values(participant_id=None)
+        delete(SessionSpeaker).where(SessionSpeaker.participant_id == participant.id)
     )
     for meeting in db.session.scalars(
         select(Meeting).where(
