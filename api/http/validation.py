@@ -65,3 +65,9 @@ def validate_year(value: date) -> None:
     """For Date and AwareDateTime fields (a datetime is a date)."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise ValidationError(f"Give a date between the years {MIN_YEAR} and {MAX_YEAR}.")
+
+
+def validate_not_blank(value: str) -> None:
+    """Names must say something: a name of spaces was stored empty (issue 17.11)."""
+    if not value.strip():
+        raise ValidationError("May not be blank.")

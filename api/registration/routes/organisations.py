@@ -5,11 +5,11 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, or_, select
 
 from api.accounts.auth import current_organiser, current_participant
 from api.events.lookup import get_in_event
-from api.exceptions import Conflict, Forbidden
+from api.exceptions import Conflict, Forbidden, NotFound
 from api.extensions import db
 from api.http.guards import (
     event_manager_required,
@@ -32,7 +32,29 @@ blp = Blueprint(
 
 
 def _get_organisation(event: Event, organisation_id: int) -> Organisation:
-    return get_in_event(Organisation, event, organisation_id, "Organisation")
+    organisation = get_in_event(Organisation, event, organisation_id, "Organisation")
+    visible = db.session.scalar(
+        _visible(select(Organisation.id).where(Organisation.id == organisation.id), event)
+    )
+    if visible is None:
+        raise NotFound("Organisation not found")
+    return organisation
+
+
+def _visible(query: Select[Any], event: Event) -> Select[Any]:
+    """Participants see organisations with a public representative, and their own.
+
+    A hidden participant's organisation would otherwise tell who is there (issue 17.11).
+    """
+    if event.can_manage(current_organiser()):
+        return query
+    viewer = current_participant()
+    public = exists().where(
+        Participant.organisation_id == Organisation.id, Participant.is_public.is_(True)
+    )
+    if viewer is None:
+        return query.where(public)
+    return query.where(or_(public, Organisation.id == viewer.organisation_id))
 
 
 # The organiser's meeting rules (cross_border_only, allowed_type_pairs) depend on these.
@@ -70,7 +92,7 @@ class OrganisationViews(MethodView):
     ) -> Any:
         """Organisations of the event (organiser and participants)."""
         event = get_member_event(event_id)
-        query = select(Organisation).where(Organisation.event_id == event.id)
+        query = _visible(select(Organisation).where(Organisation.event_id == event.id), event)
         query = query.order_by(Organisation.name)
         if "type" in args:
             query = query.where(Organisation.type == args["type"])

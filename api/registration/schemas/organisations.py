@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.http.validation import SLUG_LIST_DOC, slug_list, validate_country
+from api.http.validation import SLUG_LIST_DOC, slug_list, validate_country, validate_not_blank
 from api.models.organisations import ORGANISATION_SIZES, ORGANISATION_TYPES
 
 
 class OrganisationSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = fields.String(required=True, validate=[validate.Length(1, 200), validate_not_blank])
     type = fields.String(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
     country = fields.String(required=True, validate=validate_country)
     region = fields.String(load_default="", validate=validate.Length(max=120))

@@ -11,6 +11,7 @@ from api.http.validation import (
     SLUG_LIST_DOC,
     slug_list,
     validate_country,
+    validate_not_blank,
     validate_timezone,
     validate_year,
 )
@@ -41,8 +42,10 @@ class ParticipantPublicSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     event_id = fields.Integer(dump_only=True)
-    first_name = fields.String(required=True, validate=validate.Length(1, 100))
-    last_name = fields.String(required=True, validate=validate.Length(1, 100))
+    first_name = fields.String(
+        required=True, validate=[validate.Length(1, 100), validate_not_blank]
+    )
+    last_name = fields.String(required=True, validate=[validate.Length(1, 100), validate_not_blank])
     role = fields.String(load_default="", validate=validate.Length(max=120))
     attendance = fields.String(
         load_default=Attendance.ON_SITE.value, validate=validate.OneOf(ATTENDANCE_MODES)
