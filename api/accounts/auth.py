@@ -83,8 +83,12 @@ def sees_private_profile(participant: Participant) -> bool:
 
 
 def participant_event(participant: Participant) -> Event:
-    event = db.session.get(Event, participant.event_id)
+    # Kept for the request: the session's identity map holds objects weakly, so a page
+    # of profiles would otherwise load the event once per row.
+    events: dict[int, Event] = g.setdefault("clustermeet_events", {})
+    event = events.get(participant.event_id) or db.session.get(Event, participant.event_id)
     assert event is not None
+    events[event.id] = event
     return event
 
 

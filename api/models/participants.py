@@ -50,8 +50,10 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    organisation: Mapped[Organisation] = relationship()
-    interests: Mapped[list[Tag]] = relationship(secondary=participant_tags)
+    # selectin: a page of participants loads its organisations and interests in one
+    # query each, not one per row (query counts are tested).
+    organisation: Mapped[Organisation] = relationship(lazy="selectin")
+    interests: Mapped[list[Tag]] = relationship(secondary=participant_tags, lazy="selectin")
     availability: Mapped[list[AvailabilityWindow]] = relationship(
         cascade="all, delete-orphan", order_by="AvailabilityWindow.start_dt"
     )

@@ -31,9 +31,8 @@ def _answered_dt(request: Any) -> Any:
 
 
 def _meeting_id(request: Any) -> int | None:
-    from api.requests.operations import meeting_of
-
-    meeting = meeting_of(request)
+    # The relationship is loaded for the whole page at once (it was a query per row).
+    meeting = request.meeting
     return meeting.id if meeting is not None else None
 
 
