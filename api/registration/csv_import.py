@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 
 from api.exceptions import InvalidInput
 from api.extensions import db
+from api.http.input_guard import BAD_TEXT, MESSAGE
 from api.models import Event, Participant
 from api.registration.schemas.participants import RegistrationSchema
 
@@ -71,6 +72,11 @@ def _row_payload(row: dict[str, str]) -> dict[str, Any]:
 
 def parse_participants_csv(text: str) -> list[dict[str, Any]]:
     """Validated registration data per row; raises InvalidInput naming every bad line."""
+    # split("\n"), not splitlines(): that one would treat \v and \f as line breaks.
+    for number, content in enumerate(text.split("\n"), start=1):
+        if BAD_TEXT.search(content):
+            # Same rule as JSON input (api/http/input_guard.py): such text breaks exports.
+            raise InvalidInput({"file": [f"Line {number}: {MESSAGE}"]}, "Malformed CSV")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [column for column in REQUIRED_COLUMNS if column not in header]

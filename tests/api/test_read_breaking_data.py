@@ -127,3 +127,19 @@ def test_the_database_keeps_one_booth_per_participant(
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_csv_import_with_control_characters_is_refused(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    text = (
+        "first_name,last_name,email,organisation,organisation_type,country\n"
+        "Ana\u000b,Ruiz,ana@example.org,Basque Cluster,cluster_organisation,ES\n"
+    )
+    response = client.post(
+        f"/api/v1/events/{event['id']}/participants/import",
+        data=text.encode(),
+        headers={**organiser.headers, "Content-Type": "text/csv"},
+    )
+    assert response.status_code == 422
+    assert "Line 2" in response.json["errors"]["json"]["file"][0]
