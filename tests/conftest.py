@@ -75,6 +75,9 @@ def make_app(
             "SQLALCHEMY_DATABASE_URI": url,
             "JOBS_BACKEND": "thread",
             "SOLVER_TIME_LIMIT": 20.0,
+            # Tests send many requests from one address; tests/api/test_rate_limits.py
+            # turns limits on.
+            "RATELIMIT_ENABLED": False,
             **config,
         }
     )

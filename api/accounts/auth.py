@@ -76,3 +76,9 @@ def _load_browser_session() -> None:
         return
     g.participant_session = participant_session
     g.participant = participant_session.participant
+
+
+def is_organiser_request() -> bool:
+    """Whether the request carries a valid organiser key (usable before load_principal)."""
+    token = _bearer()
+    return token is not None and key_for_secret(token, record_use=False) is not None

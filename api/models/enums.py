@@ -41,6 +41,13 @@ class OnlinePolicy(StrEnum):
     ON_SITE_ONLY = "on_site_only"
 
 
+class MembershipStatus(StrEnum):
+    """A participant's link to their organisation: joining an existing one needs approval."""
+
+    APPROVED = "approved"
+    PENDING = "pending"
+
+
 class RequestStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"

@@ -22,8 +22,8 @@ def erase_participant(participant: Participant) -> None:
 
     Meetings and requests involving them are deleted with them (cascade), so partners
     simply lose that meeting (webhooks get ``meeting.cancelled`` for each open one); a
-    booth reserved for them becomes a free table; speaker entries keep the session but
-    lose the link to the person.
+    booth reserved for them becomes a free table; their speaker entries are removed
+    (the name was a copy: public ``/sessions`` and the frab export showed it).
     """
     db.session.execute(
         update(MeetingTable)
@@ -31,9 +31,7 @@ def erase_participant(participant: Participant) -> None:
         .values(reserved_for_id=None)
     )
     db.session.execute(
-        update(SessionSpeaker)
-        .where(SessionSpeaker.participant_id == participant.id)
-        .values(participant_id=None)
+        delete(SessionSpeaker).where(SessionSpeaker.participant_id == participant.id)
     )
     for meeting in db.session.scalars(
         select(Meeting).where(

@@ -184,6 +184,15 @@ def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | Non
     return rules.pair_problem(_pair_side(a), _pair_side(b))
 
 
+def _refuse_pending_members(*people: Participant) -> None:
+    for person in people:
+        if person.is_membership_pending:
+            raise Conflict(
+                f"{person.full_name}'s membership of {person.organisation.name} awaits "
+                "approval by a colleague or the organiser."
+            )
+
+
 def _lock_participants(*ids: int) -> None:
     # Serialises concurrent requests touching the same people (caps, duplicates) on
     # PostgreSQL; SQLite serialises writers anyway.
@@ -237,21 +246,32 @@ def _meeting_between(event: Event, a: int, b: int) -> Meeting | None:
     )
 
 
-def _check_meeting_cap(event: Event, *people: Participant) -> None:
+def _live_meeting_count(event: Event, person: Participant) -> int:
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
+        )
+    )
+    return int(count or 0)
+
+
+def _check_meeting_cap(event: Event, *people: Participant, adding: int = 1) -> None:
+    """Refuse when a new meeting would take someone past the event's cap.
+
+    Callers hold both participants' row locks (PostgreSQL), so no other transaction adds
+    a meeting for them meanwhile. ``_add_meeting`` checks again after its INSERT: on
+    SQLite the INSERT takes the database write lock, so that count sees every committed
+    meeting and no other writer can add one before this transaction ends.
+    """
     cap = event.max_meetings_per_participant
     if cap is None:
         return
     for person in people:
-        count = db.session.scalar(
-            select(func.count())
-            .select_from(Meeting)
-            .where(
-                Meeting.event_id == event.id,
-                Meeting.status != MeetingStatus.CANCELLED,
-                or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
-            )
-        )
-        if (count or 0) >= cap:
+        if _live_meeting_count(event, person) + adding > cap:
             raise Conflict(
                 f"{person.full_name} already has {cap} meetings, the most this event allows."
             )
@@ -283,6 +303,8 @@ def create_request(
     problem = pair_rule_problem(event, requester, invitee)
     if problem and (not by_organiser or requester.organisation_id == invitee.organisation_id):
         raise InvalidInput({"invitee_id": [problem]})
+    if not by_organiser:
+        _refuse_pending_members(requester, invitee)
     _lock_participants(requester.id, invitee.id)
     if _meeting_between(event, requester.id, invitee.id) is not None:
         raise Conflict(f"{requester.full_name} and {invitee.full_name} already have a meeting.")
@@ -326,7 +348,7 @@ def create_request(
     db.session.flush()
     _announce(WebhookKind.MEETING_REQUESTED, request)
     if is_accepted:
-        _announce(WebhookKind.MEETING_ACCEPTED, request, _add_meeting(request))
+        _announce(WebhookKind.MEETING_ACCEPTED, request, _add_meeting(request, event))
     else:
         signals.send(signals.request_created, request=request)
     return request, True
@@ -381,7 +403,8 @@ def _announce(kind: WebhookKind, request: MeetingRequest, meeting: Meeting | Non
     queue_event(request.event_id, kind, payload)
 
 
-def _add_meeting(request: MeetingRequest) -> Meeting:
+def _add_meeting(request: MeetingRequest, event: Event | None = None) -> Meeting:
+    """The request's meeting; with ``event``, checked against its cap after the INSERT."""
     meeting = Meeting(
         event_id=request.event_id,
         request_id=request.id,
@@ -391,6 +414,8 @@ def _add_meeting(request: MeetingRequest) -> Meeting:
     )
     db.session.add(meeting)
     db.session.flush()
+    if event is not None:
+        _check_meeting_cap(event, request.requester, request.invitee, adding=0)
     return meeting
 
 
@@ -439,9 +464,12 @@ def accept_request(
     now = now or now_utc()
     _require_invitee(request, actor)
     _require_pending(request, now)
+    if request.origin != RequestOrigin.ORGANISER:
+        _refuse_pending_members(request.requester, request.invitee)
+    _lock_participants(request.requester_id, request.invitee_id)
     _check_meeting_cap(event, request.requester, request.invitee)
     _transition(request, RequestStatus.ACCEPTED, now)
-    meeting = _add_meeting(request)
+    meeting = _add_meeting(request, event)
     _announce(WebhookKind.MEETING_ACCEPTED, request, meeting)
     signals.send(signals.request_answered, request=request)
     return meeting

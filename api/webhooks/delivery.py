@@ -24,6 +24,7 @@ from api.models import Webhook, WebhookDelivery
 from api.models.enums import DeliveryStatus
 from api.models.types import now_utc
 from api.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from api.webhooks.targets import target_problem
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +96,29 @@ def deliver(delivery_id: int) -> str:
     }
     timeout = float(current_app.config.get("WEBHOOK_TIMEOUT_S", 10.0))
     delivery.attempts += 1
-    try:
-        response = requests.post(
-            webhook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        )
-        delivery.last_status_code = response.status_code
-        ok = 200 <= response.status_code < 300
-        delivery.last_error = "" if ok else f"HTTP {response.status_code}"
-    except requests.RequestException as exc:
-        ok = False
-        delivery.last_status_code = None
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    # The log the organiser reads says what happened in a few fixed words: connection
+    # errors and answers stay in the server log, so the log cannot be used to scan.
+    problem = target_problem(
+        webhook.url, current_app.config.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+    )
+    ok = False
+    delivery.last_status_code = None
+    if problem:
+        log.warning("webhook %s: target refused: %s", webhook.id, problem)
+        delivery.last_error = "target refused"
+    else:
+        try:
+            response = requests.post(
+                webhook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            )
+            delivery.last_status_code = response.status_code
+            ok = 200 <= response.status_code < 300
+            delivery.last_error = "" if ok else f"HTTP {response.status_code}"
+        except requests.Timeout:
+            delivery.last_error = "timed out"
+        except requests.RequestException as exc:
+            log.info("webhook %s: delivery %s failed: %s", webhook.id, delivery.id, exc)
+            delivery.last_error = "connection failed"
     if ok:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_dt = now_utc()

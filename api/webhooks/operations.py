@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from api.background.runner import submit_after_commit
@@ -31,12 +32,21 @@ from api.models.types import now_utc
 from api.models.webhooks import WEBHOOK_KINDS
 from api.webhooks.delivery import DELIVER_TASK
 from api.webhooks.signing import new_webhook_secret
+from api.webhooks.targets import target_problem
+
+
+def check_target(url: str) -> None:
+    """A 422 naming ``url`` if webhooks may not go there (api/webhooks/targets.py)."""
+    problem = target_problem(url, current_app.config.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", False))
+    if problem:
+        raise InvalidInput({"url": [problem]})
 
 
 def create_webhook(event: Event, url: str, kinds: list[str]) -> Webhook:
     unknown = sorted(set(kinds) - set(WEBHOOK_KINDS))
     if unknown:
         raise InvalidInput({"kinds": [f"Unknown event kinds: {', '.join(unknown)}"]})
+    check_target(url)
     webhook = Webhook(event_id=event.id, url=url, secret=new_webhook_secret(), kinds=kinds)
     db.session.add(webhook)
     db.session.flush()
