@@ -30,7 +30,7 @@ from api.models.enums import Attendance, JobKind
 from api.programme.operations import save_room, save_session, save_table, sign_up
 from api.registration.operations import register_participant
 from api.registration.schemas.participants import RegistrationSchema
-from matchmaking.synthetic import Population, generate_population
+from benchkit.matching.synthetic import Population, generate_population
 
 START = date(2027, 6, 8)
 EU_MIX = ("DE", "FR", "IT", "ES", "NL", "BE", "PL", "AT", "SE", "PT", "CZ", "DK", "FI", "IE")

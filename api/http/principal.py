@@ -53,12 +53,23 @@ def sees_private_profile(participant: Participant) -> bool:
     if viewer is not None:
         return viewer.id == participant.id
     organiser = current_organiser()
-    return organiser is not None and participant_event(participant).permits(
-        organiser, Permission.READ
-    )
+    if organiser is None:
+        return False
+    # Once per event and request: a page of profiles would otherwise ask for the
+    # organiser's role once per row.
+    seen: dict[int, bool] = g.setdefault("clustermeet_reads_event", {})
+    if participant.event_id not in seen:
+        seen[participant.event_id] = participant_event(participant).permits(
+            organiser, Permission.READ
+        )
+    return seen[participant.event_id]
 
 
 def participant_event(participant: Participant) -> Event:
-    event = db.session.get(Event, participant.event_id)
+    # Kept for the request: the session's identity map holds objects weakly, so a page
+    # of profiles would otherwise load the event once per row.
+    events: dict[int, Event] = g.setdefault("clustermeet_events", {})
+    event = events.get(participant.event_id) or db.session.get(Event, participant.event_id)
     assert event is not None
+    events[event.id] = event
     return event

@@ -130,7 +130,8 @@ def _rows(
         raise _refuse(f"Column(s) given twice: {', '.join(twice)}.")
     rows: list[tuple[int, dict[str, str]]] = []
     for line, values in iterator:
-        values = [_unquote(v.strip()) for v in values]
+        # strip() and tabs only: a control character must reach the row check.
+        values = [_unquote(v.strip(" \t\r\n")) for v in values]
         while len(values) > len(header) and not values[-1]:
             values.pop()
         if not any(values):

@@ -195,12 +195,14 @@ def _refuse_pending_members(*people: Participant) -> None:
 
 def _lock_participants(*ids: int) -> None:
     # Serialises concurrent requests touching the same people (caps, duplicates) on
-    # PostgreSQL; SQLite serialises writers anyway.
+    # PostgreSQL; SQLite serialises writers anyway. FOR NO KEY UPDATE: rows that merely
+    # point at these people (mail, webhooks) still insert, so a decline that holds the
+    # request row and writes its mail cannot deadlock with an accept holding the people.
     db.session.execute(
         select(Participant.id)
         .where(Participant.id.in_(sorted(ids)))
         .order_by(Participant.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
 
 

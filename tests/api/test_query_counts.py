@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,9 +17,12 @@ from tests.api.conftest import Caller
 @contextmanager
 def _counting() -> Iterator[list[str]]:
     statements: list[str] = []
+    # Only this thread's: background mail may write from its own thread meanwhile.
+    me = threading.get_ident()
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+        if threading.get_ident() == me:
+            statements.append(statement)
 
     sa_event.listen(db.engine, "before_cursor_execute", count)
     try:

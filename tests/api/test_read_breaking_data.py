@@ -142,4 +142,6 @@ def test_a_csv_import_with_control_characters_is_refused(
         headers={**organiser.headers, "Content-Type": "text/csv"},
     )
     assert response.status_code == 422
-    assert "Line 2" in response.json["errors"]["json"]["file"][0]
+    (row,) = response.json["errors"]["json"]["rows"]
+    assert row["line"] == 2
+    assert "Control characters" in " ".join(row["errors"]["first_name"])

@@ -7,11 +7,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from api.extensions import db
 from tests.api.conftest import Caller
 from tests.api.webhook_receiver import Receiver, webhook_receiver
+
+
+@pytest.fixture(autouse=True)
+def _loopback_receiver_allowed(app: Flask) -> None:
+    # The test receiver listens on loopback, which webhooks refuse by default.
+    app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = True
 
 
 def _wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:

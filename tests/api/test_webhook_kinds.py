@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -17,6 +18,12 @@ from api.models.enums import WebhookKind
 from api.requests.operations import decline_request
 from tests.api.published_event import place_greedily, published_event
 from tests.api.webhook_receiver import Receiver, webhook_receiver
+
+
+@pytest.fixture(autouse=True)
+def _loopback_receiver_allowed(app: Flask) -> None:
+    # The test receiver listens on loopback, which webhooks refuse by default.
+    app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = True
 
 
 def _wait_for(check: Callable[[], bool], timeout: float = 15.0) -> None:
