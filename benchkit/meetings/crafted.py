@@ -74,9 +74,7 @@ def crafted_variants(
         yield craft(instance, variant, seed)
 
 
-def _add_forbidden(
-    instance: MeetingInstance, rate: float, rng: random.Random
-) -> MeetingInstance:
+def _add_forbidden(instance: MeetingInstance, rate: float, rng: random.Random) -> MeetingInstance:
     free = [
         (i, s)
         for i, p in enumerate(instance.participants)
@@ -136,23 +134,16 @@ def _reaches(succ: dict[str, set[str]], start: str, goal: str) -> bool:
     return False
 
 
-def _add_precedences(
-    instance: MeetingInstance, rate: float, rng: random.Random
-) -> MeetingInstance:
+def _add_precedences(instance: MeetingInstance, rate: float, rng: random.Random) -> MeetingInstance:
     succ: dict[str, set[str]] = {}
     pairs = list(instance.precedences)
-    for earlier, later in pairs:
-        succ.setdefault(earlier, set()).add(later)
+    for before, after in pairs:
+        succ.setdefault(before, set()).add(after)
     count = min(len(instance.meetings), round(rate * len(instance.meetings)))
     for m in sorted(rng.sample(range(len(instance.meetings)), count)):
         later = instance.meetings[m]
         neighbours = sorted(
-            {
-                other
-                for p in later.participants
-                for other in instance.meetings_of[p]
-                if other != m
-            }
+            {other for p in later.participants for other in instance.meetings_of[p] if other != m}
         )
         rng.shuffle(neighbours)
         for other in neighbours:

@@ -1,29 +1,28 @@
-"""MaxSAT engine for the pure benchmark problem: RC2 (python-sat) on a child process.
+"""MaxSAT engine for the pure benchmark problem: RC2 (python-sat) with a time limit.
 
 RC2 is core-guided: it proves ever higher lower bounds on the breaks, and its first schedule
-is an optimal one. It cannot be stopped from the outside while a SAT call runs in this
-process without holding the interpreter, so the search runs in a child process that is
-killed at the time limit or when the caller stops it (say, because CP-SAT proved first). The
-child reports every raised lower bound, so a stopped search still leaves a proven bound.
+is an optimal one. python-sat releases the interpreter lock while its SAT solver runs and
+can interrupt a running call, so the search runs in the calling thread (beside the CP-SAT
+searches of a race) and a small watcher thread interrupts it at the time limit or when
+``stop`` is set. Every raised lower bound is reported, so a stopped search still leaves a
+proven bound.
 
 Only instances :func:`maxsat_unsupported` accepts are encoded (see ``maxsat_encoding.py``).
-Where a child process cannot be started (a daemonic worker process, say) the engine reports
-status unknown and the caller carries on with its other engines.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from typing import Any
+
+from pysat.examples.rc2 import RC2
 
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.maxsat_encoding import BreaksEncoding, EncodingOptions
-from scheduler.meetings.result import Status
+from scheduler.meetings.result import Progress, Status
+from scheduler.meetings.search_control import ProgressFn
 
 BoundFn = Callable[[int], None]
 
@@ -31,6 +30,7 @@ BoundFn = Callable[[int], None]
 @dataclass(frozen=True)
 class MaxSatOptions:
     # Glucose 4 was the fastest RC2 oracle on the benchmark (docs/benchmarks/meetings.md).
+    # Core exhaustion and minimisation make SAT calls that cannot be interrupted.
     solver: str = "g4"
     adapt: bool = False
     exhaust: bool = False
@@ -41,7 +41,7 @@ class MaxSatOptions:
 @dataclass(frozen=True)
 class MaxSatOutcome:
     """OPTIMAL with the slots of an optimal schedule, INFEASIBLE (proven by the SAT solver),
-    or UNKNOWN (stopped or no child process) with the best lower bound proven so far."""
+    or UNKNOWN (stopped) with the best lower bound proven so far."""
 
     status: Status
     slots: dict[int, int]
@@ -50,44 +50,22 @@ class MaxSatOutcome:
     detail: str = ""
 
 
-def _child(
-    hard: list[list[int]],
-    soft: list[int],
-    x_top: int,
-    options: MaxSatOptions,
-    conn: Connection,
-) -> None:
-    """Runs in the child: RC2 on the formula, bounds and the result sent over ``conn``."""
-    from pysat.examples.rc2 import RC2
-    from pysat.formula import WCNF
+class _ReportingRC2(RC2):  # type: ignore[misc]
+    """RC2 that reports its cost (a proven lower bound) after every core."""
 
-    class ReportingRC2(RC2):  # type: ignore[misc]
-        def process_core(self) -> None:
-            super().process_core()
-            conn.send(("bound", int(self.cost)))
+    def __init__(self, *args: object, on_bound: BoundFn | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_bound = on_bound
 
-    formula = WCNF()
-    formula.extend(hard)
-    for lit in soft:
-        formula.append([lit], weight=1)
-    with ReportingRC2(
-        formula,
-        solver=options.solver,
-        adapt=options.adapt,
-        exhaust=options.exhaust,
-        minz=options.minimize,
-    ) as rc2:
-        model = rc2.compute()
-        if model is None:
-            conn.send(("infeasible", None))
-        else:
-            conn.send(("optimal", (int(rc2.cost), [lit for lit in model if 0 < lit <= x_top])))
-    conn.close()
+    def process_core(self) -> None:
+        super().process_core()
+        if self._on_bound is not None:
+            self._on_bound(int(self.cost))
 
 
 class MaxSatSearch:
-    """One RC2 search of ``instance`` on a child process: :meth:`run` blocks until it ends,
-    the time runs out or ``stop`` is set."""
+    """One RC2 search of ``instance``: :meth:`run` blocks until it ends, the time runs out
+    or ``stop`` is set."""
 
     def __init__(self, instance: MeetingInstance, options: MaxSatOptions | None = None) -> None:
         self.instance = instance
@@ -102,55 +80,60 @@ class MaxSatSearch:
     ) -> MaxSatOutcome:
         started = time.perf_counter()
         deadline = started + time_limit
-        x_top = max(self.encoding.x.values(), default=0)
-        receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
-        ctx = multiprocessing.get_context("fork")
-        process = ctx.Process(
-            target=_child,
-            args=(self.encoding.hard, self.encoding.soft, x_top, self.options, sender),
-            name="maxsat-rc2",
-            daemon=True,
+        if stop is not None and stop.is_set():
+            return self._outcome(Status.UNKNOWN, {}, None, started, "stopped")
+        bound: list[int] = []
+
+        def raised(cost: int) -> None:
+            bound.append(cost)
+            if on_bound is not None:
+                on_bound(cost)
+
+        rc2 = _ReportingRC2(
+            self.encoding.wcnf(),
+            solver=self.options.solver,
+            adapt=self.options.adapt,
+            exhaust=self.options.exhaust,
+            minz=self.options.minimize,
+            on_bound=raised,
         )
+        done = threading.Event()
+        interrupted = threading.Event()
+
+        def watch() -> None:
+            # Interrupts again until the search returns: an interrupt that lands between two
+            # SAT calls would otherwise be forgotten.
+            while not done.wait(0.02):
+                if (stop is not None and stop.is_set()) or time.perf_counter() >= deadline:
+                    interrupted.set()
+                    rc2.interrupt()
+
+        watcher = threading.Thread(target=watch, name="maxsat-watch", daemon=True)
+        watcher.start()
         try:
-            process.start()
-        except (AssertionError, OSError) as exc:
-            # Daemonic processes may not have children; no fork: the other engines carry on.
-            return MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"no child process: {exc}")
+            model = rc2.compute(expect_interrupt=True)
         finally:
-            sender.close()
-        bound: int | None = None
-        try:
-            while True:
-                if stop is not None and stop.is_set():
-                    return self._outcome(Status.UNKNOWN, {}, bound, started, "stopped")
-                left = deadline - time.perf_counter()
-                if left <= 0:
-                    return self._outcome(Status.UNKNOWN, {}, bound, started, "time limit")
-                if not receiver.poll(min(left, 0.05)):
-                    continue
-                try:
-                    kind, payload = receiver.recv()
-                except EOFError:
-                    return self._outcome(Status.UNKNOWN, {}, bound, started, "child died")
-                if kind == "bound":
-                    bound = int(payload)
-                    if on_bound is not None:
-                        on_bound(bound)
-                elif kind == "infeasible":
-                    return self._outcome(Status.INFEASIBLE, {}, None, started, "")
-                else:
-                    cost, lits = payload
-                    slots = self.encoding.slots_from_model(lits)
-                    return self._outcome(Status.OPTIMAL, slots, int(cost), started, "")
-        finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            receiver.close()
+            done.set()
+            watcher.join()
+            rc2.delete()
+        best = max(bound, default=None)
+        if model is not None:
+            slots = self.encoding.slots_from_model(model)
+            return self._outcome(Status.OPTIMAL, slots, int(rc2.cost), started)
+        if interrupted.is_set():
+            # Without a model, an interrupted search proves nothing but its bound, even if the
+            # interrupt came after the last SAT call.
+            detail = "stopped" if stop is not None and stop.is_set() else "time limit"
+            return self._outcome(Status.UNKNOWN, {}, best, started, detail)
+        return self._outcome(Status.INFEASIBLE, {}, None, started)
 
     @staticmethod
     def _outcome(
-        status: Status, slots: dict[int, int], bound: int | None, started: float, detail: str
+        status: Status,
+        slots: dict[int, int],
+        bound: int | None,
+        started: float,
+        detail: str = "",
     ) -> MaxSatOutcome:
         return MaxSatOutcome(status, slots, bound, time.perf_counter() - started, detail)
 
@@ -161,9 +144,69 @@ def run_maxsat(
     options: MaxSatOptions | None = None,
     stop: threading.Event | None = None,
 ) -> MaxSatOutcome:
-    """Convenience wrapper: encode and search in one call."""
+    """Encode and search in one call."""
     return MaxSatSearch(instance, options).run(time_limit, stop)
 
 
-def _unused(_: Any) -> None:  # pragma: no cover - keeps Any imported for mypy-typed payloads
-    return None
+class MaxSatContender:
+    """The MaxSAT engine as a contender of :func:`scheduler.meetings.race.race` (its
+    ``Engine`` protocol): encodes in its own thread, so the CP-SAT searches start at once."""
+
+    def __init__(
+        self, instance: MeetingInstance, options: MaxSatOptions | None = None, name: str = "maxsat"
+    ) -> None:
+        self.name = name
+        self.instance = instance
+        self.options = options or MaxSatOptions()
+        self.outcome: MaxSatOutcome | None = None
+
+    def run(
+        self,
+        time_limit: float,
+        stop: threading.Event,
+        *,
+        seed: int,
+        log: bool,
+        progress: ProgressFn | None,
+        interval_s: float,
+    ) -> None:
+        del seed, log, interval_s  # RC2 is deterministic and silent
+        started = time.perf_counter()
+        search = MaxSatSearch(self.instance, self.options)
+        left = time_limit - (time.perf_counter() - started)
+
+        def report(bound: int) -> None:
+            if progress is not None:
+                progress(Progress(None, float(bound), time.perf_counter() - started))
+
+        self.outcome = search.run(left, stop, on_bound=report)
+
+    @property
+    def proven(self) -> bool:
+        return self.outcome is not None and self.outcome.status in (
+            Status.OPTIMAL,
+            Status.INFEASIBLE,
+        )
+
+    @property
+    def infeasible(self) -> bool:
+        return self.outcome is not None and self.outcome.status is Status.INFEASIBLE
+
+    @property
+    def has_solution(self) -> bool:
+        return self.outcome is not None and self.outcome.status is Status.OPTIMAL
+
+    @property
+    def objective(self) -> float | None:
+        if not self.has_solution or self.outcome is None or self.outcome.bound is None:
+            return None
+        return float(self.outcome.bound)
+
+    @property
+    def bound(self) -> float | None:
+        if self.outcome is None or self.outcome.bound is None:
+            return None
+        return float(self.outcome.bound)
+
+    def plan(self) -> dict[int, int]:
+        return dict(self.outcome.slots) if self.has_solution and self.outcome else {}

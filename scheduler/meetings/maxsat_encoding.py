@@ -53,12 +53,11 @@ class EncodingOptions:
     at_most_one: str = "pairwise"
     busy_count: bool = True
     busy_per_slot: bool = True
+    windows: bool = True
 
 
 def maxsat_unsupported(instance: MeetingInstance) -> str | None:
-    """Why the MaxSAT encoding cannot express ``instance`` exactly, or None if it can.
-
-    """
+    """Why the MaxSAT encoding cannot express ``instance`` exactly, or None if it can."""
     if instance.previous or instance.pinned:
         return "re-solves count moves"
     for meeting in instance.meetings:
@@ -98,6 +97,8 @@ class BreaksEncoding:
         self._add_tables()
         self._add_precedences()
         self._add_breaks()
+        if self.options.windows:
+            self._add_windows()
         self._add_fairness()
 
     # ---------------------------------------------------------------- helpers
@@ -232,6 +233,36 @@ class BreaksEncoding:
                             seen_prev = seen
             self.ends[p.id] = ends
             self.soft.extend(-end for end in ends)
+
+    def _add_windows(self) -> None:
+        """Redundant: without a break, a participant's ``n`` meetings fill one window of
+        ``n`` consecutive slots. ``w[p, f]`` picks the window starting at ``f``; only windows
+        where every slot is usable and every meeting has an allowed slot are offered, so
+        "no break for p" is at once narrowed to a few windows, each fixing p's busy slots."""
+        inst = self.instance
+        for p in inst.participants:
+            mine = inst.meetings_of[p.id]
+            n = len(mine)
+            ends = self.ends[p.id]
+            if n < 2 or not ends:
+                continue
+            windows: list[int] = []
+            for first in range(inst.n_slots - n + 1):
+                span = range(first, first + n)
+                if any((p.id, s) not in self.u for s in span):
+                    continue
+                if any(not any(s in span for s in inst.allowed_slots[m]) for m in mine):
+                    continue
+                w = self._var("w", p.id, first)
+                windows.append(w)
+                for s in span:
+                    self.hard.append([-w, self.u[p.id, s]])
+                for m in mine:
+                    self.hard.extend(
+                        [-w, -self.x[m, s]] for s in inst.allowed_slots[m] if s not in span
+                    )
+            # No break ends anywhere: then some window holds everything.
+            self.hard.append([*ends, *windows])
 
     def _add_fairness(self) -> None:
         inst = self.instance

@@ -27,5 +27,9 @@ class SolveOptions:
     # the JAIR instances need at most 130,000; an event of 680 meetings and 39 tables would
     # need 420,000, taking seconds to build and half the workers from the light model.
     max_counter_booleans: int = 150_000
+    # The MaxSAT engine (RC2 on a child process, maxsat.py) races the CP-SAT searches on
+    # strict benchmark-like solves it can encode, up to this many (meeting, slot) pairs.
+    maxsat: bool = True
+    maxsat_max_pairs: int = 8_000
     seed: int = 0
     log_search: bool = False
