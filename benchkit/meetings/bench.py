@@ -18,29 +18,50 @@ from scheduler.meetings.solve import solve
 from scheduler.meetings.validator import validate
 
 
-def reference_optima(directory: Path) -> dict[str, int]:
-    """MaxSAT_obj per instance from reference-results-d2.csv next to the instances, if any."""
+def _reference_rows(directory: Path) -> list[dict[str, str]]:
+    """Rows of reference-results-d2.csv (the paper's Table 5) next to the instances, if any."""
     for candidate in (
         directory / "reference-results-d2.csv",
         directory.parent / "reference-results-d2.csv",
     ):
         if candidate.is_file():
             with candidate.open(newline="", encoding="utf-8") as fh:
-                return {
-                    row["instance"]: int(row["MaxSAT_obj"])
-                    for row in csv.DictReader(fh)
-                    if row.get("MaxSAT_obj", "").isdigit()
-                }
-    return {}
+                return list(csv.DictReader(fh))
+    return []
+
+
+def reference_optima(directory: Path) -> dict[str, int]:
+    """MaxSAT_obj (the proven optimum) per instance."""
+    return {
+        row["instance"]: int(row["MaxSAT_obj"])
+        for row in _reference_rows(directory)
+        if row.get("MaxSAT_obj", "").isdigit()
+    }
+
+
+def reference_times(directory: Path) -> dict[str, float]:
+    """MaxSAT_time_s per instance: the paper's best approach (UWrMaxSat, one core)."""
+    out: dict[str, float] = {}
+    for row in _reference_rows(directory):
+        try:
+            out[row["instance"]] = float(row.get("MaxSAT_time_s", ""))
+        except ValueError:
+            continue  # "TO" or the summary row
+    return out
 
 
 def run_b2b(
-    directory: str | Path, time_limit: float = 120.0, workers: int = 2
+    directory: str | Path, time_limit: float = 120.0, workers: int = 2, maxsat: bool = True
 ) -> Iterator[dict[str, Any]]:
-    """Solve every ``.dzn`` file of ``directory``; one dictionary per instance."""
+    """Solve every ``.dzn`` file of ``directory``; one dictionary per instance, with the
+    paper's MaxSAT time and ``paper_ratio`` = paper time / ours (above 1: faster than the
+    paper) when the reference file is there."""
     directory = Path(directory)
     reference = reference_optima(directory)
-    options = SolveOptions(time_limit_s=time_limit, workers=workers, allow_unscheduled=False)
+    paper_times = reference_times(directory)
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, allow_unscheduled=False, maxsat=maxsat
+    )
     for path in sorted(directory.glob("*.dzn")):
         instance = read_dzn(path)
         result = solve(instance, options)
@@ -55,6 +76,12 @@ def run_b2b(
         }
         if instance.name in reference:
             row["reference"] = reference[instance.name]
+        paper = paper_times.get(instance.name)
+        if paper is not None:
+            row["paper_maxsat_s"] = paper
+            proven = result.status.value == "optimal"
+            row["paper_ratio"] = round(paper / max(result.seconds, 0.01), 3) if proven else None
+        row["solver"] = result.solver
         if result.assignments:
             row["valid"] = not validate(instance, result, require_all=True)
         yield row
