@@ -131,13 +131,12 @@ def _summary(instance: MeetingInstance, result: MeetingResult) -> str:
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option(
     "--maxsat/--no-maxsat",
-    default=True,
-    show_default=True,
-    help="Race the MaxSAT engine beside CP-SAT where it applies.",
+    default=None,
+    help="Race the MaxSAT engine beside CP-SAT (default: only with 3 workers or more).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per instance (default).")
 def bench_b2b(
-    directory: Path, time_limit: float, workers: int, maxsat: bool, as_json: bool
+    directory: Path, time_limit: float, workers: int, maxsat: bool | None, as_json: bool
 ) -> None:
     """Solve every JAIR 2022 .dzn instance of DIRECTORY; one JSON line per instance, with
     the paper's MaxSAT time and paper_ratio = paper time / ours (above 1: faster)."""

@@ -51,7 +51,10 @@ def reference_times(directory: Path) -> dict[str, float]:
 
 
 def run_b2b(
-    directory: str | Path, time_limit: float = 120.0, workers: int = 2, maxsat: bool = True
+    directory: str | Path,
+    time_limit: float = 120.0,
+    workers: int = 2,
+    maxsat: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Solve every ``.dzn`` file of ``directory``; one dictionary per instance, with the
     paper's MaxSAT time and ``paper_ratio`` = paper time / ours (above 1: faster than the

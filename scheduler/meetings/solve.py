@@ -194,8 +194,7 @@ def _solve(
     if (
         pure_breaks
         and optimal_hint is None
-        and options.maxsat
-        and options.workers >= 2
+        and (options.maxsat or (options.maxsat is None and options.workers >= 3))
         and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
         and maxsat_unsupported(instance) is None
     ):

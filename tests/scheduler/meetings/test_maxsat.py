@@ -158,3 +158,18 @@ def test_raised_bounds_are_reported(make_instance: MakeInstance) -> None:
     assert outcome.status is Status.OPTIMAL
     assert outcome.bound == 1
     assert bounds == [1]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_solve_with_the_maxsat_contender_racing(make_instance: MakeInstance, seed: int) -> None:
+    instance = _random_instance(make_instance, seed, fairness=0)
+    expected = brute_force_optimum(instance)
+    options = SolveOptions(time_limit_s=LIMIT, allow_unscheduled=False, maxsat=True, workers=2)
+    result = solve(instance, options)
+    if expected is None:
+        assert result.status is Status.INFEASIBLE
+        return
+    assert result.status is Status.OPTIMAL
+    assert result.objective == expected
+    assert result.solver in ("cp-sat", "maxsat")
+    assert validate(instance, result, require_all=True) == []
