@@ -21,6 +21,9 @@ pure breaks (strict, not a re-solve)    probes refute "at most k breaks", k = 0,
 pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
 workers, counter Booleans <= 150,000    half the workers each; the first proof wins
 (``max_counter_booleans``)
+the same, with >= 3 workers or          the MaxSAT engine (``maxsat.py``, RC2) joins the race
+``maxsat=True``, encodable, pairs       as one more contender
+<= 8,000 (``maxsat_max_pairs``)
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
