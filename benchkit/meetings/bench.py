@@ -83,7 +83,7 @@ def run_b2b(
         if paper is not None:
             row["paper_maxsat_s"] = paper
             proven = result.status.value == "optimal"
-            row["paper_ratio"] = round(paper / max(result.seconds, 0.01), 3) if proven else None
+            row["paper_ratio"] = round(paper / max(row["seconds"], 0.01), 3) if proven else None
         row["solver"] = result.solver
         if result.assignments:
             row["valid"] = not validate(instance, result, require_all=True)
