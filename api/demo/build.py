@@ -36,7 +36,7 @@ from api.models import (
 from api.models.enums import Attendance
 from api.registration.operations import register_participant
 from api.registration.schemas.participants import RegistrationSchema
-from matchmaking.synthetic import Population, generate_population
+from benchkit.matching.synthetic import Population, generate_population
 
 DEMO_SLUG = "clusters-meet-regions-demo"
 DEMO_TIMEZONE = "Europe/Madrid"
@@ -168,7 +168,11 @@ def _register_population(demo: DemoEvent, tags: dict[str, Tag], rng: random.Rand
         )
         if registration["timezone"] is None:
             del registration["timezone"]
-        participant, _token = register_participant(demo.event, registration)
+        else:
+            # Far-away participants join early or late in their day: 08:00-20:00 theirs.
+            registration["working_hours_start"] = time(8)
+            registration["working_hours_end"] = time(20)
+        participant, _token = register_participant(demo.event, registration, by_organiser=True)
         for item in person.profile.opportunities:
             db.session.add(
                 Opportunity(

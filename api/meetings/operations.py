@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+import api.signals as signals
 from api.events.lookup import get_in_event
+from api.events.online import shown_online
 from api.exceptions import Conflict, Forbidden
 from api.extensions import db
 from api.models import Event, Job, Meeting, MeetingPlacement, MeetingTable, Participant
@@ -58,7 +60,7 @@ def meeting_payload(event: Event, meeting: Meeting) -> dict[str, Any]:
         "end_dt": placement.end_dt if placement else None,
         "table_id": table.id if table else None,
         "table": table.name if table else None,
-        "is_online": meeting.is_online,
+        "is_online": shown_online(event, meeting, placement),
     }
 
 
@@ -86,8 +88,12 @@ def cancel_meeting(meeting: Meeting) -> Meeting:
         raise Conflict("The meeting is already cancelled")
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.NO_SHOW):
         raise Conflict(f"A meeting marked {meeting.status} cannot be cancelled")
+    was_published = meeting.status == MeetingStatus.SCHEDULED
     meeting.status = MeetingStatus.CANCELLED
     meeting.is_pinned = False
+    if was_published:
+        event = db.session.get(Event, meeting.event_id)
+        signals.send(signals.meeting_cancelled, event=event, meeting=meeting)
     return meeting
 
 
@@ -187,7 +193,7 @@ def meeting_rows(
                 "participant_b": meeting.participant_b.full_name,
                 "organisation_a": meeting.participant_a.organisation.name,
                 "organisation_b": meeting.participant_b.organisation.name,
-                "is_online": meeting.is_online,
+                "is_online": shown_online(event, meeting, placement),
                 "is_pinned": meeting.is_pinned,
                 "slot": placement.slot if placement else None,
                 "start_dt": placement.start_dt if placement else None,

@@ -7,10 +7,11 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
-from api.models.enums import EventKind, values
+from api.models.enums import EventKind, OnlinePolicy, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
+    from api.models.event_members import Permission
     from api.models.meeting_blocks import MeetingBlock
     from api.models.organisers import Organiser
 
@@ -43,6 +44,13 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     is_online_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     is_auto_accept: Mapped[bool] = mapped_column(Boolean, default=False)
     fairness: Mapped[int | None] = mapped_column(Integer, default=2)
+    # Online meetings (issue 12): when a meeting is online, and where its video link comes
+    # from (a template with {meeting_secret}, or the organiser's own virtual rooms).
+    online_policy: Mapped[str] = mapped_column(String(20), default=OnlinePolicy.EITHER_ONLINE.value)
+    video_link_template: Mapped[str | None] = mapped_column(String(300))
+    virtual_rooms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # The agenda's time grid: {day_start, day_end, breaks: [{start, end}]}; empty: defaults.
+    programme_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Matchmaking rules: cross_border_only, allowed_type_pairs, allowed_group_pairs.
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -65,10 +73,33 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
             "is_online_allowed": self.is_online_allowed,
             "is_auto_accept": self.is_auto_accept,
             "fairness": self.fairness,
+            "online_policy": self.online_policy,
+            "video_link_template": self.video_link_template,
+            "virtual_rooms": self.virtual_rooms or [],
         }
 
     def can_manage(self, organiser: Organiser | None) -> bool:
-        return organiser is not None and organiser.id == self.organiser_id
+        """Whether the person is one of the event's organisers (any role)."""
+        return self.role_of(organiser) is not None
+
+    def role_of(self, organiser: Organiser | None) -> str | None:
+        from api.models.event_members import EventMember
+
+        if organiser is None:
+            return None
+        role: str | None = db.session.scalar(
+            db.select(EventMember.role).where(
+                EventMember.event_id == self.id, EventMember.organiser_id == organiser.id
+            )
+        )
+        return role
+
+    def permits(self, organiser: Organiser | None, permission: Permission) -> bool:
+        """Whether the person's role on this event allows ``permission``."""
+        from api.models.event_members import ROLE_PERMISSIONS, MemberRole
+
+        role = self.role_of(organiser)
+        return role is not None and permission in ROLE_PERMISSIONS[MemberRole(role)]
 
     def is_registration_open(self, at: datetime | None = None) -> bool:
         at = at or now_utc()

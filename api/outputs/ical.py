@@ -70,21 +70,24 @@ def personal_calendar(
         vevent = VEvent()
         vevent.add("uid", item_uid(item, event_slug))
         vevent.add("dtstamp", stamp)
-        vevent.add("sequence", sequences.get(item["kind"], 0))
+        is_cancelled = item.get("status") == "cancelled"
+        # A cancellation after publication must outrank the published copy (RFC 5546).
+        vevent.add("sequence", sequences.get(item["kind"], 0) + (1 if is_cancelled else 0))
         vevent.add("dtstart", item["start_dt"].astimezone(zone))
         vevent.add("dtend", item["end_dt"].astimezone(zone))
         vevent.add("summary", item["title"])
         where = item.get("where") or ""
         if _is_link(where):
-            vevent.add("location", "Online")
+            # Calendar apps make a link in LOCATION clickable; URL is the standard field.
+            vevent.add("location", f"Online: {where}")
             vevent.add("url", where)
         elif where:
             vevent.add("location", where)
         description = _description(item)
         if description:
             vevent.add("description", description)
-        vevent.add("status", "CONFIRMED")
-        vevent.add("transp", "OPAQUE")
+        vevent.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+        vevent.add("transp", "TRANSPARENT" if is_cancelled else "OPAQUE")
         vevent.add("categories", ["Meeting" if item["kind"] == "meeting" else "Session"])
         calendar.add_component(vevent)
     if items:

@@ -1,4 +1,5 @@
-"""Page views under ``/events/<id>/...``; access by ``?token=`` or Authorization header."""
+"""Page views under ``/events/<id>/...``: for signed-in callers (see ``api.outputs.access``);
+``api.outputs.feeds`` serves the same pages under feed links."""
 
 from __future__ import annotations
 
@@ -23,13 +24,19 @@ from api.models import (
 )
 from api.models.enums import MeetingStatus, ScheduleKind
 from api.outputs import charts
-from api.outputs.access import load_page_principal, page_event, require_organiser_or
+from api.outputs.access import (
+    load_page_principal,
+    page_event,
+    private_page,
+    require_organiser_or,
+)
 from api.outputs.stats import event_stats
 from api.schedules.operations import published_version
 from api.schedules.read_models import personal_schedule
 
 blp = Blueprint("pages", __name__, url_prefix="/events/<int:event_id>", template_folder="templates")
 blp.before_request(load_page_principal)
+blp.after_request(private_page)
 
 TYPE_LABELS = {
     "sme": "SME",
@@ -136,7 +143,7 @@ def participant_schedule(event_id: int, participant_id: int) -> str:
                 partner_type=TYPE_LABELS.get(partner.organisation.type, partner.organisation.type),
                 reasons=_reasons(participant, partner, meeting),
                 status=meeting.status,
-                is_online=meeting.is_online,
+                is_online=item["is_online"],
             )
         by_day[start.date()].append(row)
     return render_template(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -57,7 +58,10 @@ def _opportunities_by_participant(event: Event) -> dict[int, list[Opportunity]]:
     return items
 
 
-def build_profile(participant: Participant, items: Iterable[Opportunity]) -> ParticipantProfile:
+def build_profile(
+    participant: Participant, items: Iterable[Opportunity], group: str | None = None
+) -> ParticipantProfile:
+    """The participant's profile; ``group`` is the matching group (see ``rule_group``)."""
     organisation = participant.organisation
     return ParticipantProfile(
         participant_id=str(participant.id),
@@ -65,7 +69,7 @@ def build_profile(participant: Participant, items: Iterable[Opportunity]) -> Par
         organisation_type=organisation.type,  # type: ignore[arg-type]
         country=organisation.country,
         region=organisation.region or "",
-        group=participant.group or None,
+        group=group,
         interests=tuple(tag.slug for tag in participant.interests),
         sectors=tuple(tag.slug for tag in organisation.tags),
         description=" ".join(
@@ -86,7 +90,13 @@ def build_profile(participant: Participant, items: Iterable[Opportunity]) -> Par
 
 def build_profiles(participants: Iterable[Participant], event: Event) -> list[ParticipantProfile]:
     items = _opportunities_by_participant(event)
-    return [build_profile(p, items.get(p.id, ())) for p in participants]
+    rules = event.rules or {}
+    return [build_profile(p, items.get(p.id, ()), rule_group(rules, p)) for p in participants]
+
+
+def rule_group(rules: Mapping[str, Any], participant: Participant) -> str | None:
+    """The participant's matching group (country sets are matchmaking's own rule)."""
+    return participant.group or None
 
 
 def settled_pairs(event: Event) -> set[tuple[int, int]]:
@@ -120,15 +130,9 @@ def open_request_pairs(event: Event, now: datetime | None = None) -> set[tuple[i
 
 def build_rules(event: Event, excluded: Iterable[tuple[int, int]] | None = None) -> MatchingRules:
     """The organiser's rules; ``excluded`` defaults to the pairs already met or declined."""
-    rules = event.rules or {}
     pairs = settled_pairs(event) if excluded is None else excluded
-    type_pairs = rules.get("allowed_type_pairs")
-    group_pairs = rules.get("allowed_group_pairs")
-    return MatchingRules.build(
-        cross_border_only=bool(rules.get("cross_border_only")),
-        allowed_type_pairs=None if type_pairs is None else [tuple(p) for p in type_pairs],
-        allowed_group_pairs=None if group_pairs is None else [tuple(p) for p in group_pairs],
-        excluded_pairs=[(str(a), str(b)) for a, b in pairs],
+    return MatchingRules.from_mapping(
+        event.rules or {}, excluded_pairs=[(str(a), str(b)) for a, b in pairs]
     )
 
 

@@ -7,9 +7,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from api.accounts.tokens import hash_secret
 from api.cli import cli
 from api.extensions import db
-from api.models import Organiser, Participant
+from api.models import ApiKey, Organiser, Participant
 
 CSV = (
     "first_name,last_name,email,organisation,organisation_type,country\n"
@@ -26,9 +27,12 @@ def test_organiser_create_prints_key_once_and_stores_hash(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     key = result.output.strip().splitlines()[-1]
     assert key.startswith("cmo_")
-    stored = db.session.scalar(select(Organiser))
+    stored = db.session.scalar(select(ApiKey))
     assert stored is not None
     assert key not in stored.key_hash
+    assert stored.key_hash == hash_secret(key)
+    owner = db.session.get(Organiser, stored.organiser_id)
+    assert owner is not None and owner.name == "Team"
 
 
 def test_import_participants_command(app: Flask, tmp_path: Path, event_factory: Any) -> None:
@@ -70,6 +74,52 @@ def test_import_into_unknown_event_is_a_clear_message(app: Flask, tmp_path: Path
     result = _run(app, "import", "participants", str(path), "--event", "nope")
     assert result.exit_code != 0
     assert "No event with slug 'nope'" in result.output
+
+
+def test_import_reads_an_xlsx_workbook_and_creates_tags(
+    app: Flask, tmp_path: Path, event_factory: Any
+) -> None:
+    from openpyxl import Workbook
+
+    event = event_factory()
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(
+        [
+            "First name",
+            "Last name",
+            "Email",
+            "Organisation",
+            "Organisation type",
+            "Country",
+            "Interests",
+        ]
+    )
+    sheet.append(
+        [
+            "Łucja",
+            "Wójcik",
+            "lucja@example.pl",
+            "Silesian Cluster",
+            "cluster_organisation",
+            "PL",
+            "Hydrogen valleys",
+        ]
+    )
+    path = tmp_path / "people.xlsx"
+    workbook.save(path)
+    args = ("import", "participants", str(path), "--event", event["slug"])
+    refused = _run(app, *args)
+    assert refused.exit_code != 0
+    assert "unknown tag 'Hydrogen valleys' (lines [2])" in refused.output
+    result = _run(app, *args, "--create-tags")
+    assert result.exit_code == 0, result.output
+    assert "Created tags: hydrogen-valleys." in result.output
+    person = db.session.scalar(select(Participant))
+    assert person is not None
+    assert person.full_name == "Łucja Wójcik"
+    assert [t.label for t in person.interests] == ["Hydrogen valleys"]
 
 
 def test_version_names_the_installed_release(app: Flask) -> None:

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func, or_, select
 
-from api.accounts.auth import current_organiser
+from api.accounts.auth import is_organiser_request
 from api.events.slots import check_windows_in_event
-from api.exceptions import Forbidden, Unprocessable
-from api.extensions import db
+from api.exceptions import Forbidden
+from api.extensions import db, limiter
 from api.http.guards import (
     event_manager_required,
     event_member_required,
@@ -23,11 +23,18 @@ from api.http.guards import (
 )
 from api.http.openapi import public
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
-from api.registration.csv_import import import_participants
-from api.registration.operations import register_participant, update_participant
+from api.models.event_members import Permission
+from api.registration.operations import (
+    approve_membership,
+    register_participant,
+    update_participant,
+)
+from api.registration.participant_import import import_participants
 from api.registration.schemas.participants import (
     AvailabilitySchema,
+    ImportArgsSchema,
     ImportResultSchema,
     ParticipantPatchSchema,
     ParticipantQueryArgsSchema,
@@ -35,6 +42,9 @@ from api.registration.schemas.participants import (
     RegistrationResultSchema,
     RegistrationSchema,
 )
+from api.registration.spreadsheets import MAX_BYTES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 blp = Blueprint(
     "participants",
@@ -44,6 +54,10 @@ blp = Blueprint(
 )
 
 
+def _registration_limit() -> str:
+    return str(current_app.config["RATELIMIT_REGISTRATION"])
+
+
 def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
     query = (
         select(Participant)
@@ -51,7 +65,7 @@ def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
         .where(Participant.event_id == event.id)
         .order_by(Participant.last_name, Participant.id)
     )
-    if not event.can_manage(current_organiser()):
+    if not organiser_may(event):
         query = query.where(Participant.is_public.is_(True))
     if "country" in args:
         query = query.where(Organisation.country == args["country"])
@@ -88,6 +102,8 @@ class ParticipantViews(MethodView):
 
     @public
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(429, description="Too many registrations from this address; wait.")
+    @limiter.limit(_registration_limit, exempt_when=is_organiser_request)
     @blp.arguments(RegistrationSchema)
     @blp.response(201, RegistrationResultSchema)
     def post(self, data: dict[str, Any], event_id: int) -> Participant:
@@ -96,9 +112,10 @@ class ParticipantViews(MethodView):
         The answer carries `access_token` once: the participant's Bearer token.
         """
         event = get_event(event_id)
-        if not event.can_manage(current_organiser()) and not event.is_registration_open():
+        by_organiser = organiser_may(event)
+        if not by_organiser and not event.is_registration_open():
             raise Forbidden("Registration for this event is closed")
-        participant, token = register_participant(event, data)
+        participant, token = register_participant(event, data, by_organiser=by_organiser)
         db.session.commit()
         participant.access_token = token
         return participant
@@ -117,9 +134,24 @@ class ParticipantByIdViews(MethodView):
     @blp.response(200, ParticipantSchema)
     def patch(self, data: dict[str, Any], event_id: int, participant_id: int) -> Participant:
         """Change a profile (the participant themself or the organiser)."""
-        participant = get_event_participant(get_member_event(event_id), participant_id)
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
         require_participant_editor(participant)
-        update_participant(participant, data)
+        update_participant(participant, data, by_organiser=organiser_may(event, Permission.MANAGE))
+        db.session.commit()
+        return participant
+
+
+@blp.route("/<int:participant_id>/approve-membership")
+class MembershipApprovalViews(MethodView):
+    @event_member_required
+    @blp.response(200, ParticipantSchema)
+    def post(self, event_id: int, participant_id: int) -> Participant:
+        """Approve a member who joined an existing organisation (a colleague or the organiser)."""
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
+        by_organiser = organiser_may(event, Permission.MANAGE)
+        approve_membership(participant, None if by_organiser else current_participant())
         db.session.commit()
         return participant
 
@@ -151,12 +183,14 @@ class AvailabilityViews(MethodView):
 @blp.route("/import")
 class ParticipantImportViews(MethodView):
     @event_manager_required
+    @blp.arguments(ImportArgsSchema, location="query")
     @blp.response(201, ImportResultSchema)
     @blp.doc(
         requestBody={
             "required": True,
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -166,25 +200,36 @@ class ParticipantImportViews(MethodView):
             },
         }
     )
-    def post(self, event_id: int) -> dict[str, Any]:
-        """Import participants from CSV (organiser): all rows or none, errors by line.
+    def post(self, args: dict[str, Any], event_id: int) -> dict[str, Any]:
+        """Import participants from a CSV or XLSX sheet (organiser): all rows or none.
 
         Columns: first_name, last_name, email, organisation, organisation_type, country,
         and optionally role, attendance, timezone, languages, group, description,
-        interests, region, sectors, website (lists separated by `;`).
+        interests, region, sectors, website, offers, requests, availability (lists
+        separated by `;`; tags by slug or label; availability as `2027-03-10 09:00-12:30`
+        in the event's time zone). CSV may be UTF-8 (with or without BOM), UTF-16 or
+        Windows-1252, with `,`, `;`, tab or `|` between columns. A refused file answers
+        422 with `errors.json.rows` (every problem of every row, in row order) and
+        `errors.json.unknown_tags` (each unknown tag once, with its rows); with
+        `create_tags=true` unknown tags are created instead.
         """
         event = get_managed_event(event_id)
+        # Refuse a huge body before reading it (413), not after holding it in memory.
+        request.max_content_length = MAX_BYTES + 1024 * 1024  # room for the form's framing
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Unprocessable("The file is not UTF-8 text") from None
-        created = import_participants(event, text)
+        filename = (upload.filename or "") if upload else ""
+        result = import_participants(event, raw, filename, create_tags=args["create_tags"])
         db.session.commit()
         return {
-            "created": len(created),
+            "created": len(result.created),
             "participants": [
-                {"id": p.id, "email": p.email, "access_token": token} for p, token in created
+                {"id": p.id, "email": p.email, "access_token": token} for p, token in result.created
             ],
+            "tags_created": [tag.slug for tag in result.tags_created],
+            "file": {
+                "format": "csv" if result.sheet.delimiter else "xlsx",
+                "encoding": result.sheet.encoding,
+                "delimiter": result.sheet.delimiter,
+            },
         }
