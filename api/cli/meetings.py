@@ -135,16 +135,24 @@ def _summary(instance: MeetingInstance, result: MeetingResult) -> str:
     help="Seconds per instance.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option(
+    "--maxsat/--no-maxsat",
+    default=None,
+    help="Race the MaxSAT engine beside CP-SAT (default: only with 3 workers or more).",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per instance (default).")
-def bench_b2b(directory: Path, time_limit: float, workers: int, as_json: bool) -> None:
-    """Solve every JAIR 2022 .dzn instance of DIRECTORY; one JSON line per instance."""
+def bench_b2b(
+    directory: Path, time_limit: float, workers: int, maxsat: bool | None, as_json: bool
+) -> None:
+    """Solve every JAIR 2022 .dzn instance of DIRECTORY; one JSON line per instance, with
+    the paper's MaxSAT time and paper_ratio = paper time / ours (above 1: faster)."""
     if not directory.is_dir():
         raise click.ClickException(f"{directory} is not a directory")
     if not any(directory.glob("*.dzn")):
         raise click.ClickException(f"no .dzn files in {directory}")
     del as_json  # JSON lines are the only output: the bench output is meant for machines
     try:
-        for row in run_b2b(directory, time_limit=time_limit, workers=workers):
+        for row in run_b2b(directory, time_limit=time_limit, workers=workers, maxsat=maxsat):
             click.echo(json.dumps(row))
             sys.stdout.flush()
     except (InstanceFormatError, SchedulerError) as error:

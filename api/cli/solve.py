@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from api.cli.agenda import bench_agenda, solve_agenda
+from api.cli.crafted import bench_crafted
 from api.cli.matching import bench_matching
 from api.cli.meetings import (
     bench_b2b,
@@ -30,6 +31,7 @@ solve.add_command(solve_meetings)
 solve.add_command(solve_agenda)
 bench.add_command(bench_b2b)
 bench.add_command(bench_scale)
+bench.add_command(bench_crafted)
 bench.add_command(bench_hosted)
 bench.add_command(bench_oversubscribed)
 bench.add_command(bench_on_the_day)

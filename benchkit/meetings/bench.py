@@ -55,13 +55,18 @@ def reference_times(directory: Path) -> dict[str, float]:
 
 
 def run_b2b(
-    directory: str | Path, time_limit: float = 120.0, workers: int = 2
+    directory: str | Path,
+    time_limit: float = 120.0,
+    workers: int = 2,
+    maxsat: bool | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Solve every ``.dzn`` file of ``directory``; one dictionary per instance."""
     directory = Path(directory)
     reference = reference_optima(directory)
     paper_seconds = reference_times(directory)
-    options = SolveOptions(time_limit_s=time_limit, workers=workers, allow_unscheduled=False)
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, allow_unscheduled=False, maxsat=maxsat
+    )
     for path in sorted(directory.glob("*.dzn")):
         instance = read_dzn(path)
         result = solve(instance, options)
@@ -81,6 +86,7 @@ def run_b2b(
             row["paper_maxsat_s"] = paper_seconds[instance.name]
             if result.status.value in ("optimal", "infeasible"):
                 row["paper_ratio"] = round(paper_seconds[instance.name] / result.seconds, 2)
+        row["solver"] = result.solver
         if result.assignments:
             row["valid"] = not validate(instance, result, require_all=True)
         yield row

@@ -28,6 +28,9 @@ pure breaks (strict, not a re-solve)    probes refute "at most k breaks", k = 0,
 pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
 workers, counter Booleans <= 150,000    half the workers each; the first proof wins
 (``max_counter_booleans``)
+the same, with >= 3 workers or          the MaxSAT engine (``maxsat.py``, RC2) joins the race
+``maxsat=True``, encodable, pairs       as one more contender
+<= 8,000 (``maxsat_max_pairs``)
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
@@ -47,6 +50,8 @@ from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.large_event import heuristic_schedule, repair, solve_large
+from scheduler.meetings.maxsat import MaxSatContender
+from scheduler.meetings.maxsat_encoding import maxsat_unsupported
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.options import SolveOptions
@@ -230,16 +235,15 @@ def _solve(
             restarts=False,  # one start + local search: a fraction of a second on JAIR
         )
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
-    # One search, or two racing (race.py); either way the winner's model reads the schedule.
-    contenders = [
-        Contender(
-            "light",
-            model.model,
-            LIGHT_PORTFOLIO if pure_breaks else (),
-            options.workers,
-            reader=model.chosen_slots,
-        )
-    ]
+    # One search, or several racing (race.py); either way the winner reads the schedule.
+    light = Contender(
+        "light",
+        model.model,
+        LIGHT_PORTFOLIO if pure_breaks else (),
+        options.workers,
+        reader=model.chosen_slots,
+    )
+    contenders: list[Contender | MaxSatContender] = [light]
     racing = (
         pure_breaks
         and optimal_hint is None
@@ -256,12 +260,20 @@ def _solve(
         if hint is not None:
             counters.add_hint(hint)
         half = options.workers // 2
-        contenders[0].workers -= half
+        light.workers -= half
         contenders.append(
             Contender(
                 "counters", counters.model, COUNTER_PORTFOLIO, half, reader=counters.chosen_slots
             )
         )
+    if (
+        pure_breaks
+        and optimal_hint is None
+        and (options.maxsat or (options.maxsat is None and options.workers >= 3))
+        and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
+        and maxsat_unsupported(instance) is None
+    ):
+        contenders.append(MaxSatContender(instance))
     winner, race_bound = race(
         contenders,
         remaining,
@@ -271,10 +283,18 @@ def _solve(
         cancel=cancel,
         interval_s=options.progress_interval_s,
     )
-    code = winner.code
-    if code == cp_model.MODEL_INVALID:
-        raise ModelInvalidError(f"CP-SAT rejected the model: {winner.model.validate()}")
-    status = _STATUS.get(code, Status.UNKNOWN)
+    if isinstance(winner, MaxSatContender):
+        status = (
+            Status.OPTIMAL
+            if winner.has_solution
+            else Status.INFEASIBLE
+            if winner.infeasible
+            else Status.UNKNOWN
+        )
+    else:
+        if winner.code == cp_model.MODEL_INVALID:
+            raise ModelInvalidError(f"CP-SAT rejected the model: {winner.model.validate()}")
+        status = _STATUS.get(winner.code, Status.UNKNOWN)
     seconds = time.perf_counter() - started
     if status is Status.INFEASIBLE:
         return _infeasible(
@@ -291,13 +311,14 @@ def _solve(
     if status is Status.UNKNOWN:
         return MeetingResult(status=status, objective=None, bound=race_bound, seconds=seconds)
     slots = winner.plan()
+    winner_name = "maxsat" if isinstance(winner, MaxSatContender) else "cp-sat"
     plan = {instance.meetings[m].id: s for m, s in slots.items()}
     bound: float | None = None
     if status is Status.OPTIMAL:
         bound = float(evaluate(instance, slots).breaks)
     elif pure_breaks:
         bound = race_bound
-    return build_result(instance, status, plan, seconds, bound=bound)
+    return build_result(instance, status, plan, seconds, bound=bound, solver=winner_name)
 
 
 def _fallback_result(
