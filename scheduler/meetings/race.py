@@ -96,6 +96,7 @@ class Contender:
     reader: Callable[[cp_model.CpSolver], dict[int, int]] | None = None
     solver: cp_model.CpSolver = field(default_factory=cp_model.CpSolver)
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
+    crashed: str = ""
 
     def configure(self, time_limit: float, seed: int, log: bool) -> None:
         params = self.solver.parameters
@@ -124,7 +125,13 @@ class Contender:
     ) -> None:
         self.configure(time_limit, seed, log)
         with SearchControl(self.solver, progress, stop, interval_s):
-            self.code = self.solver.solve(self.model)
+            try:
+                self.code = self.solver.solve(self.model)
+            except (IndexError, RuntimeError) as exc:
+                # OR-Tools 9.15 can fail inside solve() on some hinted models (seen on a
+                # crafted JAIR variant); the other contender's answer must still count.
+                self.crashed = f"{type(exc).__name__}: {exc}"
+                self.code = cp_model.UNKNOWN
 
     @property
     def proven(self) -> bool:
@@ -141,7 +148,7 @@ class Contender:
     @property
     def bound(self) -> float | None:
         """CP-SAT keeps a valid lower bound even when it stops without a schedule."""
-        if self.code == cp_model.INFEASIBLE:
+        if self.code == cp_model.INFEASIBLE or self.crashed:
             return None
         return self.solver.best_objective_bound
 

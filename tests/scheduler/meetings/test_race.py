@@ -129,3 +129,16 @@ def test_same_optimum_with_or_without_the_counter_model(
     assert validate(inst, result, require_all=True) == []
     assert result.status is Status.OPTIMAL
     assert result.objective == brute_force_optimum(inst)
+
+
+class _CrashingSolver(cp_model.CpSolver):
+    def solve(self, *_args: object, **_kwargs: object) -> cp_model.CpSolverStatus:
+        raise IndexError("btree_map::at")
+
+
+def test_a_crashing_contender_leaves_the_other_s_answer() -> None:
+    crashing = Contender("crash", _easy(3), LIGHT_PORTFOLIO, solver=_CrashingSolver())
+    winner, bound = race([crashing, Contender("easy", _easy(3), COUNTER_PORTFOLIO)], time_limit=60)
+    assert crashing.crashed.startswith("IndexError")
+    assert (winner.name, winner.code) == ("easy", cp_model.OPTIMAL)
+    assert bound == 3
