@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from api.accounts.auth import create_organiser
+from api.background.runner import ThreadBackgroundRunner, background_runner
 from api.demo.build import SIZE_CLASSES
 from api.demo.checks import EventCheck, check_event
 from api.demo.simulate import simulate_requests
@@ -482,6 +484,16 @@ def run_scenario(
     name: str, n_participants: int | None, seed: int, time_limit: float, workers: int = 2
 ) -> ScenarioRun:
     """Build, match, solve and publish a scenario like an organiser; then check it."""
+    runner = background_runner()
+    # Mail waits until the long transactions are done (SQLite has one writer).
+    hold = runner.paused() if isinstance(runner, ThreadBackgroundRunner) else nullcontext()
+    with hold:
+        return _run_scenario(name, n_participants, seed, time_limit, workers)
+
+
+def _run_scenario(
+    name: str, n_participants: int | None, seed: int, time_limit: float, workers: int
+) -> ScenarioRun:
     scenario = SCENARIOS[name]
     built = build_scenario(scenario, n_participants, seed)
     db.session.commit()
