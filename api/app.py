@@ -40,6 +40,16 @@ API_BLUEPRINTS = (
     "api.privacy.routes",
 )
 
+# The browser pages (Jinja + htmx), one blueprint per feature folder.
+WEB_BLUEPRINTS = (
+    "api.events.views",
+    "api.signin.views",
+    "api.registration.views",
+    "api.recommendations.views",
+    "api.requests.views",
+    "api.outputs.my_agenda",
+)
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides what the environment says."""
@@ -67,13 +77,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from api.accounts.auth import load_principal
     from api.errors import register_error_handlers
+    from api.i18n import init_i18n
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
+    from api.web_session import init_web_session
 
     app.before_request(load_principal)
     for name in API_BLUEPRINTS:
         api.register_blueprint(import_module(name).blp)
     app.register_blueprint(pages_blueprint)
+    init_i18n(app)
+    init_web_session(app)
+    for name in WEB_BLUEPRINTS:
+        app.register_blueprint(import_module(name).blp)
     register_error_handlers(app)
     init_jobs(app)
     return app

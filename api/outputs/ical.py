@@ -16,6 +16,11 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from api.models import Event, Participant
+from api.models.enums import ScheduleKind
+from api.schedules.operations import published_version
+from api.schedules.read_models import personal_schedule
+
 PRODID = "-//clustermeet//personal agenda//EN"
 
 
@@ -94,3 +99,22 @@ def personal_calendar(
             first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
         )
     return calendar.to_ical()  # type: ignore[no-any-return]
+
+
+def participant_calendar(event: Event, participant: Participant) -> bytes:
+    """A participant's published agenda as iCalendar, stable across two exports."""
+    schedule = personal_schedule(event, participant)
+    versions = {kind: published_version(event, kind) for kind in ScheduleKind}
+    meetings, agenda = versions[ScheduleKind.MEETINGS], versions[ScheduleKind.AGENDA]
+    sequences = {
+        "meeting": meetings.number if meetings else 0,
+        "session": agenda.number if agenda else 0,
+    }
+    published = [v.published_dt for v in versions.values() if v and v.published_dt]
+    return personal_calendar(
+        schedule,
+        event_name=event.name,
+        event_slug=event.slug,
+        sequences=sequences,
+        stamp=max(published) if published else event.created_dt,
+    )

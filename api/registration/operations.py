@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from api.accounts.auth import PARTICIPANT_PREFIX, hash_secret, new_secret
 from api.exceptions import InvalidInput
 from api.extensions import db
-from api.models import Event, Organisation, Participant
+from api.models import Event, Opportunity, Organisation, Participant
 from api.models.types import now_utc
 from api.registration.tags import resolve_tags
 
@@ -114,3 +114,18 @@ def update_participant(participant: Participant, data: dict[str, Any]) -> None:
             setattr(participant, column, data[column])
     if "interests" in data:
         participant.interests = resolve_tags(participant.event_id, data["interests"], "interests")
+
+
+def add_opportunity(event: Event, owner: Participant, data: dict[str, Any]) -> Opportunity:
+    """A marketplace item (offer, request, ...) of ``owner``, tagged from the taxonomy."""
+    item = Opportunity(
+        event_id=event.id,
+        participant_id=owner.id,
+        kind=data["kind"],
+        title=data["title"],
+        description=data.get("description", ""),
+        tags=resolve_tags(event.id, data.get("tags") or [], "tags"),
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item

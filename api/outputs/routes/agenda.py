@@ -24,10 +24,9 @@ from api.http.openapi import public
 from api.models import Event, Participant
 from api.models.enums import ScheduleKind, ScheduleStatus
 from api.outputs.frab import frab_schedule
-from api.outputs.ical import personal_calendar
+from api.outputs.ical import participant_calendar
 from api.outputs.schemas.agenda import CalendarQueryArgsSchema, FrabQueryArgsSchema
 from api.schedules.operations import get_version, published_version
-from api.schedules.read_models import personal_schedule
 from api.solving.agenda_instance import build_agenda_instance
 from scheduler.agenda.json_format import instance_to_dict
 
@@ -72,21 +71,7 @@ class ParticipantCalendarViews(MethodView):
         headers, subscribe with ``?token=<participant token>``.
         """
         event, participant = _calendar_owner(event_id, participant_id, args.get("token"))
-        schedule = personal_schedule(event, participant)
-        versions = {kind: published_version(event, kind) for kind in ScheduleKind}
-        meetings, agenda = versions[ScheduleKind.MEETINGS], versions[ScheduleKind.AGENDA]
-        sequences = {
-            "meeting": meetings.number if meetings else 0,
-            "session": agenda.number if agenda else 0,
-        }
-        published = [v.published_dt for v in versions.values() if v and v.published_dt]
-        body = personal_calendar(
-            schedule,
-            event_name=event.name,
-            event_slug=event.slug,
-            sequences=sequences,
-            stamp=max(published) if published else event.created_dt,
-        )
+        body = participant_calendar(event, participant)
         response = Response(body, content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.ics"'
         response.headers["Cache-Control"] = "private, no-cache"

@@ -1,0 +1,226 @@
+"""Participant web pages: registration and the marketplace.
+
+The forms are read by the API's own schemas and written by the same operations, so a
+rule lives in one place; a refused form is shown again with each field's message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, render_template, request
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import func, or_, select
+
+from api.exceptions import Forbidden, InvalidInput, NotFound, Unauthorized
+from api.extensions import db
+from api.models import Event, Opportunity, Organisation, Participant, Tag
+from api.models.enums import OpportunityKind, OrganisationType
+from api.registration.operations import add_opportunity, register_participant
+from api.registration.schemas.opportunities import OpportunitySchema
+from api.registration.schemas.participants import RegistrationSchema
+from api.web_session import load_session_principal, sign_in_participant
+
+blp = Blueprint(
+    "market", __name__, url_prefix="/events/<int:event_id>", template_folder="templates"
+)
+blp.before_request(load_session_principal)
+
+ORGANISATION_TYPES = {
+    OrganisationType.SME: "SME",
+    OrganisationType.LARGE_COMPANY: "Large company",
+    OrganisationType.CLUSTER_ORGANISATION: "Cluster organisation",
+    OrganisationType.RESEARCH: "Research organisation",
+    OrganisationType.UNIVERSITY: "University",
+    OrganisationType.PUBLIC_AUTHORITY: "Public authority",
+    OrganisationType.INVESTOR: "Investor",
+    OrganisationType.OTHER: "Other",
+}
+PAGE_SIZE = 50
+
+
+def _event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("Event not found")
+    return event
+
+
+def _tags(event: Event) -> list[Tag]:
+    return list(
+        db.session.scalars(
+            select(Tag).where(Tag.event_id == event.id).order_by(Tag.kind, Tag.label)
+        )
+    )
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, str]:
+    """marshmallow's nested messages as ``{"organisation.name": "first message"}``."""
+    flat: dict[str, str] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            flat.update(flatten_errors(value, f"{prefix}{key}."))
+    elif isinstance(messages, list) and messages and isinstance(messages[0], str):
+        flat[prefix.rstrip(".")] = messages[0]
+    elif isinstance(messages, list):
+        for value in messages:
+            flat.update(flatten_errors(value, prefix))
+    return flat
+
+
+def _registration_data(event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    form = request.form
+    data: dict[str, Any] = {
+        "first_name": form.get("first_name", "").strip(),
+        "last_name": form.get("last_name", "").strip(),
+        "email": form.get("email", "").strip(),
+        "role": form.get("role", "").strip(),
+        "attendance": form.get("attendance", "on_site"),
+        "interests": form.getlist("interests"),
+        "consent": form.get("consent") == "yes",
+        "is_public": form.get("is_public", "yes") == "yes",
+    }
+    if form.get("organisation_id"):
+        try:
+            data["organisation_id"] = int(form["organisation_id"])
+        except ValueError:
+            data["organisation_id"] = -1
+    else:
+        data["organisation"] = {
+            "name": form.get("organisation_name", "").strip(),
+            "type": form.get("organisation_type", ""),
+            "country": form.get("organisation_country", "").strip().upper(),
+            "sectors": form.getlist("sectors"),
+        }
+    items = []
+    for kind in (OpportunityKind.OFFER, OpportunityKind.REQUEST):
+        title = form.get(f"{kind}_title", "").strip()
+        if title:
+            items.append(
+                {
+                    "kind": kind.value,
+                    "title": title,
+                    "description": form.get(f"{kind}_description", "").strip(),
+                    "tags": form.getlist("interests"),
+                }
+            )
+    return data, items
+
+
+@blp.route("/register", methods=["GET", "POST"])
+def register(event_id: int) -> Any:
+    event = _event(event_id)
+    if not event.is_registration_open():
+        raise Forbidden("Registration for this event is closed")
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.event_id == event.id).order_by(Organisation.name)
+    ).all()
+    context = {
+        "event": event,
+        "tags": _tags(event),
+        "organisations": organisations,
+        "organisation_types": ORGANISATION_TYPES,
+        "form": request.form,
+        "errors": {},
+    }
+    if request.method == "GET":
+        return render_template("registration/register.html", **context)
+    data, items = _registration_data(event)
+    errors: dict[str, str] = {}
+    try:
+        loaded = RegistrationSchema().load(data)
+    except ValidationError as exc:
+        errors = flatten_errors(exc.messages)
+    for index, item in enumerate(items):
+        try:
+            items[index] = OpportunitySchema().load(item)
+        except ValidationError as exc:
+            errors.update(flatten_errors(exc.messages, f"{item['kind']}."))
+    if not errors:
+        try:
+            # TODO(harden): joining an existing organisation needs its approval flow.
+            participant, token = register_participant(event, loaded)
+            for item in items:
+                add_opportunity(event, participant, item)
+        except InvalidInput as exc:
+            db.session.rollback()
+            errors = flatten_errors(exc.errors)
+    if errors:
+        context["errors"] = errors
+        return render_template("registration/register.html", **context), 422
+    db.session.commit()
+    sign_in_participant(participant)
+    g.participant = participant
+    return render_template(
+        "registration/welcome.html", event=event, participant=participant, token=token
+    )
+
+
+def _signed_in(event: Event) -> Participant:
+    me: Participant | None = g.get("participant")
+    if me is None and not event.can_manage(g.get("organiser")):
+        raise Unauthorized(_("Sign in to see the marketplace."))
+    if me is not None and me.event_id != event.id:
+        raise Forbidden(_("You are registered for another event."))
+    return me  # type: ignore[return-value]
+
+
+@blp.get("/marketplace")
+def marketplace(event_id: int) -> str:
+    event = _event(event_id)
+    me = _signed_in(event)
+    args = request.args
+    query = (
+        select(Opportunity)
+        .join(Participant, Participant.id == Opportunity.participant_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(Opportunity.event_id == event.id)
+        .order_by(Opportunity.created_dt.desc(), Opportunity.id.desc())
+    )
+    if not event.can_manage(g.get("organiser")):
+        query = query.where(or_(Participant.is_public.is_(True), Participant.id == me.id))
+    kind = args.get("kind", "")
+    if kind in {k.value for k in OpportunityKind}:
+        query = query.where(Opportunity.kind == kind)
+    if args.get("country"):
+        query = query.where(Organisation.country == args["country"].strip().upper()[:2])
+    if args.get("organisation_type"):
+        query = query.where(Organisation.type == args["organisation_type"])
+    if args.get("sector"):
+        query = query.where(Organisation.tags.any(Tag.slug == args["sector"]))
+    if args.get("tag"):
+        query = query.where(Opportunity.tags.any(Tag.slug == args["tag"]))
+    q = args.get("q", "").strip()[:100]
+    if q:
+        pattern = f"%{q.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Opportunity.title).like(pattern),
+                func.lower(Opportunity.description).like(pattern),
+                func.lower(Organisation.name).like(pattern),
+            )
+        )
+    items = db.session.scalars(query.limit(PAGE_SIZE)).all()
+    countries = db.session.scalars(
+        select(Organisation.country)
+        .where(Organisation.event_id == event.id)
+        .distinct()
+        .order_by(Organisation.country)
+    ).all()
+    template = (
+        "registration/_results.html"
+        if request.headers.get("HX-Request")
+        else "registration/marketplace.html"
+    )
+    return render_template(
+        template,
+        event=event,
+        me=me,
+        items=items,
+        tags=_tags(event),
+        countries=countries,
+        organisation_types=ORGANISATION_TYPES,
+        kinds=[k.value for k in OpportunityKind],
+        args=args,
+    )

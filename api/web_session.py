@@ -1,0 +1,124 @@
+"""Who is signed in to the web pages: a seam the accounts work can replace.
+
+Today a browser session (Flask's signed cookie, HttpOnly, SameSite=Lax) remembers a
+participant or an organiser after they registered or pasted their token or API key on the
+sign-in page. The cookie holds the id and the stored hash of the credential, never the
+credential itself, so rotating a token or key signs every browser out. Web views call
+``load_session_principal`` first; it fills ``g.participant``/``g.organiser`` exactly as a
+Bearer token does for the API, so the same operations and guards apply. Forms carry a
+CSRF token (Flask-WTF), checked on every POST of a web blueprint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, request, session
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFProtect
+
+from api.accounts.auth import principal_for
+from api.exceptions import Forbidden, NotFound, Unauthorized
+from api.extensions import db
+from api.models import Event, Organiser, Participant
+
+SESSION_KEY = "signed_in"
+csrf = CSRFProtect()
+
+
+def init_web_session(app: Flask) -> None:
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Forms are checked by the web blueprints only; the API uses Bearer tokens, not cookies.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    csrf.init_app(app)
+
+
+def _fresh_session() -> None:
+    """A new session at each sign-in and sign-out: a new CSRF token too."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def sign_in_participant(participant: Participant) -> None:
+    _fresh_session()
+    session[SESSION_KEY] = {
+        "kind": "participant",
+        "id": participant.id,
+        "check": participant.token_hash,
+    }
+    session.permanent = True
+
+
+def sign_in_organiser(organiser: Organiser) -> None:
+    _fresh_session()
+    session[SESSION_KEY] = {"kind": "organiser", "id": organiser.id, "check": organiser.key_hash}
+    session.permanent = True
+
+
+def sign_in_with_secret(secret: str) -> Organiser | Participant | None:
+    """Sign in with a participant token or an organiser API key; None if it is nobody's."""
+    organiser, participant = principal_for(secret.strip())
+    if participant is not None:
+        sign_in_participant(participant)
+        return participant
+    if organiser is not None:
+        sign_in_organiser(organiser)
+        return organiser
+    return None
+
+
+def sign_out() -> None:
+    _fresh_session()
+    g.participant = None
+    g.organiser = None
+
+
+def _from_session(data: dict[str, Any]) -> tuple[Organiser | None, Participant | None]:
+    if data.get("kind") == "participant":
+        participant = db.session.get(Participant, data.get("id"))
+        if participant is not None and participant.token_hash == data.get("check"):
+            return None, participant
+    elif data.get("kind") == "organiser":
+        organiser = db.session.get(Organiser, data.get("id"))
+        if organiser is not None and organiser.key_hash == data.get("check"):
+            return organiser, None
+    return None, None
+
+
+def load_session_principal() -> None:
+    """Before each web view: check the form's CSRF token, then read the session."""
+    if request.method == "POST":
+        csrf.protect()
+    if g.get("organiser") is not None or g.get("participant") is not None:
+        return
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return
+    g.organiser, g.participant = _from_session(data)
+    if g.organiser is None and g.participant is None:
+        session.clear()
+
+
+def signed_in_participant() -> Participant | None:
+    participant: Participant | None = g.get("participant")
+    return participant
+
+
+def signed_in_organiser() -> Organiser | None:
+    organiser: Organiser | None = g.get("organiser")
+    return organiser
+
+
+def participant_of(event_id: int) -> tuple[Event, Participant]:
+    """The event and the signed-in participant of it (401 if nobody, 403 if another event)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("Event not found")
+    me = signed_in_participant()
+    if me is None:
+        raise Unauthorized(_("Sign in as a participant of this event."))
+    if me.event_id != event.id:
+        raise Forbidden(_("You are registered for another event."))
+    return event, me
