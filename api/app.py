@@ -48,6 +48,8 @@ WEB_BLUEPRINTS = (
     "api.recommendations.views",
     "api.requests.views",
     "api.outputs.my_agenda",
+    "api.solving.views",
+    "api.schedules.views",
 )
 
 

@@ -66,7 +66,16 @@ def wants_web_page() -> bool:
 
 # The web views' blueprints (api/app.py WEB_BLUEPRINTS); their errors are HTML pages.
 WEB_PAGE_BLUEPRINTS = frozenset(
-    {"home", "signin", "market", "recommendations_web", "requests_web", "agenda_web"}
+    {
+        "home",
+        "signin",
+        "market",
+        "recommendations_web",
+        "requests_web",
+        "agenda_web",
+        "organise",
+        "schedules_web",
+    }
 )
 
 

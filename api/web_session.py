@@ -122,3 +122,16 @@ def participant_of(event_id: int) -> tuple[Event, Participant]:
     if me.event_id != event.id:
         raise Forbidden(_("You are registered for another event."))
     return event, me
+
+
+def organised_event(event_id: int) -> Event:
+    """The event, if the signed-in organiser manages it (401 if nobody, 403 otherwise)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("Event not found")
+    organiser = signed_in_organiser()
+    if organiser is None and signed_in_participant() is None:
+        raise Unauthorized(_("Sign in with your organiser API key."))
+    if not event.can_manage(organiser):
+        raise Forbidden(_("Only the event's organisers may open this page."))
+    return event

@@ -10,9 +10,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from api import web_session
 from api.models import Participant
 from api.web_session import load_session_principal, sign_in_with_secret
+from api.web_session import sign_out as end_session
 
 blp = Blueprint("signin", __name__, template_folder="templates")
 blp.before_request(load_session_principal)
@@ -42,6 +42,6 @@ def sign_in() -> str | Response | tuple[str, int]:
 
 @blp.post("/signout")
 def sign_out() -> Response:
-    web_session.sign_out()
+    end_session()
     flash(_("You are signed out."))
     return redirect(url_for("home.index"))
