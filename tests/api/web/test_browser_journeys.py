@@ -1,0 +1,188 @@
+"""Both journeys in a real Chromium against a live server on loopback.
+
+Two participants register through the form; one asks the other for a meeting from the
+marketplace, the other accepts in the inbox; the organiser solves, reviews the draft and
+publishes; the first participant sees the meeting in the agenda and in the calendar file.
+Every page: no console error, screenshots at desktop and phone widths, axe passes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import Select
+
+from api.extensions import db
+from tests.api.conftest import Caller
+from tests.api.web.browser import CHROMEDRIVER, CHROMIUM, check_page, chromium, fill, wait_for
+from tests.pages.browser import live_server
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)),
+        reason="chromium and chromedriver are not installed",
+    ),
+]
+
+
+@pytest.fixture
+def prepared_event(client: FlaskClient, organiser: Caller, event: dict[str, Any]) -> dict[str, Any]:
+    """The organiser's setup through the API: a taxonomy and two meeting tables."""
+    for slug, label in (("batteries", "Batteries"), ("hydrogen", "Hydrogen")):
+        answer = client.post(
+            f"/api/v1/events/{event['id']}/tags",
+            json={"slug": slug, "label": label, "kind": "sector"},
+            headers=organiser.headers,
+        )
+        assert answer.status_code == 201, answer.json
+    tables = client.post(
+        f"/api/v1/events/{event['id']}/tables/bulk", json={"count": 2}, headers=organiser.headers
+    )
+    assert tables.status_code == 201, tables.json
+    db.session.rollback()  # hold no SQLite lock while the server's threads write
+    return event
+
+
+@pytest.fixture
+def server(app: Flask) -> Iterator[str]:
+    with live_server(app) as url:
+        yield url
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    with chromium() as driver:
+        yield driver
+
+
+def _register(driver: WebDriver, server: str, event_id: int, who: dict[str, str]) -> str:
+    """Register through the form from the home page; returns the token shown once."""
+    driver.delete_all_cookies()
+    driver.get(server + "/")
+    driver.find_element(By.CSS_SELECTOR, f'a[href="/events/{event_id}/register"]').click()
+    wait_for(driver, "#first_name")
+    fill(
+        driver,
+        {
+            "first_name": who["first_name"],
+            "last_name": who["last_name"],
+            "email": who["email"],
+            "organisation-name": who["organisation"],
+            "organisation-country": who["country"],
+            "offer-title": who["offer"],
+        },
+    )
+    Select(driver.find_element(By.ID, "organisation-type")).select_by_value("sme")
+    driver.find_element(By.CSS_SELECTOR, f'input[name="interests"][value="{who["tag"]}"]').click()
+    driver.find_element(By.CSS_SELECTOR, 'input[name="consent"]').click()
+    check_page(driver, f"register-{who['first_name'].lower()}")
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    token: str = wait_for(driver, "#access-token").text
+    check_page(driver, f"welcome-{who['first_name'].lower()}")
+    return token
+
+
+def _sign_in(driver: WebDriver, server: str, secret: str) -> None:
+    driver.delete_all_cookies()
+    driver.get(server + "/signin")
+    fill(driver, {"secret": secret})
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_for(driver, "p.flash")
+
+
+def test_participants_meet_and_the_organiser_publishes(
+    prepared_event: dict[str, Any], organiser: Caller, server: str, browser: WebDriver
+) -> None:
+    event_id = prepared_event["id"]
+    browser.get(server + "/")
+    check_page(browser, "home")
+    browser.get(f"{server}/events/{event_id}")
+    check_page(browser, "event")
+
+    ben = _register(
+        browser,
+        server,
+        event_id,
+        {
+            "first_name": "Ben",
+            "last_name": "Laurent",
+            "email": "ben@lyon-h2.example.fr",
+            "organisation": "Lyon Hydrogen",
+            "country": "FR",
+            "offer": "Hydrogen storage tanks",
+            "tag": "hydrogen",
+        },
+    )
+    ana = _register(
+        browser,
+        server,
+        event_id,
+        {
+            "first_name": "Ana",
+            "last_name": "Ruiz",
+            "email": "ana@basque-energy.example.es",
+            "organisation": "Basque Energy Cluster",
+            "country": "ES",
+            "offer": "Wind blade recycling",
+            "tag": "batteries",
+        },
+    )
+
+    # Ana, still signed in, finds Ben's offer and asks for a meeting.
+    browser.get(f"{server}/events/{event_id}/marketplace")
+    check_page(browser, "marketplace")
+    card = browser.find_element(By.XPATH, "//li[.//h3[text()='Hydrogen storage tanks']]")
+    card.find_element(By.TAG_NAME, "summary").click()
+    card.find_element(By.TAG_NAME, "textarea").send_keys("Could your tanks fit our pilot?")
+    card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "Request sent." in wait_for(browser, "p.flash").text
+    check_page(browser, "inbox-ana")
+
+    # Ben signs in with his token and accepts.
+    _sign_in(browser, server, ben)
+    browser.get(f"{server}/events/{event_id}/requests")
+    assert "Could your tanks fit our pilot?" in browser.page_source
+    check_page(browser, "inbox-ben")
+    browser.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Accept')]").click()
+    assert "Accepted" in wait_for(browser, "p.flash").text
+
+    # The organiser solves, watches the job, reviews the draft and publishes it.
+    _sign_in(browser, server, organiser.token)
+    browser.get(server + "/")
+    browser.find_element(By.CSS_SELECTOR, f'a[href="/events/{event_id}/organise"]').click()
+    wait_for(browser, "#job-kind")
+    check_page(browser, "organiser-dashboard")
+    fill(browser, {"time-limit": "5"})
+    browser.find_element(By.XPATH, "//button[normalize-space(.)='Start solving']").click()
+    wait_for(browser, "#job-status")
+    review = wait_for(browser, "#review-draft")  # appears once htmx polling sees the end
+    check_page(browser, "organiser-job")
+    review.click()
+    wait_for(browser, "#publish")
+    check_page(browser, "organiser-review")
+    browser.find_element(By.ID, "publish").click()
+    assert "is published" in wait_for(browser, "p.flash").text
+    assert browser.find_element(By.ID, "version-status").text == "published"
+
+    # Ana sees the meeting in her agenda and in her calendar file.
+    _sign_in(browser, server, ana)
+    ana_session = {cookie["name"]: cookie["value"] for cookie in browser.get_cookies()}
+    browser.get(f"{server}/events/{event_id}/me/agenda")
+    agenda = wait_for(browser, "table.agenda").text
+    assert "Ben Laurent" in agenda and "Lyon Hydrogen" in agenda
+    check_page(browser, "agenda-ana")
+    calendar = requests.get(
+        f"{server}/events/{event_id}/me/agenda.ics", cookies=ana_session, timeout=30
+    )
+    assert calendar.status_code == 200
+    assert "BEGIN:VEVENT" in calendar.text and "Ben Laurent" in calendar.text
