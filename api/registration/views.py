@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
@@ -28,14 +29,21 @@ blp = Blueprint(
 blp.before_request(load_session_principal)
 
 ORGANISATION_TYPES = {
-    OrganisationType.SME: "SME",
-    OrganisationType.LARGE_COMPANY: "Large company",
-    OrganisationType.CLUSTER_ORGANISATION: "Cluster organisation",
-    OrganisationType.RESEARCH: "Research organisation",
-    OrganisationType.UNIVERSITY: "University",
-    OrganisationType.PUBLIC_AUTHORITY: "Public authority",
-    OrganisationType.INVESTOR: "Investor",
-    OrganisationType.OTHER: "Other",
+    OrganisationType.SME: _l("SME"),
+    OrganisationType.LARGE_COMPANY: _l("Large company"),
+    OrganisationType.CLUSTER_ORGANISATION: _l("Cluster organisation"),
+    OrganisationType.RESEARCH: _l("Research organisation"),
+    OrganisationType.UNIVERSITY: _l("University"),
+    OrganisationType.PUBLIC_AUTHORITY: _l("Public authority"),
+    OrganisationType.INVESTOR: _l("Investor"),
+    OrganisationType.OTHER: _l("Other"),
+}
+OPPORTUNITY_KINDS = {
+    OpportunityKind.OFFER: _l("Offer"),
+    OpportunityKind.REQUEST: _l("Request"),
+    OpportunityKind.COOPERATION: _l("Cooperation"),
+    OpportunityKind.INVESTMENT: _l("Investment"),
+    OpportunityKind.PARTNER_SEARCH: _l("Partner search"),
 }
 PAGE_SIZE = 50
 
@@ -221,6 +229,6 @@ def marketplace(event_id: int) -> str:
         tags=_tags(event),
         countries=countries,
         organisation_types=ORGANISATION_TYPES,
-        kinds=[k.value for k in OpportunityKind],
+        kinds=OPPORTUNITY_KINDS,
         args=args,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
@@ -31,6 +32,13 @@ blp = Blueprint(
 blp.before_request(load_session_principal)
 
 MAX_MESSAGE = 1000
+STATUS_LABELS = {
+    "pending": _l("pending"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+    "cancelled": _l("cancelled"),
+    "expired": _l("expired"),
+}
 
 
 def _refusal(exc: ClustermeetError) -> str:
@@ -87,6 +95,7 @@ def inbox(event_id: int) -> str:
         incoming=[r for r in shown if r["is_incoming"] and r["status"] == "pending"],
         outgoing=[r for r in shown if not r["is_incoming"] and r["status"] == "pending"],
         answered=[r for r in shown if r["status"] != "pending"],
+        status_labels=STATUS_LABELS,
         caps={
             "max_open_requests": event.max_open_requests,
             "max_meetings": event.max_meetings_per_participant,
