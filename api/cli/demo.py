@@ -8,13 +8,14 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from rich.console import Console
 
-from api.demo.build import build_demo_event
+from api.demo.build import build_demo_event, demo_participant_sign_in
 from api.demo.outputs import write_outputs
 from api.demo.report import (
     print_event_summary,
     print_recommendations,
     print_requests,
     print_schedules,
+    print_web_sign_in,
 )
 from api.demo.simulate import simulate_requests
 from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
@@ -86,6 +87,9 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     )
     for failure in written.failures:
         console.print(f"[red]not written[/]: {failure}")
+    participant, token = demo_participant_sign_in(event)
+    db.session.commit()
+    print_web_sign_in(console, event, built.organiser_key, participant, token)
     console.print(
         f"\nDatabase: {current_app.config['SQLALCHEMY_DATABASE_URI']}\n"
         f"Organiser API key for this demo: [bold]{built.organiser_key}[/]\n"
