@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, Response, g, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
@@ -99,6 +99,16 @@ def load_session_principal() -> None:
     g.organiser, g.participant = _from_session(data)
     if g.organiser is None and g.participant is None:
         session.clear()
+
+
+def protect_response(response: Response) -> Response:
+    """Web pages: never cached when someone is signed in, never framed, no referrer."""
+    if g.get("participant") is not None or g.get("organiser") is not None:
+        response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
 
 
 def signed_in_participant() -> Participant | None:

@@ -12,10 +12,11 @@ from api.exceptions import NotFound
 from api.extensions import db
 from api.models import Event, Room, ScheduleVersion, Session, SessionPlacement
 from api.models.enums import ScheduleKind, ScheduleStatus
-from api.web_session import load_session_principal
+from api.web_session import load_session_principal, protect_response
 
 blp = Blueprint("home", __name__, template_folder="templates")
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 
 @blp.get("/")

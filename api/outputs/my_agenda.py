@@ -35,12 +35,13 @@ from api.models.types import now_utc
 from api.outputs.ical import participant_calendar
 from api.programme.operations import sign_up
 from api.schedules.read_models import personal_schedule
-from api.web_session import load_session_principal, participant_of
+from api.web_session import load_session_principal, participant_of, protect_response
 
 blp = Blueprint(
     "agenda_web", __name__, url_prefix="/events/<int:event_id>", template_folder="templates"
 )
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 MAX_FEEDBACK = 2000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from api.recommendations.operations import recommendations_for
-from api.web_session import load_session_principal, participant_of
+from api.web_session import load_session_principal, participant_of, protect_response
 
 blp = Blueprint(
     "recommendations_web",
@@ -14,6 +14,7 @@ blp = Blueprint(
     template_folder="templates",
 )
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 SHOWN = 20
 

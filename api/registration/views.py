@@ -21,12 +21,13 @@ from api.models.enums import OpportunityKind, OrganisationType
 from api.registration.operations import add_opportunity, register_participant
 from api.registration.schemas.opportunities import OpportunitySchema
 from api.registration.schemas.participants import RegistrationSchema
-from api.web_session import load_session_principal, sign_in_participant
+from api.web_session import load_session_principal, protect_response, sign_in_participant
 
 blp = Blueprint(
     "market", __name__, url_prefix="/events/<int:event_id>", template_folder="templates"
 )
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 ORGANISATION_TYPES = {
     OrganisationType.SME: _l("SME"),

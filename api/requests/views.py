@@ -24,12 +24,13 @@ from api.requests.operations import (
     get_request,
     shown_status,
 )
-from api.web_session import load_session_principal, participant_of
+from api.web_session import load_session_principal, participant_of, protect_response
 
 blp = Blueprint(
     "requests_web", __name__, url_prefix="/events/<int:event_id>", template_folder="templates"
 )
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 MAX_MESSAGE = 1000
 STATUS_LABELS = {

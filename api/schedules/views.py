@@ -16,7 +16,7 @@ from api.models import Meeting, Participant
 from api.models.enums import ScheduleKind, ScheduleStatus
 from api.schedules.operations import diff_versions, get_version, publish_version, published_version
 from api.schedules.read_models import meeting_placements, session_placements
-from api.web_session import load_session_principal, organised_event
+from api.web_session import load_session_principal, organised_event, protect_response
 from api.webhooks.operations import emit_publication
 from scheduler.meetings.objective import count_breaks
 
@@ -27,6 +27,7 @@ blp = Blueprint(
     template_folder="templates",
 )
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 
 def _breaks(placements: list[dict[str, Any]]) -> list[tuple[str, int]]:

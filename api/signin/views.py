@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from api.models import Participant
-from api.web_session import load_session_principal, sign_in_with_secret
+from api.web_session import load_session_principal, protect_response, sign_in_with_secret
 from api.web_session import sign_out as end_session
 
 blp = Blueprint("signin", __name__, template_folder="templates")
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 MAX_SECRET = 200
 

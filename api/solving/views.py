@@ -17,12 +17,13 @@ from api.models import Job, Meeting, MeetingRequest, Organisation, Participant, 
 from api.models.enums import JobStatus, MeetingStatus, OrganisationType
 from api.solving.operations import cancel_job, get_job, start_job
 from api.solving.schemas import JobCreateSchema
-from api.web_session import load_session_principal, organised_event
+from api.web_session import load_session_principal, organised_event, protect_response
 
 blp = Blueprint(
     "organise", __name__, url_prefix="/events/<int:event_id>/organise", template_folder="templates"
 )
 blp.before_request(load_session_principal)
+blp.after_request(protect_response)
 
 SHOWN_ROWS = 200
 FINISHED = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
