@@ -21,6 +21,7 @@ from api.models.enums import OpportunityKind, OrganisationType
 from api.registration.operations import add_opportunity, register_participant
 from api.registration.schemas.opportunities import OpportunitySchema
 from api.registration.schemas.participants import RegistrationSchema
+from api.web_forms import flatten_errors
 from api.web_session import load_session_principal, protect_response, sign_in_participant
 
 blp = Blueprint(
@@ -62,20 +63,6 @@ def _tags(event: Event) -> list[Tag]:
             select(Tag).where(Tag.event_id == event.id).order_by(Tag.kind, Tag.label)
         )
     )
-
-
-def flatten_errors(messages: Any, prefix: str = "") -> dict[str, str]:
-    """marshmallow's nested messages as ``{"organisation.name": "first message"}``."""
-    flat: dict[str, str] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            flat.update(flatten_errors(value, f"{prefix}{key}."))
-    elif isinstance(messages, list) and messages and isinstance(messages[0], str):
-        flat[prefix.rstrip(".")] = messages[0]
-    elif isinstance(messages, list):
-        for value in messages:
-            flat.update(flatten_errors(value, prefix))
-    return flat
 
 
 def _registration_data(event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
