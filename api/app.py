@@ -50,6 +50,7 @@ WEB_BLUEPRINTS = (
     "api.outputs.my_agenda",
     "api.solving.views",
     "api.schedules.views",
+    "api.meetings.views",
 )
 
 

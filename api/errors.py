@@ -75,6 +75,7 @@ WEB_PAGE_BLUEPRINTS = frozenset(
         "agenda_web",
         "organise",
         "schedules_web",
+        "day_web",
     }
 )
 

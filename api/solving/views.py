@@ -13,8 +13,17 @@ from werkzeug.wrappers import Response
 
 from api.exceptions import ClustermeetError
 from api.extensions import db
-from api.models import Job, Meeting, MeetingRequest, Organisation, Participant, ScheduleVersion
+from api.models import (
+    Job,
+    Meeting,
+    MeetingRequest,
+    MeetingTable,
+    Organisation,
+    Participant,
+    ScheduleVersion,
+)
 from api.models.enums import JobStatus, MeetingStatus, OrganisationType
+from api.programme.operations import create_tables
 from api.solving.operations import cancel_job, get_job, start_job
 from api.solving.schemas import JobCreateSchema
 from api.web_session import load_session_principal, organised_event, protect_response
@@ -92,8 +101,12 @@ def dashboard(event_id: int) -> str:
         .distinct()
         .order_by(Organisation.country)
     ).all()
+    tables = (
+        db.session.scalar(select(func.count()).where(MeetingTable.event_id == event.id)) or 0
+    )
     return render_template(
         "organise/dashboard.html",
+        tables=tables,
         event=event,
         participants=participants,
         total=total,
@@ -147,3 +160,25 @@ def cancel(event_id: int, job_id: int) -> Response:
         db.session.rollback()
         flash(str(exc), "error")
     return redirect(url_for("organise.job_page", event_id=event.id, job_id=job_id))
+
+
+MAX_NEW_TABLES = 1000
+
+
+@blp.post("/tables")
+def add_tables(event_id: int) -> Response:
+    event = organised_event(event_id)
+    count = request.form.get("count", type=int)
+    if count is None or not 1 <= count <= MAX_NEW_TABLES:
+        flash(_("Give a number of tables from 1 to %(n)d.", n=MAX_NEW_TABLES), "error")
+        return redirect(url_for("organise.dashboard", event_id=event.id))
+    existing = db.session.scalar(select(func.count()).where(MeetingTable.event_id == event.id))
+    try:
+        create_tables(event, count, "T", (existing or 0) + 1)
+        db.session.commit()
+    except ClustermeetError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("organise.dashboard", event_id=event.id))
+    flash(_("%(n)d tables added.", n=count))
+    return redirect(url_for("organise.dashboard", event_id=event.id))

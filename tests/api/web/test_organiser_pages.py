@@ -44,10 +44,6 @@ def test_solve_review_and_publish(
     event: dict[str, Any],
     participant_factory: Any,
 ) -> None:
-    tables = client.post(
-        f"/api/v1/events/{event['id']}/tables/bulk", json={"count": 2}, headers=organiser.headers
-    )
-    assert tables.status_code == 201, tables.json
     ana, ben = (
         participant_factory(),
         participant_factory(organisation={"name": "Lyon Hydrogen", "type": "sme", "country": "FR"}),
@@ -55,6 +51,12 @@ def test_solve_review_and_publish(
     _accepted_meeting(client, event, ana, ben)
     sign_in(client, organiser.token)
     url = f"/events/{event['id']}/organise"
+    added = client.post(
+        f"{url}/tables",
+        data={"csrf_token": csrf_of(client, url), "count": "2"},
+        follow_redirects=True,
+    )
+    assert "2 tables added." in added.text and "2 tables so far." in added.text
     dashboard = client.get(url)
     assert dashboard.status_code == 200 and ana.token not in dashboard.text
     assert "Lyon Hydrogen" in dashboard.text
@@ -88,3 +90,49 @@ def test_solve_review_and_publish(
     sign_in(client, ana.token)
     agenda = client.get(f"/events/{event['id']}/me/agenda").text
     assert "Meeting with" in agenda and "Lyon Hydrogen" in agenda
+
+
+def test_on_the_day_marks_a_meeting_held_and_re_solves(
+    client: FlaskClient, organiser: Caller, participant_factory: Any, app: Flask
+) -> None:
+    from api.models import Event, Meeting
+    from tests.api.published_event import published_event
+
+    built = published_event(participants=12, meetings_each=2)
+    db.session.rollback()
+    sign_in(client, built.organiser_key)
+    url = f"/events/{built.event_id}/organise/day"
+    page = client.get(url)
+    assert page.status_code == 200
+    meeting = db.session.scalar(
+        select(Meeting).where(Meeting.event_id == built.event_id, Meeting.status == "scheduled")
+    )
+    assert meeting is not None and f'id="meeting-{meeting.id}"' in page.text
+    held = client.post(
+        f"{url}/meetings/{meeting.id}/held",
+        data={"csrf_token": csrf_of(client, url)},
+        follow_redirects=True,
+    )
+    assert f"Meeting {meeting.id}: held." in held.text
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).status == "held"  # type: ignore[union-attr]
+    other = db.session.scalar(
+        select(Meeting).where(Meeting.event_id == built.event_id, Meeting.status == "scheduled")
+    )
+    assert other is not None
+    for outcome in ("cancel", "held"):
+        answer = client.post(
+            f"{url}/meetings/{other.id}/{outcome}",
+            data={"csrf_token": csrf_of(client, url)},
+            follow_redirects=True,
+        )
+    assert "Only a scheduled meeting can be marked held" in answer.text  # the operation's words
+    started = client.post(f"{url}/re-solve", data={"csrf_token": csrf_of(client, url)})
+    assert started.status_code == 302 and "/organise/jobs/" in started.headers["Location"]
+    db.session.rollback()
+    assert app.extensions["clustermeet_jobs"].join(timeout=120)
+    db.session.rollback()
+    event = db.session.get(Event, built.event_id)
+    assert event is not None
+    job = db.session.scalar(select(Job).where(Job.event_id == event.id).order_by(Job.id.desc()))
+    assert job is not None and job.status == "succeeded", job.error
