@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, render_template, request
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -18,11 +18,17 @@ from api.exceptions import Forbidden, InvalidInput, NotFound, Unauthorized
 from api.extensions import db
 from api.models import Event, Opportunity, Organisation, Participant, Tag
 from api.models.enums import OpportunityKind, OrganisationType
+from api.registration.csv_import import import_participants
 from api.registration.operations import add_opportunity, register_participant
 from api.registration.schemas.opportunities import OpportunitySchema
 from api.registration.schemas.participants import RegistrationSchema
 from api.web_forms import flatten_errors
-from api.web_session import load_session_principal, protect_response, sign_in_participant
+from api.web_session import (
+    load_session_principal,
+    organised_event,
+    protect_response,
+    sign_in_participant,
+)
 
 blp = Blueprint(
     "market", __name__, url_prefix="/events/<int:event_id>", template_folder="templates"
@@ -220,3 +226,58 @@ def marketplace(event_id: int) -> str:
         kinds=OPPORTUNITY_KINDS,
         args=args,
     )
+
+
+MAX_IMPORT_BYTES = 2_000_000
+
+
+def _import_text() -> str | None:
+    """The CSV from the uploaded file, or the text a preview carried forward."""
+    upload = request.files.get("file")
+    if upload is not None and upload.filename:
+        raw = upload.stream.read(MAX_IMPORT_BYTES + 1)
+    else:
+        raw = request.form.get("csv", "").encode()
+    if not raw.strip() or len(raw) > MAX_IMPORT_BYTES:
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+@blp.route("/organise/import", methods=["GET", "POST"])
+def import_page(event_id: int) -> Any:
+    """Preview first (everything checked, nothing kept), then import all rows or none."""
+    event = organised_event(event_id)
+    if request.method == "GET":
+        return render_template("registration/import.html", event=event, stage="upload")
+    text = _import_text()
+    if text is None:
+        problem = _("Choose a UTF-8 CSV file of at most 2 MB.")
+        return render_template(
+            "registration/import.html", event=event, stage="upload", problem=problem
+        ), 422
+    is_final = request.form.get("confirm") == "yes"
+    try:
+        created = import_participants(event, text)
+    except InvalidInput as exc:
+        db.session.rollback()
+        return render_template(
+            "registration/import.html",
+            event=event,
+            stage="errors",
+            errors=exc.errors,
+            message=str(exc),
+        ), 422
+    rows = [
+        (p.full_name, p.email, p.organisation.name, p.organisation.country) for p, _t in created
+    ]
+    if not is_final:
+        db.session.rollback()
+        return render_template(
+            "registration/import.html", event=event, stage="preview", rows=rows, csv=text
+        )
+    db.session.commit()
+    flash(_("%(n)d participants imported.", n=len(rows)))
+    return redirect(url_for("organise.dashboard", event_id=event.id))

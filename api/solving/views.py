@@ -101,9 +101,7 @@ def dashboard(event_id: int) -> str:
         .distinct()
         .order_by(Organisation.country)
     ).all()
-    tables = (
-        db.session.scalar(select(func.count()).where(MeetingTable.event_id == event.id)) or 0
-    )
+    tables = db.session.scalar(select(func.count()).where(MeetingTable.event_id == event.id)) or 0
     return render_template(
         "organise/dashboard.html",
         tables=tables,
