@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
@@ -35,22 +34,44 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def prepared_event(client: FlaskClient, organiser: Caller, event: dict[str, Any]) -> dict[str, Any]:
-    """The organiser's setup through the API: a taxonomy and two meeting tables."""
+def _set_up_event(driver: WebDriver, server: str, organiser: Caller) -> int:
+    """The organiser creates the event and its tables in the browser."""
+    _sign_in(driver, server, organiser.token)
+    driver.get(server + "/")
+    driver.find_element(By.CSS_SELECTOR, 'a[href="/events/new"]').click()
+    wait_for(driver, "#slug")
+    fill(
+        driver,
+        {
+            "name": "Clusters meet Regions",
+            "slug": "clusters-meet-regions",
+            "venue": "Square, Brussels",
+            "timezone": "Europe/Brussels",
+            "meeting_settings-meeting_length_min": "30",
+            "meeting_settings-blocks": "2027-03-10 09:30-12:30\n2027-03-10 14:00-17:30",
+        },
+    )
+    for element_id, day in (("start_date", "03102027"), ("end_date", "03112027")):
+        driver.find_element(By.ID, element_id).send_keys(day)  # typed as a person would
+    check_page(driver, "organiser-new-event")
+    driver.find_element(By.XPATH, "//button[normalize-space(.)='Save']").click()
+    wait_for(driver, "#table-count").send_keys("2")
+    driver.find_element(By.XPATH, "//button[normalize-space(.)='Add']").click()
+    assert "2 tables added." in wait_for(driver, "p.flash").text
+    event_id = int(driver.current_url.rstrip("/").split("/")[-2])
+    return event_id
+
+
+def _add_taxonomy(client: FlaskClient, organiser: Caller, event_id: int) -> None:
+    """Tags have no page yet: the organiser adds them through the API."""
     for slug, label in (("batteries", "Batteries"), ("hydrogen", "Hydrogen")):
         answer = client.post(
-            f"/api/v1/events/{event['id']}/tags",
+            f"/api/v1/events/{event_id}/tags",
             json={"slug": slug, "label": label, "kind": "sector"},
             headers=organiser.headers,
         )
         assert answer.status_code == 201, answer.json
-    tables = client.post(
-        f"/api/v1/events/{event['id']}/tables/bulk", json={"count": 2}, headers=organiser.headers
-    )
-    assert tables.status_code == 201, tables.json
     db.session.rollback()  # hold no SQLite lock while the server's threads write
-    return event
 
 
 @pytest.fixture
@@ -101,9 +122,10 @@ def _sign_in(driver: WebDriver, server: str, secret: str) -> None:
 
 
 def test_participants_meet_and_the_organiser_publishes(
-    prepared_event: dict[str, Any], organiser: Caller, server: str, browser: WebDriver
+    client: FlaskClient, organiser: Caller, server: str, browser: WebDriver
 ) -> None:
-    event_id = prepared_event["id"]
+    event_id = _set_up_event(browser, server, organiser)
+    _add_taxonomy(client, organiser, event_id)
     browser.get(server + "/")
     check_page(browser, "home")
     browser.get(f"{server}/events/{event_id}")
