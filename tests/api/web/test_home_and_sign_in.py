@@ -69,3 +69,44 @@ def test_the_api_ignores_the_browser_session(
     sign_in(client, ana.token)
     answer = client.get(f"/api/v1/events/{event['id']}/participants/{ana.id}/schedule")
     assert answer.status_code == 401
+
+
+def test_the_german_catalogue_translates_every_web_message() -> None:
+    from pathlib import Path
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    import api
+
+    root = Path(api.__file__).parent / "translations"
+    with (root / "web.pot").open("rb") as pot, (root / "de/LC_MESSAGES/web.po").open("rb") as po:
+        template, german = read_po(pot), read_po(po, locale="de")
+    with (root / "de/LC_MESSAGES/web.mo").open("rb") as mo:
+        compiled = read_mo(mo)
+    untranslated = [
+        m.id
+        for m in german
+        if m.id
+        and ("fuzzy" in m.flags or not (m.string[0] if isinstance(m.string, tuple) else m.string))
+    ]
+    assert untranslated == []
+    assert {m.id for m in template if m.id} <= {m.id for m in german if m.id}
+
+    # The committed .mo is compiled from this .po (pybabel compile -D web -d api/translations).
+    def pairs(catalogue: Any) -> dict[Any, Any]:
+        return {
+            tuple(m.id) if isinstance(m.id, list | tuple) else m.id: tuple(m.string)
+            if isinstance(m.string, list | tuple)
+            else m.string
+            for m in catalogue
+            if m.id
+        }
+
+    assert pairs(compiled) == pairs(german)
+
+
+def test_a_query_parameter_chooses_the_language(client: FlaskClient, event: dict[str, Any]) -> None:
+    page = client.get(f"/events/{event['id']}/register?lang=de")
+    assert '<html lang="de">' in page.text
+    assert "Registrierung für" in page.text and "Vorname" in page.text
