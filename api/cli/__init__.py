@@ -16,6 +16,7 @@ from api.cli.worker import worker
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+@click.version_option(package_name="clustermeet", prog_name="clustermeet")
 def cli() -> None:
     """clustermeet: matchmaking, meeting slots and session agendas for cluster events.
 

@@ -174,7 +174,7 @@ def test_resolve_keeps_pinned_sessions_and_moves_little(
 
 def test_job_without_rooms_fails_with_a_readable_error(event: dict[str, Any]) -> None:
     db.session.add(Session(event_id=event["id"], title="Panel", kind="panel", length_min=60))
-    job = Job(event_id=event["id"], kind="agenda", params={"time_limit": 5})
+    job = Job(event_id=event["id"], kind="agenda", params={"time_limit": 60})
     db.session.add(job)
     db.session.commit()
     assert run_job(job.id) == "failed"

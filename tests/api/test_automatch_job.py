@@ -58,7 +58,7 @@ def market(
 
 
 def _run(event: dict[str, Any], **params: Any) -> Job:
-    job = Job(event_id=event["id"], kind="automatch", params={"time_limit": 5, **params})
+    job = Job(event_id=event["id"], kind="automatch", params={"time_limit": 60, **params})
     db.session.add(job)
     db.session.commit()
     run_job(job.id)

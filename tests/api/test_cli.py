@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +70,9 @@ def test_import_into_unknown_event_is_a_clear_message(app: Flask, tmp_path: Path
     result = _run(app, "import", "participants", str(path), "--event", "nope")
     assert result.exit_code != 0
     assert "No event with slug 'nope'" in result.output
+
+
+def test_version_names_the_installed_release(app: Flask) -> None:
+    result = _run(app, "--version")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"clustermeet, version {version('clustermeet')}"

@@ -16,7 +16,7 @@ from matchmaking import (
 )
 from tests.matchmaking.conftest import ProfileFactory, offer, request
 
-SETTINGS = AutomatchSettings(time_limit_s=5.0, num_workers=1)
+SETTINGS = AutomatchSettings(time_limit_s=60.0, num_workers=1)
 IDS = ["a", "b", "c", "d", "e"]
 CANDIDATES = [
     CandidatePair("a", "b", 0.9, True),

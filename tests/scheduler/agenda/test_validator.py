@@ -76,7 +76,7 @@ def test_each_violation_is_caught(instance, placements, rule):
 
 
 def test_reported_values_must_match(instance):
-    result = solve(instance, SolveOptions(time_limit_s=5, workers=2))
+    result = solve(instance, SolveOptions(time_limit_s=60, workers=2))
     assert check_result(instance, result).is_valid
     tampered = dataclasses.replace(
         result, terms=dataclasses.replace(result.terms, overflow_total=7)
