@@ -101,6 +101,7 @@ def _register(driver: WebDriver, server: str, event_id: int, who: dict[str, str]
             "organisation-name": who["organisation"],
             "organisation-country": who["country"],
             "offer-title": who["offer"],
+            "request-title": who["request"],
         },
     )
     Select(driver.find_element(By.ID, "organisation-type")).select_by_value("sme")
@@ -142,6 +143,7 @@ def test_participants_meet_and_the_organiser_publishes(
             "organisation": "Lyon Hydrogen",
             "country": "FR",
             "offer": "Hydrogen storage tanks",
+            "request": "Pilot sites for hydrogen refuelling",
             "tag": "hydrogen",
         },
     )
@@ -156,14 +158,20 @@ def test_participants_meet_and_the_organiser_publishes(
             "organisation": "Basque Energy Cluster",
             "country": "ES",
             "offer": "Wind blade recycling",
+            "request": "Hydrogen storage tanks for our pilot",
             "tag": "batteries",
         },
     )
 
-    # Ana, still signed in, finds Ben's offer and asks for a meeting.
+    # Ana, still signed in, browses the marketplace, then asks Ben from her recommendations.
     browser.get(f"{server}/events/{event_id}/marketplace")
+    assert "Hydrogen storage tanks" in wait_for(browser, "#results").text
     check_page(browser, "marketplace")
-    card = browser.find_element(By.XPATH, "//li[.//h3[text()='Hydrogen storage tanks']]")
+    browser.get(f"{server}/events/{event_id}/recommendations")
+    card = browser.find_element(By.XPATH, "//li[.//h2[text()='Ben Laurent']]")
+    assert card.find_elements(By.CSS_SELECTOR, "ul.reasons li"), "a recommendation says why"
+    check_page(browser, "recommendations")
+    card = browser.find_element(By.XPATH, "//li[.//h2[text()='Ben Laurent']]")
     card.find_element(By.TAG_NAME, "summary").click()
     card.find_element(By.TAG_NAME, "textarea").send_keys("Could your tanks fit our pilot?")
     card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
