@@ -264,6 +264,7 @@ def stats_page(event_id: int) -> str:
             max_value=1.0,
             percent=True,
             x_label="slot start",
+            plot_width=max(240, min(720, 24 * len(util))),
         ),
         "heatmap": charts.heatmap(
             [
