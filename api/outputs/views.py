@@ -27,9 +27,12 @@ from api.outputs.access import load_page_principal, page_event, require_organise
 from api.outputs.stats import event_stats
 from api.schedules.operations import published_version
 from api.schedules.read_models import personal_schedule
+from api.web_session import load_session_principal
 
 blp = Blueprint("pages", __name__, url_prefix="/events/<int:event_id>", template_folder="templates")
 blp.before_request(load_page_principal)
+# A browser signed in to the web app sees its pages without a token in the URL.
+blp.before_request(load_session_principal)
 
 TYPE_LABELS = {
     "sme": "SME",

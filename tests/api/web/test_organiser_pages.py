@@ -136,3 +136,13 @@ def test_on_the_day_marks_a_meeting_held_and_re_solves(
     assert event is not None
     job = db.session.scalar(select(Job).where(Job.event_id == event.id).order_by(Job.id.desc()))
     assert job is not None and job.status == "succeeded", job.error
+
+
+def test_printable_pages_open_with_the_browser_session(
+    client: FlaskClient, organiser: Caller, event: dict[str, Any]
+) -> None:
+    url = f"/events/{event['id']}/stats"
+    assert client.get(url).status_code == 401
+    sign_in(client, organiser.token)
+    page = client.get(url)
+    assert page.status_code == 200 and "Statistics" in page.text
