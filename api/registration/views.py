@@ -19,13 +19,18 @@ from api.extensions import db
 from api.models import Event, Opportunity, Organisation, Participant, Tag
 from api.models.enums import OpportunityKind, OrganisationType
 from api.registration.csv_import import import_participants
-from api.registration.operations import add_opportunity, register_participant
+from api.registration.operations import (
+    add_opportunity,
+    register_participant,
+    update_participant,
+)
 from api.registration.schemas.opportunities import OpportunitySchema
-from api.registration.schemas.participants import RegistrationSchema
+from api.registration.schemas.participants import ParticipantPatchSchema, RegistrationSchema
 from api.web_forms import flatten_errors
 from api.web_session import (
     load_session_principal,
     organised_event,
+    participant_of,
     protect_response,
     sign_in_participant,
 )
@@ -281,3 +286,79 @@ def import_page(event_id: int) -> Any:
     db.session.commit()
     flash(_("%(n)d participants imported.", n=len(rows)))
     return redirect(url_for("organise.dashboard", event_id=event.id))
+
+
+def _profile_context(event: Event, me: Participant, errors: dict[str, str]) -> dict[str, Any]:
+    own = db.session.scalars(
+        select(Opportunity)
+        .where(Opportunity.participant_id == me.id)
+        .order_by(Opportunity.created_dt, Opportunity.id)
+    ).all()
+    return {
+        "event": event,
+        "me": me,
+        "tags": _tags(event),
+        "items": own,
+        "kinds": OPPORTUNITY_KINDS,
+        "errors": errors,
+        "form": request.form if request.method == "POST" else None,
+    }
+
+
+@blp.route("/me/profile", methods=["GET", "POST"])
+def profile(event_id: int) -> Any:
+    """The rest of the profile, after registration: who I am, interests, visibility."""
+    event, me = participant_of(event_id)
+    if request.method == "GET":
+        return render_template("registration/profile.html", **_profile_context(event, me, {}))
+    form = request.form
+    raw = {
+        "first_name": form.get("first_name", "").strip(),
+        "last_name": form.get("last_name", "").strip(),
+        "role": form.get("role", "").strip(),
+        "description": form.get("description", "").strip(),
+        "interests": form.getlist("interests"),
+        "is_public": form.get("is_public") == "yes",
+    }
+    errors: dict[str, str] = {}
+    try:
+        data = ParticipantPatchSchema(partial=True).load(raw)
+        update_participant(me, data)
+        db.session.commit()
+    except ValidationError as exc:
+        errors = flatten_errors(exc.messages)
+    except InvalidInput as exc:
+        db.session.rollback()
+        errors = flatten_errors(exc.errors)
+    if errors:
+        return render_template(
+            "registration/profile.html", **_profile_context(event, me, errors)
+        ), 422
+    flash(_("Your profile is saved."))
+    return redirect(url_for("market.profile", event_id=event.id))
+
+
+@blp.post("/me/opportunities")
+def add_item(event_id: int) -> Any:
+    event, me = participant_of(event_id)
+    raw = {
+        "kind": request.form.get("kind", ""),
+        "title": request.form.get("title", "").strip(),
+        "description": request.form.get("description", "").strip(),
+        "tags": request.form.getlist("tags"),
+    }
+    errors: dict[str, str] = {}
+    try:
+        add_opportunity(event, me, OpportunitySchema().load(raw))
+        db.session.commit()
+    except ValidationError as exc:
+        errors = flatten_errors(exc.messages, "item.")
+    except InvalidInput as exc:
+        db.session.rollback()
+        errors = flatten_errors(exc.errors, "item.")
+    if errors:
+        return render_template(
+            "registration/profile.html", **_profile_context(event, me, errors)
+        ), 422
+    flash(_("Published in the marketplace."))
+    return redirect(url_for("market.profile", event_id=event.id))

@@ -163,6 +163,10 @@ def test_participants_meet_and_the_organiser_publishes(
         },
     )
 
+    browser.get(f"{server}/events/{event_id}/me/profile")
+    wait_for(browser, "#first_name")
+    check_page(browser, "profile-ana")
+
     # Ana, still signed in, browses the marketplace, then asks Ben from her recommendations.
     browser.get(f"{server}/events/{event_id}/marketplace")
     assert "Hydrogen storage tanks" in wait_for(browser, "#results").text

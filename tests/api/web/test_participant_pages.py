@@ -172,3 +172,40 @@ def test_my_agenda_has_calendar_qr_and_needs_sign_in(
     calendar = client.get(f"{url}.ics")
     assert calendar.content_type.startswith("text/calendar")
     assert b"BEGIN:VCALENDAR" in calendar.data
+
+
+def test_profile_later_and_more_offers(
+    client: FlaskClient, event: dict[str, Any], participant_factory: Any, organiser: Caller
+) -> None:
+    _tag(client, event, organiser, "batteries", "Batteries")
+    ana: Caller = participant_factory()
+    sign_in(client, ana.token)
+    url = f"/events/{event['id']}/me/profile"
+    saved = client.post(
+        url,
+        data={
+            "csrf_token": csrf_of(client, url),
+            "first_name": "Ana",
+            "last_name": "Ruiz",
+            "role": "Head of innovation",
+            "description": "We run a wind blade recycling pilot.",
+            "interests": ["batteries"],
+        },
+        follow_redirects=True,
+    )
+    assert "Your profile is saved." in saved.text
+    db.session.expire_all()
+    me = db.session.get(Participant, ana.id)
+    assert me is not None and me.role == "Head of innovation" and me.is_public is False
+    assert [t.slug for t in me.interests] == ["batteries"]
+    refused = client.post(
+        f"/events/{event['id']}/me/opportunities",
+        data={"csrf_token": csrf_of(client, url), "kind": "request", "title": ""},
+    )
+    assert refused.status_code == 422 and 'id="item-title-error"' in refused.text
+    added = client.post(
+        f"/events/{event['id']}/me/opportunities",
+        data={"csrf_token": csrf_of(client, url), "kind": "request", "title": "Blade shredders"},
+        follow_redirects=True,
+    )
+    assert "Published in the marketplace." in added.text and "Blade shredders" in added.text
