@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
@@ -24,6 +25,8 @@ from api.requests.operations import (
     get_request,
     shown_status,
 )
+from api.requests.schemas import MeetingRequestSchema
+from api.web_forms import flatten_errors
 from api.web_session import load_session_principal, participant_of, protect_response
 
 blp = Blueprint(
@@ -32,7 +35,6 @@ blp = Blueprint(
 blp.before_request(load_session_principal)
 blp.after_request(protect_response)
 
-MAX_MESSAGE = 1000
 STATUS_LABELS = {
     "pending": _l("pending"),
     "accepted": _l("accepted"),
@@ -55,14 +57,18 @@ def _refusal(exc: ClustermeetError) -> str:
 @blp.post("/requests")
 def create(event_id: int) -> Response:
     event, me = participant_of(event_id)
-    message = request.form.get("message", "").strip()[:MAX_MESSAGE]
+    raw = {
+        "invitee_id": request.form.get("invitee_id", ""),
+        "message": request.form.get("message", "").strip(),
+    }
     try:
-        invitee_id = int(request.form.get("invitee_id", ""))
-    except ValueError:
-        flash(_("Choose whom to meet."), "error")
-        return redirect(request.referrer or url_for("requests_web.inbox", event_id=event.id))
+        data = MeetingRequestSchema(only=("invitee_id", "message")).load(raw)
+    except ValidationError as exc:
+        reasons = " ".join(flatten_errors(exc.messages).values())
+        flash(_("Your request was not sent: %(reason)s", reason=reasons), "error")
+        return redirect(url_for("requests_web.inbox", event_id=event.id))
     try:
-        _request, is_new = create_request(event, me, invitee_id, message)
+        _request, is_new = create_request(event, me, data["invitee_id"], data["message"])
         db.session.commit()
     except ClustermeetError as exc:
         db.session.rollback()

@@ -209,3 +209,20 @@ def test_profile_later_and_more_offers(
         follow_redirects=True,
     )
     assert "Published in the marketplace." in added.text and "Blade shredders" in added.text
+
+
+def test_a_request_form_is_read_by_the_apis_schema(
+    client: FlaskClient, event: dict[str, Any], participant_factory: Any
+) -> None:
+    ana: Caller = participant_factory()
+    ben: Caller = participant_factory()
+    sign_in(client, ana.token)
+    inbox = f"/events/{event['id']}/requests"
+    for invitee, message in (("nobody", ""), (str(ben.id), "x" * 2001)):
+        refused = client.post(
+            inbox,
+            data={"csrf_token": csrf_of(client, inbox), "invitee_id": invitee, "message": message},
+            follow_redirects=True,
+        )
+        assert "Your request was not sent" in refused.text
+    assert db.session.scalar(select(MeetingRequest)) is None
