@@ -51,6 +51,7 @@ WEB_BLUEPRINTS = (
     "api.solving.views",
     "api.schedules.views",
     "api.meetings.views",
+    "api.programme.views",
 )
 
 

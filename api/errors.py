@@ -76,6 +76,7 @@ WEB_PAGE_BLUEPRINTS = frozenset(
         "organise",
         "schedules_web",
         "day_web",
+        "programme_web",
     }
 )
 

@@ -110,3 +110,21 @@ def test_a_query_parameter_chooses_the_language(client: FlaskClient, event: dict
     page = client.get(f"/events/{event['id']}/register?lang=de")
     assert '<html lang="de">' in page.text
     assert "Registrierung für" in page.text and "Vorname" in page.text
+
+
+def test_every_web_template_folder_is_extracted_for_translation() -> None:
+    from importlib import import_module
+    from pathlib import Path
+
+    from api.app import WEB_BLUEPRINTS
+
+    config = (Path(__file__).resolve().parents[3] / "babel-web.cfg").read_text()
+    folders: set[str] = set()
+    for name in WEB_BLUEPRINTS:
+        module = import_module(name)
+        templates = Path(module.__file__).parent / "templates"  # type: ignore[arg-type]
+        folders |= {p.name for p in templates.glob("*") if p.is_dir()}
+    # "pages" holds the printable outputs of api/outputs (English for now).
+    missing = sorted(f for f in folders - {"pages"} if f"templates/{f}/" not in config)
+    assert missing == []
+    assert {"registration", "organise", "agenda"} <= folders
