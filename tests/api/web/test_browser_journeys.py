@@ -207,6 +207,15 @@ def test_participants_meet_and_the_organiser_publishes(
     browser.find_element(By.ID, "publish").click()
     assert "is published" in wait_for(browser, "p.flash").text
     assert browser.find_element(By.ID, "version-status").text == "published"
+    for page, ready in (
+        ("day", "#meeting-1"),
+        ("programme", "#room-name"),
+        ("import", "#file"),
+        ("settings", "#slug"),
+    ):
+        browser.get(f"{server}/events/{event_id}/organise/{page}")
+        wait_for(browser, ready)
+        check_page(browser, f"organiser-{page}")
 
     # Ana sees the meeting in her agenda and in her calendar file.
     _sign_in(browser, server, ana)
