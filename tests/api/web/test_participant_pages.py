@@ -226,3 +226,30 @@ def test_a_request_form_is_read_by_the_apis_schema(
         )
         assert "Your request was not sent" in refused.text
     assert db.session.scalar(select(MeetingRequest)) is None
+
+
+def test_a_colleague_picks_the_organisation_already_registered(
+    client: FlaskClient, event: dict[str, Any], participant_factory: Any, event_factory: Any
+) -> None:
+    ana: Caller = participant_factory()
+    organisation_id = db.session.get(Participant, ana.id).organisation_id  # type: ignore[union-attr]
+    other_event = event_factory()
+    stranger: Caller = participant_factory(event_id=other_event["id"])
+    foreign_id = db.session.get(Participant, stranger.id).organisation_id  # type: ignore[union-attr]
+    url = f"/events/{event['id']}/register"
+    refused = client.post(
+        url,
+        data=_form(
+            event["id"], csrf_of(client, url), organisation_id=str(foreign_id), interests=[]
+        ),
+    )
+    assert refused.status_code == 422 and "No such organisation in this event." in refused.text
+    joined = client.post(
+        url,
+        data=_form(
+            event["id"], csrf_of(client, url), organisation_id=str(organisation_id), interests=[]
+        ),
+    )
+    assert joined.status_code == 200 and "Welcome, Mia" in joined.text
+    mia = db.session.scalar(select(Participant).where(Participant.email == "mia.chen@example.tw"))
+    assert mia is not None and mia.organisation_id == organisation_id
