@@ -52,6 +52,7 @@ WEB_BLUEPRINTS = (
     "api.schedules.views",
     "api.meetings.views",
     "api.programme.views",
+    "api.webhooks.views",
 )
 
 

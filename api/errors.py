@@ -77,6 +77,7 @@ WEB_PAGE_BLUEPRINTS = frozenset(
         "schedules_web",
         "day_web",
         "programme_web",
+        "webhooks_web",
     }
 )
 

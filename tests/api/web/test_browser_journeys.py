@@ -212,6 +212,7 @@ def test_participants_meet_and_the_organiser_publishes(
         ("programme", "#room-name"),
         ("import", "#file"),
         ("settings", "#slug"),
+        ("webhooks", "#webhook-url"),
     ):
         browser.get(f"{server}/events/{event_id}/organise/{page}")
         wait_for(browser, ready)
