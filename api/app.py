@@ -82,6 +82,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from api.accounts.auth import load_principal
     from api.errors import register_error_handlers
+    from api.http.docs_assets import blp as docs_assets_blueprint
     from api.i18n import init_i18n
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in API_BLUEPRINTS:
         api.register_blueprint(import_module(name).blp)
     app.register_blueprint(pages_blueprint)
+    app.register_blueprint(docs_assets_blueprint)
     init_i18n(app)
     init_web_session(app)
     for name in WEB_BLUEPRINTS:

@@ -82,8 +82,9 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
     console.rule("Outputs")
     console.print(
         f"{len(written.files)} files in {os.path.abspath(out_dir)}: agenda.frab.json, "
-        "ical/ (one calendar per participant), html/ (schedules, table plans, grid, "
-        "statistics), exports/ (CSV and XLSX), stats.json, instances/."
+        "schedule.xml, ical/ (one calendar per participant), html/ (schedules, table plans, "
+        "grid, statistics), exports/ (CSV and XLSX, the funders' report.xlsx), stats.json, "
+        "instances/."
     )
     for failure in written.failures:
         console.print(f"[red]not written[/]: {failure}")

@@ -40,10 +40,18 @@ def write_outputs(event: Event, organiser_key: str, out_dir: str) -> Written:
     api = f"/api/v1/events/{event.id}"
     pages = f"/events/{event.id}"
     fetch(f"{api}/agenda.frab.json", "agenda.frab.json")
+    fetch(f"{api}/schedule.xml", "schedule.xml")
     fetch(f"{api}/agenda-instance.json", "instances/agenda-instance.json")
     fetch(f"{api}/meetings-instance.json", "instances/meetings-instance.json")
     fetch(f"{api}/stats", "stats.json")
-    for name in ("meetings.csv", "meetings.xlsx", "participants.csv", "participants.xlsx"):
+    names = (
+        "meetings.csv",
+        "meetings.xlsx",
+        "participants.csv",
+        "participants.xlsx",
+        "report.xlsx",
+    )
+    for name in names:
         fetch(f"{api}/exports/{name}", f"exports/{name}")
     fetch(f"{pages}/stats", "html/stats.html")
     fetch(f"{pages}/grid", "html/grid.html")

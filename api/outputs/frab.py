@@ -1,15 +1,19 @@
-"""An agenda in the frab / c3voc schedule JSON read by conference apps.
+"""An agenda in the frab / c3voc schedule JSON and XML read by conference apps.
 
-The format is described by ``docs/formats/frab-schedule.schema.json`` (from the
-voc/schedule repository). Times are local to the event with their UTC offset; every
-session, room and speaker has a stable UUID derived from the event's slug, so an app
-that reloads the schedule recognises what it already knows.
+The formats are described by ``docs/formats/frab-schedule.schema.json`` and
+``docs/formats/frab-schedule.xml.xsd`` (from the voc/schedule repository). Times are
+local to the event with their UTC offset; every session, room and speaker has a stable
+UUID derived from the event's slug, so an app that reloads the schedule recognises what
+it already knows. The XML is rendered from the JSON document, so the two never differ.
+Tracks are the sessions' themes, named by the event's tag label when the theme is a tag
+slug, each with a colour from a palette that stays readable for colour-blind people.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+import xml.etree.ElementTree as ET
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from importlib import metadata
@@ -19,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from api.extensions import db
-from api.models import Event, Room, ScheduleVersion, Session, SessionPlacement
+from api.models import Event, Room, ScheduleVersion, Session, SessionPlacement, Tag
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 DAY_START = time(9, 0)
@@ -35,6 +39,21 @@ FRAB_TYPES = {
     "site_visit": "other",
     "matchmaking_block": "meeting",
 }
+# Okabe and Ito's colour-blind safe palette, then Tableau's; tracks take them in order.
+TRACK_COLOURS = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+    "#B07AA1",
+    "#9C755F",
+)
 _TIME_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
@@ -85,6 +104,8 @@ def frab_schedule(event: Event, version: ScheduleVersion, base_url: str) -> dict
         )
     )
     room_names = {room.id: room.name for room in rooms}
+    themes = sorted({session.theme for _, session in rows if session.theme})
+    labels = _track_labels(event, themes)
     event_url = f"{base_url}api/v1/events/{event.id}"
     by_day: dict[Any, list[tuple[SessionPlacement, Session]]] = defaultdict(list)
     for placement, session in rows:
@@ -101,7 +122,9 @@ def frab_schedule(event: Event, version: ScheduleVersion, base_url: str) -> dict
         per_room: dict[str, list[dict[str, Any]]] = {room.name: [] for room in rooms}
         for placement, session in entries:
             name = room_names[placement.room_id]
-            per_room[name].append(_frab_event(event, placement, session, name, zone, event_url))
+            per_room[name].append(
+                _frab_event(event, placement, session, name, zone, event_url, labels)
+            )
         days.append(
             {
                 "index": index + 1,
@@ -111,7 +134,6 @@ def frab_schedule(event: Event, version: ScheduleVersion, base_url: str) -> dict
                 "rooms": per_room,
             }
         )
-    themes = sorted({session.theme for _, session in rows if session.theme})
     conference: dict[str, Any] = {
         "acronym": acronym(event.slug),
         "title": event.name,
@@ -121,7 +143,14 @@ def frab_schedule(event: Event, version: ScheduleVersion, base_url: str) -> dict
         "daysCount": n_days,
         "timeslot_duration": "00:15",
         "url": f"{event_url}/agenda",
-        "tracks": [{"name": theme, "slug": slugify(theme)} for theme in themes],
+        "tracks": [
+            {
+                "name": labels[theme],
+                "slug": slugify(theme),
+                "color": TRACK_COLOURS[index % len(TRACK_COLOURS)],
+            }
+            for index, theme in enumerate(themes)
+        ],
         "rooms": [
             {
                 "name": room.name,
@@ -147,6 +176,17 @@ def frab_schedule(event: Event, version: ScheduleVersion, base_url: str) -> dict
     }
 
 
+def _track_labels(event: Event, themes: list[str]) -> dict[str, str]:
+    """A theme that is one of the event's tag slugs is shown by the tag's label."""
+    tags = {
+        tag.slug: tag.label
+        for tag in db.session.scalars(
+            select(Tag).where(Tag.event_id == event.id, Tag.slug.in_(themes))
+        )
+    }
+    return {theme: tags.get(theme, theme) for theme in themes}
+
+
 def _frab_event(
     event: Event,
     placement: SessionPlacement,
@@ -154,6 +194,7 @@ def _frab_event(
     room: str,
     zone: ZoneInfo,
     event_url: str,
+    labels: dict[str, str],
 ) -> dict[str, Any]:
     start = placement.start_dt.astimezone(zone)
     end = placement.end_dt.astimezone(zone)
@@ -169,7 +210,7 @@ def _frab_event(
         "url": f"{event_url}/sessions/{session.id}",
         "title": session.title,
         "subtitle": None,
-        "track": session.theme or None,
+        "track": labels.get(session.theme) if session.theme else None,
         "type": FRAB_TYPES.get(session.kind, "other"),
         "language": "en",
         "abstract": session.description.split("\n\n")[0] if session.description else None,
@@ -192,3 +233,58 @@ def _frab_event(
         "links": [],
         "attachments": [],
     }
+
+
+def _text(parent: ET.Element, tag: str, value: object) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = "" if value is None else str(value)
+    return element
+
+
+def frab_schedule_xml(document: dict[str, Any]) -> bytes:
+    """The frab JSON ``document`` as the schedule XML (the elements the XSD allows)."""
+    schedule = document["schedule"]
+    conference = schedule["conference"]
+    root = ET.Element("schedule")
+    _text(root, "version", schedule["version"])
+    head = ET.SubElement(root, "conference")
+    for tag, key in (
+        ("title", "title"),
+        ("acronym", "acronym"),
+        ("start", "start"),
+        ("end", "end"),
+        ("days", "daysCount"),
+        ("timeslot_duration", "timeslot_duration"),
+    ):
+        _text(head, tag, conference[key])
+    for day in conference["days"]:
+        day_element = ET.SubElement(
+            root,
+            "day",
+            index=str(day["index"]),
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for room_name, events in day["rooms"].items():
+            room = ET.SubElement(day_element, "room", name=room_name)
+            for item in events:
+                _event_xml(room, item)
+    ET.indent(root)
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml
+
+
+def _event_xml(room: ET.Element, item: dict[str, Any]) -> None:
+    element = ET.SubElement(room, "event", id=str(item["id"]), guid=item["guid"])
+    for tag in ("date", "start", "duration", "room", "slug", "title", "subtitle", "track"):
+        _text(element, tag, item[tag])
+    _text(element, "type", item["type"])
+    _text(element, "language", item["language"])
+    _text(element, "abstract", item["abstract"])
+    _text(element, "description", item["description"])
+    persons = ET.SubElement(element, "persons")
+    for person in item["persons"]:
+        _text(persons, "person", person["public_name"])
+    links = ET.SubElement(element, "links")
+    _text(links, "link", item["title"]).set("href", item["url"])

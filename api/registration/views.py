@@ -6,6 +6,8 @@ rule lives in one place; a refused form is shown again with each field's message
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
@@ -18,12 +20,12 @@ from api.exceptions import Forbidden, InvalidInput, NotFound, Unauthorized
 from api.extensions import db
 from api.models import Event, Opportunity, Organisation, Participant, Tag
 from api.models.enums import OpportunityKind, OrganisationType
-from api.registration.csv_import import import_participants
 from api.registration.operations import (
     add_opportunity,
     register_participant,
     update_participant,
 )
+from api.registration.participant_import import import_participants
 from api.registration.schemas.opportunities import OpportunitySchema
 from api.registration.schemas.participants import ParticipantPatchSchema, RegistrationSchema
 from api.web_forms import flatten_errors
@@ -236,19 +238,39 @@ def marketplace(event_id: int) -> str:
 MAX_IMPORT_BYTES = 2_000_000
 
 
-def _import_text() -> str | None:
-    """The CSV from the uploaded file, or the text a preview carried forward."""
+def _import_file() -> tuple[bytes, str] | None:
+    """The uploaded file, or the one a preview carried forward (base64, with its name)."""
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         raw = upload.stream.read(MAX_IMPORT_BYTES + 1)
+        filename = upload.filename
     else:
-        raw = request.form.get("csv", "").encode()
+        try:
+            raw = base64.b64decode(request.form.get("carried", ""), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        filename = request.form.get("filename", "")[:200]
     if not raw.strip() or len(raw) > MAX_IMPORT_BYTES:
         return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
+    return raw, filename
+
+
+def _import_problems(errors: dict[str, Any]) -> list[tuple[str, str]]:
+    """The import's refusal as (where, what) lines: the file, each row, unknown tags."""
+    lines: list[tuple[str, str]] = []
+    for message in errors.get("file", []):
+        lines.append((_("File"), str(message)))
+    for row in errors.get("rows", []):
+        where = _("Row %(line)s", line=row.get("line"))
+        for field_name, messages in row.get("errors", {}).items():
+            lines.append((where, f"{field_name}: {' '.join(str(m) for m in messages)}"))
+    for tag in errors.get("unknown_tags", []):
+        rows = ", ".join(str(n) for n in tag.get("lines", []))
+        lines.append((_("Unknown tag"), f"{tag.get('tag')} ({_('rows')} {rows})"))
+    for key, value in errors.items():
+        if key not in ("file", "rows", "unknown_tags"):
+            lines.append((key, str(value)))
+    return lines
 
 
 @blp.route("/organise/import", methods=["GET", "POST"])
@@ -257,31 +279,45 @@ def import_page(event_id: int) -> Any:
     event = organised_event(event_id)
     if request.method == "GET":
         return render_template("registration/import.html", event=event, stage="upload")
-    text = _import_text()
-    if text is None:
-        problem = _("Choose a UTF-8 CSV file of at most 2 MB.")
+    # Refuse a huge body before it is read (413); a carried preview is base64, a third more.
+    request.max_content_length = 2 * MAX_IMPORT_BYTES
+    found = _import_file()
+    if found is None:
+        problem = _("Choose a CSV or XLSX file of at most 2 MB.")
         return render_template(
             "registration/import.html", event=event, stage="upload", problem=problem
         ), 422
+    raw, filename = found
     is_final = request.form.get("confirm") == "yes"
+    create_tags = request.form.get("create_tags") == "yes"
     try:
-        created = import_participants(event, text)
+        result = import_participants(event, raw, filename, create_tags=create_tags)
     except InvalidInput as exc:
         db.session.rollback()
         return render_template(
             "registration/import.html",
             event=event,
             stage="errors",
-            errors=exc.errors,
+            problems=_import_problems(dict(exc.errors)),
+            has_unknown_tags="unknown_tags" in exc.errors,
             message=str(exc),
         ), 422
     rows = [
-        (p.full_name, p.email, p.organisation.name, p.organisation.country) for p, _t in created
+        (p.full_name, p.email, p.organisation.name, p.organisation.country)
+        for p, _token in result.created
     ]
+    new_tags = [t.label for t in result.tags_created]
     if not is_final:
         db.session.rollback()
         return render_template(
-            "registration/import.html", event=event, stage="preview", rows=rows, csv=text
+            "registration/import.html",
+            event=event,
+            stage="preview",
+            rows=rows,
+            new_tags=new_tags,
+            carried=base64.b64encode(raw).decode(),
+            filename=filename,
+            create_tags=create_tags,
         )
     db.session.commit()
     flash(_("%(n)d participants imported.", n=len(rows)))

@@ -7,6 +7,11 @@ unique), and that meeting is what the meeting scheduler places.
 
 Pending auto-match proposals are the organiser's drafts: participants neither see nor
 answer them until the organiser confirms them, and they block nobody's requests.
+
+Each change is announced to the event's webhooks in the same transaction
+(``meeting.requested``, ``meeting.accepted``, ``meeting.declined``, and
+``meeting.cancelled`` when cancelling an accepted request cancels its meeting): if the
+change rolls back, nothing is sent. Drafts are not announced until confirmed.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, sel
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
-from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus
+from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus, WebhookKind
 from api.models.types import now_utc
+from api.webhooks.operations import queue_event
 
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 PROPOSAL = RequestOrigin.AUTO_MATCH
@@ -322,8 +328,9 @@ def create_request(
     )
     db.session.add(request)
     db.session.flush()
+    _announce(WebhookKind.MEETING_REQUESTED, request)
     if is_accepted:
-        _add_meeting(request)
+        _announce(WebhookKind.MEETING_ACCEPTED, request, _add_meeting(request))
     return request, True
 
 
@@ -359,6 +366,21 @@ def _check_open_cap(event: Event, requester: Participant) -> None:
             f"You already have {cap} requests waiting for an answer, the most this event "
             "allows; wait for answers or cancel one."
         )
+
+
+def _announce(kind: WebhookKind, request: MeetingRequest, meeting: Meeting | None = None) -> None:
+    """Queue a webhook about ``request``: ids and statuses only, never names."""
+    payload: dict[str, Any] = {
+        "request_id": request.id,
+        "requester_id": request.requester_id,
+        "invitee_id": request.invitee_id,
+        "origin": request.origin,
+        "status": request.status,
+    }
+    if meeting is not None:
+        payload["meeting_id"] = meeting.id
+        payload["participant_ids"] = [meeting.participant_a_id, meeting.participant_b_id]
+    queue_event(request.event_id, kind, payload)
 
 
 def _add_meeting(request: MeetingRequest) -> Meeting:
@@ -421,7 +443,9 @@ def accept_request(
     _require_pending(request, now)
     _check_meeting_cap(event, request.requester, request.invitee)
     _transition(request, RequestStatus.ACCEPTED, now)
-    return _add_meeting(request)
+    meeting = _add_meeting(request)
+    _announce(WebhookKind.MEETING_ACCEPTED, request, meeting)
+    return meeting
 
 
 def decline_request(
@@ -431,6 +455,7 @@ def decline_request(
     _require_invitee(request, actor)
     _require_pending(request, now)
     _transition(request, RequestStatus.DECLINED, now)
+    _announce(WebhookKind.MEETING_DECLINED, request)
 
 
 def cancel_request(
@@ -443,12 +468,15 @@ def cancel_request(
     if request.status not in OPEN_STATUSES:
         raise Conflict(_CLOSED_MESSAGES[request.status].replace("answered", "cancelled"))
     _transition(request, RequestStatus.CANCELLED, now)
-    db.session.execute(
-        update(Meeting)
-        .where(Meeting.request_id == request.id, Meeting.status != MeetingStatus.CANCELLED)
-        .values(status=MeetingStatus.CANCELLED)
-        .execution_options(synchronize_session="fetch")
+    meeting = db.session.scalar(
+        select(Meeting).where(
+            Meeting.request_id == request.id, Meeting.status != MeetingStatus.CANCELLED
+        )
     )
+    if meeting is not None:
+        meeting.status = MeetingStatus.CANCELLED
+        db.session.flush()
+        _announce(WebhookKind.MEETING_CANCELLED, request, meeting)
 
 
 # --- auto-match proposals ------------------------------------------------------------
@@ -487,6 +515,6 @@ def confirm_proposals(
             skipped.append({"id": proposal.id, "reason": "The pair already has a request."})
             continue
         _transition(proposal, RequestStatus.ACCEPTED, now)
-        _add_meeting(proposal)
+        _announce(WebhookKind.MEETING_ACCEPTED, proposal, _add_meeting(proposal))
         confirmed.append(proposal)
     return confirmed, skipped

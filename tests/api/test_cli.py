@@ -72,6 +72,52 @@ def test_import_into_unknown_event_is_a_clear_message(app: Flask, tmp_path: Path
     assert "No event with slug 'nope'" in result.output
 
 
+def test_import_reads_an_xlsx_workbook_and_creates_tags(
+    app: Flask, tmp_path: Path, event_factory: Any
+) -> None:
+    from openpyxl import Workbook
+
+    event = event_factory()
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(
+        [
+            "First name",
+            "Last name",
+            "Email",
+            "Organisation",
+            "Organisation type",
+            "Country",
+            "Interests",
+        ]
+    )
+    sheet.append(
+        [
+            "Łucja",
+            "Wójcik",
+            "lucja@example.pl",
+            "Silesian Cluster",
+            "cluster_organisation",
+            "PL",
+            "Hydrogen valleys",
+        ]
+    )
+    path = tmp_path / "people.xlsx"
+    workbook.save(path)
+    args = ("import", "participants", str(path), "--event", event["slug"])
+    refused = _run(app, *args)
+    assert refused.exit_code != 0
+    assert "unknown tag 'Hydrogen valleys' (lines [2])" in refused.output
+    result = _run(app, *args, "--create-tags")
+    assert result.exit_code == 0, result.output
+    assert "Created tags: hydrogen-valleys." in result.output
+    person = db.session.scalar(select(Participant))
+    assert person is not None
+    assert person.full_name == "Łucja Wójcik"
+    assert [t.label for t in person.interests] == ["Hydrogen valleys"]
+
+
 def test_version_names_the_installed_release(app: Flask) -> None:
     result = _run(app, "--version")
     assert result.exit_code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, time
 
 import pytest
 from flask import Flask
@@ -34,21 +35,76 @@ def _get(client: FlaskClient, demo: PublishedEvent, name: str) -> bytes:
     return response.data
 
 
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith("\ufeff".encode())  # Excel reads UTF-8 only with a BOM
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
 def test_meetings_csv_has_one_row_per_meeting(client: FlaskClient, demo: PublishedEvent) -> None:
-    rows = list(csv.DictReader(io.StringIO(_get(client, demo, "meetings.csv").decode())))
+    rows = _csv_rows(_get(client, demo, "meetings.csv"))
     assert len(rows) == db.session.scalar(select(func.count(Meeting.id)))
     assert tuple(rows[0]) == MEETING_COLUMNS
     assert all(row["table"] for row in rows if row["status"] == "scheduled")
 
 
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return str(value)
+
+
 def test_meetings_xlsx_matches_the_csv(client: FlaskClient, demo: PublishedEvent) -> None:
-    from_csv = list(csv.reader(io.StringIO(_get(client, demo, "meetings.csv").decode())))
+    from_csv = list(csv.reader(io.StringIO(_get(client, demo, "meetings.csv").decode("utf-8-sig"))))
     sheet = load_workbook(io.BytesIO(_get(client, demo, "meetings.xlsx"))).active
     assert sheet is not None
-    from_xlsx = [
-        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
-    ]
+    from_xlsx = [[_as_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    # openpyxl reads a date cell back as a midnight datetime.
+    from_xlsx = [[v.removesuffix(" 00:00") for v in row] for row in from_xlsx]
     assert from_xlsx == from_csv
+
+
+def test_xlsx_dates_and_times_are_real_dates(client: FlaskClient, demo: PublishedEvent) -> None:
+    sheet = load_workbook(io.BytesIO(_get(client, demo, "meetings.xlsx"))).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    scheduled = [
+        row
+        for row in sheet.iter_rows(min_row=2)
+        if row[header.index("status")].value == "scheduled"
+    ]
+    assert scheduled
+    for row in scheduled:
+        day, start = row[header.index("day")], row[header.index("start")]
+        assert day.is_date and isinstance(day.value, datetime), day.value
+        assert day.number_format == "yyyy-mm-dd"
+        assert start.is_date and isinstance(start.value, time), start.value
+        assert start.number_format == "hh:mm"
+    people = load_workbook(io.BytesIO(_get(client, demo, "participants.xlsx"))).active
+    assert people is not None
+    registered = people.cell(2, PARTICIPANT_COLUMNS.index("registered") + 1)
+    assert isinstance(registered.value, datetime)
+    assert registered.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_csv_with_semicolons_on_request(client: FlaskClient, demo: PublishedEvent) -> None:
+    data = _get(client, demo, "participants.csv?delimiter=semicolon").decode("utf-8-sig")
+    assert data.splitlines()[0] == ";".join(PARTICIPANT_COLUMNS)
+    response = client.get(
+        f"/api/v1/events/{demo.event_id}/exports/participants.csv?delimiter=colon",
+        headers={"Authorization": f"Bearer {demo.organiser_key}"},
+    )
+    assert response.status_code == 422
+    assert "delimiter" in response.json["errors"]["query"]
+
+
+def test_csv_keeps_accents_and_chinese_names() -> None:
+    data = to_csv(("name",), [["Lucía Muñoz"], ["陳美玲"]]).encode()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["name", "Lucía Muñoz", "陳美玲"]
 
 
 def test_participants_xlsx_lists_everyone(client: FlaskClient, demo: PublishedEvent) -> None:

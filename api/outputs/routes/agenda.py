@@ -23,7 +23,7 @@ from api.http.guards import (
 from api.http.openapi import public
 from api.models import Event, Participant
 from api.models.enums import ScheduleKind, ScheduleStatus
-from api.outputs.frab import frab_schedule
+from api.outputs.frab import frab_schedule, frab_schedule_xml
 from api.outputs.ical import participant_calendar
 from api.outputs.schemas.agenda import CalendarQueryArgsSchema, FrabQueryArgsSchema
 from api.schedules.operations import get_version, published_version
@@ -34,7 +34,7 @@ blp = Blueprint(
     "agenda_exports",
     __name__,
     url_prefix="/api/v1/events/<int:event_id>",
-    description="Agenda exports: iCalendar feeds, frab schedule JSON, solver instance",
+    description="Agenda exports: iCalendar feeds, frab schedule JSON and XML, solver instance",
 )
 
 _FILE = {"type": "string", "format": "binary"}
@@ -78,6 +78,23 @@ class ParticipantCalendarViews(MethodView):
         return response
 
 
+def _frab_document(event_id: int, args: dict[str, Any]) -> dict[str, Any]:
+    """The frab document of the published agenda, or of a version the caller may see."""
+    event = get_event(event_id)
+    if "version_id" in args:
+        version = get_version(event, args["version_id"])
+        if version.kind != ScheduleKind.AGENDA:
+            raise NotFound("Not an agenda schedule")
+        if version.status != ScheduleStatus.PUBLISHED and not event.can_manage(current_organiser()):
+            get_managed_event(event_id)
+    else:
+        found = published_version(event, ScheduleKind.AGENDA)
+        if found is None:
+            raise NotFound("The event has no published agenda yet")
+        version = found
+    return frab_schedule(event, version, request.host_url)
+
+
 @blp.route("/agenda.frab.json")
 class FrabScheduleViews(MethodView):
     @public
@@ -90,21 +107,23 @@ class FrabScheduleViews(MethodView):
         The published agenda is public; the organiser may export a draft with
         ``version_id``.
         """
-        event = get_event(event_id)
-        if "version_id" in args:
-            version = get_version(event, args["version_id"])
-            if version.kind != ScheduleKind.AGENDA:
-                raise NotFound("Not an agenda schedule")
-            if version.status != ScheduleStatus.PUBLISHED and not event.can_manage(
-                current_organiser()
-            ):
-                get_managed_event(event_id)
-        else:
-            found = published_version(event, ScheduleKind.AGENDA)
-            if found is None:
-                raise NotFound("The event has no published agenda yet")
-            version = found
-        return jsonify(frab_schedule(event, version, request.host_url))
+        return jsonify(_frab_document(event_id, args))
+
+
+@blp.route("/schedule.xml")
+class FrabScheduleXmlViews(MethodView):
+    @public
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.arguments(FrabQueryArgsSchema, location="query")
+    @blp.response(200, _FILE, content_type="application/xml")
+    def get(self, args: dict[str, Any], event_id: int) -> Response:
+        """The same agenda as the frab / c3voc schedule XML (Giggity, ConfClerk,
+        c3voc tools read it); the published agenda is public, drafts with
+        ``version_id`` for the organiser."""
+        return Response(
+            frab_schedule_xml(_frab_document(event_id, args)),
+            mimetype="application/xml",
+        )
 
 
 @blp.route("/agenda-instance.json")

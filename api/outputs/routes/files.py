@@ -9,7 +9,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.http.guards import event_manager_required, get_managed_event
-from api.outputs.tables import meeting_table, participant_table, to_csv, to_xlsx
+from api.outputs.funders_report import funders_report
+from api.outputs.schemas.exports import CsvArgsSchema
+from api.outputs.tables import DELIMITERS, meeting_table, participant_table, to_csv, to_xlsx
 from api.solving.meeting_instance import fresh_meeting_instance
 from scheduler.meetings.json_format import instance_to_dict
 
@@ -24,12 +26,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLES = {"meetings": meeting_table, "participants": participant_table}
 
 
-def _file(event_id: int, what: str, fmt: str) -> Response:
+def _file(event_id: int, what: str, fmt: str, delimiter: str = "comma") -> Response:
     event = get_managed_event(event_id)
     columns, rows = TABLES[what](event)
     filename = f"{event.slug}-{what}.{fmt}"
     if fmt == "csv":
-        body: Any = to_csv(columns, rows)
+        body: Any = to_csv(columns, rows, DELIMITERS[delimiter])
         mimetype = "text/csv; charset=utf-8"
     else:
         body = to_xlsx(columns, rows, what)
@@ -44,10 +46,11 @@ def _file(event_id: int, what: str, fmt: str) -> Response:
 @blp.route("/exports/meetings.csv")
 class MeetingsCsvViews(MethodView):
     @event_manager_required
+    @blp.arguments(CsvArgsSchema, location="query")
     @blp.response(200, content_type="text/csv")
-    def get(self, event_id: int) -> Response:
+    def get(self, args: dict[str, str], event_id: int) -> Response:
         """Meetings with status, published slot, table and both sides (organiser)."""
-        return _file(event_id, "meetings", "csv")
+        return _file(event_id, "meetings", "csv", args["delimiter"])
 
 
 @blp.route("/exports/meetings.xlsx")
@@ -62,10 +65,11 @@ class MeetingsXlsxViews(MethodView):
 @blp.route("/exports/participants.csv")
 class ParticipantsCsvViews(MethodView):
     @event_manager_required
+    @blp.arguments(CsvArgsSchema, location="query")
     @blp.response(200, content_type="text/csv")
-    def get(self, event_id: int) -> Response:
+    def get(self, args: dict[str, str], event_id: int) -> Response:
         """Participants with organisation, country and interests (organiser)."""
-        return _file(event_id, "participants", "csv")
+        return _file(event_id, "participants", "csv", args["delimiter"])
 
 
 @blp.route("/exports/participants.xlsx")
@@ -75,6 +79,23 @@ class ParticipantsXlsxViews(MethodView):
     def get(self, event_id: int) -> Response:
         """The participants export as an Excel workbook (organiser)."""
         return _file(event_id, "participants", "xlsx")
+
+
+@blp.route("/exports/report.xlsx")
+class FundersReportViews(MethodView):
+    @event_manager_required
+    @blp.response(200, content_type=XLSX)
+    def get(self, event_id: int) -> Response:
+        """The funders' report (organiser): a workbook whose Summary sheet has
+        participants by country, type and sector, requests and acceptance, meetings
+        scheduled, held and no-shows, feedback; and meetings by pair of countries.
+        No names or e-mail addresses."""
+        event = get_managed_event(event_id)
+        return Response(
+            funders_report(event),
+            mimetype=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.xlsx"'},
+        )
 
 
 @blp.route("/meetings-instance.json")

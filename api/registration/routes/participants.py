@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, or_, select
 
 from api.accounts.auth import current_organiser
 from api.events.slots import check_windows_in_event
-from api.exceptions import Forbidden, Unprocessable
+from api.exceptions import Forbidden
 from api.extensions import db
 from api.http.guards import (
     event_manager_required,
@@ -24,10 +24,11 @@ from api.http.guards import (
 from api.http.openapi import public
 from api.http.pagination import paginate
 from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
-from api.registration.csv_import import import_participants
 from api.registration.operations import register_participant, update_participant
+from api.registration.participant_import import import_participants
 from api.registration.schemas.participants import (
     AvailabilitySchema,
+    ImportArgsSchema,
     ImportResultSchema,
     ParticipantPatchSchema,
     ParticipantQueryArgsSchema,
@@ -35,6 +36,9 @@ from api.registration.schemas.participants import (
     RegistrationResultSchema,
     RegistrationSchema,
 )
+from api.registration.spreadsheets import MAX_BYTES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 blp = Blueprint(
     "participants",
@@ -151,12 +155,14 @@ class AvailabilityViews(MethodView):
 @blp.route("/import")
 class ParticipantImportViews(MethodView):
     @event_manager_required
+    @blp.arguments(ImportArgsSchema, location="query")
     @blp.response(201, ImportResultSchema)
     @blp.doc(
         requestBody={
             "required": True,
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -166,25 +172,36 @@ class ParticipantImportViews(MethodView):
             },
         }
     )
-    def post(self, event_id: int) -> dict[str, Any]:
-        """Import participants from CSV (organiser): all rows or none, errors by line.
+    def post(self, args: dict[str, Any], event_id: int) -> dict[str, Any]:
+        """Import participants from a CSV or XLSX sheet (organiser): all rows or none.
 
         Columns: first_name, last_name, email, organisation, organisation_type, country,
         and optionally role, attendance, timezone, languages, group, description,
-        interests, region, sectors, website (lists separated by `;`).
+        interests, region, sectors, website, offers, requests, availability (lists
+        separated by `;`; tags by slug or label; availability as `2027-03-10 09:00-12:30`
+        in the event's time zone). CSV may be UTF-8 (with or without BOM), UTF-16 or
+        Windows-1252, with `,`, `;`, tab or `|` between columns. A refused file answers
+        422 with `errors.json.rows` (every problem of every row, in row order) and
+        `errors.json.unknown_tags` (each unknown tag once, with its rows); with
+        `create_tags=true` unknown tags are created instead.
         """
         event = get_managed_event(event_id)
+        # Refuse a huge body before reading it (413), not after holding it in memory.
+        request.max_content_length = MAX_BYTES + 1024 * 1024  # room for the form's framing
         upload = request.files.get("file")
         raw = upload.read() if upload else request.get_data()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Unprocessable("The file is not UTF-8 text") from None
-        created = import_participants(event, text)
+        filename = (upload.filename or "") if upload else ""
+        result = import_participants(event, raw, filename, create_tags=args["create_tags"])
         db.session.commit()
         return {
-            "created": len(created),
+            "created": len(result.created),
             "participants": [
-                {"id": p.id, "email": p.email, "access_token": token} for p, token in created
+                {"id": p.id, "email": p.email, "access_token": token} for p, token in result.created
             ],
+            "tags_created": [tag.slug for tag in result.tags_created],
+            "file": {
+                "format": "csv" if result.sheet.delimiter else "xlsx",
+                "encoding": result.sheet.encoding,
+                "delimiter": result.sheet.delimiter,
+            },
         }

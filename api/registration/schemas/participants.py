@@ -136,6 +136,15 @@ class AvailabilitySchema(Schema):
     windows = fields.List(fields.Nested(AvailabilityWindowSchema), required=True)
 
 
+class ImportArgsSchema(Schema):
+    create_tags = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Create the tags the event does not have yet"},
+    )
+
+
 class ImportResultSchema(Schema):
     created = fields.Integer()
     participants = fields.List(fields.Dict())
+    tags_created = fields.List(fields.String(), metadata={"description": "Their slugs"})
+    file = fields.Dict(metadata={"description": "How the file was read"})

@@ -51,11 +51,16 @@ def test_preview_then_confirm_imports_every_row(
     assert preview.status_code == 200
     assert "2 participants will be registered" in preview.text and "ben@example.fr" in preview.text
     assert _count() == 0  # a preview writes nothing
-    carried = re.search(r'<textarea name="csv"[^>]*>([^<]*)</textarea>', preview.text)
+    carried = re.search(r'name="carried" value="([^"]*)"', preview.text)
     assert carried is not None
     done = client.post(
         url,
-        data={"csrf_token": csrf_of(client, url), "confirm": "yes", "csv": carried.group(1)},
+        data={
+            "csrf_token": csrf_of(client, url),
+            "confirm": "yes",
+            "carried": carried.group(1),
+            "filename": "people.csv",
+        },
         follow_redirects=True,
     )
     assert "2 participants imported." in done.text
@@ -69,7 +74,7 @@ def test_every_error_is_shown_by_line_and_nothing_is_written(
     url = f"/events/{event['id']}/organise/import"
     answer = _upload(client, url, BAD)
     assert answer.status_code == 422
-    assert "line 2" in answer.text and "line 3" in answer.text
+    assert "Row 2" in answer.text and "Row 3" in answer.text
     assert "email" in answer.text and "organisation" in answer.text
     assert _count() == 0
 
