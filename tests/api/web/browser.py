@@ -95,6 +95,13 @@ def wait_for(driver: WebDriver, css: str, timeout: float = 120) -> Any:
     )
 
 
+def wait_for_text(driver: WebDriver, css: str, text: str, timeout: float = 120) -> None:
+    """Wait until an element holds ``text`` (a page that is still the old one does not)."""
+    WebDriverWait(driver, timeout).until(
+        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, css), text)
+    )
+
+
 def fill(driver: WebDriver, values: dict[str, str]) -> None:
     for element_id, value in values.items():
         field = driver.find_element(By.ID, element_id)

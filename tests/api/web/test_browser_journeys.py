@@ -21,7 +21,15 @@ from selenium.webdriver.support.ui import Select
 
 from api.extensions import db
 from tests.api.conftest import Caller
-from tests.api.web.browser import CHROMEDRIVER, CHROMIUM, check_page, chromium, fill, wait_for
+from tests.api.web.browser import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    check_page,
+    chromium,
+    fill,
+    wait_for,
+    wait_for_text,
+)
 from tests.pages.browser import live_server
 
 pytestmark = [
@@ -57,7 +65,7 @@ def _set_up_event(driver: WebDriver, server: str, organiser: Caller) -> int:
     driver.find_element(By.XPATH, "//button[normalize-space(.)='Save']").click()
     wait_for(driver, "#table-count").send_keys("2")
     driver.find_element(By.XPATH, "//button[normalize-space(.)='Add']").click()
-    assert "2 tables added." in wait_for(driver, "p.flash").text
+    wait_for_text(driver, "main", "2 tables added.")
     event_id = int(driver.current_url.rstrip("/").split("/")[-2])
     return event_id
 
@@ -119,7 +127,7 @@ def _sign_in(driver: WebDriver, server: str, secret: str) -> None:
     driver.get(server + "/signin")
     fill(driver, {"secret": secret})
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait_for(driver, "p.flash")
+    wait_for_text(driver, "main", "You are signed in.")
 
 
 def test_participants_meet_and_the_organiser_publishes(
@@ -179,7 +187,7 @@ def test_participants_meet_and_the_organiser_publishes(
     card.find_element(By.TAG_NAME, "summary").click()
     card.find_element(By.TAG_NAME, "textarea").send_keys("Could your tanks fit our pilot?")
     card.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Request sent." in wait_for(browser, "p.flash").text
+    wait_for_text(browser, "main", "Request sent.")
     check_page(browser, "inbox-ana")
 
     # Ben signs in with his token and accepts.
@@ -188,7 +196,7 @@ def test_participants_meet_and_the_organiser_publishes(
     assert "Could your tanks fit our pilot?" in browser.page_source
     check_page(browser, "inbox-ben")
     browser.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Accept')]").click()
-    assert "Accepted" in wait_for(browser, "p.flash").text
+    wait_for_text(browser, "main", "Accepted: the meeting will be scheduled.")
 
     # The organiser solves, watches the job, reviews the draft and publishes it.
     _sign_in(browser, server, organiser.token)
@@ -205,7 +213,7 @@ def test_participants_meet_and_the_organiser_publishes(
     wait_for(browser, "#publish")
     check_page(browser, "organiser-review")
     browser.find_element(By.ID, "publish").click()
-    assert "is published" in wait_for(browser, "p.flash").text
+    wait_for_text(browser, "main", "is published")
     assert browser.find_element(By.ID, "version-status").text == "published"
     for page, ready in (
         ("day", "#meeting-1"),
