@@ -9,7 +9,13 @@ from pathlib import Path
 
 import click
 
-from benchkit.meetings.bench import run_b2b, run_scale
+from benchkit.meetings.bench import (
+    run_b2b,
+    run_hosted,
+    run_on_the_day,
+    run_oversubscribed,
+    run_scale,
+)
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
 from scheduler.meetings.errors import InstanceFormatError
@@ -191,3 +197,114 @@ def bench_scale(
                 f"{row['seconds']:>6.1f} s valid={row['valid']}{moves}"
             )
         sys.stdout.flush()
+
+
+@click.command("hosted")
+@click.option(
+    "--sizes",
+    default="300,1000,3000",
+    show_default=True,
+    help="Comma-separated numbers of participants (rounded down to even).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None:
+    """Tight hosted-buyer events (a 0-break schedule exists), every meeting required:
+    our solver against first-come-first-served; one JSON line per run."""
+    parsed = _sizes(sizes, minimum=4)
+    for row in run_hosted(parsed, time_limit=time_limit, seed=seed, workers=workers):
+        click.echo(json.dumps(row))
+        sys.stdout.flush()
+
+
+@click.command("oversubscribed")
+@click.option("--participants", type=click.IntRange(2, 100_000), default=2_000, show_default=True)
+@click.option("--requests", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_oversubscribed(
+    participants: int, requests: int, time_limit: float, seed: int, workers: int
+) -> None:
+    """More accepted meetings than fit: placed priority weight against a proven upper
+    bound, ours and first-come-first-served; one JSON line per solver."""
+    try:
+        rows = list(
+            run_oversubscribed(participants, requests, time_limit, seed=seed, workers=workers)
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--requests") from None
+    for row in rows:
+        click.echo(json.dumps(row))
+
+
+@click.command("on-the-day")
+@click.option("--participants", type=click.IntRange(10, 100_000), default=700, show_default=True)
+@click.option("--meetings", type=click.IntRange(1, 1_000_000), default=800, show_default=True)
+@click.option("--changes", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=4.0,
+    show_default=True,
+    help="Seconds per re-solve.",
+)
+@click.option(
+    "--publish-time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=60.0,
+    show_default=True,
+    help="Seconds for the schedule that is published first.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_on_the_day(
+    participants: int,
+    meetings: int,
+    changes: int,
+    time_limit: float,
+    publish_time_limit: float,
+    seed: int,
+    workers: int,
+) -> None:
+    """A published event re-solved after single cancellations and late meetings: wall
+    seconds and published meetings moved per re-solve; one JSON line each."""
+    rows = run_on_the_day(
+        participants,
+        meetings,
+        changes,
+        time_limit,
+        seed=seed,
+        workers=workers,
+        publish_time_limit=publish_time_limit,
+    )
+    for row in rows:
+        click.echo(json.dumps(row))
+        sys.stdout.flush()
+
+
+def _sizes(sizes: str, minimum: int) -> list[int]:
+    try:
+        parsed = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "expected comma-separated integers", param_hint="--sizes"
+        ) from None
+    if not parsed or any(n < minimum or n > 100_000 for n in parsed):
+        raise click.BadParameter(
+            f"sizes must be integers from {minimum} to 100000", param_hint="--sizes"
+        )
+    return parsed

@@ -6,7 +6,14 @@ import click
 
 from api.cli.agenda import bench_agenda, solve_agenda
 from api.cli.matching import bench_matching
-from api.cli.meetings import bench_b2b, bench_scale, solve_meetings
+from api.cli.meetings import (
+    bench_b2b,
+    bench_hosted,
+    bench_on_the_day,
+    bench_oversubscribed,
+    bench_scale,
+    solve_meetings,
+)
 
 
 @click.group()
@@ -23,5 +30,8 @@ solve.add_command(solve_meetings)
 solve.add_command(solve_agenda)
 bench.add_command(bench_b2b)
 bench.add_command(bench_scale)
+bench.add_command(bench_hosted)
+bench.add_command(bench_oversubscribed)
+bench.add_command(bench_on_the_day)
 bench.add_command(bench_agenda)
 bench.add_command(bench_matching)

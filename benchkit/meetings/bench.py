@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import random
+import resource
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -10,28 +13,45 @@ from typing import Any
 
 from benchkit.meetings.baseline import fcfs_baseline
 from benchkit.meetings.generator import churn, generate_event
+from benchkit.meetings.hosted_buyer import generate_hosted_buyer
+from benchkit.meetings.oversubscribed import generate_oversubscribed
 from scheduler.meetings.dzn import read_dzn
-from scheduler.meetings.instance import Placement
+from scheduler.meetings.instance import Meeting, MeetingInstance, Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult
 from scheduler.meetings.solve import solve
 from scheduler.meetings.validator import validate
 
 
-def reference_optima(directory: Path) -> dict[str, int]:
-    """MaxSAT_obj per instance from reference-results-d2.csv next to the instances, if any."""
+def _reference_rows(directory: Path) -> list[dict[str, str]]:
     for candidate in (
         directory / "reference-results-d2.csv",
         directory.parent / "reference-results-d2.csv",
     ):
         if candidate.is_file():
             with candidate.open(newline="", encoding="utf-8") as fh:
-                return {
-                    row["instance"]: int(row["MaxSAT_obj"])
-                    for row in csv.DictReader(fh)
-                    if row.get("MaxSAT_obj", "").isdigit()
-                }
-    return {}
+                return list(csv.DictReader(fh))
+    return []
+
+
+def reference_optima(directory: Path) -> dict[str, int]:
+    """MaxSAT_obj per instance from reference-results-d2.csv next to the instances, if any."""
+    return {
+        row["instance"]: int(row["MaxSAT_obj"])
+        for row in _reference_rows(directory)
+        if row.get("MaxSAT_obj", "").isdigit()
+    }
+
+
+def reference_times(directory: Path) -> dict[str, float]:
+    """The paper's MaxSAT seconds per instance (its best approach), where it finished."""
+    out: dict[str, float] = {}
+    for row in _reference_rows(directory):
+        try:
+            out[row["instance"]] = float(row.get("MaxSAT_time_s", ""))
+        except ValueError:
+            continue
+    return out
 
 
 def run_b2b(
@@ -40,6 +60,7 @@ def run_b2b(
     """Solve every ``.dzn`` file of ``directory``; one dictionary per instance."""
     directory = Path(directory)
     reference = reference_optima(directory)
+    paper_seconds = reference_times(directory)
     options = SolveOptions(time_limit_s=time_limit, workers=workers, allow_unscheduled=False)
     for path in sorted(directory.glob("*.dzn")):
         instance = read_dzn(path)
@@ -55,6 +76,11 @@ def run_b2b(
         }
         if instance.name in reference:
             row["reference"] = reference[instance.name]
+        if instance.name in paper_seconds:
+            # Above 1: proven faster than the paper's MaxSAT (one core, other machine).
+            row["paper_maxsat_s"] = paper_seconds[instance.name]
+            if result.status.value in ("optimal", "infeasible"):
+                row["paper_ratio"] = round(paper_seconds[instance.name] / result.seconds, 2)
         if result.assignments:
             row["valid"] = not validate(instance, result, require_all=True)
         yield row
@@ -75,6 +101,175 @@ def _scale_row(
         "seconds": round(result.seconds, 2),
         "valid": valid,
     }
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run_hosted(
+    sizes: Iterable[int] = (300, 1000, 3000),
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+) -> Iterator[dict[str, Any]]:
+    """Tight hosted-buyer events (``hosted_buyer.py``; a 0-break schedule exists), solved in
+    strict mode (every meeting must be placed) and by the FCFS baseline. ``peak_rss_mb`` is
+    the process's peak so far, so it only grows from one size to the next."""
+    for size in sizes:
+        event = generate_hosted_buyer(size, seed=seed)
+        instance = event.instance
+        baseline = fcfs_baseline(instance)
+        yield {
+            **_scale_row(
+                size,
+                "fcfs-baseline",
+                len(instance.meetings),
+                baseline,
+                not validate(instance, baseline, check_fairness=False),
+            ),
+            "breaks_per_100": _per_100(baseline, size),
+        }
+        options = SolveOptions(
+            time_limit_s=time_limit, workers=workers, seed=seed, allow_unscheduled=False
+        )
+        ours = solve(instance, options)
+        complete = len(ours.assignments) == len(instance.meetings)
+        yield {
+            **_scale_row(
+                size,
+                "clustermeet",
+                len(instance.meetings),
+                ours,
+                not validate(instance, ours, require_all=complete),
+            ),
+            "breaks_per_100": _per_100(ours, size),
+            "peak_rss_mb": _peak_rss_mb(),
+        }
+
+
+def run_oversubscribed(
+    participants: int = 2_000,
+    requests: int = 10_000,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+) -> Iterator[dict[str, Any]]:
+    """An oversubscribed event (``oversubscribed.py``): FCFS, then our solve (meetings may
+    be left out) with its proven upper bound on the priority-weighted placeable meetings."""
+    instance = generate_oversubscribed(participants, requests, seed=seed)
+    baseline = fcfs_baseline(instance)
+    ours = solve(instance, SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed))
+    bound = ours.weight_bound
+    for name, result, valid in (
+        ("fcfs-baseline", baseline, not validate(instance, baseline, check_fairness=False)),
+        ("clustermeet", ours, not validate(instance, ours)),
+    ):
+        yield {
+            **_scale_row(participants, name, len(instance.meetings), result, valid),
+            "scheduled_weight": result.scheduled_weight,
+            "weight_bound": bound,
+            "of_bound": round(result.scheduled_weight / bound, 4) if bound else None,
+        }
+
+
+def on_the_day_event(
+    participants: int = 700, meetings: int = 800, seed: int = 0
+) -> MeetingInstance:
+    """A generated event (``generator.py``) cut down to its first ``meetings`` requests
+    (everybody stays registered)."""
+    full = generate_event(participants, seed=seed)
+    return dataclasses.replace(
+        full,
+        meetings=full.meetings[:meetings],
+        name=f"on-the-day-{participants}-{meetings}-s{seed}",
+    )
+
+
+def late_meeting(instance: MeetingInstance, rng: random.Random, number: int) -> Meeting:
+    """A new request an organiser would accept: two participants who do not meet yet and
+    have a common free slot; online if a side is remote (has online meetings already)."""
+    ids = [p.id for p in instance.participants]
+    pairs = {frozenset(m.participants) for m in instance.meetings}
+    remote = {p for m in instance.meetings if m.is_online for p in m.participants}
+    everything = frozenset(range(instance.n_slots))
+    while True:
+        a, b = rng.sample(ids, 2)
+        common = everything - instance.forbidden_of[a] - instance.forbidden_of[b]
+        if frozenset((a, b)) not in pairs and common:
+            return Meeting(
+                id=f"late{number}",
+                participant_a=a,
+                participant_b=b,
+                is_online=a in remote or b in remote,
+            )
+
+
+def run_on_the_day(
+    participants: int = 700,
+    meetings: int = 800,
+    changes: int = 5,
+    time_limit: float = 4.0,
+    seed: int = 0,
+    workers: int = 2,
+    publish_time_limit: float = 60.0,
+) -> Iterator[dict[str, Any]]:
+    """Publish a schedule (``publish_time_limit`` solve), then re-solve ``changes``
+    cancellations and ``changes`` late meetings, one at a time, each from the published
+    schedule into a new draft within ``time_limit`` seconds; one row per re-solve with the
+    moves it made."""
+    instance = on_the_day_event(participants, meetings, seed)
+    first = solve(
+        instance, SolveOptions(time_limit_s=publish_time_limit, workers=workers, seed=seed)
+    )
+    published = {mid: Placement(a.slot, a.table) for mid, a in first.assignments.items()}
+    yield {
+        "change": "publish",
+        "participants": len(instance.participants),
+        "meetings": len(instance.meetings),
+        "scheduled": len(first.assignments),
+        "breaks": first.objective,
+        "seconds": round(first.seconds, 2),
+        "valid": not validate(instance, first),
+    }
+    rng = random.Random(seed)
+    options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed)
+    placed = sorted(published)
+    for k in range(2 * changes):
+        if k % 2 == 0:
+            gone = rng.choice(placed)
+            changed = dataclasses.replace(
+                instance,
+                meetings=tuple(m for m in instance.meetings if m.id != gone),
+                previous=published,
+            )
+            change, new_id = f"cancel {gone}", None
+        else:
+            late = late_meeting(instance, rng, k)
+            changed = dataclasses.replace(
+                instance, meetings=(*instance.meetings, late), previous=published
+            )
+            change, new_id = f"late {late.id}", late.id
+        started = time.perf_counter()
+        again = solve(changed, options)
+        wall = time.perf_counter() - started
+        yield {
+            "change": change,
+            "status": again.status.value,
+            "scheduled": len(again.assignments),
+            "new_placed": None if new_id is None else new_id in again.assignments,
+            "moves": again.moves,
+            "breaks": again.objective,
+            "seconds": round(wall, 2),
+            "valid": not validate(changed, again),
+        }
+
+
+def _per_100(result: MeetingResult, participants: int) -> float | None:
+    if result.objective is None:
+        return None
+    return round(100 * result.objective / participants, 2)
 
 
 def run_scale(

@@ -23,6 +23,11 @@ class SolveOptions:
     # above this many pairs: within the limit the exact model placed fewer meetings there
     # (docs/benchmarks/meetings.md). Re-solves keep the exact model, which counts moves.
     exact_event_pairs: int = 4_000
+    # Strict solves (every meeting placed) go there too above this many pairs: the largest
+    # JAIR instance has 5,926 and is solved exactly in seconds, while on a tight hosted-buyer
+    # event of 300 participants (9,800 pairs) the exact model found no schedule in 60 s and
+    # the heuristic path placed all but one meeting (docs/benchmarks/meetings.md).
+    strict_exact_pairs: int = 8_000
     # The capacity-counter model races the light one only up to this many counter Booleans:
     # the JAIR instances need at most 130,000; an event of 680 meetings and 39 tables would
     # need 420,000, taking seconds to build and half the workers from the light model.

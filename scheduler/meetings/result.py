@@ -67,3 +67,12 @@ class MeetingResult:
     moves: int = 0
     table_changes: int = 0
     solver: str = "cp-sat"
+    # Meetings may be left out: proven upper bound on ``scheduled_weight`` (bounds.py).
+    weight_bound: int | None = None
+
+    @property
+    def gap(self) -> float | None:
+        """Breaks above the proven lower bound (0 when proven optimal), if both are known."""
+        if self.objective is None or self.bound is None:
+            return None
+        return max(0.0, self.objective - self.bound)

@@ -6,11 +6,18 @@ threshold in docs/meetings.md and docs/benchmarks/meetings.md):
 ======================================  ========================================================
 situation                               path
 ======================================  ========================================================
-pairs > 20,000                          greedy + local search + CP-SAT neighbourhoods
-(``large_event_threshold``)             (``large_event.py``)
+pairs > 20,000                          greedy and time-sweep starts, local search restarts for
+(``large_event_threshold``)             60% of the budget, then CP-SAT neighbourhoods
+                                        (``large_event.py``, ``sweep.py``)
 pairs > 4,000 (``exact_event_pairs``),  the same: the exact model placed fewer meetings there
 meetings may be left out, not a re-
 solve
+pairs > 8,000 (``strict_exact_pairs``), the same (multi-start sweep + local search, then
+strict, not a re-solve                  neighbourhoods); status unknown with the best
+                                        partial schedule if no full one is found
+re-solve, pairs > 4,000, at most 10     repair: the published schedule stays, CP-SAT
+meetings without a published slot,      neighbourhoods around each such meeting place it
+meetings may be left out                (``large_event.repair``)
 ``allow_unscheduled`` None (real        exact model with every meeting required for half the
 events)                                 budget, then meetings may be left out
 ``allow_unscheduled`` False (strict,    exact model, every meeting required
@@ -35,10 +42,11 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
+from scheduler.meetings.bounds import placement_upper_bound
 from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.large_event import solve_large
+from scheduler.meetings.large_event import heuristic_schedule, repair, solve_large
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.options import SolveOptions
@@ -51,6 +59,7 @@ from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contende
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
+from scheduler.meetings.validator import validate
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -84,17 +93,68 @@ def solve(
     so far is returned (status ``feasible``), or status ``unknown`` if there is none.
     """
     options = options or SolveOptions()
+    if options.allow_unscheduled is False or _takes_large_path(instance, options):
+        # The large path computes the placement bound itself and uses its solution.
+        return _solve_any(instance, options, progress, cancel)
+    # Meetings may be left out: beside the search, one worker proves an upper bound on the
+    # priority-weighted meetings any schedule can place (bounds.py).
+    box: list[int | None] = []
+    bound_thread = threading.Thread(
+        target=lambda: box.append(
+            placement_upper_bound(instance, min(30.0, 0.5 * options.time_limit_s), 1, cancel)
+        ),
+        name="placement-bound",
+        daemon=True,
+    )
+    bound_thread.start()
+    result = _solve_any(instance, options, progress, cancel)
+    bound_thread.join(timeout=max(0.0, 0.5 * options.time_limit_s))
+    weight_bound = box[0] if box else None
+    if weight_bound is None:
+        return result
+    return replace(result, weight_bound=weight_bound)
+
+
+def _takes_large_path(instance: MeetingInstance, options: SolveOptions) -> bool:
+    """Greedy + local search + neighbourhoods for big problems, and for events past a few
+    thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
+    placeable meetings from the exact model and 670 when it could leave some out, against
+    all 680 from local search. Re-solves stay exact below the threshold (moves count)."""
+    pairs = sum(len(slots) for slots in instance.allowed_slots)
+    return (
+        pairs > options.large_event_threshold
+        or (
+            options.allow_unscheduled is not False
+            and not instance.previous
+            and pairs > options.exact_event_pairs
+        )
+        or (
+            options.allow_unscheduled is False
+            and not instance.previous
+            and pairs > options.strict_exact_pairs
+        )
+    )
+
+
+def _solve_any(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+) -> MeetingResult:
     started = time.perf_counter()
     pairs = sum(len(slots) for slots in instance.allowed_slots)
-    # Greedy + local search + neighbourhoods for big problems, and for events past a few
-    # thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
-    # placeable meetings from the exact model and 670 when it could leave some out, against
-    # all 680 from local search. Re-solves stay exact below the threshold (moves count).
-    if pairs > options.large_event_threshold or (
-        options.allow_unscheduled is not False
-        and not instance.previous
-        and pairs > options.exact_event_pairs
+    if (
+        instance.previous
+        and options.allow_unscheduled is not False
+        and (pairs > options.exact_event_pairs)
     ):
+        # On the day: a few changes to a published schedule are repaired around them (small
+        # events keep the exact model, which proves the fewest moves in time).
+        repaired = repair(instance, options, cancel, started)
+        if repaired is not None and not validate(instance, repaired):
+            return repaired
+    if _takes_large_path(instance, options):
         if options.allow_unscheduled is False:
             reason = infeasibility_reason(instance)
             if reason is not None:
@@ -158,6 +218,17 @@ def _solve(
         hint = greedy_schedule(instance, start=instance.published_slots)
     if hint is not None:
         model.add_hint(hint)
+    # Never empty-handed: a heuristic schedule (greedy or sweep, then local search, 2 s at
+    # most) stands in if CP-SAT finds nothing better in time.
+    fallback = None
+    if optimal_hint is None:
+        fallback = heuristic_schedule(
+            instance,
+            options.seed,
+            time.perf_counter() + min(2.0, 0.05 * options.time_limit_s),
+            should_stop=lambda: cancel is not None and cancel.is_set(),
+            restarts=False,  # one start + local search: a fraction of a second on JAIR
+        )
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One search, or two racing (race.py); either way the winner's model reads the schedule.
     contenders = [
@@ -175,6 +246,7 @@ def _solve(
         and options.implied_constraints
         and options.workers >= 2
         and capacity_counter_size(instance) <= options.max_counter_booleans
+        and not (cancel is not None and cancel.is_set())  # building it takes seconds
     )
     if racing:
         # The capacity-counter model beside the light one (see race.py).
@@ -210,8 +282,14 @@ def _solve(
             + (" (fairness bound included)" if instance.fairness is not None else ""),
             started,
         )
+    if status is Status.UNKNOWN or (
+        status is Status.FEASIBLE and fallback is not None and not options.allow_unscheduled
+    ):
+        better = _fallback_result(instance, options, fallback, winner.plan(), race_bound, started)
+        if better is not None:
+            return better
     if status is Status.UNKNOWN:
-        return MeetingResult(status=status, objective=None, bound=None, seconds=seconds)
+        return MeetingResult(status=status, objective=None, bound=race_bound, seconds=seconds)
     slots = winner.plan()
     plan = {instance.meetings[m].id: s for m, s in slots.items()}
     bound: float | None = None
@@ -220,6 +298,36 @@ def _solve(
     elif pure_breaks:
         bound = race_bound
     return build_result(instance, status, plan, seconds, bound=bound)
+
+
+def _fallback_result(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    fallback: dict[int, int] | None,
+    found: dict[int, int],
+    bound: float | None,
+    started: float,
+) -> MeetingResult | None:
+    """The heuristic schedule, when CP-SAT found none or a worse one and it passes the
+    validator: status feasible if it places what the mode requires, else unknown with the
+    best partial schedule (strict mode: nothing proves that no full schedule exists)."""
+    if not fallback:
+        return None
+    if found and evaluate(instance, found) <= evaluate(instance, fallback):
+        return None
+    strict = not options.allow_unscheduled
+    complete = len(fallback) == len(instance.meetings)
+    status = Status.FEASIBLE if complete or not strict else Status.UNKNOWN
+    if found and status is Status.UNKNOWN:
+        return None  # CP-SAT's full schedule beats any partial one
+    plan = {instance.meetings[m].id: s for m, s in fallback.items()}
+    seconds = time.perf_counter() - started
+    result = build_result(
+        instance, status, plan, seconds, bound=bound, solver="greedy+local-search"
+    )
+    if validate(instance, result, require_all=strict and complete):
+        return None
+    return result
 
 
 def _probe_lower_bound(

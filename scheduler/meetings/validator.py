@@ -36,14 +36,22 @@ def validate(
     """All violations found; an empty list means the schedule is valid.
 
     ``require_all`` demands every meeting be scheduled (the benchmark problem); otherwise only
-    fixed and pinned meetings must be. ``check_fairness`` can be switched off for schedules
-    from producers that never promised fairness (the FCFS baseline).
+    fixed and pinned meetings must be. A result of status unknown may carry the best partial
+    schedule found (strict mode without a full schedule): it is checked like any other.
+    ``check_fairness`` can be switched off for schedules from producers that never promised
+    fairness (the FCFS baseline).
     """
     out: list[Violation] = []
-    if result.status in (Status.INFEASIBLE, Status.UNKNOWN):
+    if result.status is Status.INFEASIBLE or (
+        result.status is Status.UNKNOWN and not result.assignments
+    ):
         if result.assignments:
             out.append(Violation("status", f"status {result.status} but assignments present"))
         return out
+    if result.status is Status.UNKNOWN and require_all:
+        # Unknown carries the best partial schedule found when no full one was.
+        out.append(Violation("status", "status unknown: no schedule with every meeting"))
+        require_all = False
     meetings = {m.id: m for m in instance.meetings}
     tables = {t.id: t for t in instance.tables}
     busy: dict[str, list[tuple[int, str]]] = {p.id: [] for p in instance.participants}

@@ -1,10 +1,19 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from api.cli.meetings import bench_b2b, bench_scale, solve_meetings
+from api.cli.meetings import (
+    bench_b2b,
+    bench_hosted,
+    bench_on_the_day,
+    bench_oversubscribed,
+    bench_scale,
+    solve_meetings,
+)
 from benchkit.data import b2b_instances_dir
+from benchkit.meetings.bench import reference_times
 from scheduler.meetings.json_format import write_json
 
 from .conftest import MakeInstance
@@ -79,6 +88,13 @@ def test_bench_b2b_prints_one_json_line_per_instance(tmp_path: Path) -> None:
     assert row["instance"] == "tic-12" and row["status"] == "optimal"
 
 
+def test_bench_b2b_knows_the_papers_times() -> None:
+    if not BENCH.exists():
+        pytest.skip("benchmark instances not available")
+    times = reference_times(BENCH)
+    assert times["tic-13crafc"] == 5.8 and times["forum-13"] == 2.5
+
+
 def test_bench_b2b_rejects_empty_directory(tmp_path: Path) -> None:
     result = CliRunner().invoke(bench_b2b, [str(tmp_path)])
     assert result.exit_code != 0 and "no .dzn files" in result.output
@@ -102,3 +118,46 @@ def test_bench_scale_resolve_reports_moves() -> None:
     assert again["valid"]
     assert again["new"] >= 1 and 0 <= again["new_scheduled"] <= again["new"]
     assert 0 <= again["moves"] <= rows[1]["scheduled"]
+
+
+def _rows(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.strip().splitlines()]
+
+
+def test_bench_hosted_small() -> None:
+    result = CliRunner().invoke(bench_hosted, ["--sizes", "16", "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    fcfs, ours = _rows(result.output)
+    assert (fcfs["solver"], ours["solver"]) == ("fcfs-baseline", "clustermeet")
+    # A 0-break schedule exists by construction; the exact model proves it.
+    assert ours["status"] == "optimal" and ours["breaks"] == 0 and ours["valid"]
+    assert ours["scheduled"] == ours["meetings"] and ours["breaks_per_100"] == 0
+
+
+def test_bench_oversubscribed_small() -> None:
+    args = ["--participants", "30", "--requests", "80", "--time-limit", "3"]
+    result = CliRunner().invoke(bench_oversubscribed, args)
+    assert result.exit_code == 0, result.output
+    fcfs, ours = _rows(result.output)
+    assert ours["valid"] and fcfs["valid"]
+    bound = ours["weight_bound"]
+    assert isinstance(bound, int)
+    assert fcfs["scheduled_weight"] <= bound and ours["scheduled_weight"] <= bound
+
+
+def test_bench_oversubscribed_rejects_impossible_sizes() -> None:
+    args = ["--participants", "4", "--requests", "100"]
+    result = CliRunner().invoke(bench_oversubscribed, args)
+    assert result.exit_code != 0 and "n_requests" in result.output
+
+
+def test_bench_on_the_day_small() -> None:
+    args = ["--participants", "40", "--meetings", "40", "--changes", "1"]
+    args += ["--time-limit", "3", "--publish-time-limit", "3"]
+    result = CliRunner().invoke(bench_on_the_day, args)
+    assert result.exit_code == 0, result.output
+    publish, cancel, late = _rows(result.output)
+    assert publish["change"] == "publish" and publish["valid"]
+    assert str(cancel["change"]).startswith("cancel") and cancel["valid"]
+    assert cancel["moves"] == 0
+    assert str(late["change"]).startswith("late") and late["valid"]
