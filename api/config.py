@@ -16,15 +16,16 @@ def _env_int(name: str, default: int) -> int:
 
 
 def meeting_link_template(template: str | None) -> str | None:
-    """The template if it uses only ``{event_slug}``, ``{event_id}`` and ``{meeting_id}``."""
+    """The template if it uses only ``{event_slug}``, ``{event_id}``, ``{meeting_id}`` and
+    ``{meeting_secret}``."""
     if not template:
         return None
     try:
-        template.format(event_slug="slug", event_id=1, meeting_id=1)
+        template.format(event_slug="slug", event_id=1, meeting_id=1, meeting_secret="s")
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(
-            "CLUSTERMEET_MEETING_LINK_TEMPLATE may use only {event_slug}, {event_id} and "
-            f"{{meeting_id}}: {template!r}"
+            "CLUSTERMEET_MEETING_LINK_TEMPLATE may use only {event_slug}, {event_id}, "
+            f"{{meeting_id}} and {{meeting_secret}}: {template!r}"
         ) from exc
     return template
 
@@ -60,8 +61,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SOLVER_TIME_LIMIT": float(os.environ.get("CLUSTERMEET_SOLVER_TIME_LIMIT", "60")),
         "SOLVER_WORKERS": _env_int("CLUSTERMEET_SOLVER_WORKERS", 2),
         "PUBLIC_BASE_URL": os.environ.get("CLUSTERMEET_BASE_URL", "http://localhost:5000"),
-        # The video link of an online meeting, e.g. "https://meet.example.org/{event_slug}-
-        # {meeting_id}"; unset, online meetings get no link (issue 12 adds real links).
+        # The server-wide video link of an online meeting, e.g. "https://meet.example.org/
+        # {event_slug}-{meeting_secret}"; an event's own video_link_template comes first.
         "MEETING_LINK_TEMPLATE": meeting_link_template(
             os.environ.get("CLUSTERMEET_MEETING_LINK_TEMPLATE")
         ),

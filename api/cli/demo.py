@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from rich.console import Console
+from rich.table import Table
 
 from api.demo.build import build_demo_event, demo_participant_sign_in
 from api.demo.outputs import write_outputs
@@ -17,6 +18,7 @@ from api.demo.report import (
     print_schedules,
     print_web_sign_in,
 )
+from api.demo.scenarios import SCENARIOS, run_scenario
 from api.demo.simulate import simulate_requests
 from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
 from api.extensions import db
@@ -27,10 +29,15 @@ from api.models.enums import JobKind
 @click.option(
     "--participants",
     "n_participants",
-    default=300,
-    show_default=True,
+    default=None,
     type=click.IntRange(20, 5000),
-    help="How many participants to register.",
+    help="How many participants to register (default: 300, or the scenario's size).",
+)
+@click.option(
+    "--scenario",
+    type=click.Choice(sorted(SCENARIOS)),
+    default=None,
+    help="Build and run one kind of event instead of the default demo (see docs/events.md).",
 )
 @click.option(
     "--out",
@@ -49,14 +56,19 @@ from api.models.enums import JobKind
     help="Seconds for each solver.",
 )
 @with_appcontext
-def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> None:
+def demo(
+    n_participants: int | None, scenario: str | None, out_dir: str, seed: int, time_limit: float
+) -> None:
     """Build a realistic cluster event, match, schedule, and write the outputs."""
     from api import MIGRATIONS_DIR
 
     console = Console()
     upgrade(directory=MIGRATIONS_DIR)
+    if scenario is not None:
+        _run_scenario(console, scenario, n_participants, seed, time_limit, out_dir)
+        return
     with console.status("Registering participants and building the programme..."):
-        built = build_demo_event(n_participants, seed)
+        built = build_demo_event(n_participants or 300, seed)
         db.session.commit()
     event = built.event
     print_event_summary(console, event)
@@ -97,3 +109,42 @@ def demo(n_participants: int, out_dir: str, seed: int, time_limit: float) -> Non
         f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs (event id "
         f"{event.id}) or http://127.0.0.1:5000/events/{event.id}/stats?token=<the key>."
     )
+
+
+def _run_scenario(
+    console: Console,
+    name: str,
+    n_participants: int | None,
+    seed: int,
+    time_limit: float,
+    out_dir: str,
+) -> None:
+    spec = SCENARIOS[name]
+    console.rule(f"Scenario {name}: {spec.title}")
+    console.print(spec.description)
+    with console.status("Building, matching and solving like an organiser..."):
+        try:
+            run = run_scenario(name, n_participants, seed, time_limit)
+        except DemoStepFailed as exc:
+            raise click.ClickException(str(exc)) from exc
+    for step in run.steps:
+        console.print(step)
+    table = Table(title="What the organiser checks")
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    for key, value in run.check.counts.items():
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
+    if run.check.problems:
+        for problem in run.check.problems[:50]:
+            console.print(f"[red]problem[/]: {problem}")
+        raise click.ClickException(f"{len(run.check.problems)} problems found")
+    console.print(
+        "[green]All checks hold[/]: no double booking, working hours, links, stands, rules."
+    )
+    os.makedirs(out_dir, exist_ok=True)
+    with console.status(f"Writing outputs to {out_dir}/ ..."):
+        written = write_outputs(run.built.event, run.built.organiser_key, out_dir)
+    console.print(f"{len(written.files)} files in {os.path.abspath(out_dir)}")
+    for failure in written.failures:
+        console.print(f"[red]not written[/]: {failure}")

@@ -169,6 +169,10 @@ def _register_population(demo: DemoEvent, tags: dict[str, Tag], rng: random.Rand
         )
         if registration["timezone"] is None:
             del registration["timezone"]
+        else:
+            # Far-away participants join early or late in their day: 08:00-20:00 theirs.
+            registration["working_hours_start"] = time(8)
+            registration["working_hours_end"] = time(20)
         participant, _token = register_participant(demo.event, registration)
         for item in person.profile.opportunities:
             db.session.add(

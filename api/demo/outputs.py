@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from api.extensions import db
-from api.models import Event, MeetingTable, Participant
+from api.models import Event, MeetingTable, Participant, Session
 
 # A few personal pages are enough to look at; calendars are written for everyone.
 PERSONAL_PAGES = 12
@@ -39,10 +39,14 @@ def write_outputs(event: Event, organiser_key: str, out_dir: str) -> Written:
 
     api = f"/api/v1/events/{event.id}"
     pages = f"/events/{event.id}"
-    fetch(f"{api}/agenda.frab.json", "agenda.frab.json")
-    fetch(f"{api}/schedule.xml", "schedule.xml")
-    fetch(f"{api}/agenda-instance.json", "instances/agenda-instance.json")
-    fetch(f"{api}/meetings-instance.json", "instances/meetings-instance.json")
+    # An event without a programme (matchmaking only) or without meeting blocks (an
+    # online talk) has no agenda or no meeting instance to write.
+    if db.session.scalar(select(Session.id).where(Session.event_id == event.id).limit(1)):
+        fetch(f"{api}/agenda.frab.json", "agenda.frab.json")
+        fetch(f"{api}/schedule.xml", "schedule.xml")
+        fetch(f"{api}/agenda-instance.json", "instances/agenda-instance.json")
+    if event.meeting_blocks:
+        fetch(f"{api}/meetings-instance.json", "instances/meetings-instance.json")
     fetch(f"{api}/stats", "stats.json")
     names = (
         "meetings.csv",

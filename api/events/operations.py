@@ -18,6 +18,9 @@ _SETTINGS_COLUMNS = (
     "is_online_allowed",
     "is_auto_accept",
     "fairness",
+    "online_policy",
+    "video_link_template",
+    "virtual_rooms",
 )
 _EVENT_COLUMNS = (
     "slug",
@@ -54,3 +57,4 @@ def apply_event_data(event: Event, data: dict[str, Any]) -> None:
         setattr(event, column, settings[column])
     event.meeting_blocks = [MeetingBlock(**block) for block in settings["blocks"]]
     event.rules = dict(data["rules"])
+    event.programme_settings = dict(data["programme_settings"])

@@ -108,4 +108,10 @@ def _as_input(event: Event) -> dict[str, Any]:
     dumped: dict[str, Any] = EventSchema().dump(event)
     dumped.pop("id", None)
     dumped.pop("is_registration_open", None)
+    if dumped.get("programme_settings") is None:
+        dumped.pop("programme_settings", None)
+    # Virtual room links are never shown, so a PATCH keeps them unless it sends new ones.
+    settings = dumped.get("meeting_settings") or {}
+    settings.pop("virtual_room_count", None)
+    settings["virtual_rooms"] = list(event.virtual_rooms or [])
     return dumped

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from api.events.lookup import get_in_event
+from api.events.online import shown_online
 from api.exceptions import Conflict, Forbidden
 from api.extensions import db
 from api.models import Event, Job, Meeting, MeetingPlacement, MeetingTable, Participant
@@ -58,7 +59,7 @@ def meeting_payload(event: Event, meeting: Meeting) -> dict[str, Any]:
         "end_dt": placement.end_dt if placement else None,
         "table_id": table.id if table else None,
         "table": table.name if table else None,
-        "is_online": meeting.is_online,
+        "is_online": shown_online(event, meeting, placement),
     }
 
 
@@ -187,7 +188,7 @@ def meeting_rows(
                 "participant_b": meeting.participant_b.full_name,
                 "organisation_a": meeting.participant_a.organisation.name,
                 "organisation_b": meeting.participant_b.organisation.name,
-                "is_online": meeting.is_online,
+                "is_online": shown_online(event, meeting, placement),
                 "is_pinned": meeting.is_pinned,
                 "slot": placement.slot if placement else None,
                 "start_dt": placement.start_dt if placement else None,

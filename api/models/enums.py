@@ -33,6 +33,14 @@ class Attendance(StrEnum):
     ONLINE = "online"
 
 
+class OnlinePolicy(StrEnum):
+    """When a meeting is held online rather than at a table."""
+
+    EITHER_ONLINE = "either_online"
+    ALL_ONLINE = "all_online"
+    ON_SITE_ONLY = "on_site_only"
+
+
 class RequestStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"

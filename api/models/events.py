@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
-from api.models.enums import EventKind, values
+from api.models.enums import EventKind, OnlinePolicy, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
@@ -43,6 +43,13 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
     is_online_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     is_auto_accept: Mapped[bool] = mapped_column(Boolean, default=False)
     fairness: Mapped[int | None] = mapped_column(Integer, default=2)
+    # Online meetings (issue 12): when a meeting is online, and where its video link comes
+    # from (a template with {meeting_secret}, or the organiser's own virtual rooms).
+    online_policy: Mapped[str] = mapped_column(String(20), default=OnlinePolicy.EITHER_ONLINE.value)
+    video_link_template: Mapped[str | None] = mapped_column(String(300))
+    virtual_rooms: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # The agenda's time grid: {day_start, day_end, breaks: [{start, end}]}; empty: defaults.
+    programme_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Matchmaking rules: cross_border_only, allowed_type_pairs, allowed_group_pairs.
     rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
@@ -65,6 +72,9 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
             "is_online_allowed": self.is_online_allowed,
             "is_auto_accept": self.is_auto_accept,
             "fairness": self.fairness,
+            "online_policy": self.online_policy,
+            "video_link_template": self.video_link_template,
+            "virtual_rooms": self.virtual_rooms or [],
         }
 
     def can_manage(self, organiser: Organiser | None) -> bool:

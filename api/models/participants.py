@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from api.models.tags import Tag
 
 ATTENDANCE_MODES = values(Attendance)
+DEFAULT_WORKING_HOURS = (time(9, 0), time(18, 0))
 
 
 class Participant(db.Model):  # type: ignore[name-defined,misc]
@@ -37,6 +38,10 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     role: Mapped[str] = mapped_column(String(120), default="")
     attendance: Mapped[str] = mapped_column(String(10), default=Attendance.ON_SITE.value)
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # Working hours in the participant's own zone: both solvers keep meetings (and a
+    # speaker's sessions) inside them.
+    working_hours_start: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS[0])
+    working_hours_end: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS[1])
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     group: Mapped[str] = mapped_column(String(40), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -54,6 +59,14 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def zone_name(self, event_timezone: str) -> str:
+        """The participant's IANA zone, or the event's when they gave none."""
+        return self.timezone or event_timezone
+
+    @property
+    def is_online(self) -> bool:
+        return self.attendance == Attendance.ONLINE.value
 
     def can_edit(self, participant: Participant | None) -> bool:
         return participant is not None and participant.id == self.id

@@ -81,7 +81,8 @@ def personal_calendar(
         vevent.add("summary", item["title"])
         where = item.get("where") or ""
         if _is_link(where):
-            vevent.add("location", "Online")
+            # Calendar apps make a link in LOCATION clickable; URL is the standard field.
+            vevent.add("location", f"Online: {where}")
             vevent.add("url", where)
         elif where:
             vevent.add("location", where)

@@ -139,7 +139,7 @@ def participant_schedule(event_id: int, participant_id: int) -> str:
                 partner_type=TYPE_LABELS.get(partner.organisation.type, partner.organisation.type),
                 reasons=_reasons(participant, partner, meeting),
                 status=meeting.status,
-                is_online=meeting.is_online,
+                is_online=item["is_online"],
             )
         by_day[start.date()].append(row)
     return render_template(

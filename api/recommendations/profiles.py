@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from api.events.country_sets import countries_may_meet
 from api.extensions import db
 from api.models import (
     Event,
@@ -57,7 +59,10 @@ def _opportunities_by_participant(event: Event) -> dict[int, list[Opportunity]]:
     return items
 
 
-def build_profile(participant: Participant, items: Iterable[Opportunity]) -> ParticipantProfile:
+def build_profile(
+    participant: Participant, items: Iterable[Opportunity], group: str | None = None
+) -> ParticipantProfile:
+    """The participant's profile; ``group`` is the matching group (see ``rule_group``)."""
     organisation = participant.organisation
     return ParticipantProfile(
         participant_id=str(participant.id),
@@ -65,7 +70,7 @@ def build_profile(participant: Participant, items: Iterable[Opportunity]) -> Par
         organisation_type=organisation.type,  # type: ignore[arg-type]
         country=organisation.country,
         region=organisation.region or "",
-        group=participant.group or None,
+        group=group,
         interests=tuple(tag.slug for tag in participant.interests),
         sectors=tuple(tag.slug for tag in organisation.tags),
         description=" ".join(
@@ -86,7 +91,43 @@ def build_profile(participant: Participant, items: Iterable[Opportunity]) -> Par
 
 def build_profiles(participants: Iterable[Participant], event: Event) -> list[ParticipantProfile]:
     items = _opportunities_by_participant(event)
-    return [build_profile(p, items.get(p.id, ())) for p in participants]
+    rules = event.rules or {}
+    return [build_profile(p, items.get(p.id, ()), rule_group(rules, p)) for p in participants]
+
+
+# Until matchmaking.rules knows country sets (the "match" branch adds them), the API folds
+# them into the group rule it already has: a participant's matching group is their group
+# and country, and the allowed group pairs are those whose groups and countries both may
+# meet. The rule itself lives in api.events.country_sets, as for meeting requests.
+
+
+def rule_group(rules: Mapping[str, Any], participant: Participant) -> str | None:
+    if rules.get("allowed_country_set_pairs") is None:
+        return participant.group or None
+    return f"{participant.group}@{participant.organisation.country}"
+
+
+def _group_pairs(event: Event) -> list[tuple[str | None, str | None]] | None:
+    rules = event.rules or {}
+    raw_pairs = rules.get("allowed_group_pairs")
+    group_pairs = None if raw_pairs is None else [set(pair) for pair in raw_pairs]
+    if rules.get("allowed_country_set_pairs") is None:
+        return None if raw_pairs is None else [(a, b) for a, b in raw_pairs]
+    rows = db.session.execute(
+        select(Participant.group, Organisation.country)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .where(Participant.event_id == event.id)
+        .distinct()
+    )
+    keys: list[tuple[str, str]] = sorted((group, country) for group, country in rows)
+    allowed: list[tuple[str | None, str | None]] = []
+    for i, (group_a, country_a) in enumerate(keys):
+        for group_b, country_b in keys[i:]:
+            if group_pairs is not None and {group_a or None, group_b or None} not in group_pairs:
+                continue
+            if countries_may_meet(rules, country_a, country_b):
+                allowed.append((f"{group_a}@{country_a}", f"{group_b}@{country_b}"))
+    return allowed
 
 
 def settled_pairs(event: Event) -> set[tuple[int, int]]:
@@ -123,11 +164,10 @@ def build_rules(event: Event, excluded: Iterable[tuple[int, int]] | None = None)
     rules = event.rules or {}
     pairs = settled_pairs(event) if excluded is None else excluded
     type_pairs = rules.get("allowed_type_pairs")
-    group_pairs = rules.get("allowed_group_pairs")
     return MatchingRules.build(
         cross_border_only=bool(rules.get("cross_border_only")),
         allowed_type_pairs=None if type_pairs is None else [tuple(p) for p in type_pairs],
-        allowed_group_pairs=None if group_pairs is None else [tuple(p) for p in group_pairs],
+        allowed_group_pairs=_group_pairs(event),
         excluded_pairs=[(str(a), str(b)) for a, b in pairs],
     )
 

@@ -19,6 +19,8 @@ _PROFILE_FIELDS = (
     "role",
     "attendance",
     "timezone",
+    "working_hours_start",
+    "working_hours_end",
     "languages",
     "group",
     "description",
@@ -112,6 +114,8 @@ def update_participant(participant: Participant, data: dict[str, Any]) -> None:
     for column in _PROFILE_FIELDS:
         if column in data:
             setattr(participant, column, data[column])
+    if participant.working_hours_end <= participant.working_hours_start:
+        raise InvalidInput({"working_hours_end": ["Working hours must end after they start."]})
     if "interests" in data:
         participant.interests = resolve_tags(participant.event_id, data["interests"], "interests")
 

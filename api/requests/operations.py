@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
+from api.events.country_sets import countries_may_meet
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
@@ -165,7 +166,10 @@ def meeting_of(request: MeetingRequest) -> Meeting | None:
 
 
 # TODO(rules): delegate to matchmaking.rules (MatchingRules.pair_problem) once it lands;
-# until then this is the one API-side copy of the pair rules.
+# until then this is the one API-side copy of the pair rules. Its country-set rule
+# (api.events.country_sets, same keys as the "match" branch) is also folded into the group
+# rule for recommendations and auto-matching (api/recommendations/profiles.py): drop that
+# folding when MatchingRules takes country_sets itself.
 def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | None:
     """Why the organiser's rules forbid this pair, or None."""
     rules = event.rules or {}
@@ -179,6 +183,11 @@ def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | Non
         return (
             f"This event does not arrange meetings between {org_a.type} and {org_b.type} "
             "organisations."
+        )
+    if not countries_may_meet(rules, org_a.country, org_b.country):
+        return (
+            "This event arranges meetings only between the country groups its organiser "
+            f"chose, which do not include {org_a.country} with {org_b.country}."
         )
     group_pairs = rules.get("allowed_group_pairs")
     if group_pairs is not None and {a.group or None, b.group or None} not in [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
@@ -80,7 +81,13 @@ def session_placements(version: ScheduleVersion) -> list[dict[str, Any]]:
 
 
 def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
-    """The participant's published meetings and the sessions they attend or speak at."""
+    """The participant's published meetings and the sessions they attend or speak at.
+
+    Times are in the participant's own zone (with its offset); a meeting also gives its
+    times in the partner's zone, so both sides can check the hour the other sees.
+    """
+    zone_name = participant.zone_name(event.timezone)
+    zone = ZoneInfo(zone_name)
     items: list[dict[str, Any]] = []
     version = published_version(event, ScheduleKind.MEETINGS)
     if version is not None:
@@ -103,16 +110,24 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
                 if meeting.participant_a_id == participant.id
                 else meeting.participant_a
             )
+            partner_zone_name = partner.zone_name(event.timezone)
+            partner_zone = ZoneInfo(partner_zone_name)
             items.append(
                 {
                     "kind": "meeting",
-                    "start_dt": placement.start_dt,
-                    "end_dt": placement.end_dt,
+                    "start_dt": placement.start_dt.astimezone(zone),
+                    "end_dt": placement.end_dt.astimezone(zone),
                     "title": f"Meeting with {partner.full_name} ({partner.organisation.name})",
                     "where": table.name if table else (placement.online_url or "online"),
+                    "is_online": placement.table_id is None,
+                    "online_url": placement.online_url,
+                    "table": table.name if table else None,
                     "meeting_id": meeting.id,
                     "session_id": None,
                     "partner": person(partner),
+                    "partner_timezone": partner_zone_name,
+                    "partner_start_dt": placement.start_dt.astimezone(partner_zone),
+                    "partner_end_dt": placement.end_dt.astimezone(partner_zone),
                 }
             )
     attended = set(
@@ -133,8 +148,10 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
         items.append(
             {
                 "kind": "session",
-                "start_dt": session.start_dt,
-                "end_dt": session.start_dt + timedelta(minutes=session.length_min),
+                "start_dt": session.start_dt.astimezone(zone),
+                "end_dt": (session.start_dt + timedelta(minutes=session.length_min)).astimezone(
+                    zone
+                ),
                 "title": session.title,
                 "where": session.room.name if session.room else "",
                 "meeting_id": None,
@@ -145,6 +162,6 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
     items.sort(key=lambda item: (item["start_dt"], item["kind"]))
     return {
         "participant_id": participant.id,
-        "timezone": participant.timezone or event.timezone,
+        "timezone": zone_name,
         "items": items,
     }

@@ -52,13 +52,23 @@ class SessionPlacementSchema(Schema):
 
 class PersonalItemSchema(Schema):
     kind = fields.String(metadata={"description": "meeting or session"})
-    start_dt = fields.AwareDateTime()
-    end_dt = fields.AwareDateTime()
+    start_dt = fields.AwareDateTime(metadata={"description": "In the participant's zone"})
+    end_dt = fields.AwareDateTime(metadata={"description": "In the participant's zone"})
     title = fields.String()
     where = fields.String(metadata={"description": "Table, room or video link"})
+    is_online = fields.Boolean(metadata={"description": "Meetings: held online"})
+    online_url = fields.String(allow_none=True, metadata={"description": "Meetings: video link"})
+    table = fields.String(allow_none=True, metadata={"description": "Meetings: table or booth"})
     meeting_id = fields.Integer(allow_none=True)
     session_id = fields.Integer(allow_none=True)
     partner = fields.Nested(PersonSchema, allow_none=True)
+    partner_timezone = fields.String(metadata={"description": "Meetings: the partner's zone"})
+    partner_start_dt = fields.AwareDateTime(
+        metadata={"description": "Meetings: the start in the partner's zone"}
+    )
+    partner_end_dt = fields.AwareDateTime(
+        metadata={"description": "Meetings: the end in the partner's zone"}
+    )
 
 
 class PersonalScheduleSchema(Schema):

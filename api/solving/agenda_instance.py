@@ -1,10 +1,13 @@
 """From an event's rows to the agenda scheduler's instance, and back to session placements.
 
-The time grid: 15-minute slots from 09:00 to 18:00 on every day of the event, in the
-event's time zone, with lunch (13:00-14:00) blocked. A session lasts its length rounded
-up to whole slots. Speakers, moderators and panellists who are participants are the
-solver's people (``p<participant id>``); their availability windows become the slots
-they can attend. The expected audience of a session is its ``attend`` sign-ups; two
+The time grid: slots of ``programme_settings.slot_minutes`` (default 15) from its
+``day_start`` to ``day_end`` (default 09:00-18:00) on every day of the event, in the
+event's time zone, with its ``breaks`` (default lunch 13:00-14:00) blocked. A session
+lasts its length rounded up to whole slots. Speakers, moderators and panellists who are
+participants are the solver's people (``p<participant id>``); the slots inside both their
+working hours (in their own zone) and their availability windows are the slots they can
+attend. Attendees' working hours are not constraints: the result lists the sign-ups that
+fall outside them. The expected audience of a session is its ``attend`` sign-ups; two
 sessions clash for everyone signed up (attend or interest) to both. Pinned sessions with
 a room and a start on the grid stay there, and the published agenda, if any, is the
 previous placement for a minimal-change re-solve.
@@ -22,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from api.events.working_hours import within_working_hours
 from api.exceptions import InvalidInput
 from api.extensions import db
 from api.models import (
@@ -60,7 +64,7 @@ class AgendaGrid:
     slot_minutes: int = SLOT_MINUTES
     day_start: time = DAY_START
     day_end: time = DAY_END
-    lunch: tuple[time, time] | None = LUNCH
+    breaks: tuple[tuple[time, time], ...] = (LUNCH,)
 
     @property
     def slots_per_day(self) -> int:
@@ -68,9 +72,9 @@ class AgendaGrid:
 
     def time_grid(self) -> ag.TimeGrid:
         blocked: set[int] = set()
-        if self.lunch is not None:
-            first = (_minutes(self.lunch[0]) - _minutes(self.day_start)) // self.slot_minutes
-            last = -(-(_minutes(self.lunch[1]) - _minutes(self.day_start)) // self.slot_minutes)
+        for pause_start, pause_end in self.breaks:
+            first = (_minutes(pause_start) - _minutes(self.day_start)) // self.slot_minutes
+            last = -(-(_minutes(pause_end) - _minutes(self.day_start)) // self.slot_minutes)
             for day in range(len(self.event_days)):
                 base = day * self.slots_per_day
                 blocked.update(
@@ -116,7 +120,23 @@ class AgendaGrid:
 def event_grid(event: Event) -> AgendaGrid:
     n_days = (event.end_date - event.start_date).days + 1
     days = tuple(event.start_date + timedelta(days=k) for k in range(max(1, n_days)))
-    return AgendaGrid(event_days=days, zone=ZoneInfo(event.timezone))
+    settings = event.programme_settings or {}
+    breaks = settings.get("breaks")
+    return AgendaGrid(
+        event_days=days,
+        zone=ZoneInfo(event.timezone),
+        slot_minutes=int(settings.get("slot_minutes") or SLOT_MINUTES),
+        day_start=time.fromisoformat(settings.get("day_start") or "09:00"),
+        day_end=time.fromisoformat(settings.get("day_end") or "18:00"),
+        breaks=(
+            (LUNCH,)
+            if breaks is None
+            else tuple(
+                (time.fromisoformat(pause["start"]), time.fromisoformat(pause["end"]))
+                for pause in breaks
+            )
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -202,7 +222,7 @@ def build_agenda_instance(event: Event) -> EventAgendaInstance:
             for room in rooms
         ),
         sessions=tuple(solver_sessions),
-        availability=_availability(grid, people),
+        availability=_availability(event, grid, people),
         co_attendance=tuple(c for c in _co_attendance(event) if {c.first, c.second} <= kept),
         min_pause=MIN_PAUSE_SLOTS,
         previous=_previous(event, grid, kept, {str(room.id) for room in rooms}),
@@ -238,19 +258,29 @@ def _co_attendance(event: Event) -> list[ag.CoAttendance]:
     return [ag.CoAttendance(str(a), str(b), count) for a, b, count in rows]
 
 
-def _availability(grid: AgendaGrid, people: set[int]) -> tuple[ag.Availability, ...]:
+def _availability(event: Event, grid: AgendaGrid, people: set[int]) -> tuple[ag.Availability, ...]:
     if not people:
         return ()
     entries = []
+    step = timedelta(minutes=grid.slot_minutes)
+    n_slots = len(grid.event_days) * grid.slots_per_day
     for participant in db.session.scalars(
         select(Participant).where(Participant.id.in_(people)).order_by(Participant.id)
     ):
-        if not participant.availability:
-            continue
-        slots: set[int] = set()
-        for window in participant.availability:
-            slots |= grid.slots_within(window.start_dt, window.end_dt)
-        entries.append(ag.Availability(person_id(participant.id), frozenset(slots)))
+        slots = {
+            slot
+            for slot in range(n_slots)
+            if within_working_hours(
+                participant, event.timezone, grid.slot_start(slot), grid.slot_start(slot) + step
+            )
+        }
+        if participant.availability:
+            windows: set[int] = set()
+            for window in participant.availability:
+                windows |= grid.slots_within(window.start_dt, window.end_dt)
+            slots &= windows
+        if len(slots) < n_slots:
+            entries.append(ag.Availability(person_id(participant.id), frozenset(slots)))
     return tuple(entries)
 
 
@@ -271,13 +301,35 @@ def _previous(
     return tuple(previous)
 
 
+MAX_CONFLICTS_LISTED = 100
+
+
+def _outside_working_hours(
+    event: Event, times: dict[int, tuple[datetime, datetime]]
+) -> list[dict[str, int]]:
+    """Attend sign-ups whose session lies outside the participant's working hours."""
+    rows = db.session.execute(
+        select(SignUp.session_id, Participant)
+        .join(Participant, Participant.id == SignUp.participant_id)
+        .where(SignUp.session_id.in_(times), SignUp.kind == "attend")
+        .order_by(SignUp.session_id, Participant.id)
+    )
+    return [
+        {"session_id": session_id, "participant_id": participant.id}
+        for session_id, participant in rows
+        if not within_working_hours(participant, event.timezone, *times[session_id])
+    ]
+
+
 def store_agenda_result(
     event: Event, version: ScheduleVersion, built: EventAgendaInstance, result: ag.AgendaResult
 ) -> dict[str, Any]:
     """Stage the placements of a draft version; returns the version summary."""
+    times: dict[int, tuple[datetime, datetime]] = {}
     for placement in result.placements:
         session = built.sessions[placement.session]
         start = built.grid.slot_start(placement.start)
+        times[session.id] = (start, start + timedelta(minutes=session.length_min))
         db.session.add(
             SessionPlacement(
                 version_id=version.id,
@@ -303,6 +355,7 @@ def store_agenda_result(
         "solve_seconds": round(result.seconds, 3),
         "sessions": len(built.instance.sessions),
         "placed": len(result.placements),
+        "complete": len(result.placements) == len(built.instance.sessions),
         "attendee_clashes": terms.get("attendee_clashes", 0),
         "theme_parallel": terms.get("theme_parallel", 0),
         "theme_room_changes": terms.get("theme_room_changes", 0),
@@ -311,6 +364,9 @@ def store_agenda_result(
         "moves": terms.get("moves", 0),
         "diff": diff,
     }
+    conflicts = _outside_working_hours(event, times)
+    summary["outside_working_hours_count"] = len(conflicts)
+    summary["outside_working_hours"] = conflicts[:MAX_CONFLICTS_LISTED]
     version.summary = summary
     if diff is not None:
         version.diff = {key: diff[key] for key in ("new", "moved", "cancelled")}

@@ -1,4 +1,5 @@
-"""Which meeting slots a participant cannot use: unavailability and sessions they attend.
+"""Which meeting slots a participant cannot use: outside their working hours (in their
+own zone), outside their availability windows, and during sessions they attend.
 
 Sessions a participant attends or speaks at block the meeting slots they overlap, so the
 agenda and the meeting schedule never double-book a person.
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from api.events.slots import Slot
+from api.events.working_hours import within_working_hours
 from api.extensions import db
 from api.models import Event, Participant, Session, SessionSpeaker, SignUp
 
@@ -37,6 +39,11 @@ def blocked_slots(
     """Participant id -> indices of the slots they cannot meet in."""
     blocked: dict[int, set[int]] = defaultdict(set)
     for participant in participants:
+        blocked[participant.id].update(
+            slot.index
+            for slot in slots
+            if not within_working_hours(participant, event.timezone, slot.start_dt, slot.end_dt)
+        )
         if participant.availability:
             for slot in slots:
                 if not any(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from api.events.online import LinkAllocator, is_online_meeting
 from api.events.slots import Slot, event_slots
 from api.exceptions import JobFailed
 from api.extensions import db
@@ -64,6 +65,13 @@ def build_meeting_instance(event: Event) -> EventInstance:
     )
     involved |= {t.reserved_for_id for t in tables if t.reserved_for_id is not None}
     participants = list(db.session.scalars(select(Participant).where(Participant.id.in_(involved))))
+    by_id = {p.id: p for p in participants}
+    online = {
+        m.id: is_online_meeting(
+            event, by_id[m.participant_a_id], by_id[m.participant_b_id], m.is_online
+        )
+        for m in meetings
+    }
     blocked = blocked_slots(event, slots, participants)
     previous: dict[str, mi.Placement] = {}
     version = published_version(event, ScheduleKind.MEETINGS)
@@ -90,7 +98,7 @@ def build_meeting_instance(event: Event) -> EventInstance:
                 participant_a=str(m.participant_a_id),
                 participant_b=str(m.participant_b_id),
                 priority=m.priority,
-                is_online=m.is_online and event.is_online_allowed,
+                is_online=online[m.id],
             )
             for m in meetings
         ),
@@ -116,7 +124,21 @@ def build_meeting_instance(event: Event) -> EventInstance:
         name=event.slug,
         slot_labels=tuple(f"{s.start_dt:%a %H:%M}" for s in slots),
     )
+    _check_placeable(instance)
     return EventInstance(instance, slots, {str(m.id): m for m in meetings})
+
+
+def _check_placeable(instance: mi.MeetingInstance) -> None:
+    """Fail before solving when a setting the organiser can change keeps meetings out."""
+    if instance.tables:
+        return
+    on_site = sum(1 for m in instance.meetings if instance.uses_shared_table(m))
+    if on_site:
+        raise JobFailed(
+            f"{on_site} of {len(instance.meetings)} meetings are on site (both sides attend "
+            "on site) and the event has no tables: add tables, or allow online meetings "
+            "(meeting_settings.online_policy)."
+        )
 
 
 def fresh_meeting_instance(event: Event) -> mi.MeetingInstance:
@@ -126,16 +148,6 @@ def fresh_meeting_instance(event: Event) -> mi.MeetingInstance:
     )
 
 
-def meeting_link(template: str | None, event: Event, meeting_id: int) -> str | None:
-    """The video link of an online meeting from ``MEETING_LINK_TEMPLATE`` (None: no link).
-
-    The template may use ``{event_slug}``, ``{event_id}`` and ``{meeting_id}``.
-    """
-    if not template:
-        return None
-    return template.format(event_slug=event.slug, event_id=event.id, meeting_id=meeting_id)
-
-
 def store_meeting_result(
     event: Event,
     version: ScheduleVersion,
@@ -143,12 +155,26 @@ def store_meeting_result(
     result: MeetingResult,
     *,
     link_template: str | None = None,
+    secret_key: str = "",
 ) -> dict[str, Any]:
-    """Stage placements and seats for a draft version; returns the version summary."""
-    for meeting_id, assignment in result.assignments.items():
+    """Stage placements and seats for a draft version; returns the version summary.
+
+    Online meetings (no table) get their video link here (see ``api.events.online``).
+    ``Meeting.is_online`` stays the organiser's own flag: whether a meeting is online is
+    decided at each solve from the policy and both sides' attendance.
+    """
+    links = LinkAllocator(event, secret_key, link_template)
+    online_ids = {m.id for m in built.instance.meetings if m.is_online}
+    without_link = 0
+    for meeting_id, assignment in sorted(
+        result.assignments.items(), key=lambda item: (item[1].slot, int(item[0]))
+    ):
         meeting = built.meetings[meeting_id]
         slot = built.slots[assignment.slot]
         table_id = int(assignment.table) if assignment.table is not None else None
+        url = links.link(slot.index, meeting.id) if meeting_id in online_ids else None
+        if meeting_id in online_ids and url is None:
+            without_link += 1
         placement = MeetingPlacement(
             version_id=version.id,
             meeting_id=meeting.id,
@@ -156,7 +182,7 @@ def store_meeting_result(
             start_dt=slot.start_dt,
             end_dt=slot.end_dt,
             table_id=table_id,
-            online_url=meeting_link(link_template, event, meeting.id) if table_id is None else None,
+            online_url=url,
         )
         placement.seats = [
             MeetingSeat(version_id=version.id, participant_id=pid, start_dt=slot.start_dt)
@@ -175,6 +201,11 @@ def store_meeting_result(
         "solve_seconds": round(result.seconds, 3),
         "meetings": len(built.meetings),
         "scheduled": len(result.assignments),
+        # A result that leaves meetings out says so: the job and the version show it.
+        "complete": len(result.assignments) == len(built.meetings),
+        "unscheduled_count": len(built.meetings) - len(result.assignments),
+        "online": sum(1 for m in result.assignments if m in online_ids),
+        "online_without_link": without_link,
         "unscheduled": [
             {
                 "meeting_id": int(item.meeting_id),

@@ -69,6 +69,13 @@ class JobSchema(Schema):
     )
     result = fields.Dict(metadata={"description": "The result summary once succeeded."})
     error = fields.String(metadata={"description": "Why the job failed, for people."})
+    is_complete = fields.Function(
+        lambda job: job.result.get("complete") if job.result else None,
+        metadata={
+            "description": "For a schedule job that succeeded: false when the result leaves "
+            "meetings out (see result.unscheduled); null otherwise."
+        },
+    )
     is_cancel_requested = fields.Boolean()
     attempts = fields.Integer(
         metadata={"description": "Runs started; more than one means a worker was lost."}

@@ -145,7 +145,7 @@ def test_feed_has_meetings_and_sessions_in_the_participants_zone(
 
     online = events[online_uid]
     assert str(online["URL"]) == "https://meet.example/abc"
-    assert str(online["LOCATION"]) == "Online"
+    assert str(online["LOCATION"]) == "Online: https://meet.example/abc"
     assert online.decoded("DTSTART") == datetime(2027, 3, 10, 14, 30, tzinfo=BRUSSELS)
 
     session = events[session_uid]

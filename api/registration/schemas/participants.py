@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 import pycountry
@@ -51,7 +52,14 @@ class ParticipantPublicSchema(Schema):
     organisation = fields.Nested(OrganisationSummarySchema, dump_only=True)
 
 
-PRIVATE_FIELDS = ("email", "timezone", "is_public", "created_dt")
+PRIVATE_FIELDS = (
+    "email",
+    "timezone",
+    "working_hours_start",
+    "working_hours_end",
+    "is_public",
+    "created_dt",
+)
 
 
 class ParticipantSchema(ParticipantPublicSchema):
@@ -66,8 +74,24 @@ class ParticipantSchema(ParticipantPublicSchema):
         validate=validate_timezone,
         metadata={"description": "Private; defaults to the event's time zone"},
     )
+    working_hours_start = fields.Time(
+        format="%H:%M",
+        load_default=time(9, 0),
+        metadata={"description": "Private; in the participant's own zone (default 09:00)"},
+    )
+    working_hours_end = fields.Time(
+        format="%H:%M",
+        load_default=time(18, 0),
+        metadata={"description": "Private; in the participant's own zone (default 18:00)"},
+    )
     is_public = fields.Boolean(load_default=True, metadata={"description": "Private"})
     created_dt = fields.AwareDateTime(dump_only=True, metadata={"description": "Private"})
+
+    @validates_schema
+    def _check_working_hours(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        start, end = data.get("working_hours_start"), data.get("working_hours_end")
+        if start is not None and end is not None and end <= start:
+            raise ValidationError("Working hours must end after they start.", "working_hours_end")
 
     @post_dump(pass_original=True)
     def _hide_private_fields(self, data: dict[str, Any], original: Any, **_: Any) -> Any:

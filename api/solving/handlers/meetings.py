@@ -50,6 +50,11 @@ def run_meetings_job(context: JobContext) -> dict[str, Any]:
         raise JobFailed(f"No meeting schedule ({result.status}): {reason}")
     version = new_version(event, ScheduleKind.MEETINGS, job.id)
     summary = store_meeting_result(
-        event, version, built, result, link_template=current_app.config.get("MEETING_LINK_TEMPLATE")
+        event,
+        version,
+        built,
+        result,
+        link_template=current_app.config.get("MEETING_LINK_TEMPLATE"),
+        secret_key=current_app.config["SECRET_KEY"],
     )
     return {"version_id": version.id, **summary}
