@@ -10,16 +10,18 @@ WORKDIR /app
 
 # Dependencies first, from pyproject.toml alone, so a code change reuses this layer.
 COPY pyproject.toml README.md ./
-RUN mkdir -p api matchmaking scheduler worker \
+RUN mkdir -p api matchmaking scheduler worker benchkit \
     && touch api/__init__.py matchmaking/__init__.py scheduler/__init__.py worker/__init__.py \
+       benchkit/__init__.py \
     && pip install . \
     && pip uninstall -y clustermeet \
-    && rm -rf api matchmaking scheduler worker build
+    && rm -rf api matchmaking scheduler worker benchkit build
 
 COPY api ./api
 COPY matchmaking ./matchmaking
 COPY scheduler ./scheduler
 COPY worker ./worker
+COPY benchkit ./benchkit
 RUN pip install --no-deps . && rm -rf build
 
 # Never run the solvers or the API as root.

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck pytest clean
+.PHONY: install demo test lint typecheck pytest clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Collect the texts to translate, merge them into each language's catalogue, compile.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o api/translations/messages.pot --no-location .
+	$(BIN)/pybabel update -i api/translations/messages.pot -d api/translations --no-location --width 100
+	$(BIN)/pybabel compile -d api/translations
 
 clean:
 	rm -rf $(VENV) instance out .mypy_cache .ruff_cache .pytest_cache

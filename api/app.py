@@ -12,7 +12,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from api.config import load_config
-from api.extensions import db, migrate
+from api.extensions import db, limiter, migrate
+from api.http.converters import IdConverter, id_converter_doc
 from api.http.openapi import AnswersPlugin
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
@@ -38,6 +39,7 @@ API_BLUEPRINTS = (
     "api.outputs.routes.stats",
     "api.outputs.routes.files",
     "api.privacy.routes",
+    "api.accounts.routes",
 )
 
 # The browser pages (Jinja + htmx), one blueprint per feature folder.
@@ -62,6 +64,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         os.getcwd(), "instance"
     )
     app = Flask("api", instance_path=os.path.abspath(instance_path))
+    # Before any route is added: every <int:...> id is bounded (api/http/converters.py).
+    app.url_map.converters["int"] = IdConverter
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     if config:
@@ -77,28 +81,40 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             "extra_plugins": [AnswersPlugin()],
         },
     )
+    api.register_converter(IdConverter, id_converter_doc)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _enable_sqlite_foreign_keys(app)
 
     from api.accounts.auth import load_principal
+    from api.accounts.views import blp as account_pages
+    from api.background.runner import init_background
     from api.errors import register_error_handlers
     from api.http.docs_assets import blp as docs_assets_blueprint
-    from api.i18n import init_i18n
+    from api.http.input_guard import check_input
+    from api.notifications.setup import init_notifications
+    from api.outputs.feeds import blp as feeds_blueprint
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
     from api.web_session import init_web_session
 
+    # The limiter's checks run first: a locked-out address is refused before its token
+    # is even looked at.
+    limiter.init_app(app)
     app.before_request(load_principal)
+    app.before_request(check_input)
     for name in API_BLUEPRINTS:
         api.register_blueprint(import_module(name).blp)
     app.register_blueprint(pages_blueprint)
     app.register_blueprint(docs_assets_blueprint)
-    init_i18n(app)
+    app.register_blueprint(feeds_blueprint)
+    app.register_blueprint(account_pages)
     init_web_session(app)
     for name in WEB_BLUEPRINTS:
         app.register_blueprint(import_module(name).blp)
     register_error_handlers(app)
     init_jobs(app)
+    init_background(app)
+    init_notifications(app)
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -59,8 +60,30 @@ def load_config(instance_path: str) -> dict[str, Any]:
             "broker_connection_retry_on_startup": True,
         },
         "SOLVER_TIME_LIMIT": float(os.environ.get("CLUSTERMEET_SOLVER_TIME_LIMIT", "60")),
+        # Webhooks to loopback/private/link-local addresses (issue 17.6): off by default.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": os.environ.get("CLUSTERMEET_WEBHOOK_ALLOW_PRIVATE", "")
+        in ("1", "true", "yes"),
+        # Rate limits (Flask-Limiter syntax); shared storage when several processes serve.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or (broker_url if broker_url.startswith("redis") else "memory://"),
+        "RATELIMIT_AUTH_FAILURES": os.environ.get(
+            "CLUSTERMEET_RATELIMIT_AUTH_FAILURES", "30 per minute"
+        ),
+        "RATELIMIT_REGISTRATION": os.environ.get(
+            "CLUSTERMEET_RATELIMIT_REGISTRATION", "10 per minute;100 per hour"
+        ),
+        # Bodies above this answer 413 before being read (CSV imports included).
+        "MAX_CONTENT_LENGTH": _env_int("CLUSTERMEET_MAX_BODY_BYTES", 2 * 1024 * 1024),
+        # How long a job stays with the process running it without a heartbeat.
+        "JOB_LEASE_SECONDS": float(os.environ.get("CLUSTERMEET_JOB_LEASE_SECONDS", "60")),
         "SOLVER_WORKERS": _env_int("CLUSTERMEET_SOLVER_WORKERS", 2),
         "PUBLIC_BASE_URL": os.environ.get("CLUSTERMEET_BASE_URL", "http://localhost:5000"),
+        # The browser session of a participant who signed in by link: HttpOnly, not sent
+        # on cross-site requests, HTTPS-only when the site is served over HTTPS.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("CLUSTERMEET_BASE_URL", "").startswith("https://"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         # The server-wide video link of an online meeting, e.g. "https://meet.example.org/
         # {event_slug}-{meeting_secret}"; an event's own video_link_template comes first.
         "MEETING_LINK_TEMPLATE": meeting_link_template(

@@ -1,10 +1,10 @@
-"""Languages: Flask-Babel for the web pages (and mail, once the accounts work lands).
+"""Languages: Flask-Babel for mail (domain ``messages``) and web pages (domain ``web``).
 
-Locale: the signed-in participant's ``language`` if the model has one, else the best
-match for the Accept-Language header, else English. Catalogues live in
-``api/translations/<code>/LC_MESSAGES/<domain>.po``: ``web`` for the pages, ``messages``
-for mail (the accounts helper's); compiled ``.mo`` files are committed and
-``pybabel compile -d api/translations -D web`` rebuilds them.
+A participant's mail and pages use their ``language``; a web page may also be asked for
+with ``?lang=``; otherwise the best match for the Accept-Language header, else English.
+The catalogues live in ``api/translations/<code>/LC_MESSAGES/<domain>.po`` (compiled
+``.mo`` files are committed; ``make translations`` rebuilds the mail catalogue and
+``pybabel compile -D web -d api/translations`` the web one, see docs/web.md).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, get_locale
 
-LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch"}
+LANGUAGES: dict[str, str] = {"en": "English", "de": "Deutsch", "fr": "Français"}
 DEFAULT_LANGUAGE = "en"
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(__file__), "translations")
 

@@ -17,10 +17,11 @@ from flask import Flask, Response, g, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
-from api.accounts.auth import principal_for
+from api.accounts.keys import key_for_secret
+from api.accounts.participant_sessions import session_for_token
 from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
-from api.models import Event, Organiser, Participant
+from api.models import ApiKey, Event, Organiser, Participant, ParticipantSession
 
 SESSION_KEY = "signed_in"
 csrf = CSRFProtect()
@@ -41,32 +42,41 @@ def _fresh_session() -> None:
     g.pop("csrf_token", None)
 
 
-def sign_in_participant(participant: Participant) -> None:
+def sign_in_participant(participant_session: ParticipantSession) -> None:
     _fresh_session()
     session[SESSION_KEY] = {
         "kind": "participant",
-        "id": participant.id,
-        "check": participant.token_hash,
+        "id": participant_session.id,
+        "check": participant_session.token_hash,
     }
     session.permanent = True
 
 
-def sign_in_organiser(organiser: Organiser) -> None:
+def sign_in_organiser(key: ApiKey) -> None:
     _fresh_session()
-    session[SESSION_KEY] = {"kind": "organiser", "id": organiser.id, "check": organiser.key_hash}
+    session[SESSION_KEY] = {"kind": "organiser", "id": key.id, "check": key.key_hash}
     session.permanent = True
 
 
 def sign_in_with_secret(secret: str) -> Organiser | Participant | None:
     """Sign in with a participant token or an organiser API key; None if it is nobody's."""
-    organiser, participant = principal_for(secret.strip())
-    if participant is not None:
-        sign_in_participant(participant)
-        return participant
-    if organiser is not None:
-        sign_in_organiser(organiser)
-        return organiser
+    secret = secret.strip()
+    participant_session = session_for_token(secret)
+    if participant_session is not None:
+        sign_in_participant(participant_session)
+        return participant_session.participant
+    key = key_for_secret(secret)
+    if key is not None:
+        sign_in_organiser(key)
+        return key.organiser
     return None
+
+
+def sign_in_participant_token(token: str) -> None:
+    """Sign in the browser with a participant token just issued (at registration)."""
+    participant_session = session_for_token(token)
+    if participant_session is not None:
+        sign_in_participant(participant_session)
 
 
 def sign_out() -> None:
@@ -76,14 +86,15 @@ def sign_out() -> None:
 
 
 def _from_session(data: dict[str, Any]) -> tuple[Organiser | None, Participant | None]:
+    """The signed-in person, while the credential behind the session is still active."""
     if data.get("kind") == "participant":
-        participant = db.session.get(Participant, data.get("id"))
-        if participant is not None and participant.token_hash == data.get("check"):
-            return None, participant
+        found = db.session.get(ParticipantSession, data.get("id"))
+        if found is not None and found.is_active and found.token_hash == data.get("check"):
+            return None, found.participant
     elif data.get("kind") == "organiser":
-        organiser = db.session.get(Organiser, data.get("id"))
-        if organiser is not None and organiser.key_hash == data.get("check"):
-            return organiser, None
+        key = db.session.get(ApiKey, data.get("id"))
+        if key is not None and key.is_active and key.key_hash == data.get("check"):
+            return key.organiser, None
     return None, None
 
 

@@ -18,6 +18,7 @@ from matchmaking.errors import (
     SolverError,
     UnknownParticipantError,
 )
+from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import (
     Opportunity,
     OpportunityKind,
@@ -33,7 +34,7 @@ from matchmaking.recommend import (
     recommend,
     recommend_for,
 )
-from matchmaking.rules import MatchingRules
+from matchmaking.rules import MatchingRules, PairSide
 from matchmaking.scoring import ScoringWeights
 
 __all__ = [
@@ -48,12 +49,14 @@ __all__ = [
     "Opportunity",
     "OpportunityKind",
     "OrganisationType",
+    "PairSide",
     "ParticipantProfile",
     "Proposal",
     "Reason",
     "ReasonKind",
     "ReasonSettings",
     "Recommendation",
+    "RequestOutcome",
     "ScoreBreakdown",
     "ScoringWeights",
     "Shortfall",

@@ -1,7 +1,10 @@
 """Why a candidate is recommended: reasons in words and in structured fields.
 
-Reasons are computed only for pairs already selected (top-k or auto-matched), so the
-item-by-item comparison that would be too costly for every pair stays cheap.
+A reason is shown only for a score component that is positive for the pair, and it quotes
+what matched: the two items (or the candidate's profile) that carry the component, and the
+words they share after analysis (stems, short forms, synonyms, translations). Sector and
+interest reasons never repeat a tag. Reasons are computed only for pairs already selected
+(top-k or auto-matched), so the item-by-item comparison stays cheap.
 """
 
 from __future__ import annotations
@@ -11,9 +14,21 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import numpy.typing as npt
+from scipy import sparse
 
 from matchmaking.profiles import Opportunity
-from matchmaking.scoring import ScoreModel
+from matchmaking.scoring import DIRECTIONS, ScoreModel
+
+COMPONENTS = (
+    "they_offer",
+    "you_offer",
+    "cooperation",
+    "interests",
+    "sectors",
+    "description",
+    "feedback",
+)
 
 
 class ReasonKind(StrEnum):
@@ -25,6 +40,21 @@ class ReasonKind(StrEnum):
     SHARED_SECTORS = "shared_sectors"
     SHARED_INTERESTS = "shared_interests"
     SIMILAR_PROFILE = "similar_profile"
+    LIKE_ACCEPTED = "like_accepted"
+
+
+# The score component each kind of reason stands for.
+BACKING: dict[ReasonKind, str] = {
+    ReasonKind.OFFER_MATCHES_REQUEST: "they_offer",
+    ReasonKind.INVESTMENT_MATCHES_FUNDING: "they_offer",
+    ReasonKind.REQUEST_MATCHES_OFFER: "you_offer",
+    ReasonKind.FUNDING_MATCHES_INVESTMENT: "you_offer",
+    ReasonKind.COOPERATION_MATCH: "cooperation",
+    ReasonKind.SHARED_SECTORS: "sectors",
+    ReasonKind.SHARED_INTERESTS: "interests",
+    ReasonKind.SIMILAR_PROFILE: "description",
+    ReasonKind.LIKE_ACCEPTED: "feedback",
+}
 
 
 @dataclass(frozen=True)
@@ -58,46 +88,42 @@ class Reason:
 
 @dataclass(frozen=True)
 class ReasonSettings:
-    """Thresholds below which a resemblance is too weak to be shown as a reason."""
+    """How much a reason quotes, and how many reasons a recommendation shows (the ones
+    that contribute most to its score)."""
 
-    item_threshold: float = 0.12
-    description_threshold: float = 0.12
-    max_items_per_kind: int = 2
     max_terms: int = 3
+    max_profile_chars: int = 80
+    max_reasons: int = 4
 
 
-# (reason kind, candidate's channel, viewer's channel, sentence); sentences read from the
-# viewer's side so the participant sees "Offers X, which you request".
-_ITEM_REASONS: tuple[tuple[ReasonKind, str, str, str], ...] = (
-    (ReasonKind.OFFER_MATCHES_REQUEST, "offer", "request", "Offers {their}, which you request"),
-    (ReasonKind.REQUEST_MATCHES_OFFER, "request", "offer", "Requests {their}, which you offer"),
-    (
+# (viewer's channel, candidate's channel) -> (kind, sentence). Sentences read from the
+# viewer's side so the participant sees "Offers X, which you request (Y)".
+_ITEM_REASONS: dict[tuple[str, str], tuple[ReasonKind, str]] = {
+    ("request", "offer"): (
+        ReasonKind.OFFER_MATCHES_REQUEST,
+        "Offers {their}, which you request ({your})",
+    ),
+    ("funding", "investment"): (
         ReasonKind.INVESTMENT_MATCHES_FUNDING,
-        "investment",
-        "funding",
         "Offers {their}, matching your funding request ({your})",
     ),
-    (
-        ReasonKind.FUNDING_MATCHES_INVESTMENT,
-        "funding",
-        "investment",
-        "Asks for {their}, which fits your investment focus",
+    ("offer", "request"): (
+        ReasonKind.REQUEST_MATCHES_OFFER,
+        "Requests {their}, which you offer ({your})",
     ),
-    (
+    ("investment", "funding"): (
+        ReasonKind.FUNDING_MATCHES_INVESTMENT,
+        "Asks for {their}, which fits your investment focus ({your})",
+    ),
+    ("cooperation", "cooperation"): (
         ReasonKind.COOPERATION_MATCH,
-        "cooperation",
-        "cooperation",
         "Looks for cooperation on {their}, as you do ({your})",
     ),
-)
+}
 
 
-def _phrase(title: str) -> str:
-    """A title as part of a sentence: lower-case first letter unless it starts an acronym."""
-    title = title.strip().rstrip(".")
-    if len(title) > 1 and title[1].isupper():
-        return title
-    return title[:1].lower() + title[1:]
+def _quote(title: str) -> str:
+    return "\u201c" + title.strip().rstrip(".") + "\u201d"
 
 
 def _label(tag: str, labels: Mapping[str, str] | None) -> str:
@@ -111,130 +137,253 @@ def _shared(ordered: Sequence[str], other: Sequence[str]) -> tuple[str, ...]:
     return tuple(t for t in dict.fromkeys(ordered) if t in others)
 
 
+def _with_terms(sentence: str, terms: Sequence[str]) -> str:
+    if not terms:
+        return sentence
+    return f"{sentence}; both mention {', '.join(terms)}"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def _components(model: ScoreModel, pairs: Sequence[tuple[int, int]]) -> list[dict[str, float]]:
+    """Score components of arbitrary pairs, one scored row per distinct viewer."""
+    by_viewer: dict[int, list[int]] = {}
+    for number, (viewer, _) in enumerate(pairs):
+        by_viewer.setdefault(viewer, []).append(number)
+    result: list[dict[str, float]] = [{} for _ in pairs]
+    for viewer, numbers in by_viewer.items():
+        block = model.score_block(viewer, viewer + 1)
+        for number in numbers:
+            candidate = pairs[number][1]
+            result[number] = {
+                name: float(getattr(block, name)[0, candidate]) for name in COMPONENTS
+            }
+    return result
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What carries a component for one pair: your item, and their item or their profile."""
+
+    source: str
+    target: str  # a channel name, or "profile"
+    your_index: int
+    their_index: int  # item index in the target channel, or the candidate's row
+
+
+def _row_dots(
+    left: sparse.csr_matrix, right: sparse.csr_matrix, a: list[int], b: list[int]
+) -> npt.NDArray[np.float32]:
+    if not a:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(left[a].multiply(right[b]).sum(axis=1), dtype=np.float32).ravel()
+
+
+def _dense_dots(
+    left: npt.NDArray[np.float32], right: npt.NDArray[np.float32], a: list[int], b: list[int]
+) -> npt.NDArray[np.float32]:
+    if not a or left.shape[1] != right.shape[1]:
+        return np.zeros(len(a), dtype=np.float32)
+    dots: npt.NDArray[np.float32] = np.einsum("ij,ij->i", left[a], right[b])
+    return np.maximum(dots, 0.0).astype(np.float32)
+
+
+def _best_evidence(
+    model: ScoreModel, component: str, pairs: Sequence[tuple[int, int]]
+) -> list[_Evidence | None]:
+    """For each (viewer, candidate) pair, the two texts that resemble each other most.
+
+    Every item pair (and, for what the candidate offers, the viewer's request against the
+    candidate's profile) is compared in one vectorised pass per channel pair.
+    """
+    best: list[tuple[float, _Evidence] | None] = [None for _ in pairs]
+    has_vectors = model.text.embeddings is not None
+
+    def consider(
+        numbers: list[int], values: npt.NDArray[np.float32], found: list[_Evidence], bar: float
+    ) -> None:
+        for number, value, evidence in zip(numbers, values.tolist(), found, strict=True):
+            current = best[number]
+            if current is None or value > current[0] * bar:
+                best[number] = (value, evidence)
+
+    for source, target in DIRECTIONS[component]:
+        yours, theirs = model.channels[source], model.channels[target]
+        numbers: list[int] = []
+        found: list[_Evidence] = []
+        for number, (viewer, candidate) in enumerate(pairs):
+            for y in yours.range_of(viewer):
+                for t in theirs.range_of(candidate):
+                    numbers.append(number)
+                    found.append(_Evidence(source, target, y, t))
+        a = [e.your_index for e in found]
+        b = [e.their_index for e in found]
+        values = _row_dots(yours.lexical, theirs.lexical, a, b)
+        if has_vectors:
+            values = values + _dense_dots(yours.semantic, theirs.semantic, a, b)
+        consider(numbers, values, found, 1.0)
+    if component == "they_offer":
+        yours = model.channels["request"]
+        numbers, found = [], []
+        for number, (viewer, candidate) in enumerate(pairs):
+            if not model.profiles[candidate].description.strip():
+                continue
+            for y in yours.range_of(viewer):
+                numbers.append(number)
+                found.append(_Evidence("request", "profile", y, candidate))
+        a = [e.your_index for e in found]
+        b = [e.their_index for e in found]
+        values = _row_dots(yours.lexical, model.description_lexical, a, b)
+        if has_vectors:
+            values = values + _dense_dots(yours.semantic, model.description_semantic, a, b)
+        # A profile is longer than an item and resembles more things: it must do better.
+        consider(numbers, values, found, 1.25)
+    return [None if entry is None else entry[1] for entry in best]
+
+
+def _item_reason(
+    model: ScoreModel,
+    component: str,
+    value: float,
+    evidence: _Evidence,
+    settings: ReasonSettings,
+) -> Reason:
+    your_channel = model.channels[evidence.source]
+    your_item = your_channel.items[evidence.your_index]
+    weight = (
+        model.weights.cooperation if component == "cooperation" else model.weights.complementarity
+    )
+    if evidence.target == "profile":
+        profile = model.profiles[evidence.their_index].description
+        terms = model.shared_terms(
+            your_channel.lexical,
+            evidence.your_index,
+            model.description_lexical,
+            evidence.their_index,
+            settings.max_terms,
+        )
+        text = (
+            f"Their profile ({_quote(_clip(profile, settings.max_profile_chars))}) "
+            f"answers your request {_quote(your_item.title)}"
+        )
+        return Reason(
+            kind=ReasonKind.OFFER_MATCHES_REQUEST,
+            text=_with_terms(text, terms),
+            strength=weight * value,
+            your_item=your_item,
+            terms=terms,
+        )
+    their_channel = model.channels[evidence.target]
+    their_item = their_channel.items[evidence.their_index]
+    kind, sentence = _ITEM_REASONS[(evidence.source, evidence.target)]
+    terms = model.shared_terms(
+        your_channel.lexical,
+        evidence.your_index,
+        their_channel.lexical,
+        evidence.their_index,
+        settings.max_terms,
+    )
+    return Reason(
+        kind=kind,
+        text=_with_terms(
+            sentence.format(their=_quote(their_item.title), your=_quote(your_item.title)), terms
+        ),
+        strength=weight * value,
+        their_item=their_item,
+        your_item=your_item,
+        tags=_shared(their_item.tags, your_item.tags),
+        terms=terms,
+    )
+
+
 def explain_pairs(
     model: ScoreModel,
     pairs: Sequence[tuple[int, int]],
     labels: Mapping[str, str] | None = None,
     settings: ReasonSettings | None = None,
+    components: Sequence[Mapping[str, float]] | None = None,
 ) -> list[tuple[Reason, ...]]:
-    """Reasons for each (viewer row, candidate row) pair, strongest first."""
+    """Reasons for each (viewer row, candidate row) pair, strongest contribution first.
+
+    ``components``: the pair's score components when the caller has them (a top-k
+    selection); otherwise they are computed, so a reason is always backed by its score.
+    """
     settings = settings or ReasonSettings()
-    found: list[list[Reason]] = [[] for _ in pairs]
-    for kind, their_channel, your_channel, sentence in _ITEM_REASONS:
-        theirs, yours = model.channels[their_channel], model.channels[your_channel]
-        pair_no: list[int] = []
-        their_idx: list[int] = []
-        your_idx: list[int] = []
-        for number, (viewer, candidate) in enumerate(pairs):
-            their_range = theirs.range_of(candidate)
-            your_range = yours.range_of(viewer)
-            for t in their_range:
-                for y in your_range:
-                    pair_no.append(number)
-                    their_idx.append(t)
-                    your_idx.append(y)
-        if not pair_no:
-            continue
-        # Row-wise dot products of the item features, one sparse operation for all pairs.
-        sims = np.asarray(
-            theirs.matrix[their_idx].multiply(yours.matrix[your_idx]).sum(axis=1)
-        ).ravel()
-        by_pair: dict[int, list[tuple[float, int, int]]] = {}
-        for number, sim, t, y in zip(pair_no, sims.tolist(), their_idx, your_idx, strict=True):
-            if sim >= settings.item_threshold:
-                by_pair.setdefault(number, []).append((sim, t, y))
-        for number, matches in by_pair.items():
-            matches.sort(key=lambda m: -m[0])
-            used: set[int] = set()
-            shown = 0
-            for sim, t, y in matches:
-                if t in used:
-                    continue
-                used.add(t)
-                their_item, your_item = theirs.items[t], yours.items[y]
-                found[number].append(
-                    Reason(
-                        kind=kind,
-                        text=sentence.format(
-                            their=_phrase(their_item.title), your=_phrase(your_item.title)
-                        ),
-                        strength=float(sim),
-                        their_item=their_item,
-                        your_item=your_item,
-                        tags=_shared(their_item.tags, your_item.tags),
-                    )
-                )
-                shown += 1
-                if shown >= settings.max_items_per_kind:
-                    break
-    _add_tag_reasons(model, pairs, labels, found)
-    _add_description_reasons(model, pairs, settings, found)
-    return [tuple(reasons) for reasons in found]
-
-
-def _add_tag_reasons(
-    model: ScoreModel,
-    pairs: Sequence[tuple[int, int]],
-    labels: Mapping[str, str] | None,
-    found: list[list[Reason]],
-) -> None:
-    for number, (viewer, candidate) in enumerate(pairs):
+    parts = list(components) if components is not None else _components(model, pairs)
+    w = model.weights
+    result: list[tuple[Reason, ...]] = []
+    evidence: dict[str, list[_Evidence | None]] = {}
+    for component in ("they_offer", "you_offer", "cooperation"):
+        scored = [n for n, values in enumerate(parts) if values.get(component, 0.0) > 0]
+        chosen = _best_evidence(model, component, [pairs[n] for n in scored])
+        column: list[_Evidence | None] = [None for _ in pairs]
+        for number, item in zip(scored, chosen, strict=True):
+            column[number] = item
+        evidence[component] = column
+    for number, ((viewer, candidate), values) in enumerate(zip(pairs, parts, strict=True)):
+        found: list[Reason] = []
+        for component in ("they_offer", "you_offer", "cooperation"):
+            carrier = evidence[component][number]
+            if carrier is not None:
+                value = float(values[component])
+                found.append(_item_reason(model, component, value, carrier, settings))
         you, them = model.profiles[viewer], model.profiles[candidate]
         sectors = _shared(them.sectors, you.sectors)
-        if sectors:
-            names = ", ".join(_label(t, labels) for t in sectors)
-            found[number].append(
+        if sectors and values.get("sectors", 0.0) > 0:
+            found.append(
                 Reason(
                     kind=ReasonKind.SHARED_SECTORS,
-                    text=f"Works in {names}, like you",
-                    strength=len(sectors) / max(len(them.sectors), len(you.sectors)),
+                    text=f"Works in {', '.join(_label(t, labels) for t in sectors)}, like you",
+                    strength=w.sectors * float(values["sectors"]),
                     tags=sectors,
                 )
             )
-        interests = _shared(them.interests, you.interests)
-        if interests:
-            names = ", ".join(_label(t, labels) for t in interests)
-            found[number].append(
+        # A tag already named as a shared sector is not repeated as a shared interest.
+        interests = tuple(t for t in _shared(them.interests, you.interests) if t not in sectors)
+        if interests and values.get("interests", 0.0) > 0:
+            found.append(
                 Reason(
                     kind=ReasonKind.SHARED_INTERESTS,
-                    text=f"Shares your interest in {names}",
-                    strength=len(interests) / max(len(them.interests), len(you.interests)),
+                    text="Shares your interest in "
+                    + ", ".join(_label(t, labels) for t in interests),
+                    strength=w.interests * float(values["interests"]),
                     tags=interests,
                 )
             )
-
-
-def _add_description_reasons(
-    model: ScoreModel,
-    pairs: Sequence[tuple[int, int]],
-    settings: ReasonSettings,
-    found: list[list[Reason]],
-) -> None:
-    if model.description_vectorizer is None or not pairs:
-        return
-    viewers = [v for v, _ in pairs]
-    candidates = [c for _, c in pairs]
-    matrix = model.description_matrix
-    products = matrix[viewers].multiply(matrix[candidates]).tocsr()
-    similarity = np.asarray(products.sum(axis=1)).ravel()
-    vocabulary = model.description_vectorizer.get_feature_names_out()
-    for number in np.flatnonzero(similarity >= settings.description_threshold).tolist():
-        lo, hi = products.indptr[number], products.indptr[number + 1]
-        order = np.argsort(-products.data[lo:hi])
-        terms: list[str] = []
-        for column in products.indices[lo:hi][order]:
-            term = str(vocabulary[column])
-            # "hydrogen" next to "green hydrogen" says the same thing twice.
-            if any(term in kept or kept in term for kept in terms):
-                continue
-            terms.append(term)
-            if len(terms) >= settings.max_terms:
-                break
-        found[number].append(
-            Reason(
-                kind=ReasonKind.SIMILAR_PROFILE,
-                text="Similar profile: both describe " + ", ".join(terms),
-                strength=float(similarity[number]),
-                terms=tuple(terms),
+        strength = w.description * float(values.get("description", 0.0))
+        ahead = sum(r.strength >= strength for r in found)
+        # Quoting the descriptions costs most; skip it when the reason would not be shown.
+        if strength > 0 and ahead < settings.max_reasons:
+            terms = model.shared_terms(
+                model.description_lexical,
+                viewer,
+                model.description_lexical,
+                candidate,
+                settings.max_terms,
             )
-        )
+            if terms:
+                found.append(
+                    Reason(
+                        kind=ReasonKind.SIMILAR_PROFILE,
+                        text="Similar profile: both describe " + ", ".join(terms),
+                        strength=strength,
+                        terms=terms,
+                    )
+                )
+        if values.get("feedback", 0.0) > 0:
+            found.append(
+                Reason(
+                    kind=ReasonKind.LIKE_ACCEPTED,
+                    text="People at this event with needs like yours accepted meetings "
+                    "with participants offering what this one offers",
+                    strength=w.feedback * float(values["feedback"]),
+                )
+            )
+        found.sort(key=lambda r: -r.strength)
+        result.append(tuple(found[: settings.max_reasons]))
+    return result

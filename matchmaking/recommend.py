@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from matchmaking.errors import InvalidRulesError
+from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import ParticipantProfile
-from matchmaking.reasons import Reason, ReasonSettings, explain_pairs
+from matchmaking.reasons import COMPONENTS, Reason, ReasonSettings, explain_pairs
 from matchmaking.rules import MatchingRules
 from matchmaking.scoring import ScoreBlock, ScoreModel, ScoringWeights
+from matchmaking.text import Analyzer
 
 # Scores stay far below this, so adding it sorts every mutual pair before every other one.
 _MUTUAL_BONUS = 1000.0
@@ -20,7 +23,7 @@ _MUTUAL_BONUS = 1000.0
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
-    """The components of a score, each in [0, 1], before weighting."""
+    """The components of a score before weighting: each in [0, 1], feedback in [-1, 1]."""
 
     they_offer: float
     you_offer: float
@@ -28,6 +31,7 @@ class ScoreBreakdown:
     interests: float
     sectors: float
     description: float
+    feedback: float = 0.0
 
     def to_dict(self) -> dict[str, float]:
         return {
@@ -37,6 +41,7 @@ class ScoreBreakdown:
             "interests": round(self.interests, 4),
             "sectors": round(self.sectors, 4),
             "description": round(self.description, 4),
+            "feedback": round(self.feedback, 4),
         }
 
 
@@ -66,7 +71,11 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class CandidatePair:
-    """An unordered allowed pair with its (symmetric) score; ``a`` sorts before ``b``."""
+    """An unordered allowed pair; ``a`` sorts before ``b``.
+
+    Scores are ranked from each viewer's side (the fusion is by rank within a viewer's
+    candidates), so a pair seen from both sides keeps the higher of its two scores.
+    """
 
     a: str
     b: str
@@ -102,17 +111,7 @@ def _top_in_block(block: ScoreBlock, k: int, min_score: float) -> _Selection:
     local_rows, positions = np.nonzero(np.isfinite(top_keys))
     cols = top[local_rows, positions]
     parts = np.stack(
-        [
-            getattr(block, name)[local_rows, cols]
-            for name in (
-                "they_offer",
-                "you_offer",
-                "cooperation",
-                "interests",
-                "sectors",
-                "description",
-            )
-        ],
+        [getattr(block, name)[local_rows, cols] for name in COMPONENTS],
         axis=1,
     )
     return _Selection(
@@ -135,8 +134,13 @@ class Matchmaker:
         weights: ScoringWeights | None = None,
         labels: Mapping[str, str] | None = None,
         reason_settings: ReasonSettings | None = None,
+        *,
+        analyzer: Analyzer | None = None,
+        outcomes: Sequence[RequestOutcome] = (),
+        workers: int = 2,
     ) -> None:
-        self.model = ScoreModel(profiles, rules, weights)
+        self.model = ScoreModel(profiles, rules, weights, analyzer=analyzer, outcomes=outcomes)
+        self.workers = workers
         self.labels = labels
         self.reason_settings = reason_settings
 
@@ -149,13 +153,26 @@ class Matchmaker:
             raise InvalidRulesError("k must be at least 1")
         rows = rows if rows is not None else range(self.model.size)
         step = self.model.block_rows()
-        for start in range(rows.start, rows.stop, step):
+        starts = list(range(rows.start, rows.stop, step))
+
+        def select(start: int) -> _Selection:
             block = self.model.score_block(start, min(rows.stop, start + step))
-            yield _top_in_block(block, k, self.model.weights.min_score)
+            return _top_in_block(block, k, self.model.weights.min_score)
+
+        if self.workers < 2 or len(starts) < 2:
+            yield from map(select, starts)
+            return
+        # numpy and scipy release the GIL in the products, partitions and reductions that
+        # dominate a block, so blocks scored in threads use the machine's cores.
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            yield from pool.map(select, starts)
 
     def _recommendations(self, selection: _Selection) -> list[Recommendation]:
         pairs = list(zip(selection.rows.tolist(), selection.cols.tolist(), strict=True))
-        reasons = explain_pairs(self.model, pairs, self.labels, self.reason_settings)
+        components = [dict(zip(COMPONENTS, row, strict=True)) for row in selection.parts.tolist()]
+        reasons = explain_pairs(
+            self.model, pairs, self.labels, self.reason_settings, components=components
+        )
         ids = [p.participant_id for p in self.model.profiles]
         result = []
         for number, (row, col) in enumerate(pairs):
@@ -182,6 +199,11 @@ class Matchmaker:
             for recommendation in self._recommendations(selection):
                 result[recommendation.participant_id].append(recommendation)
         return result
+
+    def update_profile(self, profile: ParticipantProfile) -> None:
+        """Take one edited profile into account (see :meth:`ScoreModel.update`); the
+        edited person's next :meth:`recommend_for` reflects it."""
+        self.model.update(profile)
 
     def recommend_for(self, participant_id: str, k: int = 10) -> list[Recommendation]:
         row = self.model.row_of(participant_id)
@@ -212,8 +234,15 @@ class Matchmaker:
                 strict=True,
             ):
                 key = (min(row, col), max(row, col))
-                if key not in seen:
-                    seen[key] = CandidatePair(ids[key[0]], ids[key[1]], float(score), mutual)
+                known = seen.get(key)
+                if known is None or known.score < score:
+                    first, second = sorted((ids[row], ids[col]))
+                    seen[key] = CandidatePair(
+                        first,
+                        second,
+                        float(score),
+                        bool(mutual) or (known is not None and known.is_mutual),
+                    )
         return list(seen.values())
 
     def explain(self, participant_id: str, candidate_id: str) -> tuple[Reason, ...]:

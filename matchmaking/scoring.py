@@ -1,31 +1,48 @@
-"""Pair scores from sparse features, computed block by block without a loop over pairs.
+"""Pair scores from text and tags, computed block by block without a loop over pairs.
 
-Every participant becomes rows of sparse matrices (TF-IDF of their items and description,
-incidence of their tags). A block of rows is scored against everybody with a handful of
-sparse products, so memory stays bounded by ``block_rows * n`` whatever the event size.
+Every marketplace item (offer, request, investment, funding request, cooperation) and every
+profile description is represented twice:
+
+- **lexical**: BM25 weights of its analysed tokens (stems, short forms spelled out, synonym
+  groups, translations; see :mod:`matchmaking.text`), L2-normalised;
+- **semantic**: static word vectors (:mod:`matchmaking.vectors`) pooled with weights that
+  fall for tokens frequent in this event, minus the event's mean vector.
+
+Each item of a viewer ranks every candidate under each signal: item against the
+candidate's best item, lexical and semantic, and, for a request, against the candidate's
+profile text (an answer written only in a profile still counts). The rankings are fused by
+reciprocal rank (Cormack, Clarke and Buettcher, 2009), so a paraphrase only the vectors see
+and a rare word only BM25 sees both bring a candidate up, and no absolute similarity floor
+decides what counts; a small evidence gate keeps noise from being ranked at all. Each item
+ranks on its own, so a viewer with three requests gets answers to each; the viewer's
+component is the best over their items. Both directions are scored: what the candidate
+offers against what the viewer requests, and the reverse.
 """
 
 from __future__ import annotations
 
-import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from matchmaking.errors import InvalidRulesError
+from matchmaking.errors import InvalidRulesError, UnknownParticipantError
+from matchmaking.feedback import OutcomeModel, RequestOutcome, build_outcomes
 from matchmaking.profiles import (
     Opportunity,
     OpportunityKind,
     ParticipantProfile,
     index_profiles,
 )
-from matchmaking.rules import BoolArray, MatchingRules, RuleMask, check_known
+from matchmaking.rules import BoolArray, MatchingRules, PairSide, RuleMask, check_known
+from matchmaking.text import Analyzer
+from matchmaking.vectors import StaticEmbeddings, default_embeddings, frequency_weights
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -35,6 +52,18 @@ _FUNDING_WORDS = re.compile(
     r"\b(funding|investors?|investment|venture capital|financing|seed round|equity)\b",
     re.IGNORECASE,
 )
+CHANNELS = ("offer", "request", "investment", "funding", "cooperation")
+# (viewer's channel, candidate's channel) compared for each component.
+DIRECTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "they_offer": (("request", "offer"), ("funding", "investment")),
+    "you_offer": (("offer", "request"), ("investment", "funding")),
+    "cooperation": (("cooperation", "cooperation"),),
+}
+_SIGNALS = ("lexical", "semantic", "profile_lexical", "profile_semantic")
+# Texts it takes before the event's mean vector is fully removed (see TextFeatures).
+_CENTRE_PRIOR = 200.0
+# Terms kept per text in the BM25 vectors (see _keep_heaviest).
+_TERMS_KEPT = 24
 
 
 @dataclass(frozen=True)
@@ -42,21 +71,30 @@ class ScoringWeights:
     """Weights of the score components; every component lies in [0, 1].
 
     score = complementarity * (they_offer_what_you_request + you_offer_what_they_request)
-          + cooperation * best cooperation/partner-search match
+          + cooperation * cooperation/partner-search match
           + interests * cosine of interest tags
           + sectors * cosine of sector/technology tags
-          + description * TF-IDF cosine of the descriptions
+          + description * BM25 cosine of the profile descriptions
+          + feedback * what the event's answered requests say (in [-1, 1], see
+            :mod:`matchmaking.feedback`; 0 until requests are answered)
+
+    A complementarity component is the reciprocal-rank fusion of rankings of the
+    candidates, one per signal, each with its weight: ``lexical`` (BM25, item against
+    item), ``semantic`` (vectors, item against item), ``profile_lexical`` and
+    ``profile_semantic`` (a request against the candidate's profile text). A candidate
+    ranked r-th (from 0) by a signal gets ``weight / (fusion_k + r + 1)`` from it, down to
+    rank ``fusion_depth``; the sum is divided by its largest possible value, so 1 means
+    "first for every signal". A signal ranks a candidate only when its similarity reaches
+    ``min_lexical`` / ``min_semantic`` (cosines of centred vectors are near 0 for unrelated
+    texts).
 
     Complementarity dominates by default because a concrete offer answering a concrete
     request is what makes a one-to-one meeting worth twenty minutes; shared interests and
     similar descriptions break ties between otherwise equal candidates.
-    ``item_text_share`` splits an item match between wording (TF-IDF) and tags.
-    ``item_floor``: an item similarity below it counts as zero and the rest is rescaled to
-    [0, 1], because two items sharing only a sector word or a tag are not complementary
-    (tuned on the synthetic population, see docs/benchmarks/matching.md).
     ``mutual_threshold``: both directions of complementarity (or a cooperation match) at
     least this high make a pair "mutual interest". ``min_score``: weaker pairs are not
-    recommended at all.
+    recommended at all. The defaults were chosen on the realistic benchmark set
+    (docs/benchmarks/matching.md), on a coarse grid, on two seeds.
     """
 
     complementarity: float = 1.0
@@ -64,19 +102,39 @@ class ScoringWeights:
     interests: float = 0.1
     sectors: float = 0.1
     description: float = 0.1
-    item_text_share: float = 0.85
-    item_floor: float = 0.3
+    lexical: float = 1.0
+    semantic: float = 1.0
+    profile_lexical: float = 0.3
+    profile_semantic: float = 0.0
+    fusion_k: float = 5.0
+    fusion_depth: int = 40
+    min_lexical: float = 0.04
+    min_semantic: float = 0.1
     mutual_threshold: float = 0.4
     min_score: float = 0.05
+    feedback: float = 1.0
+    feedback_similarity: float = 0.2
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.5
 
     def __post_init__(self) -> None:
-        for name in ("complementarity", "cooperation", "interests", "sectors", "description"):
+        for name in (
+            "complementarity",
+            "cooperation",
+            "interests",
+            "sectors",
+            "description",
+            "feedback",
+            *_SIGNALS,
+        ):
             if getattr(self, name) < 0:
                 raise InvalidRulesError(f"weight {name} must not be negative")
-        if not 0.0 <= self.item_text_share <= 1.0:
-            raise InvalidRulesError("item_text_share must lie in [0, 1]")
-        if not 0.0 <= self.item_floor < 1.0:
-            raise InvalidRulesError("item_floor must lie in [0, 1)")
+        if sum(getattr(self, name) for name in _SIGNALS) <= 0:
+            raise InvalidRulesError("at least one text signal needs a positive weight")
+        if self.fusion_k < 0 or self.fusion_depth < 1:
+            raise InvalidRulesError("fusion_k must be >= 0 and fusion_depth >= 1")
+        if not (0.0 <= self.min_lexical < 1.0 and -1.0 <= self.min_semantic < 1.0):
+            raise InvalidRulesError("min_lexical must lie in [0, 1) and min_semantic in [-1, 1)")
 
 
 def is_funding_request(item: Opportunity) -> bool:
@@ -86,6 +144,17 @@ def is_funding_request(item: Opportunity) -> bool:
     return bool(FUNDING_TAGS.intersection(item.tags)) or bool(_FUNDING_WORDS.search(item.text))
 
 
+def channel_of(item: Opportunity) -> tuple[str, ...]:
+    """The channels an item belongs to (a funding request is also a request)."""
+    if item.kind is OpportunityKind.OFFER:
+        return ("offer",)
+    if item.kind is OpportunityKind.REQUEST:
+        return ("request", "funding") if is_funding_request(item) else ("request",)
+    if item.kind is OpportunityKind.INVESTMENT:
+        return ("investment",)
+    return ("cooperation",)
+
+
 @dataclass(frozen=True)
 class Channel:
     """Items of one kind, sorted by owner so the items of a row block are contiguous."""
@@ -93,18 +162,171 @@ class Channel:
     items: tuple[Opportunity, ...]
     owner: IntArray
     ptr: IntArray
-    matrix: sparse.csr_matrix
+    lexical: sparse.csr_matrix
+    semantic: FloatArray
     owner_starts: IntArray
     owners: IntArray
+
+    @classmethod
+    def build(
+        cls,
+        size: int,
+        items: tuple[Opportunity, ...],
+        owner: IntArray,
+        lexical: sparse.csr_matrix,
+        semantic: FloatArray,
+    ) -> Channel:
+        owners, starts = np.unique(owner, return_index=True)
+        return cls(
+            items=items,
+            owner=owner,
+            ptr=np.searchsorted(owner, np.arange(size + 1)).astype(np.int64),
+            lexical=sparse.csr_matrix(lexical, dtype=np.float32),
+            semantic=semantic,
+            owner_starts=starts.astype(np.int64),
+            owners=owners.astype(np.int64),
+        )
 
     def range_of(self, row: int) -> range:
         return range(int(self.ptr[row]), int(self.ptr[row + 1]))
 
+    def replace_row(
+        self,
+        row: int,
+        items: tuple[Opportunity, ...],
+        lexical: sparse.csr_matrix,
+        semantic: FloatArray,
+    ) -> Channel:
+        """The channel with ``row``'s items swapped for ``items`` (features given)."""
+        lo, hi = int(self.ptr[row]), int(self.ptr[row + 1])
+        owner = np.concatenate(
+            [self.owner[:lo], np.full(len(items), row, dtype=np.int64), self.owner[hi:]]
+        )
+        return Channel.build(
+            len(self.ptr) - 1,
+            self.items[:lo] + items + self.items[hi:],
+            owner,
+            sparse.vstack([self.lexical[:lo], lexical, self.lexical[hi:]], format="csr"),
+            np.concatenate([self.semantic[:lo], semantic, self.semantic[hi:]]),
+        )
 
-def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-    if matrix.shape[0] == 0:
-        return sparse.csr_matrix(matrix, dtype=np.float32)
-    return normalize(matrix, norm="l2", copy=False)
+
+class TextFeatures:
+    """BM25 vectors over one vocabulary, and static vectors, for any list of texts."""
+
+    def __init__(
+        self,
+        corpus: Sequence[str],
+        analyzer: Analyzer,
+        embeddings: StaticEmbeddings | None,
+        weights: ScoringWeights,
+    ) -> None:
+        self.analyzer = analyzer
+        self.embeddings = embeddings
+        self._k1, self._b = weights.bm25_k1, weights.bm25_b
+        # Static vectors share a common direction that makes every cosine look alike;
+        # removing the event's mean vector leaves what sets texts apart.
+        self._centre: FloatArray | None = None
+        self._token_weights: FloatArray | None = None
+        # Each distinct text is tokenised once; items and descriptions look it up.
+        self._rows: dict[str, int] = {}
+        width = 1 if embeddings is None else int(embeddings.table.shape[0])
+        self._counts = sparse.csr_matrix((0, width), dtype=np.float32)
+        if embeddings is not None:
+            occurrences = Counter(t for t in corpus if t.strip())
+            if occurrences:
+                distinct = list(occurrences)
+                self._rows = {text: row for row, text in enumerate(distinct)}
+                self._counts = embeddings.token_counts(
+                    [analyzer.expanded_text(t) for t in distinct]
+                )
+                times = np.array([occurrences[t] for t in distinct], dtype=np.float32)
+                self._token_weights = frequency_weights(
+                    sparse.csr_matrix(self._counts.multiply(times[:, None]))
+                )
+                raw = embeddings.pool(self._counts, self._token_weights)
+                # Trusted in proportion to how many texts it averages: the mean of a
+                # handful of profiles is their topic, not the vectors' common direction.
+                total = float(times.sum())
+                shrink = total / (total + _CENTRE_PRIOR)
+                mean = (raw * times[:, None]).sum(axis=0) / total
+                self._centre = (mean * shrink).astype(np.float32)
+        self._vectorizer = CountVectorizer(analyzer=analyzer, dtype=np.float32)
+        texts = [t for t in corpus if t.strip()]
+        if texts:
+            counts = sparse.csr_matrix(self._vectorizer.fit_transform(texts), dtype=np.float32)
+            documents = counts.shape[0]
+            frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+            self._idf = np.log1p((documents - frequency + 0.5) / (frequency + 0.5)).astype(
+                np.float32
+            )
+            self._mean_length = max(1.0, float(counts.sum()) / documents)
+            self.vocabulary: npt.NDArray[np.str_] = self._vectorizer.get_feature_names_out()
+        else:
+            self._idf = np.zeros(1, dtype=np.float32)
+            self._mean_length = 1.0
+            self.vocabulary = np.array([""])
+
+    @property
+    def width(self) -> int:
+        return int(self._idf.shape[0])
+
+    def lexical(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        if not texts or not hasattr(self._vectorizer, "vocabulary_"):
+            return sparse.csr_matrix((len(texts), self.width), dtype=np.float32)
+        counts = sparse.csr_matrix(self._vectorizer.transform(texts), dtype=np.float32)
+        lengths = np.asarray(counts.sum(axis=1), dtype=np.float32).ravel()
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        norm = self._k1 * (1.0 - self._b + self._b * lengths[rows] / self._mean_length)
+        tf = counts.data
+        counts.data = (tf * (self._k1 + 1.0) / (tf + norm) * self._idf[counts.indices]).astype(
+            np.float32
+        )
+        return sparse.csr_matrix(
+            normalize(_keep_heaviest(counts, _TERMS_KEPT), norm="l2", copy=False),
+            dtype=np.float32,
+        )
+
+    def semantic(self, texts: Sequence[str]) -> FloatArray:
+        if self.embeddings is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        if not texts:
+            return np.zeros((0, self.embeddings.dimension), dtype=np.float32)
+        rows = [self._rows.get(t, -1) for t in texts]
+        missing = [t for t, row in zip(texts, rows, strict=True) if row < 0]
+        if missing:
+            extra = self.embeddings.token_counts([self.analyzer.expanded_text(t) for t in missing])
+            known = self._counts.shape[0]
+            combined = sparse.vstack([self._counts, extra], format="csr")
+            next_extra = iter(range(known, known + len(missing)))
+            rows = [row if row >= 0 else next(next_extra) for row in rows]
+        else:
+            combined = self._counts
+        counts = sparse.csr_matrix(combined[rows])
+        vectors = self.embeddings.pool(counts, self._token_weights)
+        if self._centre is not None and len(vectors):
+            empty = ~vectors.any(axis=1)
+            vectors = vectors - self._centre
+            vectors[empty] = 0.0  # a text without words stays without a direction
+            norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+            vectors = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+        return vectors.astype(np.float32)
+
+
+def _keep_heaviest(matrix: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's ``keep`` heaviest terms: a long description's tail of common words adds
+    little to a cosine and much to the cost of every product."""
+    lengths = np.diff(matrix.indptr)
+    if not len(lengths) or lengths.max() <= keep:
+        return matrix
+    for row in np.flatnonzero(lengths > keep).tolist():
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        cut = np.partition(matrix.data[lo:hi], hi - lo - keep)[hi - lo - keep]
+        weights = matrix.data[lo:hi]
+        # Ties at the cut may keep a few more than ``keep``; that is harmless.
+        weights[weights < cut] = 0.0
+    matrix.eliminate_zeros()
+    return matrix
 
 
 def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
@@ -121,21 +343,17 @@ def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         (data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
         shape=(len(tag_lists), max(1, len(vocabulary))),
     )
-    return _l2_rows(matrix)
+    return sparse.csr_matrix(normalize(matrix, norm="l2", copy=False), dtype=np.float32)
 
 
-def _tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, TfidfVectorizer | None]:
-    vectorizer = TfidfVectorizer(
-        stop_words="english", sublinear_tf=True, ngram_range=(1, 1), dtype=np.float32
-    )
-    if not any(t.strip() for t in texts):
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32), None
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:
-        # Only stop words: nothing to compare, which is a zero similarity, not an error.
-        return sparse.csr_matrix((len(texts), 1), dtype=np.float32), None
-    return sparse.csr_matrix(matrix, dtype=np.float32), vectorizer
+@dataclass(frozen=True)
+class Signals:
+    """Similarities of items (rows) to every participant (columns), one array per signal."""
+
+    lexical: FloatArray
+    semantic: FloatArray
+    profile_lexical: FloatArray
+    profile_semantic: FloatArray
 
 
 @dataclass(frozen=True)
@@ -153,16 +371,21 @@ class ScoreBlock:
     interests: FloatArray
     sectors: FloatArray
     description: FloatArray
+    feedback: FloatArray
 
 
 class ScoreModel:
-    """Sparse features of a population plus the organiser's rules; scores any block of rows."""
+    """Text and tag features of a population plus the organiser's rules; scores row blocks."""
 
     def __init__(
         self,
         profiles: Sequence[ParticipantProfile],
         rules: MatchingRules | None = None,
         weights: ScoringWeights | None = None,
+        *,
+        analyzer: Analyzer | None = None,
+        embeddings: StaticEmbeddings | bool | None = True,
+        outcomes: Sequence[RequestOutcome] = (),
     ) -> None:
         self.profiles = tuple(profiles)
         self.rules = rules or MatchingRules()
@@ -170,109 +393,236 @@ class ScoreModel:
         self.index = index_profiles(self.profiles)
         self.size = len(self.profiles)
         self.mask = RuleMask(self.profiles, self.rules, self.index)
+        self.analyzer = analyzer or Analyzer()
+        vectors: StaticEmbeddings | None
+        if embeddings is True:
+            uses_vectors = self.weights.semantic > 0 or self.weights.profile_semantic > 0
+            vectors = default_embeddings() if uses_vectors else None
+        elif embeddings is False:
+            vectors = None
+        else:
+            vectors = embeddings
+        descriptions = [p.description for p in self.profiles]
+        corpus = [item.text for p in self.profiles for item in p.opportunities] + descriptions
+        self.text = TextFeatures(corpus, self.analyzer, vectors, self.weights)
+        self._terms_cache: dict[tuple[int, int], dict[int, float]] = {}
+        self._shown_cache: dict[int, tuple[str, frozenset[str]]] = {}
         self._build_items()
-        self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
-        self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
-        self.description_matrix, self.description_vectorizer = _tfidf(
-            [p.description for p in self.profiles]
-        )
-        self.description_matrix = _l2_rows(self.description_matrix)
+        self._build_profiles()
+        self._outcome_list = tuple(outcomes)
+        self.outcomes = self._build_outcomes()
 
     def _build_items(self) -> None:
-        kinds: dict[str, list[tuple[int, Opportunity]]] = {
-            "offer": [],
-            "request": [],
-            "investment": [],
-            "funding": [],
-            "cooperation": [],
-        }
+        entries: dict[str, list[tuple[int, Opportunity]]] = {name: [] for name in CHANNELS}
         for row, profile in enumerate(self.profiles):
             for item in profile.opportunities:
-                if item.kind is OpportunityKind.OFFER:
-                    kinds["offer"].append((row, item))
-                elif item.kind is OpportunityKind.REQUEST:
-                    kinds["request"].append((row, item))
-                    if is_funding_request(item):
-                        kinds["funding"].append((row, item))
-                elif item.kind is OpportunityKind.INVESTMENT:
-                    kinds["investment"].append((row, item))
-                else:
-                    kinds["cooperation"].append((row, item))
-        # One vocabulary for all items so an offer and a request are comparable.
-        everything = [item for entries in kinds.values() for _, item in entries]
-        text_all, _ = _tfidf([item.text for item in everything])
-        text_all = _l2_rows(text_all)
-        tags_all = _binary_rows([item.tags for item in everything])
-        share = self.weights.item_text_share
-        # Scaled blocks side by side: a dot product is share*text cosine + (1-share)*tag cosine.
-        features = sparse.hstack(
-            [text_all * math.sqrt(share), tags_all * math.sqrt(1.0 - share)], format="csr"
-        ).astype(np.float32)
+                for name in channel_of(item):
+                    entries[name].append((row, item))
         self.channels: dict[str, Channel] = {}
-        offset = 0
-        for name, entries in kinds.items():
-            count = len(entries)
-            owner = np.array([row for row, _ in entries], dtype=np.int64)
-            matrix = features[offset : offset + count]
-            offset += count
-            order = np.argsort(owner, kind="stable")
-            owner = owner[order]
-            ptr = np.searchsorted(owner, np.arange(self.size + 1)).astype(np.int64)
-            owners, starts = np.unique(owner, return_index=True)
-            self.channels[name] = Channel(
-                items=tuple(entries[i][1] for i in order),
-                owner=owner,
-                ptr=ptr,
-                matrix=sparse.csr_matrix(matrix[order]),
-                owner_starts=starts.astype(np.int64),
-                owners=owners.astype(np.int64),
+        for name, found in entries.items():
+            items = tuple(item for _, item in found)
+            texts = [item.text for item in items]
+            self.channels[name] = Channel.build(
+                self.size,
+                items,
+                np.array([row for row, _ in found], dtype=np.int64),
+                self.text.lexical(texts),
+                self.text.semantic(texts),
             )
+
+    def _build_outcomes(self) -> OutcomeModel | None:
+        if not self._outcome_list or self.text.embeddings is None or self.weights.feedback <= 0:
+            return None
+        width = self.description_semantic.shape[1]
+        needs = np.zeros((self.size, width), dtype=np.float32)
+        offers = np.zeros((self.size, width), dtype=np.float32)
+        for names, target in ((("request",), needs), (("offer", "investment"), offers)):
+            for name in names:
+                channel = self.channels[name]
+                if len(channel.owners):
+                    target[channel.owners] += np.add.reduceat(
+                        channel.semantic, channel.owner_starts, axis=0
+                    )
+        offers += self.description_semantic
+        return build_outcomes(
+            self._outcome_list, self.index, needs, offers, self.weights.feedback_similarity
+        )
+
+    def _build_profiles(self) -> None:
+        descriptions = [p.description for p in self.profiles]
+        self.description_lexical = self.text.lexical(descriptions)
+        self.description_semantic = self.text.semantic(descriptions)
+        self._has_description = np.array([bool(d.strip()) for d in descriptions], dtype=np.bool_)
+        self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
+        self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
+
+    def update(self, profile: ParticipantProfile) -> None:
+        """Take an edited profile into account without rebuilding the whole model.
+
+        The vocabulary, token weights and centre stay those of the last full build: words
+        no one used before count for the vectors but not yet for BM25 (a full rebuild,
+        e.g. the next :class:`Matchmaker`, picks them up).
+        """
+        row = self.index.get(profile.participant_id)
+        if row is None:
+            raise UnknownParticipantError(
+                f"unknown participant {profile.participant_id!r}: rebuild to add someone"
+            )
+        before = self.profiles[row]
+        self.profiles = (*self.profiles[:row], profile, *self.profiles[row + 1 :])
+        self._terms_cache.clear()
+        if PairSide.of(before) != PairSide.of(profile):
+            self.mask = RuleMask(self.profiles, self.rules, self.index)
+        for name, channel in self.channels.items():
+            items = tuple(item for item in profile.opportunities if name in channel_of(item))
+            texts = [item.text for item in items]
+            self.channels[name] = channel.replace_row(
+                row, items, self.text.lexical(texts), self.text.semantic(texts)
+            )
+        lexical = self.text.lexical([profile.description])
+        self.description_lexical = sparse.vstack(
+            [self.description_lexical[:row], lexical, self.description_lexical[row + 1 :]],
+            format="csr",
+        )
+        self.description_semantic = self.description_semantic.copy()
+        self.description_semantic[row] = self.text.semantic([profile.description])[0]
+        self._has_description = self._has_description.copy()
+        self._has_description[row] = bool(profile.description.strip())
+        if before.interests != profile.interests:
+            self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
+        if before.sectors != profile.sectors:
+            self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
+        if self.outcomes is not None:
+            self.outcomes = self._build_outcomes()
 
     def row_of(self, participant_id: str) -> int:
         return check_known(self.index, participant_id)
 
-    def _best_item_match(self, source: str, target: str, start: int, stop: int) -> FloatArray:
-        """out[i, j]: best similarity of a ``source`` item of row i to a ``target`` item of j."""
-        out = np.zeros((stop - start, self.size), dtype=np.float32)
-        src, dst = self.channels[source], self.channels[target]
-        lo, hi = int(src.ptr[start]), int(src.ptr[stop])
-        if lo == hi or len(dst.owners) == 0:
-            return out
-        sims = (src.matrix[lo:hi] @ dst.matrix.T).toarray()
-        per_target = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
-        block_owners, first = np.unique(src.owner[lo:hi], return_index=True)
-        per_pair = np.maximum.reduceat(per_target, first, axis=0)
-        floor = self.weights.item_floor
-        # Sharing a sector word is not complementarity: rescale so only real overlap counts.
-        out[np.ix_(block_owners - start, dst.owners)] = np.clip(
-            (per_pair - floor) / (1.0 - floor), 0.0, None
-        )
-        return out
-
     def block_rows(self) -> int:
-        """Rows per block so one block of dense float32 components stays around 100 MB."""
-        return max(1, min(self.size, 2_500_000 // max(1, self.size)))
+        """Rows per block so one block of dense float32 arrays stays around 100 MB."""
+        return max(1, min(self.size, 1_500_000 // max(1, self.size)))
+
+    def item_signals(self, source: str, target: str, component: str, lo: int, hi: int) -> Signals:
+        """Similarities of the ``source`` items ``lo:hi`` to every participant.
+
+        Rows are items, columns participants: the best ``target`` item of each participant
+        (lexical and semantic), and for a request, the participant's profile text.
+        """
+        rows = hi - lo
+        w = self.weights
+        unused = np.zeros((0, 0), dtype=np.float32)  # a signal of weight 0 is never read
+
+        def empty(weight: float, fill: float) -> FloatArray:
+            if weight <= 0:
+                return unused
+            return np.full((rows, self.size), fill, dtype=np.float32)
+
+        lexical = empty(w.lexical, 0.0)
+        semantic = empty(w.semantic, -1.0)
+        profile_lexical = empty(w.profile_lexical, 0.0)
+        profile_semantic = empty(w.profile_semantic, -1.0)
+        src, dst = self.channels[source], self.channels[target]
+        if rows and len(dst.owners):
+            if w.lexical > 0:
+                sims = (src.lexical[lo:hi] @ dst.lexical.T).toarray()
+                lexical[:, dst.owners] = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
+            if self.text.embeddings is not None and w.semantic > 0:
+                dense = src.semantic[lo:hi] @ dst.semantic.T
+                semantic[:, dst.owners] = np.maximum.reduceat(dense, dst.owner_starts, axis=1)
+        if rows and component == "they_offer" and source == "request":
+            # What the viewer asks for, against what the candidate says they do. (An offer
+            # against a profile says nothing about the candidate's needs, so only here.)
+            if w.profile_lexical > 0:
+                profile_lexical = np.asarray(
+                    (src.lexical[lo:hi] @ self.description_lexical.T).toarray(),
+                    dtype=np.float32,
+                )
+            if self.text.embeddings is not None and w.profile_semantic > 0:
+                profile_semantic = np.asarray(
+                    src.semantic[lo:hi] @ self.description_semantic.T, dtype=np.float32
+                )
+                profile_semantic[:, ~self._has_description] = -1.0
+        return Signals(lexical, semantic, profile_lexical, profile_semantic)
+
+    def _fuse(self, signals: Signals, allowed: BoolArray) -> FloatArray:
+        """Reciprocal-rank fusion of the signals, row by row, in [0, 1]."""
+        w = self.weights
+        gates = {
+            "lexical": w.min_lexical,
+            "semantic": w.min_semantic,
+            "profile_lexical": w.min_lexical,
+            "profile_semantic": w.min_semantic,
+        }
+        rows, columns = allowed.shape
+        fused = np.zeros((rows, columns), dtype=np.float32)
+        depth = min(w.fusion_depth, columns)
+        weights = {name: float(getattr(w, name)) for name in _SIGNALS}
+        best_possible = sum(weights.values()) / (w.fusion_k + 1.0)
+        if rows == 0 or depth == 0:
+            return fused
+        credit = (1.0 / (w.fusion_k + 1.0 + np.arange(depth))).astype(np.float32)
+        row_index = np.arange(rows)[:, None]
+        for name in _SIGNALS:
+            if weights[name] <= 0:
+                continue
+            similarity = getattr(signals, name)
+            key = np.where(allowed & (similarity >= gates[name]), similarity, -np.inf)
+            if depth < columns:
+                top = np.argpartition(-key, depth - 1, axis=1)[:, :depth]
+            else:
+                top = np.tile(np.arange(columns), (rows, 1))
+            values = np.take_along_axis(key, top, axis=1)
+            order = np.argsort(-values, axis=1, kind="stable")
+            top = np.take_along_axis(top, order, axis=1)
+            values = np.take_along_axis(values, order, axis=1)
+            gained = np.where(np.isfinite(values), weights[name] * credit[None, :], 0.0)
+            # Columns within a row are distinct, so a fancy-indexed add loses nothing.
+            fused[row_index, top] += gained.astype(np.float32)
+        fused /= best_possible
+        return fused
+
+    def component(self, component: str, start: int, stop: int, allowed: BoolArray) -> FloatArray:
+        """A complementarity component for rows ``start:stop``, fused item by item.
+
+        Each of the viewer's items ranks the candidates on its own, so every request gets
+        its best answers; the viewer's component is the best over their items.
+        """
+        out = np.zeros((stop - start, self.size), dtype=np.float32)
+        for source, target in DIRECTIONS[component]:
+            src = self.channels[source]
+            lo, hi = int(src.ptr[start]), int(src.ptr[stop])
+            if lo == hi:
+                continue
+            owners = src.owner[lo:hi] - start
+            fused = self._fuse(
+                self.item_signals(source, target, component, lo, hi), allowed[owners]
+            )
+            block_owners, first = np.unique(owners, return_index=True)
+            per_viewer = np.maximum.reduceat(fused, first, axis=0)
+            out[block_owners] = np.maximum(out[block_owners], per_viewer)
+        return out
 
     def score_block(self, start: int, stop: int) -> ScoreBlock:
         w = self.weights
-        you_offer = np.maximum(
-            self._best_item_match("offer", "request", start, stop),
-            self._best_item_match("investment", "funding", start, stop),
-        )
-        they_offer = np.maximum(
-            self._best_item_match("request", "offer", start, stop),
-            self._best_item_match("funding", "investment", start, stop),
-        )
-        cooperation = self._best_item_match("cooperation", "cooperation", start, stop)
+        allowed = self.mask.block(start, stop)
+        they_offer = self.component("they_offer", start, stop, allowed)
+        you_offer = self.component("you_offer", start, stop, allowed)
+        cooperation = self.component("cooperation", start, stop, allowed)
         interests = (self.interest_matrix[start:stop] @ self.interest_matrix.T).toarray()
         sectors = (self.sector_matrix[start:stop] @ self.sector_matrix.T).toarray()
-        description = (self.description_matrix[start:stop] @ self.description_matrix.T).toarray()
+        description = (self.description_lexical[start:stop] @ self.description_lexical.T).toarray()
+        feedback = (
+            self.outcomes.block(start, stop)
+            if self.outcomes is not None
+            else np.zeros_like(they_offer)
+        )
         score = (
             w.complementarity * (you_offer + they_offer)
             + w.cooperation * cooperation
             + w.interests * interests
             + w.sectors * sectors
             + w.description * description
+            + w.feedback * feedback
         ).astype(np.float32)
         mutual = ((you_offer >= w.mutual_threshold) & (they_offer >= w.mutual_threshold)) | (
             cooperation >= w.mutual_threshold
@@ -280,15 +630,16 @@ class ScoreModel:
         return ScoreBlock(
             start=start,
             stop=stop,
-            allowed=self.mask.block(start, stop),
+            allowed=allowed,
             score=score,
             mutual=mutual,
-            they_offer=they_offer.astype(np.float32),
-            you_offer=you_offer.astype(np.float32),
-            cooperation=cooperation.astype(np.float32),
+            they_offer=they_offer,
+            you_offer=you_offer,
+            cooperation=cooperation,
             interests=interests.astype(np.float32),
             sectors=sectors.astype(np.float32),
             description=description.astype(np.float32),
+            feedback=feedback.astype(np.float32),
         )
 
     def count_allowed_pairs(self) -> int:
@@ -298,3 +649,46 @@ class ScoreModel:
         for start in range(0, self.size, step):
             total += int(self.mask.block(start, min(self.size, start + step)).sum())
         return total // 2
+
+    def _row_terms(self, matrix: sparse.csr_matrix, row: int) -> dict[int, float]:
+        key = (id(matrix), row)
+        terms = self._terms_cache.get(key)
+        if terms is None:
+            lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+            terms = dict(
+                zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True)
+            )
+            self._terms_cache[key] = terms
+        return terms
+
+    def _shown(self, column: int) -> tuple[str, frozenset[str]]:
+        shown = self._shown_cache.get(column)
+        if shown is None:
+            word = self.analyzer.show(str(self.text.vocabulary[column]))
+            shown = (word, frozenset(self.analyzer.stem(part) for part in word.lower().split()))
+            self._shown_cache[column] = shown
+        return shown
+
+    def shared_terms(
+        self,
+        left: sparse.csr_matrix,
+        row: int,
+        right: sparse.csr_matrix,
+        other: int,
+        limit: int,
+    ) -> tuple[str, ...]:
+        """Words two analysed texts share, weightiest first, as a person would read them."""
+        mine, theirs = self._row_terms(left, row), self._row_terms(right, other)
+        shared = sorted(mine.keys() & theirs.keys(), key=lambda t: -mine[t] * theirs[t])
+        words: list[str] = []
+        seen: set[str] = set()
+        for column in shared:
+            word, stems = self._shown(column)
+            # "recycle" and "recycling", "hydrogen" and "green hydrogen" say one thing.
+            if stems & seen or any(word in kept or kept in word for kept in words):
+                continue
+            seen |= stems
+            words.append(word)
+            if len(words) >= limit:
+                break
+        return tuple(words)

@@ -75,6 +75,9 @@ def make_app(
             "SQLALCHEMY_DATABASE_URI": url,
             "JOBS_BACKEND": "thread",
             "SOLVER_TIME_LIMIT": 20.0,
+            # Tests send many requests from one address; tests/api/test_rate_limits.py
+            # turns limits on.
+            "RATELIMIT_ENABLED": False,
             **config,
         }
     )
@@ -84,6 +87,10 @@ def make_app(
         runner = app.extensions["clustermeet_jobs"]
         if hasattr(runner, "join"):
             runner.join()
+        # Mail and webhook retries still waiting must not outlive the test's database.
+        background = app.extensions["clustermeet_background"]
+        if hasattr(background, "discard"):
+            background.discard(timeout=60)
         if backend == "postgres":
             _truncate_all()
         db.session.remove()

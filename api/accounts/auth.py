@@ -1,36 +1,26 @@
-"""Who is calling: organiser API keys and participant tokens, random secrets stored only as
-hashes, and the principal (organiser or participant) of the current request."""
+"""Who is calling: an organiser's API key or a participant's token (bearer), or the
+signed-in browser session; ``load_principal`` puts the answer on ``flask.g`` once per
+request and ``api.http.principal`` reads it from there."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from typing import cast
+from flask import g, request, session
 
-from flask import g, request
+from api.accounts.keys import create_api_key, create_person, key_for_secret
+from api.accounts.participant_sessions import session_for_token
+from api.exceptions import Forbidden, Unauthorized
+from api.http.principal import SAFE_METHODS
+from api.models import Organiser
 
-from api.exceptions import Unauthorized
-from api.extensions import db
-from api.models import Event, Organiser, Participant
-
-ORGANISER_PREFIX = "cmo_"
-PARTICIPANT_PREFIX = "cmp_"
+# The cookie session of a participant who signed in by link (see api.accounts.views).
+SESSION_KEY = "participant_token"
 
 
-def hash_secret(secret: str) -> str:
-    # The secrets are 256 random bits, so a fast hash is enough: nothing to brute-force.
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def new_secret(prefix: str) -> str:
-    return prefix + secrets.token_urlsafe(32)
-
-
-def create_organiser(name: str) -> tuple[Organiser, str]:
-    key = new_secret(ORGANISER_PREFIX)
-    organiser = Organiser(name=name, key_hash=hash_secret(key), key_prefix=key[:8])
-    db.session.add(organiser)
-    return organiser, key
+def create_organiser(name: str, email: str | None = None) -> tuple[Organiser, str]:
+    """A person with a first full-scope key (the command line's first owner, tests, demo)."""
+    organiser = create_person(name, email=email)
+    _, secret = create_api_key(organiser, "initial")
+    return organiser, secret
 
 
 def _bearer() -> str | None:
@@ -41,48 +31,54 @@ def _bearer() -> str | None:
     return value.strip()
 
 
-def principal_for(token: str) -> tuple[Organiser | None, Participant | None]:
-    """The organiser or participant a key or token belongs to (both None if nobody)."""
-    digest = hash_secret(token)
-    if token.startswith(ORGANISER_PREFIX):
-        organiser = db.session.scalar(db.select(Organiser).filter_by(key_hash=digest))
-        return organiser, None
-    if token.startswith(PARTICIPANT_PREFIX):
-        participant = db.session.scalar(db.select(Participant).filter_by(token_hash=digest))
-        return None, participant
-    return None, None
+def resolve_token(token: str) -> bool:
+    """Put the key's or token's owner on ``g``; False if it opens nothing.
+
+    Feed secrets (``cmf_``) open feeds and printable pages only, so they never resolve here.
+    """
+    key = key_for_secret(token, record_use=request.method not in SAFE_METHODS)
+    if key is not None:
+        g.api_key = key
+        g.organiser = key.organiser
+        return True
+    participant_session = session_for_token(token)
+    if participant_session is not None:
+        g.participant_session = participant_session
+        g.participant = participant_session.participant
+        return True
+    return False
 
 
 def load_principal() -> None:
     """Resolve the request's credentials once; a bad token is a 401, not anonymous."""
     g.organiser = None
     g.participant = None
+    g.api_key = None
+    g.participant_session = None
     token = _bearer()
     if token is None:
+        _load_browser_session()
         return
-    g.organiser, g.participant = principal_for(token)
-    if g.organiser is None and g.participant is None:
+    if not resolve_token(token):
         raise Unauthorized("Invalid credentials")
+    if g.api_key is not None and g.api_key.is_read_only and request.method not in SAFE_METHODS:
+        raise Forbidden("This API key is read-only")
 
 
-def current_organiser() -> Organiser | None:
-    return cast("Organiser | None", g.get("organiser"))
+def _load_browser_session() -> None:
+    # The cookie reads only: without CSRF protection, a write needs the bearer token.
+    token = session.get(SESSION_KEY)
+    if not token or request.method not in SAFE_METHODS:
+        return
+    participant_session = session_for_token(str(token))
+    if participant_session is None:
+        session.pop(SESSION_KEY, None)
+        return
+    g.participant_session = participant_session
+    g.participant = participant_session.participant
 
 
-def current_participant() -> Participant | None:
-    return cast("Participant | None", g.get("participant"))
-
-
-def sees_private_profile(participant: Participant) -> bool:
-    """The participant themself and their event's organiser see private fields."""
-    viewer = current_participant()
-    if viewer is not None:
-        return viewer.id == participant.id
-    organiser = current_organiser()
-    return organiser is not None and participant_event(participant).can_manage(organiser)
-
-
-def participant_event(participant: Participant) -> Event:
-    event = db.session.get(Event, participant.event_id)
-    assert event is not None
-    return event
+def is_organiser_request() -> bool:
+    """Whether the request carries a valid organiser key (usable before load_principal)."""
+    token = _bearer()
+    return token is not None and key_for_secret(token, record_use=False) is not None

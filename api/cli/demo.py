@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 
 import click
 from flask import current_app
@@ -8,7 +9,10 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import func, select
 
+from api.accounts.feeds import event_feed, reveal
+from api.background.runner import ThreadBackgroundRunner, background_runner
 from api.demo.build import build_demo_event, demo_participant_sign_in
 from api.demo.outputs import write_outputs
 from api.demo.report import (
@@ -22,6 +26,7 @@ from api.demo.scenarios import SCENARIOS, run_scenario
 from api.demo.simulate import simulate_requests
 from api.demo.solve import DemoStepFailed, baseline_figures, run_and_publish
 from api.extensions import db
+from api.models import Event, Organiser, OutgoingMail
 from api.models.enums import JobKind
 
 
@@ -63,10 +68,26 @@ def demo(
     from api import MIGRATIONS_DIR
 
     console = Console()
+    # The demo's people have made-up addresses: its mail always goes to the outbox.
+    current_app.config["SMTP_HOST"] = ""
     upgrade(directory=MIGRATIONS_DIR)
     if scenario is not None:
         _run_scenario(console, scenario, n_participants, seed, time_limit, out_dir)
         return
+    runner = background_runner()
+    # Mail waits until the demo's long transactions are done (SQLite has one writer).
+    hold = runner.paused() if isinstance(runner, ThreadBackgroundRunner) else nullcontext()
+    with hold:
+        event_id, organiser_key = _run_demo(console, n_participants, out_dir, seed, time_limit)
+    with console.status("Sending the demo's mail to the outbox..."):
+        if isinstance(runner, ThreadBackgroundRunner):
+            runner.join(timeout=600)
+    _print_mail_and_links(console, event_id, organiser_key)
+
+
+def _run_demo(
+    console: Console, n_participants: int | None, out_dir: str, seed: int, time_limit: float
+) -> tuple[int, str]:
     with console.status("Registering participants and building the programme..."):
         built = build_demo_event(n_participants or 300, seed)
         db.session.commit()
@@ -100,15 +121,34 @@ def demo(
     )
     for failure in written.failures:
         console.print(f"[red]not written[/]: {failure}")
-    participant, token = demo_participant_sign_in(event)
+    return event.id, built.organiser_key
+
+
+def _print_mail_and_links(console: Console, event_id: int, organiser_key: str) -> None:
+    event = db.session.get(Event, event_id)
+    assert event is not None
+    organiser = db.session.get(Organiser, event.organiser_id)
+    assert organiser is not None
+    page_link = reveal(event_feed(event, organiser))
     db.session.commit()
-    print_web_sign_in(console, event, built.organiser_key, participant, token)
+    mails = db.session.scalar(select(func.count(OutgoingMail.id))) or 0
+    outbox = current_app.config["MAIL_OUTBOX_DIR"]
+    console.rule("Mail")
+    console.print(
+        f"{mails} mails (registration, requests, answers, published agendas with .ics) "
+        f"written to {outbox}/.\nRead them with: [bold]clustermeet mail outbox[/] "
+        "(then --show ID), or open the .eml files in any mail program."
+    )
     console.print(
         f"\nDatabase: {current_app.config['SQLALCHEMY_DATABASE_URI']}\n"
-        f"Organiser API key for this demo: [bold]{built.organiser_key}[/]\n"
+        f"Organiser API key for this demo: [bold]{organiser_key}[/]\n"
         f"Try: clustermeet run, then open http://127.0.0.1:5000/api/docs (event id "
-        f"{event.id}) or http://127.0.0.1:5000/events/{event.id}/stats?token=<the key>."
+        f"{event.id}) or the printable pages by their page link, "
+        f"http://127.0.0.1:5000/feeds/{page_link}/stats (also /grid)."
     )
+    participant, token = demo_participant_sign_in(event)
+    db.session.commit()
+    print_web_sign_in(console, event, organiser_key, participant, token)
 
 
 def _run_scenario(

@@ -25,10 +25,11 @@ from flask.cli import with_appcontext
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
-from api.accounts.auth import create_organiser, hash_secret
+from api.accounts.auth import create_organiser
 from api.extensions import db
 from api.models import (
     Event,
+    EventMember,
     Job,
     Meeting,
     MeetingBlock,
@@ -70,6 +71,7 @@ def create_meeting_event(
     ]
     db.session.add(event)
     db.session.flush()
+    db.session.add(EventMember(event_id=event.id, organiser_id=organiser_id, role="owner"))
     db.session.add_all(
         MeetingTable(event_id=event.id, name=f"Table {n}") for n in range(1, tables + 1)
     )
@@ -85,7 +87,6 @@ def create_meeting_event(
             first_name="Ana",
             last_name=f"Ruiz {n}",
             email=f"p{n}@example.org",
-            token_hash=hash_secret(secrets.token_hex(16)),
         )
         for n in range(participants)
     ]

@@ -18,8 +18,16 @@ import click
     help="Jobs run at once; one solve already uses CLUSTERMEET_SOLVER_WORKERS threads.",
 )
 @click.option("--loglevel", "-l", default="info", show_default=True)
+@click.option(
+    "--queues",
+    "-Q",
+    default="clustermeet-jobs,clustermeet-background",
+    show_default=True,
+    help="Solver jobs, and mail and webhook deliveries. A worker with "
+    "-Q clustermeet-background keeps mail moving while long solves run.",
+)
 @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
-def worker(concurrency: int, loglevel: str, celery_args: tuple[str, ...]) -> None:
+def worker(concurrency: int, loglevel: str, queues: str, celery_args: tuple[str, ...]) -> None:
     """Start a Celery worker for solver jobs (needs CELERY_BROKER_URL and DATABASE_URL).
 
     Extra arguments go to `celery worker` unchanged, e.g. `--hostname=solver1@%h`.
@@ -40,6 +48,7 @@ def worker(concurrency: int, loglevel: str, celery_args: tuple[str, ...]) -> Non
         "worker",
         f"--concurrency={concurrency}",
         f"--loglevel={loglevel}",
+        f"--queues={queues}",
         *celery_args,
     ]
     sys.stdout.flush()

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
-from api.accounts.auth import PARTICIPANT_PREFIX, create_organiser, hash_secret, new_secret
+from api.accounts.auth import create_organiser
+from api.accounts.participant_sessions import open_session
 from api.demo.programme import (
     EXHIBITOR_BOOTHS,
     MEETING_BLOCKS,
@@ -37,7 +38,7 @@ from api.models import (
 from api.models.enums import Attendance
 from api.registration.operations import register_participant
 from api.registration.schemas.participants import RegistrationSchema
-from matchmaking.synthetic import Population, generate_population
+from benchkit.matching.synthetic import Population, generate_population
 
 DEMO_SLUG = "clusters-meet-regions-demo"
 DEMO_TIMEZONE = "Europe/Madrid"
@@ -173,7 +174,7 @@ def _register_population(demo: DemoEvent, tags: dict[str, Tag], rng: random.Rand
             # Far-away participants join early or late in their day: 08:00-20:00 theirs.
             registration["working_hours_start"] = time(8)
             registration["working_hours_end"] = time(20)
-        participant, _token = register_participant(demo.event, registration)
+        participant, _token = register_participant(demo.event, registration, by_organiser=True)
         for item in person.profile.opportunities:
             db.session.add(
                 Opportunity(
@@ -314,7 +315,6 @@ def demo_participant_sign_in(event: Event) -> tuple[Participant, str]:
         .limit(1)
     ) or db.session.scalar(select(Participant).where(Participant.event_id == event.id).limit(1))
     assert busiest is not None, "the demo event has participants"
-    token = new_secret(PARTICIPANT_PREFIX)
-    busiest.token_hash = hash_secret(token)
+    _session, token = open_session(busiest, "demo")
     db.session.flush()
     return busiest, token

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from api.exceptions import Conflict
 from api.extensions import db
-from api.models import Event, MeetingBlock, Organiser
+from api.models import Event, EventMember, MeetingBlock, Organiser
+from api.models.event_members import MemberRole
 
 _SETTINGS_COLUMNS = (
     "meeting_length_min",
@@ -38,9 +39,14 @@ _EVENT_COLUMNS = (
 
 
 def create_event(organiser: Organiser, data: dict[str, Any]) -> Event:
+    """A new event; the person who creates it is its first owner."""
     event = Event(organiser_id=organiser.id)
     apply_event_data(event, data)
     db.session.add(event)
+    db.session.flush()
+    db.session.add(
+        EventMember(event_id=event.id, organiser_id=organiser.id, role=MemberRole.OWNER.value)
+    )
     db.session.flush()
     return event
 

@@ -6,14 +6,21 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from api.events.country_sets import is_builtin_country_set
-from api.http.validation import validate_country, validate_slug, validate_timezone
+from api.http.validation import (
+    MAX_LIST,
+    MAX_LONG_TEXT,
+    validate_country,
+    validate_slug,
+    validate_timezone,
+    validate_year,
+)
 from api.models.enums import OnlinePolicy, values
 from api.models.events import EVENT_KINDS
 from api.models.organisations import ORGANISATION_TYPES
 
 
 class MeetingBlockSchema(Schema):
-    day = fields.Date(required=True)
+    day = fields.Date(required=True, validate=validate_year)
     start = fields.Time(required=True, attribute="start_time")
     end = fields.Time(required=True, attribute="end_time")
 
@@ -40,7 +47,9 @@ class VirtualRoomSchema(Schema):
 
 class MeetingSettingsSchema(Schema):
     meeting_length_min = fields.Integer(load_default=30, validate=validate.Range(5, 240))
-    blocks = fields.List(fields.Nested(MeetingBlockSchema), load_default=list)
+    blocks = fields.List(
+        fields.Nested(MeetingBlockSchema), load_default=list, validate=validate.Length(max=MAX_LIST)
+    )
     max_meetings_per_participant = fields.Integer(
         allow_none=True, load_default=None, validate=validate.Range(min=1)
     )
@@ -135,8 +144,12 @@ class MatchmakingRulesSchema(Schema):
         load_default=False,
         metadata={"description": "Only organisations from different countries meet"},
     )
-    allowed_type_pairs = fields.List(_type_pair, allow_none=True, load_default=None)
-    allowed_group_pairs = fields.List(_group_pair, allow_none=True, load_default=None)
+    allowed_type_pairs = fields.List(
+        _type_pair, allow_none=True, load_default=None, validate=validate.Length(max=MAX_LIST)
+    )
+    allowed_group_pairs = fields.List(
+        _group_pair, allow_none=True, load_default=None, validate=validate.Length(max=MAX_LIST)
+    )
     country_sets = fields.Dict(
         keys=_set_name,
         values=fields.List(
@@ -181,13 +194,19 @@ class EventSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 200))
     kind = fields.String(load_default="matchmaking", validate=validate.OneOf(EVENT_KINDS))
     venue = fields.String(load_default="", validate=validate.Length(max=200))
-    description = fields.String(load_default="")
+    description = fields.String(load_default="", validate=validate.Length(max=MAX_LONG_TEXT))
     timezone = fields.String(required=True, validate=validate_timezone)
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(required=True)
-    registration_opens_dt = fields.AwareDateTime(allow_none=True, load_default=None)
-    registration_closes_dt = fields.AwareDateTime(allow_none=True, load_default=None)
-    request_deadline_dt = fields.AwareDateTime(allow_none=True, load_default=None)
+    start_date = fields.Date(required=True, validate=validate_year)
+    end_date = fields.Date(required=True, validate=validate_year)
+    registration_opens_dt = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=validate_year
+    )
+    registration_closes_dt = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=validate_year
+    )
+    request_deadline_dt = fields.AwareDateTime(
+        allow_none=True, load_default=None, validate=validate_year
+    )
     meeting_settings = fields.Nested(
         MeetingSettingsSchema, load_default=lambda: MeetingSettingsSchema().load({})
     )

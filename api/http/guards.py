@@ -10,10 +10,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from api.accounts.auth import current_organiser, current_participant, sees_private_profile
 from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
+from api.http.principal import (
+    current_organiser,
+    current_participant,
+    method_permission,
+    organiser_may,
+    participant_event,
+    sees_private_profile,
+)
 from api.models import Event, Organiser, Participant
+from api.models.event_members import Permission
 
 
 def require_organiser() -> Organiser:
@@ -35,23 +43,39 @@ def get_event(event_id: int) -> Event:
     return event
 
 
-def get_managed_event(event_id: int) -> Event:
-    """The event, if the caller is its organiser: 401 anonymous, 403 anyone else."""
+def get_permitted_event(event_id: int, permission: Permission | None = None) -> Event:
+    """The event, if the caller's role allows ``permission`` (by default: reading for
+    GET, managing for changes): 401 anonymous, 403 anyone else."""
     event = get_event(event_id)
     organiser = current_organiser()
     if organiser is None and current_participant() is None:
         raise Unauthorized("An organiser API key is required")
-    if not event.can_manage(organiser):
-        raise Forbidden("Only the event's organiser may do this")
+    needed = permission or method_permission()
+    if not organiser_may(event, needed):
+        if organiser is not None and event.can_manage(organiser):
+            raise Forbidden(f"Your role on this event does not allow this ({needed.value})")
+        raise Forbidden("Only the event's organisers may do this")
     return event
 
 
+def get_managed_event(event_id: int) -> Event:
+    """The event, if the caller may read it (GET) or manage it (anything else)."""
+    return get_permitted_event(event_id)
+
+
 def is_event_member(event: Event) -> bool:
-    """The event's organiser, or one of its participants."""
+    """One of the event's organisers (any role), or one of its participants."""
     participant = current_participant()
     return event.can_manage(current_organiser()) or (
         participant is not None and participant.event_id == event.id
     )
+
+
+def require_participant() -> Participant:
+    participant = current_participant()
+    if participant is None:
+        raise Unauthorized("A participant token is required")
+    return participant
 
 
 def get_event_participant(event: Event, participant_id: int) -> Participant:
@@ -65,9 +89,13 @@ def get_event_participant(event: Event, participant_id: int) -> Participant:
 
 
 def require_participant_editor(participant: Participant) -> None:
-    """Only the participant themself or the event's organiser change a profile."""
-    if not sees_private_profile(participant):
-        raise Forbidden("Only the participant or the organiser may do this")
+    """Only the participant themself or an organiser whose role allows the request."""
+    viewer = current_participant()
+    if viewer is not None and viewer.id == participant.id:
+        return
+    if current_organiser() is not None and organiser_may(participant_event(participant)):
+        return
+    raise Forbidden("Only the participant or the organiser may do this")
 
 
 def get_member_event(event_id: int) -> Event:
@@ -100,5 +128,11 @@ def _guard(check: Callable[[dict[str, Any]], object]) -> Callable[[F], F]:
 
 
 organiser_required = _guard(lambda _kwargs: require_organiser())
+participant_required = _guard(lambda _kwargs: require_participant())
 event_manager_required = _guard(lambda kwargs: get_managed_event(kwargs["event_id"]))
 event_member_required = _guard(lambda kwargs: get_member_event(kwargs["event_id"]))
+
+
+def event_permission_required(permission: Permission) -> Callable[[F], F]:
+    """Like ``event_manager_required``, for one named permission (publish, attendance...)."""
+    return _guard(lambda kwargs: get_permitted_event(kwargs["event_id"], permission))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+import api.signals as signals
 from api.events.lookup import get_in_event
 from api.events.online import shown_online
 from api.exceptions import Conflict, Forbidden
@@ -87,8 +88,12 @@ def cancel_meeting(meeting: Meeting) -> Meeting:
         raise Conflict("The meeting is already cancelled")
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.NO_SHOW):
         raise Conflict(f"A meeting marked {meeting.status} cannot be cancelled")
+    was_published = meeting.status == MeetingStatus.SCHEDULED
     meeting.status = MeetingStatus.CANCELLED
     meeting.is_pinned = False
+    if was_published:
+        event = db.session.get(Event, meeting.event_id)
+        signals.send(signals.meeting_cancelled, event=event, meeting=meeting)
     return meeting
 
 

@@ -41,6 +41,13 @@ class OnlinePolicy(StrEnum):
     ON_SITE_ONLY = "on_site_only"
 
 
+class MembershipStatus(StrEnum):
+    """A participant's link to their organisation: joining an existing one needs approval."""
+
+    APPROVED = "approved"
+    PENDING = "pending"
+
+
 class RequestStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
@@ -146,3 +153,30 @@ class WebhookKind(StrEnum):
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """The enum's values in order, as plain strings (for tuples, OneOf and OpenAPI)."""
     return tuple(member.value for member in enum)
+
+
+class NotificationKind(StrEnum):
+    SIGN_IN = "sign_in"
+    REGISTRATION = "registration"
+    REQUEST_RECEIVED = "request_received"
+    REQUEST_ANSWERED = "request_answered"
+    REQUEST_EXPIRING = "request_expiring"
+    SCHEDULE_PUBLISHED = "schedule_published"
+    MEETING_CHANGED = "meeting_changed"
+    REMINDER = "reminder"
+    MEMBER_INVITED = "member_invited"
+
+
+# A sign-in link is mail the person asked for this minute, and an invitation goes to an
+# organiser, not a participant: neither can be muted. Everything else can.
+OPTIONAL_KINDS: frozenset[NotificationKind] = frozenset(
+    {
+        NotificationKind.REGISTRATION,
+        NotificationKind.REQUEST_RECEIVED,
+        NotificationKind.REQUEST_ANSWERED,
+        NotificationKind.REQUEST_EXPIRING,
+        NotificationKind.SCHEDULE_PUBLISHED,
+        NotificationKind.MEETING_CHANGED,
+        NotificationKind.REMINDER,
+    }
+)

@@ -11,6 +11,7 @@ from api.models.enums import EventKind, OnlinePolicy, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
+    from api.models.event_members import Permission
     from api.models.meeting_blocks import MeetingBlock
     from api.models.organisers import Organiser
 
@@ -78,7 +79,27 @@ class Event(db.Model):  # type: ignore[name-defined,misc]
         }
 
     def can_manage(self, organiser: Organiser | None) -> bool:
-        return organiser is not None and organiser.id == self.organiser_id
+        """Whether the person is one of the event's organisers (any role)."""
+        return self.role_of(organiser) is not None
+
+    def role_of(self, organiser: Organiser | None) -> str | None:
+        from api.models.event_members import EventMember
+
+        if organiser is None:
+            return None
+        role: str | None = db.session.scalar(
+            db.select(EventMember.role).where(
+                EventMember.event_id == self.id, EventMember.organiser_id == organiser.id
+            )
+        )
+        return role
+
+    def permits(self, organiser: Organiser | None, permission: Permission) -> bool:
+        """Whether the person's role on this event allows ``permission``."""
+        from api.models.event_members import ROLE_PERMISSIONS, MemberRole
+
+        role = self.role_of(organiser)
+        return role is not None and permission in ROLE_PERMISSIONS[MemberRole(role)]
 
     def is_registration_open(self, at: datetime | None = None) -> bool:
         at = at or now_utc()

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
@@ -19,6 +19,17 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     """A solver run handed to a worker by id."""
 
     __tablename__ = "jobs"
+    __table_args__ = (
+        # One queued or running job per event and kind, whatever races (issue 17.3).
+        Index(
+            "uq_jobs_active_kind",
+            "event_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("status IN ('queued', 'running')"),
+            sqlite_where=text("status IN ('queued', 'running')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -33,6 +44,9 @@ class Job(db.Model):  # type: ignore[name-defined,misc]
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     started_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who runs the job and until when, renewed by heartbeats (api/solving/execute.py).
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_expires_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def is_active(self) -> bool:

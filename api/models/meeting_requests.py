@@ -11,6 +11,7 @@ from api.models.enums import RequestOrigin, RequestStatus, values
 from api.models.types import UTCDateTime, now_utc
 
 if TYPE_CHECKING:
+    from api.models.meetings import Meeting
     from api.models.participants import Participant
 
 REQUEST_STATUSES = values(RequestStatus)
@@ -41,5 +42,13 @@ class MeetingRequest(db.Model):  # type: ignore[name-defined,misc]
     # Bumped on every transition: an answer only applies to the version it read.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    requester: Mapped[Participant] = relationship(foreign_keys=[requester_id])
-    invitee: Mapped[Participant] = relationship(foreign_keys=[invitee_id])
+    # selectin: a page of requests loads its people and meetings in a query each.
+    requester: Mapped[Participant] = relationship(foreign_keys=[requester_id], lazy="selectin")
+    invitee: Mapped[Participant] = relationship(foreign_keys=[invitee_id], lazy="selectin")
+    meeting: Mapped[Meeting | None] = relationship(
+        primaryjoin="Meeting.request_id == MeetingRequest.id",
+        foreign_keys="Meeting.request_id",
+        uselist=False,
+        viewonly=True,
+        lazy="selectin",
+    )

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, Time, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.extensions import db
-from api.models.enums import Attendance, values
+from api.models.enums import Attendance, MembershipStatus, values
 from api.models.tags import participant_tags
 from api.models.types import UTCDateTime, now_utc
 
@@ -44,14 +44,24 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     working_hours_end: Mapped[time] = mapped_column(Time, default=DEFAULT_WORKING_HOURS[1])
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     group: Mapped[str] = mapped_column(String(40), default="")
+    # Pending until a colleague or the organiser approves (issue 17.2): a pending member
+    # neither edits the organisation nor asks for meetings under its name.
+    membership: Mapped[str] = mapped_column(
+        String(10), default=MembershipStatus.APPROVED.value, server_default="approved"
+    )
     description: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The language of the mail and pages this person gets (a code of api.i18n.LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    # Notification kinds this person turned off (api.notifications.kinds).
+    muted_notifications: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    organisation: Mapped[Organisation] = relationship()
-    interests: Mapped[list[Tag]] = relationship(secondary=participant_tags)
+    # selectin: a page of participants loads its organisations and interests in one
+    # query each, not one per row (query counts are tested).
+    organisation: Mapped[Organisation] = relationship(lazy="selectin")
+    interests: Mapped[list[Tag]] = relationship(secondary=participant_tags, lazy="selectin")
     availability: Mapped[list[AvailabilityWindow]] = relationship(
         cascade="all, delete-orphan", order_by="AvailabilityWindow.start_dt"
     )
@@ -67,6 +77,10 @@ class Participant(db.Model):  # type: ignore[name-defined,misc]
     @property
     def is_online(self) -> bool:
         return self.attendance == Attendance.ONLINE.value
+
+    @property
+    def is_membership_pending(self) -> bool:
+        return self.membership == MembershipStatus.PENDING
 
     def can_edit(self, participant: Participant | None) -> bool:
         return participant is not None and participant.id == self.id

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from api.extensions import db
@@ -18,7 +18,18 @@ class ScheduleVersion(db.Model):  # type: ignore[name-defined,misc]
     """A draft from a solve job, or a published schedule with its diff to the previous one."""
 
     __tablename__ = "schedule_versions"
-    __table_args__ = (UniqueConstraint("event_id", "kind", "number"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "kind", "number"),
+        # One published version per kind, whatever races (issue 17.4).
+        Index(
+            "uq_schedule_versions_published",
+            "event_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("status = 'published'"),
+            sqlite_where=text("status = 'published'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)

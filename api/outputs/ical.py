@@ -16,11 +16,6 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from api.models import Event, Participant
-from api.models.enums import ScheduleKind
-from api.schedules.operations import published_version
-from api.schedules.read_models import personal_schedule
-
 PRODID = "-//clustermeet//personal agenda//EN"
 
 
@@ -75,7 +70,9 @@ def personal_calendar(
         vevent = VEvent()
         vevent.add("uid", item_uid(item, event_slug))
         vevent.add("dtstamp", stamp)
-        vevent.add("sequence", sequences.get(item["kind"], 0))
+        is_cancelled = item.get("status") == "cancelled"
+        # A cancellation after publication must outrank the published copy (RFC 5546).
+        vevent.add("sequence", sequences.get(item["kind"], 0) + (1 if is_cancelled else 0))
         vevent.add("dtstart", item["start_dt"].astimezone(zone))
         vevent.add("dtend", item["end_dt"].astimezone(zone))
         vevent.add("summary", item["title"])
@@ -89,8 +86,8 @@ def personal_calendar(
         description = _description(item)
         if description:
             vevent.add("description", description)
-        vevent.add("status", "CONFIRMED")
-        vevent.add("transp", "OPAQUE")
+        vevent.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+        vevent.add("transp", "TRANSPARENT" if is_cancelled else "OPAQUE")
         vevent.add("categories", ["Meeting" if item["kind"] == "meeting" else "Session"])
         calendar.add_component(vevent)
     if items:
@@ -100,22 +97,3 @@ def personal_calendar(
             first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
         )
     return calendar.to_ical()  # type: ignore[no-any-return]
-
-
-def participant_calendar(event: Event, participant: Participant) -> bytes:
-    """A participant's published agenda as iCalendar, stable across two exports."""
-    schedule = personal_schedule(event, participant)
-    versions = {kind: published_version(event, kind) for kind in ScheduleKind}
-    meetings, agenda = versions[ScheduleKind.MEETINGS], versions[ScheduleKind.AGENDA]
-    sequences = {
-        "meeting": meetings.number if meetings else 0,
-        "session": agenda.number if agenda else 0,
-    }
-    published = [v.published_dt for v in versions.values() if v and v.published_dt]
-    return personal_calendar(
-        schedule,
-        event_name=event.name,
-        event_slug=event.slug,
-        sequences=sequences,
-        stamp=max(published) if published else event.created_dt,
-    )

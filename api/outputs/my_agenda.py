@@ -32,7 +32,7 @@ from api.meetings.operations import get_meeting, write_feedback
 from api.models import Event, Meeting, Participant, Session, SignUp
 from api.models.enums import MeetingStatus, SignUpKind
 from api.models.types import now_utc
-from api.outputs.ical import participant_calendar
+from api.outputs.calendars import participant_calendar
 from api.programme.operations import sign_up
 from api.schedules.read_models import personal_schedule
 from api.web_session import load_session_principal, participant_of, protect_response

@@ -1,4 +1,5 @@
-"""Page views under ``/events/<id>/...``; access by ``?token=`` or Authorization header."""
+"""Page views under ``/events/<id>/...``: for signed-in callers (see ``api.outputs.access``);
+``api.outputs.feeds`` serves the same pages under feed links."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ from api.models import (
 )
 from api.models.enums import MeetingStatus, ScheduleKind
 from api.outputs import charts
-from api.outputs.access import load_page_principal, page_event, require_organiser_or
+from api.outputs.access import (
+    load_page_principal,
+    page_event,
+    private_page,
+    require_organiser_or,
+)
 from api.outputs.stats import event_stats
 from api.schedules.operations import published_version
 from api.schedules.read_models import personal_schedule
@@ -33,6 +39,7 @@ blp = Blueprint("pages", __name__, url_prefix="/events/<int:event_id>", template
 blp.before_request(load_page_principal)
 # A browser signed in to the web app sees its pages without a token in the URL.
 blp.before_request(load_session_principal)
+blp.after_request(private_page)
 
 TYPE_LABELS = {
     "sme": "SME",

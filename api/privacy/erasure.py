@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from api.extensions import db
-from api.models import Meeting, MeetingRequest, MeetingTable, Participant, SessionSpeaker
+from api.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingTable,
+    OutgoingMail,
+    Participant,
+    SessionSpeaker,
+)
 from api.models.enums import MeetingStatus
 from api.webhooks.operations import queue_event
 
@@ -15,8 +22,8 @@ def erase_participant(participant: Participant) -> None:
 
     Meetings and requests involving them are deleted with them (cascade), so partners
     simply lose that meeting (webhooks get ``meeting.cancelled`` for each open one); a
-    booth reserved for them becomes a free table; speaker entries keep the session but
-    lose the link to the person.
+    booth reserved for them becomes a free table; their speaker entries are removed
+    (the name was a copy: public ``/sessions`` and the frab export showed it).
     """
     db.session.execute(
         update(MeetingTable)
@@ -24,9 +31,7 @@ def erase_participant(participant: Participant) -> None:
         .values(reserved_for_id=None)
     )
     db.session.execute(
-        update(SessionSpeaker)
-        .where(SessionSpeaker.participant_id == participant.id)
-        .values(participant_id=None)
+        delete(SessionSpeaker).where(SessionSpeaker.participant_id == participant.id)
     )
     for meeting in db.session.scalars(
         select(Meeting).where(
@@ -59,6 +64,14 @@ def erase_participant(participant: Participant) -> None:
     ):
         db.session.delete(meeting_request)
     organisation = participant.organisation
+    # Their own mail goes with them (cascade); mail to others that is still waiting
+    # and names them is dropped (sent mail keeps no text, see api.notifications).
+    db.session.execute(
+        delete(OutgoingMail).where(
+            OutgoingMail.status == "pending",
+            OutgoingMail.text_body.contains(participant.full_name),
+        )
+    )
     db.session.delete(participant)
     db.session.flush()
     still_represented = db.session.scalar(

@@ -65,6 +65,17 @@ def save_table(
         raise Conflict(f"The event already has a table named {name!r}")
     if not _participant_in_event(event, data.get("reserved_for_id")):
         raise InvalidInput({"reserved_for_id": ["No such participant in this event."]})
+    if data.get("reserved_for_id") is not None:
+        booth = db.session.scalar(
+            select(MeetingTable.name).where(
+                MeetingTable.reserved_for_id == data["reserved_for_id"],
+                MeetingTable.id != (table.id if table else -1),
+            )
+        )
+        if booth is not None:
+            raise InvalidInput(
+                {"reserved_for_id": [f"This participant already has a booth ({booth})."]}
+            )
     if table is None:
         table = MeetingTable(event_id=event.id)
         db.session.add(table)

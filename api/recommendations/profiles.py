@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from api.events.country_sets import countries_may_meet
 from api.extensions import db
 from api.models import (
     Event,
@@ -95,39 +94,9 @@ def build_profiles(participants: Iterable[Participant], event: Event) -> list[Pa
     return [build_profile(p, items.get(p.id, ()), rule_group(rules, p)) for p in participants]
 
 
-# Until matchmaking.rules knows country sets (the "match" branch adds them), the API folds
-# them into the group rule it already has: a participant's matching group is their group
-# and country, and the allowed group pairs are those whose groups and countries both may
-# meet. The rule itself lives in api.events.country_sets, as for meeting requests.
-
-
 def rule_group(rules: Mapping[str, Any], participant: Participant) -> str | None:
-    if rules.get("allowed_country_set_pairs") is None:
-        return participant.group or None
-    return f"{participant.group}@{participant.organisation.country}"
-
-
-def _group_pairs(event: Event) -> list[tuple[str | None, str | None]] | None:
-    rules = event.rules or {}
-    raw_pairs = rules.get("allowed_group_pairs")
-    group_pairs = None if raw_pairs is None else [set(pair) for pair in raw_pairs]
-    if rules.get("allowed_country_set_pairs") is None:
-        return None if raw_pairs is None else [(a, b) for a, b in raw_pairs]
-    rows = db.session.execute(
-        select(Participant.group, Organisation.country)
-        .join(Organisation, Organisation.id == Participant.organisation_id)
-        .where(Participant.event_id == event.id)
-        .distinct()
-    )
-    keys: list[tuple[str, str]] = sorted((group, country) for group, country in rows)
-    allowed: list[tuple[str | None, str | None]] = []
-    for i, (group_a, country_a) in enumerate(keys):
-        for group_b, country_b in keys[i:]:
-            if group_pairs is not None and {group_a or None, group_b or None} not in group_pairs:
-                continue
-            if countries_may_meet(rules, country_a, country_b):
-                allowed.append((f"{group_a}@{country_a}", f"{group_b}@{country_b}"))
-    return allowed
+    """The participant's matching group (country sets are matchmaking's own rule)."""
+    return participant.group or None
 
 
 def settled_pairs(event: Event) -> set[tuple[int, int]]:
@@ -161,14 +130,9 @@ def open_request_pairs(event: Event, now: datetime | None = None) -> set[tuple[i
 
 def build_rules(event: Event, excluded: Iterable[tuple[int, int]] | None = None) -> MatchingRules:
     """The organiser's rules; ``excluded`` defaults to the pairs already met or declined."""
-    rules = event.rules or {}
     pairs = settled_pairs(event) if excluded is None else excluded
-    type_pairs = rules.get("allowed_type_pairs")
-    return MatchingRules.build(
-        cross_border_only=bool(rules.get("cross_border_only")),
-        allowed_type_pairs=None if type_pairs is None else [tuple(p) for p in type_pairs],
-        allowed_group_pairs=_group_pairs(event),
-        excluded_pairs=[(str(a), str(b)) for a, b in pairs],
+    return MatchingRules.from_mapping(
+        event.rules or {}, excluded_pairs=[(str(a), str(b)) for a, b in pairs]
     )
 
 

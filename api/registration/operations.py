@@ -6,10 +6,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from api.accounts.auth import PARTICIPANT_PREFIX, hash_secret, new_secret
-from api.exceptions import InvalidInput
+import api.signals as signals
+from api.accounts.participant_sessions import open_session
+from api.exceptions import Forbidden, InvalidInput
 from api.extensions import db
 from api.models import Event, Opportunity, Organisation, Participant
+from api.models.enums import MembershipStatus
 from api.models.types import now_utc
 from api.registration.tags import resolve_tags
 
@@ -25,6 +27,8 @@ _PROFILE_FIELDS = (
     "group",
     "description",
     "is_public",
+    "language",
+    "muted_notifications",
 )
 _ORGANISATION_FIELDS = ("type", "country", "region", "size", "website", "description")
 
@@ -38,8 +42,14 @@ def email_taken(event_id: int, email: str, exclude_id: int | None = None) -> boo
     return db.session.scalar(query) is not None
 
 
-def find_or_create_organisation(event: Event, data: dict[str, Any], field: str) -> Organisation:
-    """Several participants represent one organisation: match it by name in the event."""
+def find_or_create_organisation(
+    event: Event, data: dict[str, Any], field: str
+) -> tuple[Organisation, bool]:
+    """Several participants represent one organisation: match it by name in the event.
+
+    Returns the organisation and whether it is new. Only a new organisation takes the
+    given fields and sectors: naming an existing one changes nothing of it.
+    """
     name = data["name"].strip()
     in_event = select(Organisation).where(Organisation.event_id == event.id)
     # Exact match first: SQLite's lower() only folds ASCII letters.
@@ -48,17 +58,18 @@ def find_or_create_organisation(event: Event, data: dict[str, Any], field: str) 
         organisation = db.session.scalar(
             in_event.where(func.lower(Organisation.name) == name.lower())
         )
-    if organisation is None:
-        organisation = Organisation(event_id=event.id, name=name)
-        for column in _ORGANISATION_FIELDS:
-            setattr(organisation, column, data.get(column))
-        organisation.region = organisation.region or ""
-        organisation.website = organisation.website or ""
-        organisation.description = organisation.description or ""
-        db.session.add(organisation)
+    if organisation is not None:
+        return organisation, False
+    organisation = Organisation(event_id=event.id, name=name)
+    for column in _ORGANISATION_FIELDS:
+        setattr(organisation, column, data.get(column))
+    organisation.region = organisation.region or ""
+    organisation.website = organisation.website or ""
+    organisation.description = organisation.description or ""
+    db.session.add(organisation)
     if data.get("sectors"):
         organisation.tags = resolve_tags(event.id, data["sectors"], f"{field}.sectors")
-    return organisation
+    return organisation, True
 
 
 def get_event_organisation(event: Event, organisation_id: int, field: str) -> Organisation:
@@ -68,24 +79,46 @@ def get_event_organisation(event: Event, organisation_id: int, field: str) -> Or
     return organisation
 
 
+def _refuse_group(data: dict[str, Any], current: str = "") -> None:
+    if (data.get("group") or "") != current:
+        raise Forbidden(
+            "Only the organiser assigns a participant's group (field: group); the "
+            "event's meeting rules depend on it."
+        )
+
+
 def register_participant(
-    event: Event, data: dict[str, Any], field_prefix: str = ""
+    event: Event, data: dict[str, Any], field_prefix: str = "", *, by_organiser: bool = False
 ) -> tuple[Participant, str]:
-    """Create a participant; returns it with its access token (only its hash is stored)."""
+    """Create a participant; returns it with its access token (only its hash is stored).
+
+    Someone registering themself with an organisation that already exists joins it
+    pending approval (``approve_membership``); only the organiser sets ``group``.
+    """
+    if not by_organiser:
+        _refuse_group(data)
     email = data["email"].lower()
+    # TODO(accounts, issue 17.9): once sign-in by emailed link is on main, answer an
+    # anonymous registration with a taken email like any other and mail the address
+    # instead; until then the 422 tells, and the registration rate limit slows probing.
     if email_taken(event.id, email):
         raise InvalidInput({f"{field_prefix}email": ["Already registered for this event."]})
     if "organisation_id" in data:
         organisation = get_event_organisation(
             event, data["organisation_id"], f"{field_prefix}organisation_id"
         )
+        is_new = False
     else:
-        organisation = find_or_create_organisation(
+        organisation, is_new = find_or_create_organisation(
             event, data["organisation"], f"{field_prefix}organisation"
         )
-    token = new_secret(PARTICIPANT_PREFIX)
     participant = Participant(
-        event_id=event.id, organisation=organisation, email=email, token_hash=hash_secret(token)
+        event_id=event.id,
+        organisation=organisation,
+        email=email,
+        membership=(
+            MembershipStatus.APPROVED if by_organiser or is_new else MembershipStatus.PENDING
+        ),
     )
     for column in _PROFILE_FIELDS:
         if column in data:
@@ -96,10 +129,17 @@ def register_participant(
     participant.consent_dt = now_utc()
     db.session.add(participant)
     db.session.flush()
+    _, token = open_session(participant, "registration")
+    signals.send(signals.participant_registered, participant=participant)
     return participant, token
 
 
-def update_participant(participant: Participant, data: dict[str, Any]) -> None:
+def update_participant(
+    participant: Participant, data: dict[str, Any], *, by_organiser: bool = False
+) -> None:
+    """Change a profile; moving to another organisation is pending unless the organiser moves."""
+    if not by_organiser and "group" in data:
+        _refuse_group(data, participant.group)
     if "email" in data:
         email = data["email"].lower()
         if email_taken(participant.event_id, email, exclude_id=participant.id):
@@ -108,9 +148,12 @@ def update_participant(participant: Participant, data: dict[str, Any]) -> None:
     if "organisation_id" in data:
         event = db.session.get(Event, participant.event_id)
         assert event is not None
-        participant.organisation = get_event_organisation(
-            event, data["organisation_id"], "organisation_id"
-        )
+        organisation = get_event_organisation(event, data["organisation_id"], "organisation_id")
+        if by_organiser:
+            participant.membership = MembershipStatus.APPROVED
+        elif organisation.id != participant.organisation_id:
+            participant.membership = MembershipStatus.PENDING
+        participant.organisation = organisation
     for column in _PROFILE_FIELDS:
         if column in data:
             setattr(participant, column, data[column])
@@ -118,6 +161,20 @@ def update_participant(participant: Participant, data: dict[str, Any]) -> None:
         raise InvalidInput({"working_hours_end": ["Working hours must end after they start."]})
     if "interests" in data:
         participant.interests = resolve_tags(participant.event_id, data["interests"], "interests")
+
+
+def approve_membership(participant: Participant, approver: Participant | None) -> None:
+    """Approve a pending member: the organiser (``approver`` None) or an approved colleague."""
+    if approver is not None and (
+        approver.id == participant.id
+        or approver.organisation_id != participant.organisation_id
+        or approver.is_membership_pending
+    ):
+        raise Forbidden(
+            "Only an approved representative of the organisation or the organiser may "
+            "approve a member"
+        )
+    participant.membership = MembershipStatus.APPROVED
 
 
 def add_opportunity(event: Event, owner: Participant, data: dict[str, Any]) -> Opportunity:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from api.events.slots import event_bounds
 from api.exceptions import InvalidInput
 from api.extensions import db
+from api.http.input_guard import BAD_TEXT, MESSAGE
 from api.models import AvailabilityWindow, Event, Opportunity, Participant, Tag
 from api.models.enums import OpportunityKind, TagKind
 from api.registration.operations import register_participant
@@ -273,6 +274,10 @@ def check_rows(event: Event, sheet: Sheet, tags: _TagIndex) -> list[_Row]:
         errors: dict[str, list[str]] = {}
         if "\x00extra" in values:
             errors["row"] = ["More values than columns."]
+        for column, value in values.items():
+            # Same rule as JSON input (api/http/input_guard.py): such text breaks exports.
+            if column != "\x00extra" and isinstance(value, str) and BAD_TEXT.search(value):
+                errors.setdefault(column, []).append(MESSAGE)
         try:
             data = schema.load(_payload(values))
         except ValidationError as exc:
@@ -349,7 +354,7 @@ def _register(event: Event, row: _Row, tags: _TagIndex) -> tuple[Participant, st
     data["interests"] = slugs("interests")
     data["organisation"] = {**data["organisation"], "sectors": slugs("sectors")}
     try:
-        participant, token = register_participant(event, data)
+        participant, token = register_participant(event, data, by_organiser=True)
     except InvalidInput as exc:
         found: dict[str, object] = {"rows": [{"line": row.line, "errors": exc.errors}]}
         raise InvalidInput(

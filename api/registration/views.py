@@ -34,7 +34,7 @@ from api.web_session import (
     organised_event,
     participant_of,
     protect_response,
-    sign_in_participant,
+    sign_in_participant_token,
 )
 
 blp = Blueprint(
@@ -159,7 +159,7 @@ def register(event_id: int) -> Any:
         context["errors"] = errors
         return render_template("registration/register.html", **context), 422
     db.session.commit()
-    sign_in_participant(participant)
+    sign_in_participant_token(token)
     g.participant = participant
     return render_template(
         "registration/welcome.html", event=event, participant=participant, token=token

@@ -21,13 +21,14 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, update
 
-from api.events.country_sets import countries_may_meet
+import api.signals as signals
 from api.exceptions import Conflict, Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest, Participant
 from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus, WebhookKind
 from api.models.types import now_utc
 from api.webhooks.operations import queue_event
+from matchmaking.rules import MatchingRules, PairSide
 
 OPEN_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 PROPOSAL = RequestOrigin.AUTO_MATCH
@@ -165,36 +166,31 @@ def meeting_of(request: MeetingRequest) -> Meeting | None:
 # --- creating ------------------------------------------------------------------------
 
 
-# TODO(rules): delegate to matchmaking.rules (MatchingRules.pair_problem) once it lands;
-# until then this is the one API-side copy of the pair rules. Its country-set rule
-# (api.events.country_sets, same keys as the "match" branch) is also folded into the group
-# rule for recommendations and auto-matching (api/recommendations/profiles.py): drop that
-# folding when MatchingRules takes country_sets itself.
+def _pair_side(participant: Participant) -> PairSide:
+    organisation = participant.organisation
+    return PairSide(
+        participant_id=str(participant.id),
+        organisation_id=str(organisation.id),
+        organisation_type=organisation.type,
+        country=organisation.country,
+        group=participant.group or None,
+    )
+
+
 def pair_rule_problem(event: Event, a: Participant, b: Participant) -> str | None:
-    """Why the organiser's rules forbid this pair, or None."""
-    rules = event.rules or {}
-    org_a, org_b = a.organisation, b.organisation
-    if org_a.id == org_b.id:
-        return "You both represent the same organisation."
-    if rules.get("cross_border_only") and org_a.country == org_b.country:
-        return "This event only allows meetings across borders."
-    type_pairs = rules.get("allowed_type_pairs")
-    if type_pairs is not None and {org_a.type, org_b.type} not in [set(p) for p in type_pairs]:
-        return (
-            f"This event does not arrange meetings between {org_a.type} and {org_b.type} "
-            "organisations."
-        )
-    if not countries_may_meet(rules, org_a.country, org_b.country):
-        return (
-            "This event arranges meetings only between the country groups its organiser "
-            f"chose, which do not include {org_a.country} with {org_b.country}."
-        )
-    group_pairs = rules.get("allowed_group_pairs")
-    if group_pairs is not None and {a.group or None, b.group or None} not in [
-        set(p) for p in group_pairs
-    ]:
-        return "This event does not arrange meetings between these participant groups."
-    return None
+    """Why the organiser's rules forbid this pair, or None: matchmaking decides, the same
+    rules that shape recommendations and auto-matching."""
+    rules = MatchingRules.from_mapping(event.rules or {})
+    return rules.pair_problem(_pair_side(a), _pair_side(b))
+
+
+def _refuse_pending_members(*people: Participant) -> None:
+    for person in people:
+        if person.is_membership_pending:
+            raise Conflict(
+                f"{person.full_name}'s membership of {person.organisation.name} awaits "
+                "approval by a colleague or the organiser."
+            )
 
 
 def _lock_participants(*ids: int) -> None:
@@ -250,21 +246,32 @@ def _meeting_between(event: Event, a: int, b: int) -> Meeting | None:
     )
 
 
-def _check_meeting_cap(event: Event, *people: Participant) -> None:
+def _live_meeting_count(event: Event, person: Participant) -> int:
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.status != MeetingStatus.CANCELLED,
+            or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
+        )
+    )
+    return int(count or 0)
+
+
+def _check_meeting_cap(event: Event, *people: Participant, adding: int = 1) -> None:
+    """Refuse when a new meeting would take someone past the event's cap.
+
+    Callers hold both participants' row locks (PostgreSQL), so no other transaction adds
+    a meeting for them meanwhile. ``_add_meeting`` checks again after its INSERT: on
+    SQLite the INSERT takes the database write lock, so that count sees every committed
+    meeting and no other writer can add one before this transaction ends.
+    """
     cap = event.max_meetings_per_participant
     if cap is None:
         return
     for person in people:
-        count = db.session.scalar(
-            select(func.count())
-            .select_from(Meeting)
-            .where(
-                Meeting.event_id == event.id,
-                Meeting.status != MeetingStatus.CANCELLED,
-                or_(Meeting.participant_a_id == person.id, Meeting.participant_b_id == person.id),
-            )
-        )
-        if (count or 0) >= cap:
+        if _live_meeting_count(event, person) + adding > cap:
             raise Conflict(
                 f"{person.full_name} already has {cap} meetings, the most this event allows."
             )
@@ -296,6 +303,8 @@ def create_request(
     problem = pair_rule_problem(event, requester, invitee)
     if problem and (not by_organiser or requester.organisation_id == invitee.organisation_id):
         raise InvalidInput({"invitee_id": [problem]})
+    if not by_organiser:
+        _refuse_pending_members(requester, invitee)
     _lock_participants(requester.id, invitee.id)
     if _meeting_between(event, requester.id, invitee.id) is not None:
         raise Conflict(f"{requester.full_name} and {invitee.full_name} already have a meeting.")
@@ -339,7 +348,9 @@ def create_request(
     db.session.flush()
     _announce(WebhookKind.MEETING_REQUESTED, request)
     if is_accepted:
-        _announce(WebhookKind.MEETING_ACCEPTED, request, _add_meeting(request))
+        _announce(WebhookKind.MEETING_ACCEPTED, request, _add_meeting(request, event))
+    else:
+        signals.send(signals.request_created, request=request)
     return request, True
 
 
@@ -392,7 +403,8 @@ def _announce(kind: WebhookKind, request: MeetingRequest, meeting: Meeting | Non
     queue_event(request.event_id, kind, payload)
 
 
-def _add_meeting(request: MeetingRequest) -> Meeting:
+def _add_meeting(request: MeetingRequest, event: Event | None = None) -> Meeting:
+    """The request's meeting; with ``event``, checked against its cap after the INSERT."""
     meeting = Meeting(
         event_id=request.event_id,
         request_id=request.id,
@@ -402,6 +414,8 @@ def _add_meeting(request: MeetingRequest) -> Meeting:
     )
     db.session.add(meeting)
     db.session.flush()
+    if event is not None:
+        _check_meeting_cap(event, request.requester, request.invitee, adding=0)
     return meeting
 
 
@@ -450,10 +464,14 @@ def accept_request(
     now = now or now_utc()
     _require_invitee(request, actor)
     _require_pending(request, now)
+    if request.origin != RequestOrigin.ORGANISER:
+        _refuse_pending_members(request.requester, request.invitee)
+    _lock_participants(request.requester_id, request.invitee_id)
     _check_meeting_cap(event, request.requester, request.invitee)
     _transition(request, RequestStatus.ACCEPTED, now)
-    meeting = _add_meeting(request)
+    meeting = _add_meeting(request, event)
     _announce(WebhookKind.MEETING_ACCEPTED, request, meeting)
+    signals.send(signals.request_answered, request=request)
     return meeting
 
 
@@ -465,6 +483,7 @@ def decline_request(
     _require_pending(request, now)
     _transition(request, RequestStatus.DECLINED, now)
     _announce(WebhookKind.MEETING_DECLINED, request)
+    signals.send(signals.request_answered, request=request)
 
 
 def cancel_request(

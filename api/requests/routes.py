@@ -6,7 +6,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 
-from api.accounts.auth import current_organiser, current_participant
 from api.exceptions import Forbidden, InvalidInput
 from api.extensions import db
 from api.http.guards import (
@@ -16,6 +15,7 @@ from api.http.guards import (
     get_member_event,
 )
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import Event, MeetingRequest, Participant
 from api.requests.operations import (
     accept_request,
@@ -55,7 +55,7 @@ def _event(event_id: int, *, managed: bool = False) -> Event:
 
 def _viewer(event: Event) -> Participant | None:
     """The calling participant, or None for the event's organiser (who sees everything)."""
-    return None if event.can_manage(current_organiser()) else current_participant()
+    return None if organiser_may(event) else current_participant()
 
 
 def _requester(event: Event, data: dict[str, Any]) -> Participant:

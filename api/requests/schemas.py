@@ -31,9 +31,8 @@ def _answered_dt(request: Any) -> Any:
 
 
 def _meeting_id(request: Any) -> int | None:
-    from api.requests.operations import meeting_of
-
-    meeting = meeting_of(request)
+    # The relationship is loaded for the whole page at once (it was a query per row).
+    meeting = request.meeting
     return meeting.id if meeting is not None else None
 
 
@@ -100,6 +99,7 @@ class MeetingRequestQueryArgsSchema(Schema):
 class ConfirmProposalsSchema(Schema):
     ids = fields.List(
         fields.Integer(),
+        validate=validate.Length(max=10_000),
         allow_none=True,
         load_default=None,
         metadata={"description": "Proposals to confirm; omit to confirm every pending one"},

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+import api.signals as signals
 from api.events.lookup import get_in_event
 from api.exceptions import Conflict
 from api.extensions import db
@@ -88,14 +89,36 @@ def publish_version(event: Event, version: ScheduleVersion) -> ScheduleVersion:
     previous = published_version(event, version.kind)
     version.diff = diff_versions(previous, version)
     if previous is not None:
-        previous.status = ScheduleStatus.SUPERSEDED
-        db.session.flush()
-    version.status = ScheduleStatus.PUBLISHED
-    version.published_dt = now_utc()
+        # Conditional, so a publish racing this one (which superseded ``previous``
+        # first) makes this one a 409; the partial unique index on published versions
+        # refuses the rest (two first publishes of a kind).
+        superseded = db.session.execute(
+            update(ScheduleVersion)
+            .where(
+                ScheduleVersion.id == previous.id,
+                ScheduleVersion.status == ScheduleStatus.PUBLISHED,
+            )
+            .values(status=ScheduleStatus.SUPERSEDED)
+            .execution_options(synchronize_session=False)
+        )
+        if superseded.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("Another schedule was published meanwhile; reload and try again.")
+        db.session.refresh(previous)
+    published = db.session.execute(
+        update(ScheduleVersion)
+        .where(ScheduleVersion.id == version.id, ScheduleVersion.status == ScheduleStatus.DRAFT)
+        .values(status=ScheduleStatus.PUBLISHED, published_dt=now_utc(), diff=version.diff)
+        .execution_options(synchronize_session=False)
+    )
+    if published.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("This draft was published or discarded meanwhile.")
+    db.session.refresh(version)
     if version.kind == ScheduleKind.MEETINGS:
         _mark_meetings(event, version)
     else:
         _apply_agenda(version)
+    db.session.flush()
+    signals.send(signals.schedule_published, event=event, version=version)
     return version
 
 

@@ -165,3 +165,44 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
         "timezone": zone_name,
         "items": items,
     }
+
+
+def cancelled_meetings(event: Event, participant: Participant) -> list[dict[str, Any]]:
+    """The participant's meetings cancelled after publication, where they were placed:
+    a calendar feed lists them with STATUS:CANCELLED so subscribed calendars drop them."""
+    version = published_version(event, ScheduleKind.MEETINGS)
+    if version is None:
+        return []
+    rows = db.session.execute(
+        select(MeetingPlacement, Meeting)
+        .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
+        .where(
+            MeetingPlacement.version_id == version.id,
+            Meeting.status == MeetingStatus.CANCELLED,
+            or_(
+                Meeting.participant_a_id == participant.id,
+                Meeting.participant_b_id == participant.id,
+            ),
+        )
+    )
+    items = []
+    for placement, meeting in rows:
+        partner = (
+            meeting.participant_b
+            if meeting.participant_a_id == participant.id
+            else meeting.participant_a
+        )
+        items.append(
+            {
+                "kind": "meeting",
+                "status": "cancelled",
+                "start_dt": placement.start_dt,
+                "end_dt": placement.end_dt,
+                "title": f"Cancelled: meeting with {partner.full_name}",
+                "where": "",
+                "meeting_id": meeting.id,
+                "session_id": None,
+                "partner": person(partner),
+            }
+        )
+    return items

@@ -7,7 +7,6 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import current_organiser
 from api.exceptions import NotFound
 from api.extensions import db
 from api.http.guards import (
@@ -21,6 +20,7 @@ from api.http.guards import (
 )
 from api.http.openapi import public
 from api.http.pagination import paginate
+from api.http.principal import organiser_may
 from api.models import ScheduleVersion
 from api.models.enums import ScheduleKind, ScheduleStatus
 from api.schedules.operations import get_version, publish_version, published_version
@@ -120,7 +120,7 @@ class ScheduleSessionViews(MethodView):
         version = get_version(event, version_id)
         if version.kind != ScheduleKind.AGENDA:
             raise NotFound("Not an agenda schedule")
-        if version.status != ScheduleStatus.PUBLISHED and not event.can_manage(current_organiser()):
+        if version.status != ScheduleStatus.PUBLISHED and not organiser_may(event):
             get_managed_event(event_id)
         return session_placements(version)
 

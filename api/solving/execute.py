@@ -8,18 +8,30 @@ Each run claims the job by incrementing ``attempts``; that number fences the run
 job is delivered twice (a broker redelivering a message whose worker looked dead), the
 newer run wins: the older one sees the number change, stops its solver and its final
 write matches no row, so at most one run's results are ever committed.
+
+A run also holds a lease on the job (``lease_owner``, ``lease_expires_dt``), renewed by a
+heartbeat while it runs. The embedded thread runner has no broker to tell it whether a
+running job's process is alive, so it passes its ``lease_owner`` and takes over only jobs
+that are queued or whose lease expired (several ``gunicorn`` workers each recover
+unfinished jobs at start). Celery runs ignore leases: the broker hands a message to one
+worker and redelivers it only when that worker is lost, and the fencing above settles the
+rest.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.exceptions import ClustermeetError
@@ -40,6 +52,7 @@ PROGRESS_INTERVAL_S = 1.0
 CANCEL_POLL_S = 0.5
 # A job whose worker keeps dying (say, killed for memory each time) must not loop forever.
 MAX_ATTEMPTS = 3
+DEFAULT_LEASE_S = 60.0
 
 # Errors raised on purpose with a message for the organiser; anything else is a bug
 # whose details belong in the log, not in the job.
@@ -95,12 +108,13 @@ class CancelWatcher:
     this one.
     """
 
-    def __init__(self, job_id: int, attempt: int) -> None:
+    def __init__(self, job_id: int, attempt: int, lease_s: float = DEFAULT_LEASE_S) -> None:
         self.event = threading.Event()
         self.superseded = False
         self._job_id = job_id
         self._attempt = attempt
         self._engine = db.engine  # the watcher thread has no app context
+        self._lease_s = lease_s
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="job-cancel", daemon=True)
 
@@ -113,7 +127,16 @@ class CancelWatcher:
         self._thread.join(timeout=5)
 
     def _watch(self) -> None:
+        # The heartbeat: renew the lease a few times per lease period.
+        renew_every = max(CANCEL_POLL_S, self._lease_s / 3)
+        renewed = time.monotonic()
         while not self._done.wait(CANCEL_POLL_S):
+            if time.monotonic() - renewed >= renew_every:
+                try:
+                    renew_lease(self._engine, self._job_id, self._attempt, self._lease_s)
+                    renewed = time.monotonic()
+                except Exception:
+                    log.warning("job %s: lease not renewed", self._job_id, exc_info=True)
             try:
                 with self._engine.connect() as connection:
                     row = connection.execute(
@@ -132,14 +155,50 @@ class CancelWatcher:
                 return
 
 
-def run_job(job_id: int) -> str:
-    """Run a job to its end; returns the final status. Safe to call again after a crash."""
+def renew_lease(engine: Engine, job_id: int, attempt: int, seconds: float) -> bool:
+    """Extend the lease of the run ``attempt``; False if the job is no longer that run's."""
+    with engine.begin() as connection:
+        result = connection.execute(
+            update(Job)
+            .where(
+                Job.id == job_id,
+                Job.attempts == attempt,
+                Job.status.in_(ACTIVE_JOB_STATUSES),
+            )
+            .values(lease_expires_dt=now_utc() + timedelta(seconds=seconds))
+        )
+    return bool(result.rowcount == 1)
+
+
+def process_owner() -> str:
+    """This process, as written in ``lease_owner``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_leased_elsewhere(job: Job, owner: str) -> bool:
+    return (
+        job.status == JobStatus.RUNNING
+        and job.lease_owner not in (None, owner)
+        and job.lease_expires_dt is not None
+        and job.lease_expires_dt > now_utc()
+    )
+
+
+def run_job(job_id: int, lease_owner: str | None = None) -> str:
+    """Run a job to its end; returns the final status. Safe to call again after a crash.
+
+    With ``lease_owner`` (the embedded runner), a job another live process holds is left
+    alone and "leased" returned.
+    """
     job = db.session.get(Job, job_id)
     if job is None:
         log.warning("job %s vanished", job_id)
         return "missing"
     if job.status in FINAL_STATUSES:
         return job.status
+    if lease_owner is not None and _is_leased_elsewhere(job, lease_owner):
+        db.session.rollback()
+        return "leased"
     if job.is_cancel_requested:
         return _settle(job_id, job.attempts, JobStatus.CANCELLED)
     if job.attempts >= MAX_ATTEMPTS:
@@ -150,7 +209,8 @@ def run_job(job_id: int) -> str:
             error=f"The job was interrupted {job.attempts} times (its worker stopped each "
             "time, perhaps out of memory); it is not retried again.",
         )
-    attempt = _claim(job)
+    lease_s = float(current_app.config.get("JOB_LEASE_SECONDS", DEFAULT_LEASE_S))
+    attempt = _claim(job, lease_owner, lease_s)
     if attempt is None:
         db.session.rollback()
         return "superseded"
@@ -162,7 +222,7 @@ def run_job(job_id: int) -> str:
         )
     started = time.monotonic()
     report = ProgressWriter(job_id, attempt)
-    watcher = CancelWatcher(job_id, attempt)
+    watcher = CancelWatcher(job_id, attempt, lease_s)
     try:
         with watcher:
             summary = handler(JobContext(job=job, cancel=watcher.event, report=report))
@@ -200,20 +260,33 @@ def _fail(job_id: int, attempt: int) -> str:
     return _settle(job_id, attempt, JobStatus.FAILED, error=error)
 
 
-def _claim(job: Job) -> int | None:
-    """Mark the job running as a new attempt; None if another run claimed it first."""
+def _claim(job: Job, lease_owner: str | None, lease_s: float) -> int | None:
+    """Mark the job running as a new attempt; None if another run claimed it first.
+
+    With ``lease_owner`` a running job is taken only once its lease expired, in the same
+    conditional UPDATE, so two processes recovering it at once cannot both win.
+    """
     seen = job.attempts
+    now = now_utc()
+    conditions = [Job.id == job.id, Job.attempts == seen, Job.status.in_(ACTIVE_JOB_STATUSES)]
+    if lease_owner is not None:
+        conditions.append(
+            or_(
+                Job.status == JobStatus.QUEUED,
+                Job.lease_expires_dt.is_(None),
+                Job.lease_expires_dt <= now,
+                Job.lease_owner == lease_owner,
+            )
+        )
     claimed = db.session.execute(
         update(Job)
-        .where(
-            Job.id == job.id,
-            Job.attempts == seen,
-            Job.status.in_(ACTIVE_JOB_STATUSES),
-        )
+        .where(*conditions)
         .values(
             status=JobStatus.RUNNING,
             attempts=seen + 1,
-            started_dt=now_utc(),
+            lease_owner=lease_owner or process_owner(),
+            lease_expires_dt=now + timedelta(seconds=lease_s),
+            started_dt=now,
             progress={},
             result={},
             error="",

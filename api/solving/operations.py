@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from api.events.lookup import get_in_event
 from api.exceptions import Conflict, InvalidInput, ServiceUnavailable
@@ -55,13 +56,22 @@ def start_job(event: Event, kind: str, params: dict[str, Any]) -> tuple[Job, boo
         existing.status = JobStatus.FAILED
         existing.error = "Its worker stopped without reporting back; the job was abandoned."
         existing.finished_dt = now_utc()
+        db.session.flush()  # before the new job's INSERT: one active job per kind
         existing = None
     if existing is not None:
         db.session.commit()
         return existing, False
     job = Job(event_id=event.id, kind=kind, params=_job_params(params), status=JobStatus.QUEUED)
     db.session.add(job)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A simultaneous post won (on SQLite, which has no row lock): its job is ours.
+        db.session.rollback()
+        winner = active_job(event, kind)
+        if winner is None:
+            raise
+        return winner, False
     try:
         job_runner().submit(job.id)
     except Exception as exc:

@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from typing import Protocol
 
 from flask import Flask, current_app
@@ -38,14 +39,22 @@ def solver_time_cap(app: Flask) -> float:
 
 
 class ThreadJobRunner:
-    """One daemon thread per app that runs queued jobs in order, like a one-slot worker."""
+    """One daemon thread per app that runs queued jobs in order, like a one-slot worker.
+
+    Several processes may each have one (``gunicorn -w 4`` without a broker): each
+    recovers unfinished jobs on every submit, and the job lease (api/solving/execute.py)
+    keeps a job with one live runner at a time.
+    """
 
     def __init__(self, app: Flask) -> None:
+        from api.solving.execute import process_owner
+
         self._app = app
         self._queue: queue.Queue[int] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._recovered = False
+        self._owner = f"{process_owner()}:{uuid.uuid4().hex[:8]}"
+        self._pending: set[int] = set()
 
     def submit(self, job_id: int) -> None:
         with self._lock:
@@ -54,13 +63,14 @@ class ThreadJobRunner:
                     target=self._loop, name="clustermeet-jobs", daemon=True
                 )
                 self._thread.start()
-            recover = not self._recovered
-            self._recovered = True
-        if recover:
-            for stale_id in self._unfinished_job_ids():
-                if stale_id != job_id:
-                    self._queue.put(stale_id)
-        self._queue.put(job_id)
+        # A job another process left (it stopped, or is still running it: then the lease
+        # makes this runner skip it) is picked up here, there being no broker.
+        for stale_id in [*self._unfinished_job_ids(), job_id]:
+            with self._lock:
+                if stale_id in self._pending:
+                    continue
+                self._pending.add(stale_id)
+            self._queue.put(stale_id)
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait until every submitted job has run; False if ``timeout`` came first."""
@@ -93,9 +103,11 @@ class ThreadJobRunner:
 
         while True:
             job_id = self._queue.get()
+            with self._lock:
+                self._pending.discard(job_id)
             try:
                 with self._app.app_context():
-                    run_job(job_id)
+                    run_job(job_id, lease_owner=self._owner)
             except Exception:
                 log.exception("job %s crashed", job_id)
             finally:

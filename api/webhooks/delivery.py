@@ -1,27 +1,30 @@
 """Sending webhook deliveries.
 
-Each delivery id goes to the background: a thread in embedded mode, the Celery task
-``clustermeet.deliver_webhook`` (sent by name; ``api`` never imports ``worker``) in
-distributed mode. ``deliver(delivery_id)`` makes one attempt and schedules the next one
-with exponential backoff until ``WEBHOOK_MAX_ATTEMPTS`` is reached.
+Each delivery id goes to the background tasks (``api.background``), like mail: the
+embedded worker thread, or the Celery task ``clustermeet.deliver_webhook`` (sent by
+name; ``api`` never imports ``worker``) in distributed mode; no timers in web processes.
+``deliver(delivery_id)`` makes one attempt and asks for the next one, after exponential
+backoff, until ``WEBHOOK_MAX_ATTEMPTS`` is reached.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 from datetime import timedelta
 
 import requests
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
+from api.background.runner import background_runner
+from api.background.tasks import RetryLater, background_task
 from api.extensions import db
 from api.models import Webhook, WebhookDelivery
 from api.models.enums import DeliveryStatus
 from api.models.types import now_utc
 from api.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from api.webhooks.targets import target_problem
 
 log = logging.getLogger(__name__)
 
@@ -29,33 +32,19 @@ DELIVER_TASK = "clustermeet.deliver_webhook"
 
 
 def dispatch(app: Flask, delivery_id: int, delay_s: float) -> None:
-    """Hand one delivery to the background, now or after ``delay_s`` seconds."""
-    if app.config.get("JOBS_BACKEND") == "celery":
-        from celery import Celery
+    """Hand one delivery to the background tasks, now or after ``delay_s`` seconds."""
+    background_runner(app).submit(DELIVER_TASK, delivery_id, delay_s)
 
-        celery = app.extensions.get("clustermeet_webhooks_celery")
-        if celery is None:
-            from api.config import celery_settings
 
-            celery = Celery("clustermeet-api")
-            celery.config_from_object(celery_settings(app))
-            app.extensions["clustermeet_webhooks_celery"] = celery
-        celery.send_task(DELIVER_TASK, args=[delivery_id], countdown=max(0.0, delay_s))
-        return
-
-    def run() -> None:
-        with app.app_context():
-            try:
-                deliver(delivery_id)
-            except Exception:
-                log.exception("webhook delivery %s crashed", delivery_id)
-            finally:
-                db.session.remove()
-
-    timer = threading.Timer(max(0.0, delay_s), run)
-    timer.daemon = True
-    timer.name = f"clustermeet-webhook-{delivery_id}"
-    timer.start()
+def due_delivery_ids() -> list[int]:
+    """Pending deliveries, for the embedded thread to resume after a restart."""
+    return list(
+        db.session.scalars(
+            select(WebhookDelivery.id)
+            .where(WebhookDelivery.status == DeliveryStatus.PENDING)
+            .order_by(WebhookDelivery.id)
+        )
+    )
 
 
 def backoff_s(attempts: int) -> float:
@@ -77,8 +66,10 @@ def body_of(delivery: WebhookDelivery, webhook: Webhook, timestamp: int) -> byte
     return json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode()
 
 
+@background_task(DELIVER_TASK, pending=due_delivery_ids)
 def deliver(delivery_id: int) -> str:
-    """Make one attempt at a pending delivery; returns its status afterwards.
+    """Make one attempt at a pending delivery; returns its status afterwards, or raises
+    ``RetryLater`` with the backoff delay while attempts are left.
 
     Runs inside an app context (the worker's task or the embedded thread provide it).
     """
@@ -105,17 +96,29 @@ def deliver(delivery_id: int) -> str:
     }
     timeout = float(current_app.config.get("WEBHOOK_TIMEOUT_S", 10.0))
     delivery.attempts += 1
-    try:
-        response = requests.post(
-            webhook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        )
-        delivery.last_status_code = response.status_code
-        ok = 200 <= response.status_code < 300
-        delivery.last_error = "" if ok else f"HTTP {response.status_code}"
-    except requests.RequestException as exc:
-        ok = False
-        delivery.last_status_code = None
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    # The log the organiser reads says what happened in a few fixed words: connection
+    # errors and answers stay in the server log, so the log cannot be used to scan.
+    problem = target_problem(
+        webhook.url, current_app.config.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+    )
+    ok = False
+    delivery.last_status_code = None
+    if problem:
+        log.warning("webhook %s: target refused: %s", webhook.id, problem)
+        delivery.last_error = "target refused"
+    else:
+        try:
+            response = requests.post(
+                webhook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            )
+            delivery.last_status_code = response.status_code
+            ok = 200 <= response.status_code < 300
+            delivery.last_error = "" if ok else f"HTTP {response.status_code}"
+        except requests.Timeout:
+            delivery.last_error = "timed out"
+        except requests.RequestException as exc:
+            log.info("webhook %s: delivery %s failed: %s", webhook.id, delivery.id, exc)
+            delivery.last_error = "connection failed"
     if ok:
         delivery.status = DeliveryStatus.DELIVERED
         delivery.delivered_dt = now_utc()
@@ -131,8 +134,7 @@ def deliver(delivery_id: int) -> str:
     delay = backoff_s(delivery.attempts)
     delivery.next_attempt_dt = now_utc() + timedelta(seconds=delay)
     db.session.commit()
-    dispatch(current_app._get_current_object(), delivery.id, delay_s=delay)  # type: ignore[attr-defined]
-    return delivery.status
+    raise RetryLater(delivery.last_error, delay_s=delay)
 
 
 def resume_due_deliveries(app: Flask) -> int:

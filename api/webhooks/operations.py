@@ -13,10 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session as OrmSession
 
+from api.background.runner import submit_after_commit
 from api.exceptions import InvalidInput
 from api.extensions import db
 from api.models import (
@@ -31,16 +30,23 @@ from api.models import (
 from api.models.enums import DeliveryStatus, ScheduleKind
 from api.models.types import now_utc
 from api.models.webhooks import WEBHOOK_KINDS
-from api.webhooks.delivery import dispatch
+from api.webhooks.delivery import DELIVER_TASK
 from api.webhooks.signing import new_webhook_secret
+from api.webhooks.targets import target_problem
 
-_PENDING_KEY = "clustermeet_webhook_deliveries"
+
+def check_target(url: str) -> None:
+    """A 422 naming ``url`` if webhooks may not go there (api/webhooks/targets.py)."""
+    problem = target_problem(url, current_app.config.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", False))
+    if problem:
+        raise InvalidInput({"url": [problem]})
 
 
 def create_webhook(event: Event, url: str, kinds: list[str]) -> Webhook:
     unknown = sorted(set(kinds) - set(WEBHOOK_KINDS))
     if unknown:
         raise InvalidInput({"kinds": [f"Unknown event kinds: {', '.join(unknown)}"]})
+    check_target(url)
     webhook = Webhook(event_id=event.id, url=url, secret=new_webhook_secret(), kinds=kinds)
     db.session.add(webhook)
     db.session.flush()
@@ -79,9 +85,8 @@ def queue_event(event_id: int, kind: str, payload: dict[str, Any]) -> list[Webho
         return []
     db.session.add_all(deliveries)
     db.session.flush()
-    session = db.session()
-    _watch_commit(session)
-    session.info.setdefault(_PENDING_KEY, []).extend(d.id for d in deliveries)
+    for delivery in deliveries:
+        submit_after_commit(DELIVER_TASK, delivery.id)
     return deliveries
 
 
@@ -95,32 +100,12 @@ def emit(event: Event | int, kind: str, payload: dict[str, Any]) -> list[int]:
     return ids
 
 
-def _watch_commit(session: OrmSession) -> None:
-    if session.info.get("clustermeet_webhooks_watched"):
-        return
-    session.info["clustermeet_webhooks_watched"] = True
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def after_commit(committed: OrmSession) -> None:
-        ids = committed.info.pop(_PENDING_KEY, [])
-        for delivery_id in ids:
-            dispatch(app, delivery_id, delay_s=0.0)
-
-    def after_rollback(rolled_back: OrmSession) -> None:
-        rolled_back.info.pop(_PENDING_KEY, None)
-
-    sa_event.listen(session, "after_commit", after_commit)
-    sa_event.listen(session, "after_soft_rollback", lambda s, _t: after_rollback(s))
-
-
 def redeliver(delivery: WebhookDelivery) -> None:
     """Send a failed or delivered event again (organiser's request), from attempt zero."""
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
     delivery.next_attempt_dt = now_utc()
-    session = db.session()
-    _watch_commit(session)
-    session.info.setdefault(_PENDING_KEY, []).append(delivery.id)
+    submit_after_commit(DELIVER_TASK, delivery.id)
 
 
 def emit_publication(event: Event, version: ScheduleVersion) -> None:

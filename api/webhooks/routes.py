@@ -13,7 +13,7 @@ from api.extensions import db
 from api.http.guards import event_manager_required, get_managed_event
 from api.http.pagination import paginate
 from api.models import Event, Webhook, WebhookDelivery
-from api.webhooks.operations import create_webhook, redeliver
+from api.webhooks.operations import check_target, create_webhook, redeliver
 from api.webhooks.schemas import (
     WebhookCreatedSchema,
     WebhookDeliveryQueryArgsSchema,
@@ -78,6 +78,8 @@ class WebhookByIdViews(MethodView):
     def patch(self, data: dict[str, Any], event_id: int, webhook_id: int) -> Webhook:
         """Change the URL or kinds, or pause it with ``is_active: false`` (organiser)."""
         webhook = _get_webhook(get_managed_event(event_id), webhook_id)
+        if "url" in data:
+            check_target(data["url"])
         for key, value in data.items():
             setattr(webhook, key, value)
         db.session.commit()

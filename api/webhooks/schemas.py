@@ -17,6 +17,7 @@ class WebhookSchema(Schema):
     kinds = fields.List(
         fields.String(validate=validate.OneOf(WEBHOOK_KINDS)),
         load_default=list,
+        validate=validate.Length(max=len(WEBHOOK_KINDS)),
         metadata={"description": "Event kinds to receive; empty means all"},
     )
     is_active = fields.Boolean(load_default=True)

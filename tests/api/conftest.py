@@ -104,13 +104,23 @@ def event(event_factory: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def participant_factory(client: FlaskClient, event: dict[str, Any]) -> Any:
+def participant_factory(client: FlaskClient, event: dict[str, Any], organiser: Caller) -> Any:
     def make(event_id: int | None = None, **overrides: Any) -> Caller:
         eid = event_id or event["id"]
+        # Only the organiser assigns groups: register, then the organiser sets it.
+        group = overrides.pop("group", "")
         response = client.post(
             f"/api/v1/events/{eid}/participants", json=participant_payload(**overrides)
         )
         assert response.status_code == 201, response.json
-        return Caller(response.json["id"], response.json["access_token"])
+        caller = Caller(response.json["id"], response.json["access_token"])
+        if group:
+            patched = client.patch(
+                f"/api/v1/events/{eid}/participants/{caller.id}",
+                json={"group": group},
+                headers=organiser.headers,
+            )
+            assert patched.status_code == 200, patched.json
+        return caller
 
     return make

@@ -7,9 +7,10 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from api.accounts.tokens import hash_secret
 from api.cli import cli
 from api.extensions import db
-from api.models import Organiser, Participant
+from api.models import ApiKey, Organiser, Participant
 
 CSV = (
     "first_name,last_name,email,organisation,organisation_type,country\n"
@@ -26,9 +27,12 @@ def test_organiser_create_prints_key_once_and_stores_hash(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     key = result.output.strip().splitlines()[-1]
     assert key.startswith("cmo_")
-    stored = db.session.scalar(select(Organiser))
+    stored = db.session.scalar(select(ApiKey))
     assert stored is not None
     assert key not in stored.key_hash
+    assert stored.key_hash == hash_secret(key)
+    owner = db.session.get(Organiser, stored.organiser_id)
+    assert owner is not None and owner.name == "Team"
 
 
 def test_import_participants_command(app: Flask, tmp_path: Path, event_factory: Any) -> None:

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect, select, text
 
 from api.extensions import db
-from api.models import Meeting, Participant, WebhookDelivery
+from api.models import Meeting, Participant, ParticipantSession, WebhookDelivery
 from api.webhooks.operations import create_webhook
 from tests.api.published_event import PublishedEvent, published_event
 
@@ -66,13 +66,17 @@ def test_deletion_leaves_no_personal_data(
     app: Flask, client: FlaskClient, demo: PublishedEvent
 ) -> None:
     app.config["WEBHOOK_MAX_ATTEMPTS"] = 1
+    app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = True  # a loopback target, on purpose
     from api.models import Event
 
     event = db.session.get(Event, demo.event_id)
     assert event is not None
     create_webhook(event, "http://127.0.0.1:9/nowhere", ["meeting.cancelled"])
     person = _someone_with_meetings(demo)
-    traces = [person.email, person.first_name + " " + person.last_name, person.token_hash]
+    sessions = db.session.scalars(
+        select(ParticipantSession.token_hash).where(ParticipantSession.participant_id == person.id)
+    )
+    traces = [person.email, person.first_name + " " + person.last_name, *sessions]
     meetings = list(
         db.session.scalars(
             select(Meeting).where(
@@ -98,3 +102,33 @@ def test_deletion_leaves_no_personal_data(
     assert (
         db.session.scalar(select(Meeting).where(Meeting.id.in_([m.id for m in meetings]))) is None
     )
+
+
+def test_deletion_removes_the_person_from_session_speakers(
+    client: FlaskClient, demo: PublishedEvent
+) -> None:
+    person = db.session.get(Participant, demo.participant_ids[0])
+    assert person is not None
+    name = f"{person.first_name} {person.last_name}"
+    created = client.post(
+        f"/api/v1/events/{demo.event_id}/sessions",
+        json={
+            "title": "Panel on erasure",
+            "kind": "panel",
+            "length_min": 45,
+            "speakers": [{"participant_id": person.id}, {"name": "Guest Speaker"}],
+        },
+        headers=_organiser(demo),
+    )
+    assert created.status_code == 201, created.json
+    assert name in str(created.json["speakers"])
+    response = client.delete(
+        f"/api/v1/events/{demo.event_id}/participants/{person.id}", headers=_organiser(demo)
+    )
+    assert response.status_code == 204
+    session = client.get(
+        f"/api/v1/events/{demo.event_id}/sessions/{created.json['id']}", headers=_organiser(demo)
+    )
+    assert session.status_code == 200
+    assert [s["name"] for s in session.json["speakers"]] == ["Guest Speaker"]
+    assert name not in _all_text_in_database()

@@ -193,16 +193,21 @@ def test_who_may_read_a_feed(
     assert client.get(url, headers=other.headers).status_code == 403
 
 
-def test_calendar_apps_subscribe_with_the_token_parameter(
-    client: FlaskClient, setup: Setup
-) -> None:
+def test_tokens_in_the_url_are_refused(client: FlaskClient, setup: Setup) -> None:
     url = setup.url(setup.ana)
-    response = client.get(f"{url}?token={setup.ana.token}&nocache=1")
+    response = client.get(f"{url}?token={setup.ana.token}")
+    assert response.status_code == 401
+    assert "feed link" in response.json["message"]
+
+
+def test_calendar_apps_subscribe_with_the_feed_link(client: FlaskClient, setup: Setup) -> None:
+    link = client.get(
+        f"/api/v1/events/{setup.event.id}/participants/{setup.ana.id}/feed",
+        headers=setup.ana.headers,
+    )
+    assert link.status_code == 200, link.json
+    path = "/" + link.json["urls"]["calendar"].split("/", 3)[3]
+    response = client.get(path)
     assert response.status_code == 200
     assert len(events_by_uid(response.data)) == 3
-    assert client.get(f"{url}?token={setup.ben.token}").status_code == 401
-    assert client.get(f"{url}?token=cmp_not-a-token").status_code == 401
-    # A token opens only its own participant's feed, in its own event.
-    assert client.get(f"{setup.url(setup.ben)}?token={setup.ana.token}").status_code == 401
-    missing = f"/api/v1/events/{setup.event.id}/participants/999999/agenda.ics"
-    assert client.get(f"{missing}?token={setup.ana.token}").status_code == 404
+    assert client.get(path.replace("/feeds/cmf_", "/feeds/cmf_x")).status_code == 404

@@ -6,9 +6,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from api.accounts.auth import hash_secret
+from api.accounts.tokens import hash_secret
 from api.extensions import db
-from api.models import Organisation, Participant
+from api.models import Organisation, Participant, ParticipantSession
 from tests.api.conftest import Caller, participant_payload
 
 
@@ -28,8 +28,12 @@ def test_registration_returns_a_token_stored_only_as_hash(
     token = response.json["access_token"]
     stored = db.session.get(Participant, response.json["id"])
     assert stored is not None
-    assert stored.token_hash == hash_secret(token)
-    assert token not in stored.token_hash
+    session = db.session.scalar(
+        select(ParticipantSession).where(ParticipantSession.participant_id == stored.id)
+    )
+    assert session is not None
+    assert session.token_hash == hash_secret(token)
+    assert token not in session.token_hash
     assert stored.email == "eva@example.org"
     me = client.get(_url(event, f"/{stored.id}"), headers={"Authorization": f"Bearer {token}"})
     assert me.json["email"] == "eva@example.org"

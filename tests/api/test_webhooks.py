@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,13 @@ from api.webhooks.operations import emit
 from api.webhooks.signing import sign
 from tests.api.conftest import Caller
 from tests.api.webhook_receiver import Receiver, webhook_receiver
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The receiver listens on loopback: the operator's allow switch is on."""
+    yield from make_app(request, "sqlite", tmp_path, WEBHOOK_ALLOW_PRIVATE_TARGETS=True)
 
 
 def _wait_for(check: Callable[[], bool], timeout: float = 10.0) -> None:

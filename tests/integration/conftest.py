@@ -28,6 +28,7 @@ from sqlalchemy import text
 from api import MIGRATIONS_DIR, create_app
 from api.config import load_config
 from api.extensions import db
+from tests.mail_server import SmtpServer, smtp_server
 from tests.servers import PostgresServer, redis_server
 
 SOFT_LIMIT_S = 25
@@ -66,11 +67,24 @@ def integration_db_url(postgres: PostgresServer) -> str:
 
 
 @pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpServer]:
+    """The SMTP server the workers send mail to (a real one, on loopback)."""
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def worker_env(
-    integration_db_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    integration_db_url: str,
+    redis_url: str,
+    smtp: SmtpServer,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, str]:
     return {
         **os.environ,
+        "CLUSTERMEET_SMTP_HOST": smtp.host,
+        "CLUSTERMEET_SMTP_PORT": str(smtp.port),
+        "CLUSTERMEET_SMTP_TLS": "none",
         "DATABASE_URL": integration_db_url,
         "CELERY_BROKER_URL": redis_url,
         "CLUSTERMEET_INSTANCE_PATH": str(tmp_path_factory.mktemp("worker-instance")),

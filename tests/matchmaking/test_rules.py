@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from matchmaking import InvalidRulesError, MatchingRules, Matchmaker, recommend
+from matchmaking.rules import PairSide, RuleMask
 from tests.matchmaking.conftest import ProfileFactory, offer, request
 
 HYDROGEN = ("hydrogen",)
@@ -104,3 +107,122 @@ def test_allowed_pair_count_follows_the_rules(make_profile: ProfileFactory) -> N
 def test_unknown_organisation_type_in_rules_is_rejected() -> None:
     with pytest.raises(InvalidRulesError):
         MatchingRules.build(allowed_type_pairs=[("sme", "startup")])
+
+
+# --- one place decides: the scalar check and the vectorised mask agree -------------------
+
+_COUNTRIES = ("DE", "FR", "TW", "CA", "TN", "MA", "EG", "BE")
+_TYPES = ("sme", "research", "investor", "large_company")
+_GROUPS = (None, "buyers", "suppliers")
+
+
+def _random_rules(rng: random.Random, ids: list[str]) -> MatchingRules:
+    excluded = [tuple(rng.sample(ids, 2)) for _ in range(rng.randrange(4))]
+    return MatchingRules.build(
+        cross_border_only=rng.random() < 0.5,
+        allowed_type_pairs=(
+            None
+            if rng.random() < 0.4
+            else [tuple(rng.choices(_TYPES, k=2)) for _ in range(rng.randrange(1, 4))]
+        ),
+        allowed_group_pairs=(
+            None
+            if rng.random() < 0.4
+            else [tuple(rng.choices(_GROUPS, k=2)) for _ in range(rng.randrange(1, 4))]
+        ),
+        country_sets={"SOUTH_MED": ["TN", "MA", "EG"], "NORTH_AMERICA": ["CA", "US"]},
+        allowed_country_set_pairs=(
+            None
+            if rng.random() < 0.3
+            else [
+                tuple(rng.choices(("EU", "TW", "SOUTH_MED", "NORTH_AMERICA", "CA"), k=2))
+                for _ in range(rng.randrange(1, 3))
+            ]
+        ),
+        excluded_pairs=excluded,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_pair_problem_agrees_with_the_mask(seed: int, make_profile: ProfileFactory) -> None:
+    rng = random.Random(seed)
+    profiles = [
+        make_profile(
+            f"p{i}",
+            organisation_id=f"org{rng.randrange(8)}",
+            organisation_type=rng.choice(_TYPES),
+            country=rng.choice(_COUNTRIES),
+            group=rng.choice(_GROUPS),
+        )
+        for i in range(24)
+    ]
+    ids = [p.participant_id for p in profiles]
+    rules = _random_rules(rng, ids)
+    mask = RuleMask(profiles, rules, {pid: row for row, pid in enumerate(ids)}).block(0, 24)
+    refused = 0
+    for i, a in enumerate(profiles):
+        for j, b in enumerate(profiles):
+            problem = rules.pair_problem(PairSide.of(a), PairSide.of(b))
+            assert (problem is None) == bool(mask[i, j]), (a, b, problem)
+            refused += problem is not None
+    assert refused >= 24  # at least the diagonal: the check is not vacuous
+
+
+def test_pair_problem_texts_say_why(make_profile: ProfileFactory) -> None:
+    de = PairSide("1", "o1", "sme", "DE")
+    rules = MatchingRules.build(cross_border_only=True)
+    assert rules.pair_problem(de, PairSide("2", "o1", "sme", "FR")) == (
+        "You both represent the same organisation."
+    )
+    assert rules.pair_problem(de, PairSide("2", "o2", "sme", "DE")) == (
+        "This event only allows meetings across borders."
+    )
+    assert rules.pair_problem(de, PairSide("2", "o2", "sme", "FR")) is None
+    typed = MatchingRules.build(allowed_type_pairs=[("sme", "investor")])
+    assert typed.pair_problem(de, PairSide("2", "o2", "research", "FR")) == (
+        "This event does not arrange meetings between sme and research organisations."
+    )
+
+
+def test_eu_meets_taiwan_as_country_sets() -> None:
+    rules = MatchingRules.from_mapping(
+        {"cross_border_only": True, "allowed_country_set_pairs": [["EU", "TW"]]}
+    )
+    germany, france = PairSide("1", "o1", "sme", "DE"), PairSide("2", "o2", "sme", "FR")
+    taipei = PairSide("3", "o3", "sme", "TW")
+    assert rules.pair_problem(germany, taipei) is None
+    assert rules.pair_problem(taipei, france) is None
+    assert rules.pair_problem(germany, france) == (
+        "This event does not arrange meetings between participants from DE and FR."
+    )
+    assert rules.pair_problem(taipei, PairSide("4", "o4", "sme", "TW")) is not None
+
+
+def test_cross_border_means_different_countries() -> None:
+    rules = MatchingRules.from_mapping({"cross_border_only": True})
+    assert (
+        rules.pair_problem(PairSide("1", "o1", "sme", "DE"), PairSide("2", "o2", "sme", "FR"))
+        is None
+    )
+
+
+def test_named_country_sets_and_their_errors() -> None:
+    rules = MatchingRules.from_mapping(
+        {
+            "country_sets": {"SOUTH_MED": ["tn", "MA", "EG"]},
+            "allowed_country_set_pairs": [["EU", "SOUTH_MED"]],
+        }
+    )
+    assert rules.country_set("SOUTH_MED") == {"TN", "MA", "EG"}
+    assert (
+        rules.pair_problem(PairSide("1", "o1", "sme", "IT"), PairSide("2", "o2", "sme", "TN"))
+        is None
+    )
+    with pytest.raises(InvalidRulesError, match="SOUTH_MEDD"):
+        MatchingRules.from_mapping({"allowed_country_set_pairs": [["EU", "SOUTH_MEDD"]]})
+    with pytest.raises(InvalidRulesError, match="XX"):
+        MatchingRules.from_mapping({"country_sets": {"A": ["XX"]}})
+    with pytest.raises(InvalidRulesError, match="allowed_country_set_pairs"):
+        MatchingRules.from_mapping({"allowed_country_set_pairs": ["EU"]})
+    # Settings of other features in the same JSON object are not the matcher's business.
+    assert MatchingRules.from_mapping({"video_links": "x"}) == MatchingRules()

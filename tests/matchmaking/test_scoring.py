@@ -67,7 +67,10 @@ def test_offer_matching_a_request_scores_higher_than_unrelated(battery_event: li
 def test_reason_names_the_matching_items(battery_event: list) -> None:
     rec = recommend_for(battery_event, "buyer", k=1)[0]
     reason = next(r for r in rec.reasons if r.kind is ReasonKind.OFFER_MATCHES_REQUEST)
-    assert reason.text == "Offers lithium-ion battery recycling, which you request"
+    assert reason.text == (
+        "Offers \u201cLithium-ion battery recycling\u201d, which you request "
+        "(\u201cBattery recycling\u201d); both mention recycle, battery, lithium-ion"
+    )
     assert reason.their_item is not None and reason.their_item.title.startswith("Lithium")
     assert reason.your_item is not None and reason.your_item.title == "Battery recycling"
     assert set(reason.tags) == {"batteries", "recycling"}
@@ -84,12 +87,12 @@ def test_reasons_are_written_from_each_side(battery_event: list) -> None:
     assert shared.tags == ("circular-economy",)
 
 
-def test_score_is_symmetric_and_breakdown_is_directional(battery_event: list) -> None:
+def test_breakdown_is_directional(battery_event: list) -> None:
     recs = recommend(battery_event, k=1)
     there, back = recs["buyer"][0], recs["recycler"][0]
-    assert there.score == pytest.approx(back.score)
+    assert there.candidate_id == "recycler" and back.candidate_id == "buyer"
     assert there.breakdown.they_offer > 0.3 and there.breakdown.you_offer == 0.0
-    assert back.breakdown.you_offer == pytest.approx(there.breakdown.they_offer)
+    assert back.breakdown.you_offer > 0.3 and back.breakdown.they_offer == 0.0
 
 
 def test_investment_matches_a_funding_request(make_profile: ProfileFactory) -> None:
@@ -165,7 +168,10 @@ def test_similar_descriptions_give_a_similar_profile_reason(
     ]
     reasons = Matchmaker(profiles).explain("a", "b")
     similar = [r for r in reasons if r.kind is ReasonKind.SIMILAR_PROFILE]
-    assert similar and set(similar[0].terms) <= {"photonic", "chips", "lidar", "sensors"}
+    # The lexicon spells "lidar" out as laser scanning, so "laser" is a shared meaning, and
+    # names the synonym group of "sensors" by its first word.
+    shown = {"photonic", "chips", "lidar", "sensors", "sensor", "laser"}
+    assert similar and set(similar[0].terms) <= shown
 
 
 def test_unrelated_pairs_below_min_score_are_not_recommended(

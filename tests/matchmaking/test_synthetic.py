@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from benchkit.matching.synthetic import generate_population
 from matchmaking import OpportunityKind, OrganisationType
-from matchmaking.synthetic import generate_population
 
 
 def test_same_seed_gives_the_same_population() -> None:

@@ -11,8 +11,9 @@ import requests
 from flask import Flask
 from sqlalchemy import select
 
+from api.accounts.feeds import event_feed, reveal
 from api.extensions import db
-from api.models import Meeting, MeetingPlacement, MeetingTable, Participant
+from api.models import Event, Meeting, MeetingPlacement, MeetingTable, Organiser, Participant
 from tests.api.published_event import PublishedEvent, published_event
 from tests.pages.browser import CHROMIUM, live_server, render
 
@@ -30,6 +31,17 @@ def demo(sqlite_app: Flask) -> PublishedEvent:
     meetings[1].status = "no_show"
     db.session.commit()
     return built
+
+
+@pytest.fixture
+def pages(demo: PublishedEvent) -> str:
+    """The path of a page link (printer's secret) for the demo event."""
+    event = db.session.get(Event, demo.event_id)
+    organiser = db.session.get(Organiser, event.organiser_id) if event else None
+    assert event is not None and organiser is not None
+    secret = reveal(event_feed(event, organiser))
+    db.session.commit()
+    return f"/feeds/{secret}"
 
 
 @pytest.fixture
@@ -74,28 +86,25 @@ def _check(url: str, name: str, **size: Any) -> None:
     assert rendered.screenshot.stat().st_size > 5000
 
 
-def test_participant_schedule_renders(demo: PublishedEvent, server: str) -> None:
+def test_participant_schedule_renders(demo: PublishedEvent, server: str, pages: str) -> None:
     participant = _busiest_participant(demo.event_id)
-    url = (
-        f"{server}/events/{demo.event_id}/participants/{participant.id}/schedule"
-        f"?token={demo.organiser_key}"
-    )
+    url = f"{server}{pages}/participants/{participant.id}/schedule"
     _check(url, "participant-schedule", width=1000, height=1400)
     _check(url, "participant-schedule-phone", width=390, height=1600)
 
 
-def test_table_plan_renders(demo: PublishedEvent, server: str) -> None:
+def test_table_plan_renders(demo: PublishedEvent, server: str, pages: str) -> None:
     table = _busiest_table(demo.event_id)
-    url = f"{server}/events/{demo.event_id}/tables/{table.id}/plan?token={demo.organiser_key}"
+    url = f"{server}{pages}/tables/{table.id}/plan"
     _check(url, "table-plan", width=900, height=1300)
 
 
-def test_event_grid_renders(demo: PublishedEvent, server: str) -> None:
-    url = f"{server}/events/{demo.event_id}/grid?token={demo.organiser_key}"
+def test_event_grid_renders(server: str, pages: str) -> None:
+    url = f"{server}{pages}/grid"
     _check(url, "event-grid", width=1600, height=1000)
 
 
-def test_statistics_page_renders(demo: PublishedEvent, server: str) -> None:
-    url = f"{server}/events/{demo.event_id}/stats?token={demo.organiser_key}"
+def test_statistics_page_renders(server: str, pages: str) -> None:
+    url = f"{server}{pages}/stats"
     _check(url, "statistics", width=1200, height=2200)
     _check(url, "statistics-phone", width=390, height=2600)

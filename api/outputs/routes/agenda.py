@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Response, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from api.accounts.auth import current_organiser, hash_secret
 from api.exceptions import NotFound, Unauthorized
-from api.extensions import db
 from api.http.guards import (
     event_manager_required,
     get_event,
@@ -21,10 +18,11 @@ from api.http.guards import (
     require_participant_editor,
 )
 from api.http.openapi import public
+from api.http.principal import organiser_may
 from api.models import Event, Participant
 from api.models.enums import ScheduleKind, ScheduleStatus
+from api.outputs.calendars import participant_calendar
 from api.outputs.frab import frab_schedule, frab_schedule_xml
-from api.outputs.ical import participant_calendar
 from api.outputs.schemas.agenda import CalendarQueryArgsSchema, FrabQueryArgsSchema
 from api.schedules.operations import get_version, published_version
 from api.solving.agenda_instance import build_agenda_instance
@@ -45,13 +43,10 @@ def _calendar_owner(
 ) -> tuple[Event, Participant]:
     """The participant whose feed is asked for, if the caller may read it."""
     if token:
-        event = get_event(event_id)
-        participant = db.session.get(Participant, participant_id)
-        if participant is None or participant.event_id != event.id:
-            raise NotFound("Participant not found")
-        if not hmac.compare_digest(hash_secret(token), participant.token_hash):
-            raise Unauthorized("Invalid token")
-        return event, participant
+        raise Unauthorized(
+            "Tokens in URLs are no longer accepted: subscribe with the participant's feed "
+            "link (GET .../participants/{id}/feed) or send the Authorization header"
+        )
     event = get_member_event(event_id)
     participant = get_event_participant(event, participant_id)
     require_participant_editor(participant)
@@ -60,21 +55,20 @@ def _calendar_owner(
 
 @blp.route("/participants/<int:participant_id>/agenda.ics")
 class ParticipantCalendarViews(MethodView):
-    @public
-    @blp.alt_response(403, response="FORBIDDEN")
     @blp.arguments(CalendarQueryArgsSchema, location="query")
     @blp.response(200, _FILE, content_type="text/calendar")
     def get(self, args: dict[str, Any], event_id: int, participant_id: int) -> Response:
-        """A participant's meetings and sessions as an iCalendar feed.
+        """A participant's meetings and sessions as an iCalendar file.
 
-        For the participant themself or the organiser; calendar apps, which send no
-        headers, subscribe with ``?token=<participant token>``.
+        For the participant themself or the organisers, with the Authorization header.
+        Calendar apps subscribe to the feed link instead (``GET .../feed``), which
+        carries a read-only secret and no credential.
         """
         event, participant = _calendar_owner(event_id, participant_id, args.get("token"))
         body = participant_calendar(event, participant)
         response = Response(body, content_type="text/calendar; charset=utf-8")
         response.headers["Content-Disposition"] = f'inline; filename="{event.slug}-agenda.ics"'
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = "no-store"
         return response
 
 
@@ -85,7 +79,7 @@ def _frab_document(event_id: int, args: dict[str, Any]) -> dict[str, Any]:
         version = get_version(event, args["version_id"])
         if version.kind != ScheduleKind.AGENDA:
             raise NotFound("Not an agenda schedule")
-        if version.status != ScheduleStatus.PUBLISHED and not event.can_manage(current_organiser()):
+        if version.status != ScheduleStatus.PUBLISHED and not organiser_may(event):
             get_managed_event(event_id)
     else:
         found = published_version(event, ScheduleKind.AGENDA)

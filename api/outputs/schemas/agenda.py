@@ -4,14 +4,14 @@ from marshmallow import EXCLUDE, Schema, fields
 
 
 class CalendarQueryArgsSchema(Schema):
-    """Calendar apps subscribe by URL, without headers: the token may be a parameter."""
+    """``token`` is refused with a 401 that points to the feed link (it was accepted once)."""
 
     class Meta:
         # Apps add their own parameters (cache busters); they are ignored.
         unknown = EXCLUDE
 
     token = fields.String(
-        metadata={"description": "The participant's access token, instead of the header"}
+        metadata={"description": "No longer accepted: use the feed link", "deprecated": True}
     )
 
 

@@ -7,12 +7,12 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import select
 
-from api.accounts.auth import current_organiser, current_participant
 from api.events.lookup import get_in_event
 from api.exceptions import Forbidden, InvalidInput
 from api.extensions import db
 from api.http.guards import event_member_required, get_event_participant, get_member_event
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import Event, Participant, Session, SignUp
 from api.programme.operations import get_signup, sign_up
 from api.programme.schemas.signups import SignUpQueryArgsSchema, SignUpSchema
@@ -28,7 +28,7 @@ blp = Blueprint(
 def _signup_target(event: Event, data: dict[str, Any]) -> Participant:
     """Whom a sign-up is for: the calling participant, or whom the organiser names."""
     participant = current_participant()
-    if event.can_manage(current_organiser()):
+    if organiser_may(event):
         if "participant_id" not in data:
             raise InvalidInput({"participant_id": ["Name the participant to sign up."]})
         target = db.session.get(Participant, data["participant_id"])
@@ -58,7 +58,7 @@ class SessionSignUpViews(MethodView):
         event = get_member_event(event_id)
         session = get_in_event(Session, event, session_id, "Session")
         query = select(SignUp).where(SignUp.session_id == session.id).order_by(SignUp.id)
-        if not event.can_manage(current_organiser()):
+        if not organiser_may(event):
             participant = current_participant()
             assert participant is not None
             query = query.where(SignUp.participant_id == participant.id)
@@ -93,7 +93,7 @@ class SessionSignUpByIdViews(MethodView):
         signup = get_signup(session, signup_id)
         participant = current_participant()
         is_owner = participant is not None and participant.id == signup.participant_id
-        if not (is_owner or event.can_manage(current_organiser())):
+        if not (is_owner or organiser_may(event)):
             raise Forbidden("Only the participant or the organiser may withdraw a sign-up")
         db.session.delete(signup)
         db.session.commit()
@@ -115,7 +115,7 @@ class ParticipantSignUpViews(MethodView):
         """A participant's sign-ups (the participant themself or the organiser)."""
         event = get_member_event(event_id)
         target = get_event_participant(event, participant_id)
-        if not (target.can_edit(current_participant()) or event.can_manage(current_organiser())):
+        if not (target.can_edit(current_participant()) or organiser_may(event)):
             raise Forbidden("Only the participant or the organiser may see these sign-ups")
         query = select(SignUp).where(SignUp.participant_id == target.id).order_by(SignUp.id)
         if "kind" in args:

@@ -4,6 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from api.http.validation import MAX_LIST, MAX_LONG_TEXT, validate_year
 from api.models import Session
 from api.models.rooms import ROOM_FEATURES
 from api.models.session_speakers import SPEAKER_ROLES
@@ -40,7 +41,7 @@ class SessionSchema(Schema):
     id = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(1, 250))
     kind = fields.String(required=True, validate=validate.OneOf(SESSION_KINDS))
-    description = fields.String(load_default="")
+    description = fields.String(load_default="", validate=validate.Length(max=MAX_LONG_TEXT))
     theme = fields.String(
         load_default="",
         validate=validate.Length(max=80),
@@ -48,11 +49,16 @@ class SessionSchema(Schema):
     )
     length_min = fields.Integer(required=True, strict=True, validate=validate.Range(5, 600))
     required_features = fields.List(
-        fields.String(validate=validate.OneOf(ROOM_FEATURES)), load_default=list
+        fields.String(validate=validate.OneOf(ROOM_FEATURES)),
+        load_default=list,
+        validate=validate.Length(max=len(ROOM_FEATURES) * 2),
     )
-    speakers = fields.List(fields.Nested(SpeakerSchema), load_default=list)
+    speakers = fields.List(
+        fields.Nested(SpeakerSchema), load_default=list, validate=validate.Length(max=MAX_LIST)
+    )
     room_id = fields.Integer(allow_none=True, load_default=None, strict=True)
     start_dt = fields.AwareDateTime(
+        validate=validate_year,
         allow_none=True,
         load_default=None,
         metadata={"description": "Within the event's days, in any time zone"},
@@ -75,5 +81,8 @@ class SessionQueryArgsSchema(Schema):
     kind = fields.String(validate=validate.OneOf(SESSION_KINDS))
     theme = fields.String(validate=validate.Length(max=80))
     room_id = fields.Integer()
-    day = fields.Date(metadata={"description": "Sessions starting on this day of the event"})
+    day = fields.Date(
+        validate=validate_year,
+        metadata={"description": "Sessions starting on this day of the event"},
+    )
     q = fields.String(validate=validate.Length(max=100))

@@ -7,11 +7,11 @@ from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import func, or_, select
 
-from api.accounts.auth import current_organiser, current_participant
 from api.exceptions import Forbidden, InvalidInput, NotFound
 from api.extensions import db
 from api.http.guards import event_member_required, get_member_event
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import Event, Opportunity, Participant, Tag
 from api.registration.operations import add_opportunity
 from api.registration.schemas.opportunities import OpportunityQueryArgsSchema, OpportunitySchema
@@ -44,9 +44,7 @@ def _get_editable(event: Event, opportunity_id: int) -> Opportunity:
     if item is None or item.event_id != event.id:
         raise NotFound("Opportunity not found")
     participant = current_participant()
-    if not event.can_manage(current_organiser()) and (
-        participant is None or participant.id != item.participant_id
-    ):
+    if not organiser_may(event) and (participant is None or participant.id != item.participant_id):
         raise Forbidden("Only its author or the organiser may change an opportunity")
     return item
 
@@ -69,7 +67,7 @@ class OpportunityViews(MethodView):
             .order_by(Opportunity.created_dt.desc(), Opportunity.id.desc())
         )
         viewer = current_participant()
-        if not event.can_manage(current_organiser()):
+        if not organiser_may(event):
             own = Participant.id == (viewer.id if viewer else -1)
             query = query.where(or_(Participant.is_public.is_(True), own))
         if "kind" in args:

@@ -5,11 +5,10 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, or_, select
 
-from api.accounts.auth import current_organiser, current_participant
 from api.events.lookup import get_in_event
-from api.exceptions import Conflict, Forbidden
+from api.exceptions import Conflict, Forbidden, NotFound
 from api.extensions import db
 from api.http.guards import (
     event_manager_required,
@@ -18,7 +17,9 @@ from api.http.guards import (
     get_member_event,
 )
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import Event, Organisation, Participant
+from api.models.event_members import Permission
 from api.registration.operations import find_or_create_organisation
 from api.registration.schemas.organisations import OrganisationQueryArgsSchema, OrganisationSchema
 from api.registration.tags import resolve_tags
@@ -32,15 +33,53 @@ blp = Blueprint(
 
 
 def _get_organisation(event: Event, organisation_id: int) -> Organisation:
-    return get_in_event(Organisation, event, organisation_id, "Organisation")
+    organisation = get_in_event(Organisation, event, organisation_id, "Organisation")
+    visible = db.session.scalar(
+        _visible(select(Organisation.id).where(Organisation.id == organisation.id), event)
+    )
+    if visible is None:
+        raise NotFound("Organisation not found")
+    return organisation
 
 
-def _require_representative_or_organiser(event: Event, organisation: Organisation) -> None:
+def _visible(query: Select[Any], event: Event) -> Select[Any]:
+    """Participants see organisations with a public representative, and their own.
+
+    A hidden participant's organisation would otherwise tell who is there (issue 17.11).
+    """
+    if organiser_may(event, Permission.READ):
+        return query
+    viewer = current_participant()
+    public = exists().where(
+        Participant.organisation_id == Organisation.id, Participant.is_public.is_(True)
+    )
+    if viewer is None:
+        return query.where(public)
+    return query.where(or_(public, Organisation.id == viewer.organisation_id))
+
+
+# The organiser's meeting rules (cross_border_only, allowed_type_pairs) depend on these.
+ORGANISER_ONLY_FIELDS = ("type", "country")
+
+
+def _require_representative_or_organiser(
+    event: Event, organisation: Organisation, data: dict[str, Any]
+) -> None:
     participant = current_participant()
-    if event.can_manage(current_organiser()):
+    if organiser_may(event):
         return
-    if participant is None or participant.organisation_id != organisation.id:
+    if (
+        participant is None
+        or participant.organisation_id != organisation.id
+        or participant.is_membership_pending
+    ):
         raise Forbidden("Only the organisation's representatives or the organiser may do this")
+    for name in ORGANISER_ONLY_FIELDS:
+        if name in data and data[name] != getattr(organisation, name):
+            raise Forbidden(
+                f"Only the organiser changes an organisation's {name} (field: {name}); "
+                "the event's meeting rules depend on it."
+            )
 
 
 @blp.route("")
@@ -54,7 +93,7 @@ class OrganisationViews(MethodView):
     ) -> Any:
         """Organisations of the event (organiser and participants)."""
         event = get_member_event(event_id)
-        query = select(Organisation).where(Organisation.event_id == event.id)
+        query = _visible(select(Organisation).where(Organisation.event_id == event.id), event)
         query = query.order_by(Organisation.name)
         if "type" in args:
             query = query.where(Organisation.type == args["type"])
@@ -78,7 +117,7 @@ class OrganisationViews(MethodView):
         )
         if exists is not None:
             raise Conflict("An organisation of that name is already in the event")
-        organisation = find_or_create_organisation(event, data, "sectors")
+        organisation, _is_new = find_or_create_organisation(event, data, "sectors")
         db.session.commit()
         return organisation
 
@@ -98,7 +137,7 @@ class OrganisationByIdViews(MethodView):
         """Change an organisation (its representatives or the organiser)."""
         event = get_member_event(event_id)
         organisation = _get_organisation(event, organisation_id)
-        _require_representative_or_organiser(event, organisation)
+        _require_representative_or_organiser(event, organisation, data)
         if "sectors" in data:
             organisation.tags = resolve_tags(event.id, data.pop("sectors"), "sectors")
         for key, value in data.items():

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
 from sqlalchemy import Select, func, or_, select
 
-from api.accounts.auth import current_organiser
+from api.accounts.auth import is_organiser_request
 from api.events.slots import check_windows_in_event
 from api.exceptions import Forbidden
-from api.extensions import db
+from api.extensions import db, limiter
 from api.http.guards import (
     event_manager_required,
     event_member_required,
@@ -23,8 +23,14 @@ from api.http.guards import (
 )
 from api.http.openapi import public
 from api.http.pagination import paginate
+from api.http.principal import current_participant, organiser_may
 from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
-from api.registration.operations import register_participant, update_participant
+from api.models.event_members import Permission
+from api.registration.operations import (
+    approve_membership,
+    register_participant,
+    update_participant,
+)
 from api.registration.participant_import import import_participants
 from api.registration.schemas.participants import (
     AvailabilitySchema,
@@ -48,6 +54,10 @@ blp = Blueprint(
 )
 
 
+def _registration_limit() -> str:
+    return str(current_app.config["RATELIMIT_REGISTRATION"])
+
+
 def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
     query = (
         select(Participant)
@@ -55,7 +65,7 @@ def _filtered(event: Event, args: dict[str, Any]) -> Select[Any]:
         .where(Participant.event_id == event.id)
         .order_by(Participant.last_name, Participant.id)
     )
-    if not event.can_manage(current_organiser()):
+    if not organiser_may(event):
         query = query.where(Participant.is_public.is_(True))
     if "country" in args:
         query = query.where(Organisation.country == args["country"])
@@ -92,6 +102,8 @@ class ParticipantViews(MethodView):
 
     @public
     @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(429, description="Too many registrations from this address; wait.")
+    @limiter.limit(_registration_limit, exempt_when=is_organiser_request)
     @blp.arguments(RegistrationSchema)
     @blp.response(201, RegistrationResultSchema)
     def post(self, data: dict[str, Any], event_id: int) -> Participant:
@@ -100,9 +112,10 @@ class ParticipantViews(MethodView):
         The answer carries `access_token` once: the participant's Bearer token.
         """
         event = get_event(event_id)
-        if not event.can_manage(current_organiser()) and not event.is_registration_open():
+        by_organiser = organiser_may(event)
+        if not by_organiser and not event.is_registration_open():
             raise Forbidden("Registration for this event is closed")
-        participant, token = register_participant(event, data)
+        participant, token = register_participant(event, data, by_organiser=by_organiser)
         db.session.commit()
         participant.access_token = token
         return participant
@@ -121,9 +134,24 @@ class ParticipantByIdViews(MethodView):
     @blp.response(200, ParticipantSchema)
     def patch(self, data: dict[str, Any], event_id: int, participant_id: int) -> Participant:
         """Change a profile (the participant themself or the organiser)."""
-        participant = get_event_participant(get_member_event(event_id), participant_id)
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
         require_participant_editor(participant)
-        update_participant(participant, data)
+        update_participant(participant, data, by_organiser=organiser_may(event, Permission.MANAGE))
+        db.session.commit()
+        return participant
+
+
+@blp.route("/<int:participant_id>/approve-membership")
+class MembershipApprovalViews(MethodView):
+    @event_member_required
+    @blp.response(200, ParticipantSchema)
+    def post(self, event_id: int, participant_id: int) -> Participant:
+        """Approve a member who joined an existing organisation (a colleague or the organiser)."""
+        event = get_member_event(event_id)
+        participant = get_event_participant(event, participant_id)
+        by_organiser = organiser_may(event, Permission.MANAGE)
+        approve_membership(participant, None if by_organiser else current_participant())
         db.session.commit()
         return participant
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from api.http.validation import SLUG_LIST_DOC, slug_list
 from api.models.opportunities import OPPORTUNITY_KINDS
 
 
@@ -15,9 +16,9 @@ class OpportunitySchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     tags = fields.Function(
         lambda item: [tag.slug for tag in item.tags],
-        deserialize=lambda value: [str(v) for v in value] if isinstance(value, list) else [],
+        deserialize=slug_list,
         load_default=list,
-        metadata={"description": "Tag slugs of the event taxonomy"},
+        metadata={"description": "Tag slugs of the event taxonomy", **SLUG_LIST_DOC},
     )
     created_dt = fields.AwareDateTime(dump_only=True)
 

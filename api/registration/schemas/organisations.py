@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from api.http.validation import validate_country
+from api.http.validation import SLUG_LIST_DOC, slug_list, validate_country, validate_not_blank
 from api.models.organisations import ORGANISATION_SIZES, ORGANISATION_TYPES
 
 
 class OrganisationSchema(Schema):
     id = fields.Integer(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
+    name = fields.String(required=True, validate=[validate.Length(1, 200), validate_not_blank])
     type = fields.String(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
     country = fields.String(required=True, validate=validate_country)
     region = fields.String(load_default="", validate=validate.Length(max=120))
@@ -19,9 +19,9 @@ class OrganisationSchema(Schema):
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     sectors = fields.Function(
         lambda organisation: [tag.slug for tag in organisation.tags],
-        deserialize=lambda value: [str(v) for v in value] if isinstance(value, list) else [],
+        deserialize=slug_list,
         load_default=list,
-        metadata={"description": "Tag slugs of the taxonomy"},
+        metadata={"description": "Tag slugs of the taxonomy", **SLUG_LIST_DOC},
     )
 
 

@@ -1,15 +1,27 @@
 from __future__ import annotations
 
 from datetime import time
+from itertools import pairwise
 from typing import Any
 
 import pycountry
 from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
-from api.http.validation import validate_country, validate_timezone
-from api.models.enums import Attendance
+from api.http.validation import (
+    MAX_LIST,
+    SLUG_LIST_DOC,
+    slug_list,
+    validate_country,
+    validate_not_blank,
+    validate_timezone,
+    validate_year,
+)
+from api.i18n import LANGUAGES
+from api.models.enums import OPTIONAL_KINDS, Attendance, MembershipStatus, values
 from api.models.participants import ATTENDANCE_MODES
 from api.registration.schemas.organisations import OrganisationSchema
+
+MUTABLE_KINDS = [*sorted(k.value for k in OPTIONAL_KINDS), "*"]
 
 
 def _validate_language(value: str) -> None:
@@ -34,22 +46,36 @@ class ParticipantPublicSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     event_id = fields.Integer(dump_only=True)
-    first_name = fields.String(required=True, validate=validate.Length(1, 100))
-    last_name = fields.String(required=True, validate=validate.Length(1, 100))
+    first_name = fields.String(
+        required=True, validate=[validate.Length(1, 100), validate_not_blank]
+    )
+    last_name = fields.String(required=True, validate=[validate.Length(1, 100), validate_not_blank])
     role = fields.String(load_default="", validate=validate.Length(max=120))
     attendance = fields.String(
         load_default=Attendance.ON_SITE.value, validate=validate.OneOf(ATTENDANCE_MODES)
     )
-    languages = fields.List(fields.String(validate=_validate_language), load_default=list)
+    languages = fields.List(
+        fields.String(validate=_validate_language),
+        load_default=list,
+        validate=validate.Length(max=20),
+    )
     group = fields.String(load_default="", validate=validate.Length(max=40))
     description = fields.String(load_default="", validate=validate.Length(max=5000))
     interests = fields.Function(
         _tag_slugs,
-        deserialize=lambda value: value,
+        deserialize=slug_list,
         load_default=list,
-        metadata={"description": "Tag slugs of the event taxonomy"},
+        metadata={"description": "Tag slugs of the event taxonomy", **SLUG_LIST_DOC},
     )
     organisation = fields.Nested(OrganisationSummarySchema, dump_only=True)
+    membership = fields.String(
+        dump_only=True,
+        validate=validate.OneOf(values(MembershipStatus)),
+        metadata={
+            "description": "pending: joined an existing organisation, awaiting approval by "
+            "a colleague or the organiser"
+        },
+    )
 
 
 PRIVATE_FIELDS = (
@@ -58,6 +84,8 @@ PRIVATE_FIELDS = (
     "working_hours_start",
     "working_hours_end",
     "is_public",
+    "language",
+    "muted_notifications",
     "created_dt",
 )
 
@@ -85,6 +113,15 @@ class ParticipantSchema(ParticipantPublicSchema):
         metadata={"description": "Private; in the participant's own zone (default 18:00)"},
     )
     is_public = fields.Boolean(load_default=True, metadata={"description": "Private"})
+    language = fields.String(
+        validate=validate.OneOf(sorted(LANGUAGES)),
+        metadata={"description": "Private; the language of their mail (default en)"},
+    )
+    muted_notifications = fields.List(
+        fields.String(validate=validate.OneOf(MUTABLE_KINDS)),
+        validate=validate.Length(max=len(MUTABLE_KINDS)),
+        metadata={"description": "Private; kinds of mail turned off, '*' for all optional"},
+    )
     created_dt = fields.AwareDateTime(dump_only=True, metadata={"description": "Private"})
 
     @validates_schema
@@ -95,7 +132,7 @@ class ParticipantSchema(ParticipantPublicSchema):
 
     @post_dump(pass_original=True)
     def _hide_private_fields(self, data: dict[str, Any], original: Any, **_: Any) -> Any:
-        from api.accounts.auth import sees_private_profile
+        from api.http.principal import sees_private_profile
 
         if not sees_private_profile(original):
             for name in PRIVATE_FIELDS:
@@ -147,8 +184,8 @@ class ParticipantQueryArgsSchema(Schema):
 
 
 class AvailabilityWindowSchema(Schema):
-    start_dt = fields.AwareDateTime(required=True)
-    end_dt = fields.AwareDateTime(required=True)
+    start_dt = fields.AwareDateTime(required=True, validate=validate_year)
+    end_dt = fields.AwareDateTime(required=True, validate=validate_year)
 
     @validates_schema
     def _check(self, data: dict[str, Any], **_kwargs: Any) -> None:
@@ -157,7 +194,18 @@ class AvailabilityWindowSchema(Schema):
 
 
 class AvailabilitySchema(Schema):
-    windows = fields.List(fields.Nested(AvailabilityWindowSchema), required=True)
+    windows = fields.List(
+        fields.Nested(AvailabilityWindowSchema),
+        required=True,
+        validate=validate.Length(max=MAX_LIST),
+    )
+
+    @validates_schema(skip_on_field_errors=True)
+    def _check_overlaps(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        ordered = sorted(data["windows"], key=lambda window: window["start_dt"])
+        for before, after in pairwise(ordered):
+            if after["start_dt"] < before["end_dt"]:
+                raise ValidationError({"windows": ["Windows may not overlap; join them into one."]})
 
 
 class ImportArgsSchema(Schema):

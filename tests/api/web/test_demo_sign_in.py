@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rich.console import Console
 
-from api.accounts.auth import principal_for
+from api.accounts.participant_sessions import session_for_token
 from api.demo.build import build_demo_event, demo_participant_sign_in
 from api.demo.report import print_web_sign_in
 from api.extensions import db
@@ -17,7 +17,8 @@ def test_demo_prints_working_sign_ins_for_both_kinds_of_user(sqlite_app: Flask) 
     built = build_demo_event(30, seed=3)
     participant, token = demo_participant_sign_in(built.event)
     db.session.commit()
-    assert principal_for(token) == (None, participant)
+    found = session_for_token(token)
+    assert found is not None and found.participant_id == participant.id
     console = Console(record=True, width=200)
     print_web_sign_in(console, built.event, built.organiser_key, participant, token)
     text = console.export_text()

@@ -1,0 +1,44 @@
+"""Mail tests run against a real SMTP server on loopback; the app sends to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from api.background.runner import background_runner
+from tests.conftest import make_app
+from tests.mail_server import SmtpServer, smtp_server
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Iterator[Flask]:
+    """The app on SQLite, sending mail to the loopback server, retrying at once."""
+    apps = make_app(
+        request,
+        "sqlite",
+        tmp_path,
+        SMTP_HOST=smtp.host,
+        SMTP_PORT=smtp.port,
+        SMTP_TLS="none",
+        BACKGROUND_RETRY_BASE_S=0.0,
+        MAIL_MAX_ATTEMPTS=3,
+        PUBLIC_BASE_URL="https://meet.example.org",
+    )
+    flask_app = next(apps)
+    yield flask_app
+    background_runner(flask_app).join()  # type: ignore[attr-defined]
+    next(apps, None)
+
+
+def wait_for_mail(app: Flask) -> None:
+    """Let the background thread send everything queued, retries included."""
+    assert background_runner(app).join(timeout=120)  # type: ignore[attr-defined]

@@ -1,0 +1,99 @@
+"""Webhook targets (issue 17.6): no loopback, private or link-local addresses by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api.extensions import db
+from api.models import Webhook, WebhookDelivery
+from api.webhooks.delivery import deliver
+from tests.api.conftest import Caller
+from tests.conftest import make_app
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The default configuration: private targets refused."""
+    yield from make_app(request, "sqlite", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://192.168.0.10/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hook",
+        "http://0.0.0.0/hook",
+    ],
+)
+def test_private_targets_are_refused(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller, url: str
+) -> None:
+    response = client.post(
+        f"/api/v1/events/{event['id']}/webhooks", json={"url": url}, headers=organiser.headers
+    )
+    assert response.status_code == 422, response.json
+    assert "url" in response.json["errors"]["json"]
+    assert db.session.query(Webhook).count() == 0
+
+
+def test_a_target_that_became_private_is_not_contacted_and_the_log_says_little(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    # As if DNS changed after registration: the address is checked again at each send.
+    webhook = Webhook(event_id=event["id"], url="http://127.0.0.1:9/hook", secret="s", kinds=[])
+    db.session.add(webhook)
+    db.session.flush()
+    delivery = WebhookDelivery(webhook_id=webhook.id, kind="schedule.published", payload={})
+    db.session.add(delivery)
+    db.session.commit()
+    deliver(delivery.id)
+    db.session.refresh(delivery)
+    assert delivery.last_error == "target refused"
+    assert delivery.last_status_code is None
+
+
+def test_connection_errors_are_not_shown(
+    app: Flask, client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = True
+    webhook = Webhook(event_id=event["id"], url="http://127.0.0.1:9/hook", secret="s", kinds=[])
+    db.session.add(webhook)
+    db.session.flush()
+    delivery = WebhookDelivery(webhook_id=webhook.id, kind="schedule.published", payload={})
+    db.session.add(delivery)
+    db.session.commit()
+    app.config["WEBHOOK_MAX_ATTEMPTS"] = 1
+    deliver(delivery.id)
+    response = client.get(
+        f"/api/v1/events/{event['id']}/webhooks/{webhook.id}/deliveries",
+        headers=organiser.headers,
+    )
+    assert response.status_code == 200
+    (shown,) = response.json
+    assert shown["last_error"] == "connection failed"
+    assert "127.0.0.1" not in str(shown) and "Errno" not in str(shown)
+
+
+def test_a_webhook_cannot_be_moved_to_a_private_target(
+    app: Flask, client: FlaskClient, event: dict[str, Any], organiser: Caller
+) -> None:
+    webhook = Webhook(event_id=event["id"], url="https://203.0.113.7/hook", secret="s", kinds=[])
+    db.session.add(webhook)
+    db.session.commit()
+    response = client.patch(
+        f"/api/v1/events/{event['id']}/webhooks/{webhook.id}",
+        json={"url": "http://169.254.169.254/"},
+        headers=organiser.headers,
+    )
+    assert response.status_code == 422
+    assert "url" in response.json["errors"]["json"]
