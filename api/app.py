@@ -42,6 +42,21 @@ API_BLUEPRINTS = (
     "api.accounts.routes",
 )
 
+# The browser pages (Jinja + htmx), one blueprint per feature folder.
+WEB_BLUEPRINTS = (
+    "api.events.views",
+    "api.signin.views",
+    "api.registration.views",
+    "api.recommendations.views",
+    "api.requests.views",
+    "api.outputs.my_agenda",
+    "api.solving.views",
+    "api.schedules.views",
+    "api.meetings.views",
+    "api.programme.views",
+    "api.webhooks.views",
+)
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; ``config`` overrides what the environment says."""
@@ -80,6 +95,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from api.outputs.feeds import blp as feeds_blueprint
     from api.outputs.views import blp as pages_blueprint
     from api.solving.runner import init_jobs
+    from api.web_session import init_web_session
 
     # The limiter's checks run first: a locked-out address is refused before its token
     # is even looked at.
@@ -92,6 +108,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(docs_assets_blueprint)
     app.register_blueprint(feeds_blueprint)
     app.register_blueprint(account_pages)
+    init_web_session(app)
+    for name in WEB_BLUEPRINTS:
+        app.register_blueprint(import_module(name).blp)
     register_error_handlers(app)
     init_jobs(app)
     init_background(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -57,11 +57,42 @@ def status_of(exc: ClustermeetError) -> int:
     return next((code for cls, code in STATUS_CODES if isinstance(exc, cls)), 400)
 
 
+def wants_web_page() -> bool:
+    """A browser page (not the API, not a file): errors answer as an HTML page."""
+    if not has_request_context() or request.path.startswith("/api/"):
+        return False
+    return request.blueprint in WEB_PAGE_BLUEPRINTS or request.path == "/"
+
+
+# The web views' blueprints (api/app.py WEB_BLUEPRINTS); their errors are HTML pages.
+WEB_PAGE_BLUEPRINTS = frozenset(
+    {
+        "home",
+        "signin",
+        "market",
+        "recommendations_web",
+        "requests_web",
+        "agenda_web",
+        "organise",
+        "schedules_web",
+        "day_web",
+        "programme_web",
+        "webhooks_web",
+    }
+)
+
+
+def web_error_page(code: int, message: str) -> tuple[str, int]:
+    return render_template("web/error.html", code=code, message=message), code
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ClustermeetError)
-    def handle_service_error(exc: ClustermeetError) -> tuple[dict[str, Any], int]:
+    def handle_service_error(exc: ClustermeetError) -> Any:
         db.session.rollback()
         code = status_of(exc)
+        if wants_web_page():
+            return web_error_page(code, str(exc))
         errors = {"json": exc.errors} if isinstance(exc, InvalidInput) else None
         return error_body(code, str(exc), errors), code
 
@@ -79,14 +110,18 @@ def register_error_handlers(app: Flask) -> None:
         return error_body(409, "The change conflicts with existing data"), 409
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(exc: HTTPException) -> tuple[dict[str, Any], int]:
+    def handle_http_error(exc: HTTPException) -> Any:
         code = exc.code or 500
         data = getattr(exc, "data", {}) or {}
         message = data.get("message") or exc.description or ""
+        if wants_web_page():
+            return web_error_page(code, message)
         return error_body(code, message, data.get("errors") or data.get("messages")), code
 
     @app.errorhandler(Exception)
-    def handle_unexpected(exc: Exception) -> tuple[dict[str, Any], int]:
+    def handle_unexpected(exc: Exception) -> Any:
         db.session.rollback()
         log.exception("unhandled error")
+        if wants_web_page():
+            return web_error_page(500, "Internal error; it has been logged")
         return error_body(500, "Internal error; it has been logged"), 500

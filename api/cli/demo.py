@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 
 from api.accounts.feeds import event_feed, reveal
 from api.background.runner import ThreadBackgroundRunner, background_runner
-from api.demo.build import build_demo_event
+from api.demo.build import build_demo_event, demo_participant_sign_in
 from api.demo.outputs import write_outputs
 from api.demo.report import (
     print_event_summary,
     print_recommendations,
     print_requests,
     print_schedules,
+    print_web_sign_in,
 )
 from api.demo.scenarios import SCENARIOS, run_scenario
 from api.demo.simulate import simulate_requests
@@ -145,6 +146,9 @@ def _print_mail_and_links(console: Console, event_id: int, organiser_key: str) -
         f"{event.id}) or the printable pages by their page link, "
         f"http://127.0.0.1:5000/feeds/{page_link}/stats (also /grid)."
     )
+    participant, token = demo_participant_sign_in(event)
+    db.session.commit()
+    print_web_sign_in(console, event, organiser_key, participant, token)
 
 
 def _run_scenario(

@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from api.accounts.auth import create_organiser
+from api.accounts.participant_sessions import open_session
 from api.demo.programme import (
     EXHIBITOR_BOOTHS,
     MEETING_BLOCKS,
@@ -24,6 +25,7 @@ from api.extensions import db
 from api.models import (
     AvailabilityWindow,
     Event,
+    Meeting,
     MeetingTable,
     Opportunity,
     Participant,
@@ -293,3 +295,26 @@ def _add_signups(people: list[Participant], sessions: list[Session], rng: random
         for session in chosen:
             kind = "attend" if rng.random() < 0.85 else "interest"
             db.session.add(SignUp(session_id=session.id, participant_id=person.id, kind=kind))
+
+
+def demo_participant_sign_in(event: Event) -> tuple[Participant, str]:
+    """A fresh access token for the demo participant with the most meetings, so a person
+    can sign in to the web pages as them (the demo keeps no token of registration)."""
+    busiest = db.session.scalar(
+        select(Participant)
+        .join(
+            Meeting,
+            or_(
+                Meeting.participant_a_id == Participant.id,
+                Meeting.participant_b_id == Participant.id,
+            ),
+        )
+        .where(Participant.event_id == event.id)
+        .group_by(Participant.id)
+        .order_by(func.count(Meeting.id).desc(), Participant.id)
+        .limit(1)
+    ) or db.session.scalar(select(Participant).where(Participant.event_id == event.id).limit(1))
+    assert busiest is not None, "the demo event has participants"
+    _session, token = open_session(busiest, "demo")
+    db.session.flush()
+    return busiest, token

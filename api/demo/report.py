@@ -147,3 +147,19 @@ def print_schedules(
         f"{m['total_breaks']} breaks ({m['total_breaks'] / max(1, baseline['total_breaks']):.0%}"
         " of the baseline's)."
     )
+
+
+def print_web_sign_in(
+    console: Console, event: Event, organiser_key: str, participant: Participant, token: str
+) -> None:
+    """Where a person opens the web app and how they sign in as either kind of user."""
+    base = "http://127.0.0.1:5000"
+    console.rule("Open it in a browser")
+    console.print(
+        f"Run [bold]clustermeet run[/] (or [bold].venv/bin/clustermeet run[/]), then open "
+        f"[bold]{base}/[/] and choose [bold]Sign in[/]:\n"
+        f"  as the organiser, paste the API key [bold]{organiser_key}[/]\n"
+        f"    then open {base}/events/{event.id}/organise (solve, review, publish)\n"
+        f"  as the participant {participant.full_name}, paste [bold]{token}[/]\n"
+        f"    then open {base}/events/{event.id}/me/agenda (or the marketplace and requests)"
+    )

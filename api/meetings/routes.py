@@ -82,7 +82,7 @@ class MeetingViews(MethodView):
         return rows
 
 
-_OUTCOME_WEBHOOKS = {
+OUTCOME_WEBHOOKS = {
     MeetingStatus.HELD: WebhookKind.MEETING_HELD,
     MeetingStatus.NO_SHOW: WebhookKind.MEETING_NO_SHOW,
     MeetingStatus.CANCELLED: WebhookKind.MEETING_CANCELLED,
@@ -101,7 +101,7 @@ def _outcome(event_id: int, meeting_id: int, outcome: MeetingStatus) -> dict[str
     else:
         on_the_day.cancel_meeting(meeting)
     db.session.commit()
-    kind = _OUTCOME_WEBHOOKS[outcome]
+    kind = OUTCOME_WEBHOOKS[outcome]
     payload = on_the_day.meeting_payload(event, meeting)
     row = _row(event, meeting)
     emit(event, kind, payload)

@@ -5,6 +5,7 @@ Each function returns markup to embed inline; every text goes through ``escape``
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -61,17 +62,26 @@ def column_chart(
     y_label: str = "",
     max_value: float | None = None,
     percent: bool = False,
+    plot_width: int = 240,
 ) -> Markup:
-    """Vertical columns (histograms, values per slot) with a light baseline grid."""
+    """Vertical columns (histograms, values per slot) with a light baseline grid.
+
+    The plot has a fixed width whatever the number of columns, so charts side by side
+    are drawn at one scale and their text at one size; tick labels are thinned out so
+    they never overlap, and the y-axis name sits above the top tick.
+    """
     if not items:
         return _empty(title)
     n = len(items)
-    left, bottom, top_pad = 36, 38, 14
-    col_w = max(8, min(30, 560 // n))
-    width = left + col_w * n + 10
+    left, bottom = 36, 38
+    top_pad = 26 if y_label else 14
+    col_w = plot_width / n
+    width = left + plot_width + 10
     plot_h = 160
     height = plot_h + bottom + top_pad
     top = max_value if max_value is not None else (max(v for _, v in items) or 1)
+    if max_value is None and not percent and float(top).is_integer() and top > 1 and top % 2:
+        top += 1  # an even top keeps the middle tick a whole number
     parts = [
         f'<svg class="chart" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" '
@@ -85,14 +95,17 @@ def column_chart(
             f'<line x1="{left}" x2="{width - 6}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
             f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" class="tick">{tick}</text>'
         )
-    every = max(1, -(-40 // col_w))
+    widest = max(len(label) for label, _ in items) * 6 + 8  # 10 px text, about 6 px a char
+    every = max(1, math.ceil(widest / col_w))
+    gap = min(4.0, col_w / 4)
     for i, (label, value) in enumerate(items):
         h = plot_h * value / top if top else 0
         x = left + i * col_w
         shown = f"{value * 100:.0f}%" if percent else f"{value:g}"
         parts.append(
-            f'<rect x="{x + 2}" y="{top_pad + plot_h - h:.1f}" width="{col_w - 4}" '
-            f'height="{h:.1f}" rx="2" fill="{color}"><title>{escape(label)}: {shown}</title></rect>'
+            f'<rect x="{x + gap / 2:.1f}" y="{top_pad + plot_h - h:.1f}" '
+            f'width="{col_w - gap:.1f}" height="{h:.1f}" rx="2" fill="{color}">'
+            f"<title>{escape(label)}: {shown}</title></rect>"
         )
         if i % every == 0:
             parts.append(
@@ -101,11 +114,11 @@ def column_chart(
             )
     if x_label:
         parts.append(
-            f'<text x="{left + col_w * n / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+            f'<text x="{left + plot_width / 2:.1f}" y="{height - 4}" text-anchor="middle" '
             f'class="axis">{escape(x_label)}</text>'
         )
     if y_label:
-        parts.append(f'<text x="2" y="10" class="axis">{escape(y_label)}</text>')
+        parts.append(f'<text x="{left}" y="11" class="axis">{escape(y_label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -121,7 +134,8 @@ def heatmap(
     if not rows or not columns:
         return _empty(title)
     label_w, cell, head = 120, 16, 58
-    width = label_w + cell * len(columns) + 4
+    # Column labels are rotated 45 degrees up to the right: leave room for the last one.
+    width = label_w + cell * len(columns) + head + 4
     height = head + cell * len(rows) + 4
     parts = [
         f'<svg class="chart heat" width="{width}" height="{height}" '

@@ -33,9 +33,12 @@ from api.outputs.access import (
 from api.outputs.stats import event_stats
 from api.schedules.operations import published_version
 from api.schedules.read_models import personal_schedule
+from api.web_session import load_session_principal
 
 blp = Blueprint("pages", __name__, url_prefix="/events/<int:event_id>", template_folder="templates")
 blp.before_request(load_page_principal)
+# A browser signed in to the web app sees its pages without a token in the URL.
+blp.before_request(load_session_principal)
 blp.after_request(private_page)
 
 TYPE_LABELS = {
@@ -271,6 +274,7 @@ def stats_page(event_id: int) -> str:
             max_value=1.0,
             percent=True,
             x_label="slot start",
+            plot_width=max(240, min(720, 24 * len(util))),
         ),
         "heatmap": charts.heatmap(
             [

@@ -10,7 +10,7 @@ import api.signals as signals
 from api.accounts.participant_sessions import open_session
 from api.exceptions import Forbidden, InvalidInput
 from api.extensions import db
-from api.models import Event, Organisation, Participant
+from api.models import Event, Opportunity, Organisation, Participant
 from api.models.enums import MembershipStatus
 from api.models.types import now_utc
 from api.registration.tags import resolve_tags
@@ -175,3 +175,18 @@ def approve_membership(participant: Participant, approver: Participant | None) -
             "approve a member"
         )
     participant.membership = MembershipStatus.APPROVED
+
+
+def add_opportunity(event: Event, owner: Participant, data: dict[str, Any]) -> Opportunity:
+    """A marketplace item (offer, request, ...) of ``owner``, tagged from the taxonomy."""
+    item = Opportunity(
+        event_id=event.id,
+        participant_id=owner.id,
+        kind=data["kind"],
+        title=data["title"],
+        description=data.get("description", ""),
+        tags=resolve_tags(event.id, data.get("tags") or [], "tags"),
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item

@@ -13,6 +13,7 @@ from api.http.guards import event_member_required, get_member_event
 from api.http.pagination import paginate
 from api.http.principal import current_participant, organiser_may
 from api.models import Event, Opportunity, Participant, Tag
+from api.registration.operations import add_opportunity
 from api.registration.schemas.opportunities import OpportunityQueryArgsSchema, OpportunitySchema
 from api.registration.tags import resolve_tags
 
@@ -92,15 +93,7 @@ class OpportunityViews(MethodView):
         """Publish an offer, request, cooperation, investment or partner search."""
         event = get_member_event(event_id)
         owner = _owner_for_new_item(event, data)
-        item = Opportunity(
-            event_id=event.id,
-            participant_id=owner.id,
-            kind=data["kind"],
-            title=data["title"],
-            description=data["description"],
-            tags=resolve_tags(event.id, data["tags"], "tags"),
-        )
-        db.session.add(item)
+        item = add_opportunity(event, owner, data)
         db.session.commit()
         return item
 

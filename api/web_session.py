@@ -1,0 +1,158 @@
+"""Who is signed in to the web pages: a seam the accounts work can replace.
+
+Today a browser session (Flask's signed cookie, HttpOnly, SameSite=Lax) remembers a
+participant or an organiser after they registered or pasted their token or API key on the
+sign-in page. The cookie holds the id and the stored hash of the credential, never the
+credential itself, so rotating a token or key signs every browser out. Web views call
+``load_session_principal`` first; it fills ``g.participant``/``g.organiser`` exactly as a
+Bearer token does for the API, so the same operations and guards apply. Forms carry a
+CSRF token (Flask-WTF), checked on every POST of a web blueprint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, g, request, session
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFProtect
+
+from api.accounts.keys import key_for_secret
+from api.accounts.participant_sessions import session_for_token
+from api.exceptions import Forbidden, NotFound, Unauthorized
+from api.extensions import db
+from api.models import ApiKey, Event, Organiser, Participant, ParticipantSession
+
+SESSION_KEY = "signed_in"
+csrf = CSRFProtect()
+
+
+def init_web_session(app: Flask) -> None:
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # Forms are checked by the web blueprints only; the API uses Bearer tokens, not cookies.
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    csrf.init_app(app)
+
+
+def _fresh_session() -> None:
+    """A new session at each sign-in and sign-out: a new CSRF token too."""
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def sign_in_participant(participant_session: ParticipantSession) -> None:
+    _fresh_session()
+    session[SESSION_KEY] = {
+        "kind": "participant",
+        "id": participant_session.id,
+        "check": participant_session.token_hash,
+    }
+    session.permanent = True
+
+
+def sign_in_organiser(key: ApiKey) -> None:
+    _fresh_session()
+    session[SESSION_KEY] = {"kind": "organiser", "id": key.id, "check": key.key_hash}
+    session.permanent = True
+
+
+def sign_in_with_secret(secret: str) -> Organiser | Participant | None:
+    """Sign in with a participant token or an organiser API key; None if it is nobody's."""
+    secret = secret.strip()
+    participant_session = session_for_token(secret)
+    if participant_session is not None:
+        sign_in_participant(participant_session)
+        return participant_session.participant
+    key = key_for_secret(secret)
+    if key is not None:
+        sign_in_organiser(key)
+        return key.organiser
+    return None
+
+
+def sign_in_participant_token(token: str) -> None:
+    """Sign in the browser with a participant token just issued (at registration)."""
+    participant_session = session_for_token(token)
+    if participant_session is not None:
+        sign_in_participant(participant_session)
+
+
+def sign_out() -> None:
+    _fresh_session()
+    g.participant = None
+    g.organiser = None
+
+
+def _from_session(data: dict[str, Any]) -> tuple[Organiser | None, Participant | None]:
+    """The signed-in person, while the credential behind the session is still active."""
+    if data.get("kind") == "participant":
+        found = db.session.get(ParticipantSession, data.get("id"))
+        if found is not None and found.is_active and found.token_hash == data.get("check"):
+            return None, found.participant
+    elif data.get("kind") == "organiser":
+        key = db.session.get(ApiKey, data.get("id"))
+        if key is not None and key.is_active and key.key_hash == data.get("check"):
+            return key.organiser, None
+    return None, None
+
+
+def load_session_principal() -> None:
+    """Before each web view: check the form's CSRF token, then read the session."""
+    if request.method == "POST":
+        csrf.protect()
+    if g.get("organiser") is not None or g.get("participant") is not None:
+        return
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return
+    g.organiser, g.participant = _from_session(data)
+    if g.organiser is None and g.participant is None:
+        session.clear()
+
+
+def protect_response(response: Response) -> Response:
+    """Web pages: never cached when someone is signed in, never framed, no referrer."""
+    if g.get("participant") is not None or g.get("organiser") is not None:
+        response.headers["Cache-Control"] = "private, no-store"
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def signed_in_participant() -> Participant | None:
+    participant: Participant | None = g.get("participant")
+    return participant
+
+
+def signed_in_organiser() -> Organiser | None:
+    organiser: Organiser | None = g.get("organiser")
+    return organiser
+
+
+def participant_of(event_id: int) -> tuple[Event, Participant]:
+    """The event and the signed-in participant of it (401 if nobody, 403 if another event)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("Event not found")
+    me = signed_in_participant()
+    if me is None:
+        raise Unauthorized(_("Sign in as a participant of this event."))
+    if me.event_id != event.id:
+        raise Forbidden(_("You are registered for another event."))
+    return event, me
+
+
+def organised_event(event_id: int) -> Event:
+    """The event, if the signed-in organiser manages it (401 if nobody, 403 otherwise)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("Event not found")
+    organiser = signed_in_organiser()
+    if organiser is None and signed_in_participant() is None:
+        raise Unauthorized(_("Sign in with your organiser API key."))
+    if not event.can_manage(organiser):
+        raise Forbidden(_("Only the event's organisers may open this page."))
+    return event
