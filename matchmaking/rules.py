@@ -37,6 +37,11 @@ def _is_country(code: str) -> bool:
     return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None
 
 
+def is_builtin_country_set(name: str) -> bool:
+    """Whether a rule may name this set without defining it: "EU" or an ISO country code."""
+    return name in BUILT_IN_COUNTRY_SETS or _is_country(name)
+
+
 @dataclass(frozen=True, slots=True)
 class PairSide:
     """What the rules look at on one side of a pair."""
@@ -114,7 +119,7 @@ class MatchingRules:
                 name
                 for pair in set_pairs
                 for name in pair
-                if name not in names and not _is_country(name)
+                if name not in names and not is_builtin_country_set(name)
             }
             if unknown:
                 raise InvalidRulesError(

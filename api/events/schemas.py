@@ -5,7 +5,6 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from api.events.country_sets import is_builtin_country_set
 from api.http.validation import (
     MAX_LIST,
     MAX_LONG_TEXT,
@@ -17,6 +16,7 @@ from api.http.validation import (
 from api.models.enums import OnlinePolicy, values
 from api.models.events import EVENT_KINDS
 from api.models.organisations import ORGANISATION_TYPES
+from matchmaking.rules import is_builtin_country_set
 
 
 class MeetingBlockSchema(Schema):
