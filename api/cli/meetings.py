@@ -185,14 +185,7 @@ def bench_scale(
     sizes: str, time_limit: float, seed: int, workers: int, resolve: bool, as_json: bool
 ) -> None:
     """Generated events of each size: our solver against first-come-first-served."""
-    try:
-        parsed = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        raise click.BadParameter(
-            "expected comma-separated integers", param_hint="--sizes"
-        ) from None
-    if not parsed or any(n < 2 for n in parsed):
-        raise click.BadParameter("sizes must be integers >= 2", param_hint="--sizes")
+    parsed = _sizes(sizes, minimum=2)
     rows = run_scale(parsed, time_limit=time_limit, seed=seed, workers=workers, resolve=resolve)
     for row in rows:
         if as_json:
