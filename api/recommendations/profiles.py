@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -58,10 +57,8 @@ def _opportunities_by_participant(event: Event) -> dict[int, list[Opportunity]]:
     return items
 
 
-def build_profile(
-    participant: Participant, items: Iterable[Opportunity], group: str | None = None
-) -> ParticipantProfile:
-    """The participant's profile; ``group`` is the matching group (see ``rule_group``)."""
+def build_profile(participant: Participant, items: Iterable[Opportunity]) -> ParticipantProfile:
+    """The participant's profile as matchmaking reads it."""
     organisation = participant.organisation
     return ParticipantProfile(
         participant_id=str(participant.id),
@@ -69,7 +66,7 @@ def build_profile(
         organisation_type=organisation.type,  # type: ignore[arg-type]
         country=organisation.country,
         region=organisation.region or "",
-        group=group,
+        group=participant.group or None,
         interests=tuple(tag.slug for tag in participant.interests),
         sectors=tuple(tag.slug for tag in organisation.tags),
         description=" ".join(
@@ -90,13 +87,7 @@ def build_profile(
 
 def build_profiles(participants: Iterable[Participant], event: Event) -> list[ParticipantProfile]:
     items = _opportunities_by_participant(event)
-    rules = event.rules or {}
-    return [build_profile(p, items.get(p.id, ()), rule_group(rules, p)) for p in participants]
-
-
-def rule_group(rules: Mapping[str, Any], participant: Participant) -> str | None:
-    """The participant's matching group (country sets are matchmaking's own rule)."""
-    return participant.group or None
+    return [build_profile(p, items.get(p.id, ())) for p in participants]
 
 
 def settled_pairs(event: Event) -> set[tuple[int, int]]:
