@@ -70,12 +70,16 @@ class ThreadBackgroundRunner:
         with self._cond:
             due = time.monotonic() + max(0.0, delay_s)
             heapq.heappush(self._heap, (due, next(self._seq), name, row_id, attempt))
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._loop, name="clustermeet-background", daemon=True
-                )
-                self._thread.start()
+            self._ensure_thread()
             self._cond.notify_all()
+
+    def _ensure_thread(self) -> None:
+        # Called with self._cond held: a loop thread must exist while tasks wait.
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(
+                target=self._loop, name="clustermeet-background", daemon=True
+            )
+            self._thread.start()
 
     @contextmanager
     def paused(self) -> Iterator[None]:
@@ -95,10 +99,13 @@ class ThreadBackgroundRunner:
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:
             while (self._heap and not self._paused) or self._busy:
+                if self._heap and not self._busy:
+                    self._ensure_thread()  # a loop thread that died must not leave us waiting
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
-                self._cond.wait(remaining)
+                # Wake now and then: a task due later notifies nobody when it becomes due.
+                self._cond.wait(1.0 if remaining is None else min(remaining, 1.0))
         return True
 
     def discard(self, timeout: float | None = None) -> bool:

@@ -35,7 +35,10 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Ite
     )
     flask_app = next(apps)
     yield flask_app
-    background_runner(flask_app).join()  # type: ignore[attr-defined]
+    # An upper bound, not a speed target: what is left then is dropped with the app.
+    runner = background_runner(flask_app)
+    if not runner.join(timeout=120):  # type: ignore[attr-defined]
+        runner.discard(timeout=30)  # type: ignore[attr-defined]
     next(apps, None)
 
 
