@@ -518,7 +518,11 @@ def confirm_proposals(
     """Turn pending auto-match proposals into accepted meetings; returns (confirmed, skipped).
 
     A proposal whose pair meanwhile got a meeting or an open request is cancelled and
-    listed as skipped, as is any id that is not a pending proposal of this event.
+    listed as skipped, as is any id that is not a pending proposal of this event. A
+    proposal that would take someone past the event's meeting cap stays pending (the
+    organiser may raise the cap and confirm it again) and is listed as skipped: the cap
+    is checked as ``accept_request`` checks it, under both participants' row locks and
+    again after the INSERT.
     """
     now = now or now_utc()
     query = (
@@ -540,11 +544,17 @@ def confirm_proposals(
     confirmed: list[MeetingRequest] = []
     for proposal in proposals:
         a, b = proposal.requester_id, proposal.invitee_id
+        _lock_participants(a, b)
         if _meeting_between(event, a, b) is not None or _open_between(event, a, b) is not None:
             _transition(proposal, RequestStatus.CANCELLED, now)
             skipped.append({"id": proposal.id, "reason": "The pair already has a request."})
             continue
+        try:
+            _check_meeting_cap(event, proposal.requester, proposal.invitee)
+        except Conflict as refusal:
+            skipped.append({"id": proposal.id, "reason": str(refusal)})
+            continue
         _transition(proposal, RequestStatus.ACCEPTED, now)
-        _announce(WebhookKind.MEETING_ACCEPTED, proposal, _add_meeting(proposal))
+        _announce(WebhookKind.MEETING_ACCEPTED, proposal, _add_meeting(proposal, event))
         confirmed.append(proposal)
     return confirmed, skipped

@@ -197,7 +197,9 @@ class ConfirmProposalsViews(MethodView):
         """Confirm auto-match proposals (the organiser): each becomes an accepted meeting.
 
         Without `ids`, every pending proposal is confirmed. A proposal whose pair got a
-        request or meeting in the meantime is cancelled and listed in `skipped`.
+        request or meeting in the meantime is cancelled and listed in `skipped`; one that
+        would take someone past the event's meeting cap stays pending and is listed in
+        `skipped` with the reason.
         """
         event = _event(event_id, managed=True)
         confirmed, skipped = confirm_proposals(event, data["ids"])
