@@ -72,6 +72,13 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_REGISTRATION": os.environ.get(
             "CLUSTERMEET_RATELIMIT_REGISTRATION", "10 per minute;100 per hour"
         ),
+        # Sign-in mail requests: per client address, and per e-mail address asked for.
+        "RATELIMIT_SIGN_IN_MAIL": os.environ.get(
+            "CLUSTERMEET_RATELIMIT_SIGN_IN_MAIL", "10 per minute;100 per hour"
+        ),
+        "RATELIMIT_SIGN_IN_MAIL_PER_EMAIL": os.environ.get(
+            "CLUSTERMEET_RATELIMIT_SIGN_IN_MAIL_PER_EMAIL", "5 per 15 minutes;20 per day"
+        ),
         # Bodies above this answer 413 before being read (CSV imports included).
         "MAX_CONTENT_LENGTH": _env_int("CLUSTERMEET_MAX_BODY_BYTES", 2 * 1024 * 1024),
         # How long a job stays with the process running it without a heartbeat.

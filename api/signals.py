@@ -19,6 +19,9 @@ _signals = Namespace()
 participant_registered = _signals.signal("participant-registered")
 """``participant``: a participant registered (or was imported)."""
 
+registered_again = _signals.signal("registered-again")
+"""``participant``: someone registered again with a registered participant's address."""
+
 sign_in_requested = _signals.signal("sign-in-requested")
 """``participant``: a registered participant asked for a sign-in link."""
 

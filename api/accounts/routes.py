@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -32,7 +32,7 @@ from api.accounts.sign_in import (
     redeem_link_token,
 )
 from api.exceptions import NotFound, Unauthorized
-from api.extensions import db
+from api.extensions import db, limiter
 from api.http.guards import (
     event_permission_required,
     get_event,
@@ -186,16 +186,35 @@ class MemberByIdViews(MethodView):
         db.session.commit()
 
 
+def _sign_in_mail_limit() -> str:
+    return str(current_app.config["RATELIMIT_SIGN_IN_MAIL"])
+
+
+def _sign_in_mail_per_email_limit() -> str:
+    return str(current_app.config["RATELIMIT_SIGN_IN_MAIL_PER_EMAIL"])
+
+
+def _asked_email() -> str:
+    """The limit's key for one e-mail address, whoever asks (unreadable bodies share one)."""
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return f"sign-in:{email.strip().lower() if isinstance(email, str) else ''}"
+
+
 @blp.route("/events/<int:event_id>/sign-in")
 class SignInRequestViews(MethodView):
     @public
+    @blp.alt_response(429, description="Too many sign-in mails asked for; wait.")
+    @limiter.limit(_sign_in_mail_limit)
+    @limiter.limit(_sign_in_mail_per_email_limit, key_func=_asked_email)
     @blp.arguments(SignInRequestSchema)
     @blp.response(202, MessageSchema)
     def post(self, data: dict[str, Any], event_id: int) -> dict[str, str]:
         """Mail a sign-in link to a registered participant.
 
         The answer is the same whether or not the address is registered, so nobody can
-        find out who takes part; a person gets at most five links per 15 minutes.
+        find out who takes part; a person gets at most five links per 15 minutes. Asking
+        is rate-limited per client and per e-mail address (429), registered or not.
         """
         event = get_event(event_id)
         participant = db.session.scalar(

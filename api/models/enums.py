@@ -158,6 +158,7 @@ def values(enum: type[StrEnum]) -> tuple[str, ...]:
 class NotificationKind(StrEnum):
     SIGN_IN = "sign_in"
     REGISTRATION = "registration"
+    ALREADY_REGISTERED = "already_registered"
     REQUEST_RECEIVED = "request_received"
     REQUEST_ANSWERED = "request_answered"
     REQUEST_EXPIRING = "request_expiring"
@@ -167,8 +168,9 @@ class NotificationKind(StrEnum):
     MEMBER_INVITED = "member_invited"
 
 
-# A sign-in link is mail the person asked for this minute, and an invitation goes to an
-# organiser, not a participant: neither can be muted. Everything else can.
+# A sign-in link is mail the person asked for this minute (so is "already registered",
+# which carries one), and an invitation goes to an organiser, not a participant: none
+# can be muted. Everything else can.
 OPTIONAL_KINDS: frozenset[NotificationKind] = frozenset(
     {
         NotificationKind.REGISTRATION,

@@ -12,6 +12,10 @@ def _registered(_app: Any, *, participant: Any) -> None:
     senders.registration_confirmation(participant)
 
 
+def _registered_again(_app: Any, *, participant: Any) -> None:
+    senders.already_registered(participant)
+
+
 def _sign_in(_app: Any, *, participant: Any) -> None:
     senders.send_sign_in_link(participant)
 
@@ -39,6 +43,7 @@ def _cancelled(_app: Any, *, event: Any, meeting: Any) -> None:
 def connect() -> None:
     """Idempotent: blinker keeps one connection per receiver."""
     signals.participant_registered.connect(_registered)
+    signals.registered_again.connect(_registered_again)
     signals.sign_in_requested.connect(_sign_in)
     signals.member_added.connect(_member)
     signals.request_created.connect(_created)

@@ -72,6 +72,8 @@ def _subject(kind: NotificationKind, context: dict[str, Any]) -> Any:
             return gettext("Your sign-in link for %(event)s", event=event)
         case NotificationKind.REGISTRATION:
             return gettext("You are registered for %(event)s", event=event)
+        case NotificationKind.ALREADY_REGISTERED:
+            return gettext("You are already registered for %(event)s", event=event)
         case NotificationKind.REQUEST_RECEIVED:
             return gettext(
                 "%(name)s would like to meet you at %(event)s",

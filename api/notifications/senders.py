@@ -80,6 +80,11 @@ def registration_confirmation(participant: Participant) -> OutgoingMail | None:
     return send_sign_in_link(participant, kind=NotificationKind.REGISTRATION)
 
 
+def already_registered(participant: Participant) -> OutgoingMail | None:
+    """Someone registered again with this address: a sign-in link instead of a new account."""
+    return send_sign_in_link(participant, kind=NotificationKind.ALREADY_REGISTERED)
+
+
 def _other(person: Participant) -> dict[str, str]:
     return {"other_name": person.full_name, "other_organisation": person.organisation.name}
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 import api.signals as signals
 from api.accounts.participant_sessions import open_session
+from api.accounts.sign_in import may_send_link
 from api.exceptions import Forbidden, InvalidInput
 from api.extensions import db
 from api.models import Event, Opportunity, Organisation, Participant
@@ -87,22 +88,47 @@ def _refuse_group(data: dict[str, Any], current: str = "") -> None:
         )
 
 
+class AlreadyRegistered(InvalidInput):
+    """The e-mail address is registered for the event already (422 naming the field).
+
+    Only callers who may know who takes part see it (the organiser, the import); an
+    anonymous registration goes through ``register_or_remind`` instead.
+    """
+
+
+def _check_references(event: Event, data: dict[str, Any], field_prefix: str) -> None:
+    """Refuse unknown organisation ids and tags before looking at the e-mail address, so
+    that a 422 for them never depends on whether the address is registered."""
+    if "organisation_id" in data:
+        get_event_organisation(event, data["organisation_id"], f"{field_prefix}organisation_id")
+    elif (data.get("organisation") or {}).get("sectors"):
+        resolve_tags(
+            event.id, data["organisation"]["sectors"], f"{field_prefix}organisation.sectors"
+        )
+    resolve_tags(event.id, data.get("interests") or [], f"{field_prefix}interests")
+
+
 def register_participant(
-    event: Event, data: dict[str, Any], field_prefix: str = "", *, by_organiser: bool = False
+    event: Event,
+    data: dict[str, Any],
+    field_prefix: str = "",
+    *,
+    by_organiser: bool = False,
+    with_token: bool = True,
 ) -> tuple[Participant, str]:
     """Create a participant; returns it with its access token (only its hash is stored).
 
     Someone registering themself with an organisation that already exists joins it
-    pending approval (``approve_membership``); only the organiser sets ``group``.
+    pending approval (``approve_membership``); only the organiser sets ``group``. A taken
+    e-mail address raises ``AlreadyRegistered``. Without ``with_token`` no session is
+    opened and the token is ``""``: the person signs in with the mailed link.
     """
     if not by_organiser:
         _refuse_group(data)
+    _check_references(event, data, field_prefix)
     email = data["email"].lower()
-    # TODO(accounts, issue 17.9): once sign-in by emailed link is on main, answer an
-    # anonymous registration with a taken email like any other and mail the address
-    # instead; until then the 422 tells, and the registration rate limit slows probing.
     if email_taken(event.id, email):
-        raise InvalidInput({f"{field_prefix}email": ["Already registered for this event."]})
+        raise AlreadyRegistered({f"{field_prefix}email": ["Already registered for this event."]})
     if "organisation_id" in data:
         organisation = get_event_organisation(
             event, data["organisation_id"], f"{field_prefix}organisation_id"
@@ -129,9 +155,34 @@ def register_participant(
     participant.consent_dt = now_utc()
     db.session.add(participant)
     db.session.flush()
-    _, token = open_session(participant, "registration")
+    token = open_session(participant, "registration")[1] if with_token else ""
     signals.send(signals.participant_registered, participant=participant)
     return participant, token
+
+
+def register_or_remind(event: Event, data: dict[str, Any]) -> Participant | None:
+    """Anonymous registration that does not tell whether the address is registered.
+
+    A new address registers (no token: the registration mail carries a sign-in link,
+    so only the address's owner gets in); a registered one gets a mail "you are already
+    registered, here is a sign-in link" (within the sign-in links' per-person limit) and
+    nothing else changes. Returns the new participant, or None. Either way the caller
+    answers the same; refusals that do not depend on the address (unknown tags, an
+    organisation of another event, a group) come first, for both.
+    """
+    try:
+        return register_participant(event, data, with_token=False)[0]
+    except AlreadyRegistered:
+        pass
+    existing = db.session.scalar(
+        select(Participant).where(
+            Participant.event_id == event.id, Participant.email == data["email"].lower()
+        )
+    )
+    assert existing is not None
+    if may_send_link(participant=existing):
+        signals.send(signals.registered_again, participant=existing)
+    return None
 
 
 def update_participant(

@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from api.accounts.auth import create_organiser
+from api.accounts.participant_sessions import open_session
 from api.extensions import db
+from api.models import Participant
 
 _counter = itertools.count(1)
 
@@ -103,17 +106,30 @@ def event(event_factory: Any) -> dict[str, Any]:
     return event_factory()  # type: ignore[no-any-return]
 
 
+def signed_in(event_id: int, email: str) -> Caller:
+    """The registered participant with a fresh token: what redeeming the mailed sign-in
+    link does (tests/api/accounts/test_sign_in_api.py follows the real mail)."""
+    participant = db.session.scalar(
+        select(Participant).where(
+            Participant.event_id == event_id, Participant.email == email.lower()
+        )
+    )
+    assert participant is not None, email
+    _, token = open_session(participant, "sign-in link")
+    db.session.commit()
+    return Caller(participant.id, token)
+
+
 @pytest.fixture
 def participant_factory(client: FlaskClient, event: dict[str, Any], organiser: Caller) -> Any:
     def make(event_id: int | None = None, **overrides: Any) -> Caller:
         eid = event_id or event["id"]
         # Only the organiser assigns groups: register, then the organiser sets it.
         group = overrides.pop("group", "")
-        response = client.post(
-            f"/api/v1/events/{eid}/participants", json=participant_payload(**overrides)
-        )
-        assert response.status_code == 201, response.json
-        caller = Caller(response.json["id"], response.json["access_token"])
+        payload = participant_payload(**overrides)
+        response = client.post(f"/api/v1/events/{eid}/participants", json=payload)
+        assert response.status_code == 202, response.json
+        caller = signed_in(eid, payload["email"])
         if group:
             patched = client.patch(
                 f"/api/v1/events/{eid}/participants/{caller.id}",

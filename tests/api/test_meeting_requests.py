@@ -15,7 +15,7 @@ from api.extensions import db
 from api.models import Event, Meeting, MeetingRequest
 from api.models.types import now_utc
 from api.requests.operations import expire_requests
-from tests.api.conftest import Caller, participant_payload
+from tests.api.conftest import Caller, participant_payload, signed_in
 
 
 def _url(event: dict[str, Any], suffix: str = "") -> str:
@@ -248,8 +248,8 @@ def test_no_request_between_colleagues(
     payload = participant_payload(organisation_id=alice_org)
     del payload["organisation"]
     registered = client.post(f"/api/v1/events/{event['id']}/participants", json=payload)
-    assert registered.status_code == 201, registered.json
-    colleague = Caller(registered.json["id"], registered.json["access_token"])
+    assert registered.status_code == 202, registered.json
+    colleague = signed_in(event["id"], payload["email"])
     response = _ask(client, event, alice, colleague)
     assert response.status_code == 422
     assert "same organisation" in response.json["errors"]["json"]["invitee_id"][0]

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from api.extensions import db
 from api.models import Organisation
-from tests.api.conftest import Caller, participant_payload
+from tests.api.conftest import Caller, participant_payload, signed_in
 
 
 def _url(event: dict[str, Any], path: str = "") -> str:
@@ -26,18 +26,20 @@ def _org_of(client: FlaskClient, event: dict[str, Any], who: Caller) -> int:
 
 
 def _register(client: FlaskClient, event: dict[str, Any], **payload: Any) -> Caller:
-    response = client.post(_url(event, "/participants"), json=participant_payload(**payload))
-    assert response.status_code == 201, response.json
-    return Caller(response.json["id"], response.json["access_token"])
+    data = participant_payload(**payload)
+    response = client.post(_url(event, "/participants"), json=data)
+    assert response.status_code == 202, response.json
+    return signed_in(event["id"], data["email"])
 
 
 def _join_by_id(client: FlaskClient, event: dict[str, Any], organisation_id: int) -> Caller:
     payload = participant_payload(organisation_id=organisation_id)
     del payload["organisation"]
     response = client.post(_url(event, "/participants"), json=payload)
-    assert response.status_code == 201, response.json
-    assert response.json["membership"] == "pending"
-    return Caller(response.json["id"], response.json["access_token"])
+    assert response.status_code == 202, response.json
+    caller = signed_in(event["id"], payload["email"])
+    assert _profile(client, event, caller)["membership"] == "pending"
+    return caller
 
 
 def test_moving_oneself_to_another_organisation_gives_no_rights_over_it(

@@ -6,9 +6,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from api.accounts.sign_in import MAX_LINKS_PER_WINDOW
 from api.accounts.tokens import hash_secret
 from api.extensions import db
-from api.models import Organisation, Participant, ParticipantSession
+from api.models import Organisation, OutgoingMail, Participant, ParticipantSession
 from tests.api.conftest import Caller, participant_payload
 
 
@@ -20,10 +21,12 @@ def _url(event: dict[str, Any], suffix: str = "") -> str:
     return f"/api/v1/events/{event['id']}/participants{suffix}"
 
 
-def test_registration_returns_a_token_stored_only_as_hash(
-    client: FlaskClient, event: dict[str, Any]
+def test_the_organisers_registration_returns_a_token_stored_only_as_hash(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:
-    response = client.post(_url(event), json=participant_payload(email="Eva@Example.org"))
+    response = client.post(
+        _url(event), json=participant_payload(email="Eva@Example.org"), headers=organiser.headers
+    )
     assert response.status_code == 201
     token = response.json["access_token"]
     stored = db.session.get(Participant, response.json["id"])
@@ -39,6 +42,17 @@ def test_registration_returns_a_token_stored_only_as_hash(
     assert me.json["email"] == "eva@example.org"
 
 
+def test_anonymous_registration_answers_check_your_mail_and_opens_no_session(
+    client: FlaskClient, event: dict[str, Any]
+) -> None:
+    response = client.post(_url(event), json=participant_payload(email="Eva@Example.org"))
+    assert response.status_code == 202
+    assert set(response.json) == {"message"}
+    stored = db.session.scalar(select(Participant).where(Participant.email == "eva@example.org"))
+    assert stored is not None
+    assert _count(ParticipantSession) == 0
+
+
 def test_two_participants_share_one_organisation(
     client: FlaskClient, event: dict[str, Any]
 ) -> None:
@@ -51,24 +65,62 @@ def test_two_participants_share_one_organisation(
 
 
 @pytest.mark.postgres
-def test_duplicate_email_is_refused_and_nothing_written(
-    client: FlaskClient, event: dict[str, Any]
+def test_the_organiser_is_told_about_a_duplicate_email_and_nothing_is_written(
+    client: FlaskClient, event: dict[str, Any], organiser: Caller
 ) -> None:
     client.post(_url(event), json=participant_payload(email="dup@example.org"))
     before = (_count(Participant), _count(Organisation))
-    response = client.post(_url(event), json=participant_payload(email="DUP@example.org"))
+    response = client.post(
+        _url(event), json=participant_payload(email="DUP@example.org"), headers=organiser.headers
+    )
     assert response.status_code == 422
     assert "email" in response.json["errors"]["json"]
     assert (_count(Participant), _count(Organisation)) == before
 
 
-def test_same_email_may_register_for_another_event(
-    client: FlaskClient, event: dict[str, Any], event_factory: Any
+@pytest.mark.postgres
+def test_anonymous_registration_does_not_tell_whether_an_email_is_registered(
+    client: FlaskClient, event: dict[str, Any]
 ) -> None:
-    other = event_factory()
-    client.post(_url(event), json=participant_payload(email="same@example.org"))
-    response = client.post(_url(other), json=participant_payload(email="same@example.org"))
-    assert response.status_code == 201
+    new = client.post(_url(event), json=participant_payload(email="dup@example.org"))
+    before = (_count(Participant), _count(Organisation))
+    again = client.post(_url(event), json=participant_payload(email="DUP@example.org"))
+    assert (again.status_code, again.json) == (new.status_code, new.json) == (202, new.json)
+    assert (_count(Participant), _count(Organisation)) == before
+    mails = db.session.scalars(
+        select(OutgoingMail).where(OutgoingMail.recipient == "dup@example.org")
+    ).all()
+    assert sorted(m.kind for m in mails) == ["already_registered", "registration"]
+
+
+def test_refusals_that_do_not_depend_on_the_email_come_first_for_a_registered_one(
+    client: FlaskClient, event: dict[str, Any]
+) -> None:
+    client.post(_url(event), json=participant_payload(email="dup@example.org"))
+    for email in ("dup@example.org", "fresh@example.org"):
+        response = client.post(
+            _url(event), json=participant_payload(email=email, interests=["not-a-tag"])
+        )
+        assert response.status_code == 422
+        assert "interests" in response.json["errors"]["json"]
+
+
+def test_the_already_registered_mail_is_limited_like_sign_in_links(
+    client: FlaskClient, event: dict[str, Any]
+) -> None:
+    client.post(_url(event), json=participant_payload(email="dup@example.org"))
+    for _ in range(MAX_LINKS_PER_WINDOW + 3):
+        assert (
+            client.post(_url(event), json=participant_payload(email="dup@example.org")).status_code
+            == 202
+        )
+    reminders = db.session.scalar(
+        select(func.count())
+        .select_from(OutgoingMail)
+        .where(OutgoingMail.kind == "already_registered")
+    )
+    # The registration mail's link counts too.
+    assert reminders == MAX_LINKS_PER_WINDOW - 1
 
 
 @pytest.mark.parametrize(

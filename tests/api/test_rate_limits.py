@@ -52,6 +52,29 @@ def test_anonymous_registrations_are_limited_but_not_the_organisers(
 ) -> None:
     url = f"/api/v1/events/{event['id']}/participants"
     codes = [client.post(url, json=participant_payload()).status_code for _ in range(5)]
-    assert codes == [201, 201, 201, 429, 429]
+    assert codes == [202, 202, 202, 429, 429]
     by_organiser = client.post(url, json=participant_payload(), headers=organiser.headers)
     assert by_organiser.status_code == 201
+
+
+def test_sign_in_mail_is_limited_per_email_address_registered_or_not(
+    app: Flask, event: dict[str, Any]
+) -> None:
+    app.config["RATELIMIT_SIGN_IN_MAIL_PER_EMAIL"] = "2 per minute"
+    url = f"/api/v1/events/{event['id']}/sign-in"
+    for email in ("nobody@example.org", "someone@example.org"):
+        codes = []
+        for number in range(4):
+            # A different client each time: only the e-mail address is common.
+            client = app.test_client()
+            environ = {"REMOTE_ADDR": f"192.0.2.{number + 1}"}
+            codes.append(client.post(url, json={"email": email}, environ_base=environ).status_code)
+        assert codes == [202, 202, 429, 429], (email, codes)
+
+
+def test_sign_in_mail_is_limited_per_client(app: Flask, event: dict[str, Any]) -> None:
+    app.config["RATELIMIT_SIGN_IN_MAIL"] = "3 per minute"
+    url = f"/api/v1/events/{event['id']}/sign-in"
+    client = app.test_client()
+    codes = [client.post(url, json={"email": f"p{n}@example.org"}).status_code for n in range(5)]
+    assert codes == [202, 202, 202, 429, 429]

@@ -41,7 +41,7 @@ def test_tabs_and_newlines_stay_allowed(client: FlaskClient, event: dict[str, An
         f"/api/v1/events/{event['id']}/participants",
         json=participant_payload(description="Line one\n\tLine two\r\n"),
     )
-    assert response.status_code == 201, response.json
+    assert response.status_code == 202, response.json
 
 
 def test_the_xlsx_export_survives_control_characters_already_stored(

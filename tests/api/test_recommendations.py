@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.api.conftest import Caller
+from tests.api.conftest import Caller, signed_in
 
 
 @pytest.fixture
@@ -162,7 +162,8 @@ def test_never_the_same_organisation(
             "organisation_id": org_id,
         },
     )
-    colleague = Caller(response.json["id"], response.json["access_token"])
+    assert response.status_code == 202, response.json
+    colleague = signed_in(event["id"], "col@example.org")
     client.post(
         f"/api/v1/events/{event['id']}/opportunities",
         json={"kind": OFFER[0], "title": OFFER[1], "tags": OFFER[2]},

@@ -48,7 +48,9 @@ def api_schema(app: Flask) -> Any:
     tokens, participant_ids = [], []
     for _ in range(2):
         registered = client.post(
-            f"/api/v1/events/{event.json['id']}/participants", json=participant_payload()
+            f"/api/v1/events/{event.json['id']}/participants",
+            json=participant_payload(),
+            headers=HEADERS["organiser"],
         )
         assert registered.status_code == 201, registered.json
         tokens.append(registered.json["access_token"])

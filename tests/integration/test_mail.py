@@ -28,7 +28,7 @@ def test_a_worker_sends_the_registration_mail_through_smtp(
     ).json
     payload: dict[str, Any] = participant_payload(email="worker.mail@example.org", language="fr")
     registered = api_client.post(f"/api/v1/events/{event['id']}/participants", json=payload)
-    assert registered.status_code == 201, registered.json
+    assert registered.status_code == 202, registered.json
 
     [message] = wait_for(lambda: smtp.to("worker.mail@example.org"), 120, "the mail")
     assert message["Subject"].startswith("Vous êtes inscrit")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.pagination import PaginationParameters
@@ -28,6 +28,7 @@ from api.models import AvailabilityWindow, Event, Organisation, Participant, Tag
 from api.models.event_members import Permission
 from api.registration.operations import (
     approve_membership,
+    register_or_remind,
     register_participant,
     update_participant,
 )
@@ -39,11 +40,15 @@ from api.registration.schemas.participants import (
     ParticipantPatchSchema,
     ParticipantQueryArgsSchema,
     ParticipantSchema,
+    RegistrationReceivedSchema,
     RegistrationResultSchema,
     RegistrationSchema,
 )
 from api.registration.spreadsheets import MAX_BYTES
 
+REGISTRATION_RECEIVED = (
+    "Thank you. Check your mail: a message to this address has a link to sign in."
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 blp = Blueprint(
@@ -103,22 +108,37 @@ class ParticipantViews(MethodView):
     @public
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(429, description="Too many registrations from this address; wait.")
+    @blp.alt_response(
+        201,
+        schema=RegistrationResultSchema,
+        description="The organiser registered someone: the participant and their token.",
+    )
     @limiter.limit(_registration_limit, exempt_when=is_organiser_request)
     @blp.arguments(RegistrationSchema)
-    @blp.response(201, RegistrationResultSchema)
-    def post(self, data: dict[str, Any], event_id: int) -> Participant:
+    @blp.response(202, RegistrationReceivedSchema)
+    def post(self, data: dict[str, Any], event_id: int) -> Any:
         """Register for the event (anyone while registration is open; the organiser always).
 
-        The answer carries `access_token` once: the participant's Bearer token.
+        Anyone: the answer is 202 "check your mail", the same whether or not the address
+        is registered, so nobody learns who takes part. A new participant gets a mail
+        with a sign-in link (`POST /api/v1/sign-in` turns it into a Bearer token); a
+        registered one gets "you are already registered" with a sign-in link.
+        The organiser: 201 with the participant and `access_token` (shown once); an
+        address already registered is a 422 naming `email`.
         """
         event = get_event(event_id)
-        by_organiser = organiser_may(event)
-        if not by_organiser and not event.is_registration_open():
+        if organiser_may(event):
+            participant, token = register_participant(event, data, by_organiser=True)
+            db.session.commit()
+            participant.access_token = token
+            response = jsonify(RegistrationResultSchema().dump(participant))
+            response.status_code = 201
+            return response
+        if not event.is_registration_open():
             raise Forbidden("Registration for this event is closed")
-        participant, token = register_participant(event, data, by_organiser=by_organiser)
+        register_or_remind(event, data)
         db.session.commit()
-        participant.access_token = token
-        return participant
+        return {"message": REGISTRATION_RECEIVED}
 
 
 @blp.route("/<int:participant_id>")

@@ -169,6 +169,12 @@ class RegistrationResultSchema(ParticipantSchema):
     )
 
 
+class RegistrationReceivedSchema(Schema):
+    message = fields.String(
+        dump_only=True, metadata={"description": "The same for new and registered addresses"}
+    )
+
+
 class ParticipantPatchSchema(ParticipantSchema):
     organisation_id = fields.Integer()
 
