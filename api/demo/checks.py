@@ -166,7 +166,9 @@ def _check_meetings(event: Event, check: EventCheck, busy: dict[int, list[Interv
         meeting = meetings.get(placement.meeting_id)
         if meeting is None:
             continue
-        a, b = meeting.participant_a, meeting.participant_b
+        if meeting.is_orphaned:  # cancelled by an erasure, kept as history
+            continue
+        a, b = meeting.pair()
         label = f"meeting {meeting.id}"
         for person in (a, b):
             busy[person.id].append((placement.start_dt, placement.end_dt, label))

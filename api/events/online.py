@@ -35,7 +35,9 @@ def shown_online(event: Event, meeting: Meeting, placement: MeetingPlacement | N
     yet) what the next solve would decide."""
     if placement is not None:
         return placement.table_id is None
-    return is_online_meeting(event, meeting.participant_a, meeting.participant_b, meeting.is_online)
+    if meeting.is_orphaned:  # cancelled by an erasure: nobody to ask any more
+        return meeting.is_online
+    return is_online_meeting(event, *meeting.pair(), meeting.is_online)
 
 
 def meeting_secret(secret_key: str, event_id: int, meeting_id: int) -> str:

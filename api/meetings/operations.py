@@ -20,6 +20,7 @@ from api.exceptions import Conflict, Forbidden
 from api.extensions import db
 from api.models import Event, Job, Meeting, MeetingPlacement, MeetingTable, Participant
 from api.models.enums import JobKind, MeetingStatus, ScheduleKind
+from api.models.meetings import LEFT_PARTICIPANT
 from api.models.types import now_utc
 from api.schedules.operations import published_version
 from api.solving.operations import start_job
@@ -152,6 +153,14 @@ def request_resolve(
     return job, pinned
 
 
+def _name(person: Participant | None) -> str:
+    return person.full_name if person is not None else LEFT_PARTICIPANT
+
+
+def _organisation(person: Participant | None) -> str:
+    return person.organisation.name if person is not None else ""
+
+
 def meeting_rows(
     event: Event, participant_id: int | None = None, status: str | None = None
 ) -> list[dict[str, Any]]:
@@ -189,10 +198,10 @@ def meeting_rows(
                 "status": meeting.status,
                 "participant_a_id": meeting.participant_a_id,
                 "participant_b_id": meeting.participant_b_id,
-                "participant_a": meeting.participant_a.full_name,
-                "participant_b": meeting.participant_b.full_name,
-                "organisation_a": meeting.participant_a.organisation.name,
-                "organisation_b": meeting.participant_b.organisation.name,
+                "participant_a": _name(meeting.participant_a),
+                "participant_b": _name(meeting.participant_b),
+                "organisation_a": _organisation(meeting.participant_a),
+                "organisation_b": _organisation(meeting.participant_b),
                 "is_online": shown_online(event, meeting, placement),
                 "is_pinned": meeting.is_pinned,
                 "slot": placement.slot if placement else None,

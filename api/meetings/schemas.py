@@ -8,8 +8,12 @@ from api.models.meetings import MEETING_STATUSES
 class MeetingSchema(Schema):
     id = fields.Integer()
     status = fields.String(metadata={"enum": list(MEETING_STATUSES)})
-    participant_a_id = fields.Integer()
-    participant_b_id = fields.Integer()
+    participant_a_id = fields.Integer(
+        allow_none=True, metadata={"description": "null once that participant was erased"}
+    )
+    participant_b_id = fields.Integer(
+        allow_none=True, metadata={"description": "null once that participant was erased"}
+    )
     participant_a = fields.String()
     participant_b = fields.String()
     organisation_a = fields.String()

@@ -85,6 +85,13 @@ def already_registered(participant: Participant) -> OutgoingMail | None:
     return send_sign_in_link(participant, kind=NotificationKind.ALREADY_REGISTERED)
 
 
+# The partner of a meeting whose other side was erased (GDPR): no name to give.
+_LEFT = {
+    "other_name": lazy_gettext("a participant who left"),
+    "other_organisation": lazy_gettext("their data was deleted"),
+}
+
+
 def _other(person: Participant) -> dict[str, str]:
     return {"other_name": person.full_name, "other_organisation": person.organisation.name}
 
@@ -258,7 +265,9 @@ def schedule_published(event: Event, version: ScheduleVersion) -> int:
         for meeting_id in diff.get("new", []):
             meeting = db.session.get(Meeting, meeting_id)
             if meeting is not None:
-                touched |= {meeting.participant_a_id, meeting.participant_b_id}
+                touched |= {
+                    pid for pid in (meeting.participant_a_id, meeting.participant_b_id) if pid
+                }
         for participant in people:
             if participant.id in touched:
                 written += _send_agenda(event, participant, version)
@@ -322,9 +331,11 @@ def _meeting_changed(
         (meeting.participant_a, meeting.participant_b),
         (meeting.participant_b, meeting.participant_a),
     ):
+        if me is None:  # erased: nobody to tell
+            continue
         zone = zone_of(me, event)
         context: dict[str, Any] = {
-            **_other(other),
+            **(_other(other) if other is not None else _LEFT),
             "cancelled": cancelled,
             "old_start_dt": before[0].start_dt.astimezone(zone) if before else None,
             "start_dt": now[0].start_dt.astimezone(zone) if now else None,

@@ -85,10 +85,7 @@ def report_figures(event: Event) -> dict[str, Any]:
             Meeting.event_id == event.id, Meeting.status != MeetingStatus.CANCELLED
         )
     ):
-        a, b = (
-            countries.get(meeting.participant_a_id, ""),
-            countries.get(meeting.participant_b_id, ""),
-        )
+        a, b = (countries.get(pid, "") for pid in meeting.pair_ids())
         pairs[(min(a, b), max(a, b))] += 1
     outcome = [m for m in scheduled if m.status in (MeetingStatus.HELD, MeetingStatus.NO_SHOW)]
     feedback = [m for m in outcome if m.feedback_a or m.feedback_b]

@@ -78,11 +78,7 @@ def _rows(event: Event, me: Participant) -> list[dict[str, Any]]:
         }
         meeting = meetings.get(item["meeting_id"]) if item["meeting_id"] else None
         if meeting is not None:
-            partner = (
-                meeting.participant_b
-                if meeting.participant_a_id == me.id
-                else meeting.participant_a
-            )
+            partner = meeting.live_partner_of(me.id)  # published: both sides
             partner_zone = partner.timezone or event.timezone
             row.update(
                 meeting=meeting,

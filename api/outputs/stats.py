@@ -83,8 +83,8 @@ def event_stats(event: Event) -> dict[str, Any]:
             )
         )
         for slot, table_id, meeting in rows:
-            per_person[meeting.participant_a_id].append(slot)
-            per_person[meeting.participant_b_id].append(slot)
+            for pid in meeting.pair_ids():
+                per_person[pid].append(slot)
             if table_id is not None and slot < len(per_slot):
                 per_slot[slot] += 1
                 grid[table_id].add(slot)

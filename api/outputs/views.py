@@ -136,11 +136,7 @@ def participant_schedule(event_id: int, participant_id: int) -> str:
         }
         if item["kind"] == "meeting":
             meeting = meetings[item["meeting_id"]]
-            partner = (
-                meeting.participant_b
-                if meeting.participant_a_id == participant.id
-                else meeting.participant_a
-            )
+            partner = meeting.live_partner_of(participant.id)  # published: both sides
             row.update(
                 partner=partner,
                 partner_type=TYPE_LABELS.get(partner.organisation.type, partner.organisation.type),

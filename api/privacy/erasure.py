@@ -1,11 +1,13 @@
-"""Deleting a participant: personal data goes, meetings are cancelled cleanly."""
+"""Deleting a participant: personal data goes, meetings stay as cancelled history."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
 
+import api.signals as signals
 from api.extensions import db
 from api.models import (
+    Event,
     Meeting,
     MeetingRequest,
     MeetingTable,
@@ -17,13 +19,63 @@ from api.models.enums import MeetingStatus
 from api.webhooks.operations import queue_event
 
 
+def _release_meetings(participant: Participant) -> None:
+    """Keep the person's meetings as cancelled rows with their side emptied.
+
+    Published schedule versions are history: their placements and summary stay as they
+    were, and readers name the empty side "a participant who left". Partners' calendar
+    feeds then list the meeting with STATUS:CANCELLED (a deleted row would simply vanish
+    from them), their integrations get ``meeting.cancelled`` and, for a published
+    meeting, a mail that names nobody.
+    """
+    meetings = db.session.scalars(
+        select(Meeting).where(
+            or_(
+                Meeting.participant_a_id == participant.id,
+                Meeting.participant_b_id == participant.id,
+            )
+        )
+    ).all()
+    event = db.session.get(Event, participant.event_id)
+    for meeting in meetings:
+        was_open = meeting.status in (MeetingStatus.ACCEPTED, MeetingStatus.SCHEDULED)
+        was_published = meeting.status == MeetingStatus.SCHEDULED
+        if was_open:
+            # Partners' integrations hear about it once the erasure commits; ids only.
+            queue_event(
+                meeting.event_id,
+                "meeting.cancelled",
+                {
+                    "meeting_id": meeting.id,
+                    "status": MeetingStatus.CANCELLED,
+                    "participant_ids": [
+                        None if pid == participant.id else pid
+                        for pid in (meeting.participant_a_id, meeting.participant_b_id)
+                    ],
+                    "reason": "participant_deleted",
+                },
+            )
+        # Their feedback is theirs; the partner's stays with the partner.
+        if meeting.participant_a_id == participant.id:
+            meeting.participant_a = None
+            meeting.feedback_a = ""
+        else:
+            meeting.participant_b = None
+            meeting.feedback_b = ""
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.is_pinned = False
+        meeting.request_id = None  # the request names them and goes below
+        if was_published:
+            signals.send(signals.meeting_cancelled, event=event, meeting=meeting)
+    db.session.flush()
+
+
 def erase_participant(participant: Participant) -> None:
     """Remove the participant and every row that names them.
 
-    Meetings and requests involving them are deleted with them (cascade), so partners
-    simply lose that meeting (webhooks get ``meeting.cancelled`` for each open one); a
-    booth reserved for them becomes a free table; their speaker entries are removed
-    (the name was a copy: public ``/sessions`` and the frab export showed it).
+    Their meetings stay, cancelled, without them (``_release_meetings``); their requests
+    go; a booth reserved for them becomes a free table; their speaker entries are
+    removed (the name was a copy: public ``/sessions`` and the frab export showed it).
     """
     db.session.execute(
         update(MeetingTable)
@@ -33,27 +85,7 @@ def erase_participant(participant: Participant) -> None:
     db.session.execute(
         delete(SessionSpeaker).where(SessionSpeaker.participant_id == participant.id)
     )
-    for meeting in db.session.scalars(
-        select(Meeting).where(
-            or_(
-                Meeting.participant_a_id == participant.id,
-                Meeting.participant_b_id == participant.id,
-            )
-        )
-    ):
-        if meeting.status in (MeetingStatus.ACCEPTED, MeetingStatus.SCHEDULED):
-            # Partners' integrations hear about it once the erasure commits; ids only.
-            queue_event(
-                meeting.event_id,
-                "meeting.cancelled",
-                {
-                    "meeting_id": meeting.id,
-                    "status": MeetingStatus.CANCELLED,
-                    "participant_ids": [meeting.participant_a_id, meeting.participant_b_id],
-                    "reason": "participant_deleted",
-                },
-            )
-        db.session.delete(meeting)
+    _release_meetings(participant)
     for meeting_request in db.session.scalars(
         select(MeetingRequest).where(
             or_(

@@ -23,10 +23,14 @@ from api.models import (
     SignUp,
 )
 from api.models.enums import MeetingStatus, ScheduleKind
+from api.models.meetings import LEFT_PARTICIPANT
 from api.schedules.operations import published_version
 
 
-def person(participant: Participant) -> dict[str, Any]:
+def person(participant: Participant | None) -> dict[str, Any]:
+    """Who takes part, for read models; a participant who was erased is named as such."""
+    if participant is None:
+        return {"id": None, "name": LEFT_PARTICIPANT, "organisation": "", "country": ""}
     return {
         "id": participant.id,
         "name": participant.full_name,
@@ -105,11 +109,7 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
             )
         )
         for placement, meeting, table in rows:
-            partner = (
-                meeting.participant_b
-                if meeting.participant_a_id == participant.id
-                else meeting.participant_a
-            )
+            partner = meeting.live_partner_of(participant.id)  # not cancelled: both sides
             partner_zone_name = partner.zone_name(event.timezone)
             partner_zone = ZoneInfo(partner_zone_name)
             items.append(
@@ -187,18 +187,15 @@ def cancelled_meetings(event: Event, participant: Participant) -> list[dict[str,
     )
     items = []
     for placement, meeting in rows:
-        partner = (
-            meeting.participant_b
-            if meeting.participant_a_id == participant.id
-            else meeting.participant_a
-        )
+        partner = meeting.partner_of(participant.id)
+        name = partner.full_name if partner is not None else LEFT_PARTICIPANT.lower()
         items.append(
             {
                 "kind": "meeting",
                 "status": "cancelled",
                 "start_dt": placement.start_dt,
                 "end_dt": placement.end_dt,
-                "title": f"Cancelled: meeting with {partner.full_name}",
+                "title": f"Cancelled: meeting with {name}",
                 "where": "",
                 "meeting_id": meeting.id,
                 "session_id": None,

@@ -23,7 +23,10 @@ class ScheduleVersionQueryArgsSchema(Schema):
 
 
 class PersonSchema(Schema):
-    id = fields.Integer()
+    id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "null for a participant who left (erased); the name says so"},
+    )
     name = fields.String()
     organisation = fields.String()
     country = fields.String()

@@ -57,7 +57,8 @@ def build_meeting_instance(event: Event) -> EventInstance:
             .order_by(Meeting.created_dt, Meeting.id)
         )
     )
-    involved = {m.participant_a_id for m in meetings} | {m.participant_b_id for m in meetings}
+    pairs = {m.id: m.pair_ids() for m in meetings}  # placeable meetings have both sides
+    involved = {pid for pair in pairs.values() for pid in pair}
     tables = list(
         db.session.scalars(
             select(MeetingTable).where(MeetingTable.event_id == event.id).order_by(MeetingTable.id)
@@ -67,9 +68,7 @@ def build_meeting_instance(event: Event) -> EventInstance:
     participants = list(db.session.scalars(select(Participant).where(Participant.id.in_(involved))))
     by_id = {p.id: p for p in participants}
     online = {
-        m.id: is_online_meeting(
-            event, by_id[m.participant_a_id], by_id[m.participant_b_id], m.is_online
-        )
+        m.id: is_online_meeting(event, by_id[pairs[m.id][0]], by_id[pairs[m.id][1]], m.is_online)
         for m in meetings
     }
     blocked = blocked_slots(event, slots, participants)
@@ -95,8 +94,8 @@ def build_meeting_instance(event: Event) -> EventInstance:
         meetings=tuple(
             mi.Meeting(
                 id=str(m.id),
-                participant_a=str(m.participant_a_id),
-                participant_b=str(m.participant_b_id),
+                participant_a=str(pairs[m.id][0]),
+                participant_b=str(pairs[m.id][1]),
                 priority=m.priority,
                 is_online=online[m.id],
             )
@@ -186,7 +185,7 @@ def store_meeting_result(
         )
         placement.seats = [
             MeetingSeat(version_id=version.id, participant_id=pid, start_dt=slot.start_dt)
-            for pid in (meeting.participant_a_id, meeting.participant_b_id)
+            for pid in meeting.pair_ids()
         ]
         db.session.add(placement)
     n_tables = max(1, len(built.instance.tables))

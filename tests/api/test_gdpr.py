@@ -7,6 +7,7 @@ import time
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from icalendar import Calendar
 from sqlalchemy import inspect, select, text
 
 from api.extensions import db
@@ -99,9 +100,11 @@ def test_deletion_leaves_no_personal_data(
     cancelled = list(db.session.scalars(select(WebhookDelivery)))
     assert {d.payload["meeting_id"] for d in cancelled} == {m.id for m in meetings}
     assert all(d.kind == "meeting.cancelled" for d in cancelled)
-    assert (
-        db.session.scalar(select(Meeting).where(Meeting.id.in_([m.id for m in meetings]))) is None
-    )
+    assert all(person.id not in d.payload["participant_ids"] for d in cancelled)
+    kept = list(db.session.scalars(select(Meeting).where(Meeting.id.in_([m.id for m in meetings]))))
+    assert len(kept) == len(meetings)
+    assert all(m.status == "cancelled" and m.is_orphaned for m in kept)
+    assert all(person.id not in (m.participant_a_id, m.participant_b_id) for m in kept)
 
 
 def test_deletion_removes_the_person_from_session_speakers(
@@ -132,3 +135,116 @@ def test_deletion_removes_the_person_from_session_speakers(
     assert session.status_code == 200
     assert [s["name"] for s in session.json["speakers"]] == ["Guest Speaker"]
     assert name not in _all_text_in_database()
+
+
+def _erase_someone(client: FlaskClient, demo: PublishedEvent) -> tuple[Participant, list[int]]:
+    """Erase a person with published meetings; returns them and their partners' ids."""
+    person = _someone_with_meetings(demo)
+    partners = [
+        m.partner_of(person.id).id  # type: ignore[union-attr]
+        for m in db.session.scalars(
+            select(Meeting).where(
+                (Meeting.participant_a_id == person.id) | (Meeting.participant_b_id == person.id)
+            )
+        )
+    ]
+    response = client.delete(
+        f"/api/v1/events/{demo.event_id}/participants/{person.id}", headers=_organiser(demo)
+    )
+    assert response.status_code == 204
+    db.session.expire_all()
+    return person, partners
+
+
+def test_deletion_keeps_the_published_version_as_it_was(
+    client: FlaskClient, demo: PublishedEvent
+) -> None:
+    url = f"/api/v1/events/{demo.event_id}/schedules/{demo.version_id}"
+    before_version = client.get(url, headers=_organiser(demo)).json
+    before = client.get(f"{url}/meetings", headers=_organiser(demo)).json
+    person, _partners = _erase_someone(client, demo)
+    after = client.get(f"{url}/meetings", headers=_organiser(demo))
+    assert after.status_code == 200
+    assert [p["meeting_id"] for p in after.json] == [p["meeting_id"] for p in before]
+    assert client.get(url, headers=_organiser(demo)).json["summary"] == before_version["summary"]
+    left = [
+        who for placement in after.json for who in placement["participants"] if who["id"] is None
+    ]
+    assert left and all(who["name"] == "A participant who left" for who in left)
+    assert person.last_name not in after.get_data(as_text=True)
+
+
+def test_partners_feeds_show_the_meeting_cancelled(
+    client: FlaskClient, demo: PublishedEvent
+) -> None:
+    person = _someone_with_meetings(demo)
+    ids = {
+        m.id
+        for m in db.session.scalars(
+            select(Meeting).where(
+                (Meeting.participant_a_id == person.id) | (Meeting.participant_b_id == person.id)
+            )
+        )
+    }
+    _, partners = _erase_someone(client, demo)
+    for partner_id in partners:
+        response = client.get(
+            f"/api/v1/events/{demo.event_id}/participants/{partner_id}/agenda.ics",
+            headers=_organiser(demo),
+        )
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        assert person.last_name not in body
+        cancelled = [
+            vevent
+            for vevent in Calendar.from_ical(response.data).walk("VEVENT")
+            if str(vevent["STATUS"]) == "CANCELLED"
+        ]
+        assert cancelled, body
+        assert all("a participant who left" in str(v["SUMMARY"]) for v in cancelled)
+    assert len(partners) == len(ids)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/meetings",
+        "/meetings?status=cancelled",
+        "/stats",
+        "/exports/meetings.csv",
+        "/exports/meetings.xlsx",
+        "/exports/report.xlsx",
+        "/meetings-instance.json",
+    ],
+)
+def test_readers_of_meetings_cope_with_a_participant_who_left(
+    client: FlaskClient, demo: PublishedEvent, path: str
+) -> None:
+    person, partners = _erase_someone(client, demo)
+    response = client.get(f"/api/v1/events/{demo.event_id}{path}", headers=_organiser(demo))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert person.last_name.encode() not in response.data
+    schedule = client.get(
+        f"/api/v1/events/{demo.event_id}/participants/{partners[0]}/schedule",
+        headers=_organiser(demo),
+    )
+    assert schedule.status_code == 200
+
+
+def test_a_new_schedule_after_a_deletion_leaves_the_cancelled_meetings_out(
+    client: FlaskClient, demo: PublishedEvent
+) -> None:
+    from api.models import Event
+    from tests.api.published_event import solve_with_job
+
+    _erase_someone(client, demo)
+    event = db.session.get(Event, demo.event_id)
+    assert event is not None
+    version = solve_with_job(event)
+    orphaned = {m.id for m in db.session.scalars(select(Meeting)) if m.is_orphaned}
+    response = client.get(
+        f"/api/v1/events/{demo.event_id}/schedules/{version.id}/meetings",
+        headers=_organiser(demo),
+    )
+    assert response.status_code == 200
+    assert orphaned and not orphaned & {p["meeting_id"] for p in response.json}

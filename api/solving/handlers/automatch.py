@@ -76,8 +76,7 @@ def _meetings_held(event: Event) -> Counter[int]:
         )
     )
     for a, b in rows:
-        held[a] += 1
-        held[b] += 1
+        held.update(pid for pid in (a, b) if pid is not None)
     return held
 
 
