@@ -23,6 +23,7 @@ from api.models.enums import JobKind, MeetingStatus, ScheduleKind
 from api.models.meetings import LEFT_PARTICIPANT
 from api.models.types import now_utc
 from api.schedules.operations import published_version
+from api.schedules.read_models import with_people
 from api.solving.operations import start_job
 
 OPEN_STATUSES = (MeetingStatus.ACCEPTED, MeetingStatus.SCHEDULED)
@@ -176,7 +177,7 @@ def meeting_rows(
         )
     if status is not None:
         query = query.where(Meeting.status == status)
-    meetings = list(db.session.scalars(query.order_by(Meeting.id)))
+    meetings = list(db.session.scalars(query.order_by(Meeting.id).options(*with_people())))
     placements: dict[int, MeetingPlacement] = {}
     if version is not None:
         placements = {

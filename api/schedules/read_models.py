@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from api.extensions import db
 from api.models import (
@@ -25,6 +26,15 @@ from api.models import (
 from api.models.enums import MeetingStatus, ScheduleKind
 from api.models.meetings import LEFT_PARTICIPANT
 from api.schedules.operations import published_version
+
+
+def with_people() -> tuple[Any, ...]:
+    """Loader options: both sides of each meeting with their organisation, in two queries
+    whatever the number of meetings (no query per row)."""
+    return (
+        selectinload(Meeting.participant_a).joinedload(Participant.organisation),
+        selectinload(Meeting.participant_b).joinedload(Participant.organisation),
+    )
 
 
 def person(participant: Participant | None) -> dict[str, Any]:
@@ -46,6 +56,7 @@ def meeting_placements(version: ScheduleVersion) -> list[dict[str, Any]]:
         .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)
         .where(MeetingPlacement.version_id == version.id)
         .order_by(MeetingPlacement.slot, MeetingPlacement.table_id)
+        .options(*with_people())
     )
     return [
         {
@@ -107,6 +118,7 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
                     Meeting.participant_b_id == participant.id,
                 ),
             )
+            .options(*with_people())
         )
         for placement, meeting, table in rows:
             partner = meeting.live_partner_of(participant.id)  # not cancelled: both sides
@@ -142,7 +154,11 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
         )
     )
     # Publishing an agenda copies room and start onto each session.
-    placed = select(Session).where(Session.id.in_(attended), Session.start_dt.is_not(None))
+    placed = (
+        select(Session)
+        .where(Session.id.in_(attended), Session.start_dt.is_not(None))
+        .options(joinedload(Session.room))
+    )
     for session in db.session.scalars(placed):
         assert session.start_dt is not None
         items.append(
@@ -184,6 +200,7 @@ def cancelled_meetings(event: Event, participant: Participant) -> list[dict[str,
                 Meeting.participant_b_id == participant.id,
             ),
         )
+        .options(*with_people())
     )
     items = []
     for placement, meeting in rows:
