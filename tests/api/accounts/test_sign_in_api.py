@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.api.conftest import participant_payload
 from tests.api.notifications.conftest import wait_for_mail
 from tests.mail_server import SmtpServer
 
@@ -209,3 +210,31 @@ def test_the_sign_in_page_opens_a_browser_session_that_only_reads(
     # Writes need the bearer token: a cookie alone would let other sites forge them.
     assert client.patch(me, json={"role": "Changed"}).status_code == 401
     assert client.post(f"/sign-in/{token}").status_code == 401
+
+
+def test_registering_again_mails_a_link_that_signs_in_the_registered_person(
+    app: Flask,
+    client: FlaskClient,
+    smtp: SmtpServer,
+    event: dict[str, Any],
+    participant_factory: Any,
+) -> None:
+    ana = participant_factory(email="ana@example.org")
+    wait_for_mail(app)
+    again = client.post(
+        f"/api/v1/events/{event['id']}/participants",
+        json=participant_payload(email="ANA@example.org", first_name="Mallory"),
+    )
+    assert again.status_code == 202
+    token = _link_token(app, smtp, "ana@example.org")
+    subjects = [m["Subject"] for m in smtp.to("ana@example.org")]
+    assert subjects[-1] == f"You are already registered for {event['name']}"
+
+    signed_in = client.post("/api/v1/sign-in", json={"token": token})
+    assert signed_in.status_code == 201
+    assert signed_in.json["participant_id"] == ana.id
+    profile = client.get(
+        f"/api/v1/events/{event['id']}/participants/{ana.id}",
+        headers={"Authorization": f"Bearer {signed_in.json['access_token']}"},
+    )
+    assert profile.json["first_name"] == "Ana"  # nothing changed
