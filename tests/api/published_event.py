@@ -63,7 +63,7 @@ def place_greedily(event: Event) -> ScheduleVersion:
         select(Meeting).where(Meeting.event_id == event.id).order_by(Meeting.id)
     )
     for meeting in meetings:
-        people = (meeting.participant_a_id, meeting.participant_b_id)
+        people = meeting.pair_ids()
         for slot in slots:
             if any((p, slot.index) in busy for p in people):
                 continue
