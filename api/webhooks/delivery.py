@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 import requests
 from flask import Flask, current_app, has_app_context
@@ -24,7 +25,7 @@ from api.models import Webhook, WebhookDelivery
 from api.models.enums import DeliveryStatus
 from api.models.types import now_utc
 from api.webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from api.webhooks.targets import target_problem
+from api.webhooks.targets import pinned_post, resolve_target
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def deliver(delivery_id: int) -> str:
     delivery.attempts += 1
     # The log the organiser reads says what happened in a few fixed words: connection
     # errors and answers stay in the server log, so the log cannot be used to scan.
-    problem = target_problem(
+    problem, address = resolve_target(
         webhook.url, current_app.config.get("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
     )
     ok = False
@@ -108,8 +109,16 @@ def deliver(delivery_id: int) -> str:
         delivery.last_error = "target refused"
     else:
         try:
-            response = requests.post(
-                webhook.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+            sending: dict[str, Any] = {
+                "data": body,
+                "headers": headers,
+                "timeout": timeout,
+                "allow_redirects": False,
+            }
+            response = (
+                pinned_post(webhook.url, address, **sending)
+                if address
+                else requests.post(webhook.url, **sending)
             )
             delivery.last_status_code = response.status_code
             ok = 200 <= response.status_code < 300

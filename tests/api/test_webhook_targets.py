@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -13,7 +15,9 @@ from flask.testing import FlaskClient
 from api.extensions import db
 from api.models import Webhook, WebhookDelivery
 from api.webhooks.delivery import deliver
+from api.webhooks.targets import pinned_post
 from tests.api.conftest import Caller
+from tests.api.webhook_receiver import webhook_receiver
 from tests.conftest import make_app
 
 
@@ -98,3 +102,59 @@ def test_a_webhook_cannot_be_moved_to_a_private_target(
     )
     assert response.status_code == 422
     assert "url" in response.json["errors"]["json"]
+
+
+def test_a_dns_answer_that_changes_after_the_check_cannot_redirect_the_delivery(
+    app: Flask, event: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name first resolves to a public address (the check passes),
+    then to loopback, where something listens. The delivery must go to the checked
+    address, never to the listener."""
+    app.config["WEBHOOK_MAX_ATTEMPTS"] = 1
+    app.config["WEBHOOK_TIMEOUT_S"] = 1.0
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["1.1.1.1"])
+
+    def rebinding_dns(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "rebind.example":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, int(port)))]
+
+    with webhook_receiver() as receiver:
+        port = urlsplit(receiver.url).port
+        webhook = Webhook(
+            event_id=event["id"], url=f"http://rebind.example:{port}/hooks", secret="s", kinds=[]
+        )
+        db.session.add(webhook)
+        db.session.flush()
+        delivery = WebhookDelivery(webhook_id=webhook.id, kind="schedule.published", payload={})
+        db.session.add(delivery)
+        db.session.commit()
+        monkeypatch.setattr(socket, "getaddrinfo", rebinding_dns)
+        deliver(delivery.id)
+        monkeypatch.undo()
+    db.session.refresh(delivery)
+    assert receiver.received == []
+    assert delivery.status == "failed"
+    assert delivery.last_error in ("connection failed", "timed out")
+
+
+def test_a_pinned_delivery_keeps_the_host_name_in_the_host_header(
+    app: Flask, event: dict[str, Any]
+) -> None:
+    with webhook_receiver() as receiver:
+        hosts: list[str] = []
+        answer = receiver.answer
+
+        def record(body: bytes, headers: Any) -> int:
+            hosts.append(headers.get("Host"))
+            return answer(body, headers)
+
+        receiver.answer = record  # type: ignore[method-assign]
+        port = urlsplit(receiver.url).port
+        response = pinned_post(
+            f"http://hooks.example.org:{port}/hooks", "127.0.0.1", data=b"{}", timeout=5
+        )
+    assert response.status_code == 401  # unsigned, but it arrived
+    assert hosts == [f"hooks.example.org:{port}"]
