@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import socket
+import ssl
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
+import trustme
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -158,3 +164,55 @@ def test_a_pinned_delivery_keeps_the_host_name_in_the_host_header(
         )
     assert response.status_code == 401  # unsigned, but it arrived
     assert hosts == [f"hooks.example.org:{port}"]
+
+
+@contextmanager
+def _https_receiver(name: str) -> Iterator[tuple[int, str, list[str]]]:
+    """An HTTPS server on 127.0.0.1 with a certificate for ``name`` from a test CA;
+    yields its port, the CA file and the Host headers it saw."""
+    ca = trustme.CA()
+    hosts: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            hosts.append(self.headers.get("Host", ""))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(name).configure_cert(context)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with ca.cert_pem.tempfile() as ca_file:
+        try:
+            yield server.server_address[1], ca_file, hosts
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_pinned_https_delivery_checks_the_certificate_against_the_host_name() -> None:
+    with _https_receiver("hooks.example.org") as (port, ca_file, hosts):
+        response = pinned_post(
+            f"https://hooks.example.org:{port}/hooks",
+            "127.0.0.1",
+            data=b"{}",
+            timeout=5,
+            verify=ca_file,
+        )
+        assert response.status_code == 204
+        assert hosts == [f"hooks.example.org:{port}"]
+        with pytest.raises(requests.exceptions.SSLError):
+            pinned_post(
+                f"https://elsewhere.example.org:{port}/hooks",
+                "127.0.0.1",
+                data=b"{}",
+                timeout=5,
+                verify=ca_file,
+            )
