@@ -224,11 +224,17 @@ def test_readers_of_meetings_cope_with_a_participant_who_left(
     response = client.get(f"/api/v1/events/{demo.event_id}{path}", headers=_organiser(demo))
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert person.last_name.encode() not in response.data
-    schedule = client.get(
-        f"/api/v1/events/{demo.event_id}/participants/{partners[0]}/schedule",
+    for own in ("schedule", "data-export"):
+        answer = client.get(
+            f"/api/v1/events/{demo.event_id}/participants/{partners[0]}/{own}",
+            headers=_organiser(demo),
+        )
+        assert answer.status_code == 200, answer.json
+    exported = client.get(
+        f"/api/v1/events/{demo.event_id}/participants/{partners[0]}/data-export",
         headers=_organiser(demo),
-    )
-    assert schedule.status_code == 200
+    ).json
+    assert "A participant who left" in {m["with"] for m in exported["meetings"]}
 
 
 def test_a_new_schedule_after_a_deletion_leaves_the_cancelled_meetings_out(
