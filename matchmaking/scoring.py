@@ -429,7 +429,6 @@ class ScoreModel:
             ),
             self.weights.place_names,
         )
-        self._terms_cache: dict[tuple[int, int], dict[int, float]] = {}
         self._shown_cache: dict[int, tuple[str, frozenset[str]]] = {}
         self._build_items()
         self._build_profiles()
@@ -476,7 +475,7 @@ class ScoreModel:
         descriptions = [p.description for p in self.profiles]
         self.description_lexical = self.text.lexical(descriptions)
         self.description_semantic = self.text.semantic(descriptions)
-        self._has_description = np.array([bool(d.strip()) for d in descriptions], dtype=np.bool_)
+        self.has_description = np.array([bool(d.strip()) for d in descriptions], dtype=np.bool_)
         self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
         self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
 
@@ -494,7 +493,6 @@ class ScoreModel:
             )
         before = self.profiles[row]
         self.profiles = (*self.profiles[:row], profile, *self.profiles[row + 1 :])
-        self._terms_cache.clear()
         if PairSide.of(before) != PairSide.of(profile):
             self.mask = RuleMask(self.profiles, self.rules, self.index)
         for name, channel in self.channels.items():
@@ -510,8 +508,8 @@ class ScoreModel:
         )
         self.description_semantic = self.description_semantic.copy()
         self.description_semantic[row] = self.text.semantic([profile.description])[0]
-        self._has_description = self._has_description.copy()
-        self._has_description[row] = bool(profile.description.strip())
+        self.has_description = self.has_description.copy()
+        self.has_description[row] = bool(profile.description.strip())
         if before.interests != profile.interests:
             self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
         if before.sectors != profile.sectors:
@@ -565,7 +563,7 @@ class ScoreModel:
                 profile_semantic = np.asarray(
                     src.semantic[lo:hi] @ self.description_semantic.T, dtype=np.float32
                 )
-                profile_semantic[:, ~self._has_description] = -1.0
+                profile_semantic[:, ~self.has_description] = -1.0
         return Signals(lexical, semantic, profile_lexical, profile_semantic)
 
     def _fuse(self, signals: Signals, allowed: BoolArray) -> FloatArray:
@@ -674,17 +672,6 @@ class ScoreModel:
             total += int(self.mask.block(start, min(self.size, start + step)).sum())
         return total // 2
 
-    def _row_terms(self, matrix: sparse.csr_matrix, row: int) -> dict[int, float]:
-        key = (id(matrix), row)
-        terms = self._terms_cache.get(key)
-        if terms is None:
-            lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
-            terms = dict(
-                zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True)
-            )
-            self._terms_cache[key] = terms
-        return terms
-
     def _shown(self, column: int) -> tuple[str, frozenset[str]]:
         shown = self._shown_cache.get(column)
         if shown is None:
@@ -692,6 +679,60 @@ class ScoreModel:
             shown = (word, frozenset(self.analyzer.stem(part) for part in word.lower().split()))
             self._shown_cache[column] = shown
         return shown
+
+    def shared_terms_many(
+        self,
+        left: sparse.csr_matrix,
+        rows: Sequence[int],
+        right: sparse.csr_matrix,
+        others: Sequence[int],
+        limit: int,
+    ) -> list[tuple[str, ...]]:
+        """Words each pair of analysed texts (``left[rows[n]]``, ``right[others[n]]``)
+        shares, weightiest first, as a person would read them; place names left out.
+
+        One sparse element-wise product finds every shared term of every pair; only the
+        few heaviest of each pair are read in Python (to merge one stem's variants).
+        """
+        count = len(rows)
+        result: list[tuple[str, ...]] = [() for _ in range(count)]
+        if not count:
+            return result
+        a = np.asarray(rows, dtype=np.int64)
+        b = np.asarray(others, dtype=np.int64)
+        product = sparse.csr_matrix(left[a].multiply(right[b]))
+        product.eliminate_zeros()
+        lengths = np.diff(product.indptr)
+        pair = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        columns = product.indices.astype(np.int64)
+        keep = ~self.text.is_place[columns]  # "both mention Bavaria" says where, not what
+        pair, columns, weights = pair[keep], columns[keep], product.data[keep]
+        order = np.lexsort((columns, -weights, pair))
+        pair, columns = pair[order], columns[order]
+        # A few more than ``limit`` per pair, to leave room for merged variants.
+        starts = np.searchsorted(pair, np.arange(count, dtype=np.int64))
+        position = np.arange(len(pair), dtype=np.int64) - starts[pair]
+        head = position < 3 * limit
+        pair_list, column_list = pair[head].tolist(), columns[head].tolist()
+        words: list[str] = []
+        seen: set[str] = set()
+        current = -1
+        for number, column in zip(pair_list, column_list, strict=True):
+            if number != current:
+                if current >= 0:
+                    result[current] = tuple(words)
+                current, words, seen = number, [], set()
+            if len(words) >= limit:
+                continue
+            word, stems = self._shown(column)
+            # "recycle" and "recycling", "hydrogen" and "green hydrogen" say one thing.
+            if stems & seen or any(word in kept or kept in word for kept in words):
+                continue
+            seen |= stems
+            words.append(word)
+        if current >= 0:
+            result[current] = tuple(words)
+        return result
 
     def shared_terms(
         self,
@@ -701,20 +742,5 @@ class ScoreModel:
         other: int,
         limit: int,
     ) -> tuple[str, ...]:
-        """Words two analysed texts share, weightiest first, as a person would read them."""
-        mine, theirs = self._row_terms(left, row), self._row_terms(right, other)
-        shared = sorted(mine.keys() & theirs.keys(), key=lambda t: -mine[t] * theirs[t])
-        words: list[str] = []
-        seen: set[str] = set()
-        for column in shared:
-            if self.text.is_place[column]:
-                continue  # "both mention Bavaria" says where, not what
-            word, stems = self._shown(column)
-            # "recycle" and "recycling", "hydrogen" and "green hydrogen" say one thing.
-            if stems & seen or any(word in kept or kept in word for kept in words):
-                continue
-            seen |= stems
-            words.append(word)
-            if len(words) >= limit:
-                break
-        return tuple(words)
+        """Words two analysed texts share (see :meth:`shared_terms_many`)."""
+        return self.shared_terms_many(left, [row], right, [other], limit)[0]
