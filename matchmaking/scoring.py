@@ -364,12 +364,18 @@ def _binary_rows(tag_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
 
 @dataclass(frozen=True)
 class Signals:
-    """Similarities of items (rows) to every participant (columns), one array per signal."""
+    """Similarities of items (rows) to participants (columns), one array per signal.
+
+    ``lexical`` and ``semantic`` have one column per participant in ``owners`` (those
+    with an item of the target kind: nobody else can be ranked by them); the profile
+    signals have one column per participant.
+    """
 
     lexical: FloatArray
     semantic: FloatArray
     profile_lexical: FloatArray
     profile_semantic: FloatArray
+    owners: IntArray
 
 
 @dataclass(frozen=True)
@@ -539,18 +545,24 @@ class ScoreModel:
                 return unused
             return np.full((rows, self.size), fill, dtype=np.float32)
 
-        lexical = empty(w.lexical, 0.0)
-        semantic = empty(w.semantic, -1.0)
+        src, dst = self.channels[source], self.channels[target]
+        owned = (rows, len(dst.owners))
+        lexical = semantic = unused
         profile_lexical = empty(w.profile_lexical, 0.0)
         profile_semantic = empty(w.profile_semantic, -1.0)
-        src, dst = self.channels[source], self.channels[target]
         if rows and len(dst.owners):
+            # Item against item, then the best item of each owner (items are sorted by
+            # owner, so each owner's items are one run of columns).
             if w.lexical > 0:
                 sims = (src.lexical[lo:hi] @ dst.lexical.T).toarray()
-                lexical[:, dst.owners] = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
+                lexical = np.maximum.reduceat(sims, dst.owner_starts, axis=1)
             if self.text.embeddings is not None and w.semantic > 0:
                 dense = src.semantic[lo:hi] @ dst.semantic.T
-                semantic[:, dst.owners] = np.maximum.reduceat(dense, dst.owner_starts, axis=1)
+                semantic = np.maximum.reduceat(dense, dst.owner_starts, axis=1)
+        if w.lexical > 0 and lexical.shape != owned:
+            lexical = np.zeros(owned, dtype=np.float32)
+        if w.semantic > 0 and semantic.shape != owned:
+            semantic = np.full(owned, -1.0, dtype=np.float32)
         if rows and component == "they_offer" and source == "request":
             # What the viewer asks for, against what the candidate says they do. (An offer
             # against a profile says nothing about the candidate's needs, so only here.)
@@ -564,7 +576,7 @@ class ScoreModel:
                     src.semantic[lo:hi] @ self.description_semantic.T, dtype=np.float32
                 )
                 profile_semantic[:, ~self.has_description] = -1.0
-        return Signals(lexical, semantic, profile_lexical, profile_semantic)
+        return Signals(lexical, semantic, profile_lexical, profile_semantic, dst.owners)
 
     def _fuse(self, signals: Signals, allowed: BoolArray) -> FloatArray:
         """Reciprocal-rank fusion of the signals, row by row, in [0, 1]."""
@@ -577,29 +589,38 @@ class ScoreModel:
         }
         rows, columns = allowed.shape
         fused = np.zeros((rows, columns), dtype=np.float32)
-        depth = min(w.fusion_depth, columns)
         weights = {name: float(getattr(w, name)) for name in _SIGNALS}
         best_possible = sum(weights.values()) / (w.fusion_k + 1.0)
-        if rows == 0 or depth == 0:
+        if rows == 0:
             return fused
-        credit = (1.0 / (w.fusion_k + 1.0 + np.arange(depth))).astype(np.float32)
+        credit = (1.0 / (w.fusion_k + 1.0 + np.arange(w.fusion_depth))).astype(np.float32)
         row_index = np.arange(rows)[:, None]
+        owners_allowed: BoolArray | None = None
         for name in _SIGNALS:
             if weights[name] <= 0:
                 continue
             similarity = getattr(signals, name)
-            key = np.where(allowed & (similarity >= gates[name]), similarity, -np.inf)
-            if depth < columns:
+            owned = name in ("lexical", "semantic")
+            if owned and owners_allowed is None:
+                owners_allowed = allowed[:, signals.owners]
+            width = similarity.shape[1]
+            depth = min(w.fusion_depth, width)
+            if depth == 0:
+                continue
+            mask = owners_allowed if owned and owners_allowed is not None else allowed
+            key = np.where(mask & (similarity >= gates[name]), similarity, -np.inf)
+            if depth < width:
                 top = np.argpartition(-key, depth - 1, axis=1)[:, :depth]
             else:
-                top = np.tile(np.arange(columns), (rows, 1))
+                top = np.tile(np.arange(width), (rows, 1))
             values = np.take_along_axis(key, top, axis=1)
             order = np.argsort(-values, axis=1, kind="stable")
             top = np.take_along_axis(top, order, axis=1)
             values = np.take_along_axis(values, order, axis=1)
-            gained = np.where(np.isfinite(values), weights[name] * credit[None, :], 0.0)
+            gained = np.where(np.isfinite(values), weights[name] * credit[None, :depth], 0.0)
             # Columns within a row are distinct, so a fancy-indexed add loses nothing.
-            fused[row_index, top] += gained.astype(np.float32)
+            target = signals.owners[top] if owned else top
+            fused[row_index, target] += gained.astype(np.float32)
         fused /= best_possible
         return fused
 
