@@ -133,6 +133,8 @@ def _label(tag: str, labels: Mapping[str, str] | None) -> str:
 
 
 def _shared(ordered: Sequence[str], other: Sequence[str]) -> tuple[str, ...]:
+    if not ordered or not other:
+        return ()
     others = set(other)
     return tuple(t for t in dict.fromkeys(ordered) if t in others)
 
@@ -376,8 +378,9 @@ def explain_pairs(
                     )
                 )
         you, them = model.profiles[viewer], model.profiles[candidate]
-        sectors = _shared(them.sectors, you.sectors)
-        if sectors and values.get("sectors", 0.0) > 0:
+        # A zero cosine means no shared tag: the tags are only compared when it is positive.
+        sectors = _shared(them.sectors, you.sectors) if values.get("sectors", 0.0) > 0 else ()
+        if sectors:
             found.append(
                 Reason(
                     kind=ReasonKind.SHARED_SECTORS,
@@ -387,8 +390,12 @@ def explain_pairs(
                 )
             )
         # A tag already named as a shared sector is not repeated as a shared interest.
-        interests = tuple(t for t in _shared(them.interests, you.interests) if t not in sectors)
-        if interests and values.get("interests", 0.0) > 0:
+        interests = (
+            tuple(t for t in _shared(them.interests, you.interests) if t not in sectors)
+            if values.get("interests", 0.0) > 0
+            else ()
+        )
+        if interests:
             found.append(
                 Reason(
                     kind=ReasonKind.SHARED_INTERESTS,
