@@ -51,6 +51,23 @@ _ORDINARY = frozenset(
 )
 
 
+# Parts of place names that are never quoted as a matched word either ("both mention
+# north" is no more a reason than "both mention Brabant"), though they keep their weight.
+_UNQUOTED = frozenset(
+    (  # noqa: SIM905 - a word list reads better as text
+        "north south east west northern southern eastern western north-west north-east "
+        "south-west south-east northwest northeast southwest southeast county counties "
+        "district districts province provinces region regions upper lower great greater "
+        "midland midlands british plain plains"
+    ).split()
+)
+
+
+def unquoted_tokens(analyzer: Analyzer) -> frozenset[str]:
+    """Analysed tokens of the direction and district words of place names."""
+    return frozenset(token for word in _UNQUOTED for token in analyzer.words(word))
+
+
 @cache
 def _country_names() -> tuple[str, ...]:
     names: list[str] = []

@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 
 from matchmaking.errors import InvalidRulesError, UnknownParticipantError
 from matchmaking.feedback import OutcomeModel, RequestOutcome, build_outcomes
-from matchmaking.places import place_tokens
+from matchmaking.places import place_tokens, unquoted_tokens
 from matchmaking.profiles import (
     Opportunity,
     OpportunityKind,
@@ -296,15 +296,22 @@ class TextFeatures:
             self._mean_length = 1.0
             self.vocabulary = np.array([""])
         self.is_place = np.zeros(self.width, dtype=np.bool_)
+        self.is_unquoted = self.is_place
 
     @property
     def width(self) -> int:
         return int(self._idf.shape[0])
 
-    def set_places(self, tokens: frozenset[str], weight: float) -> None:
-        """Mark the vocabulary's place names and scale their BM25 weight by ``weight``."""
+    def set_places(
+        self, tokens: frozenset[str], weight: float, unquoted: frozenset[str] = frozenset()
+    ) -> None:
+        """Mark the vocabulary's place names and scale their BM25 weight by ``weight``;
+        place names and ``unquoted`` words (north, county...) are never quoted."""
         self.is_place = np.array([str(t) in tokens for t in self.vocabulary], dtype=np.bool_)
         self._idf = np.where(self.is_place, self._idf * weight, self._idf).astype(np.float32)
+        self.is_unquoted = self.is_place | np.array(
+            [str(t) in unquoted for t in self.vocabulary], dtype=np.bool_
+        )
 
     def lexical(self, texts: Sequence[str]) -> sparse.csr_matrix:
         if not texts or not hasattr(self._vectorizer, "vocabulary_"):
@@ -466,6 +473,7 @@ class ScoreModel:
                 regions=(p.region for p in self.profiles),
             ),
             self.weights.place_names,
+            unquoted_tokens(self.analyzer),
         )
         self._shown_cache: dict[int, tuple[str, frozenset[str]]] = {}
         self._build_items()
@@ -760,7 +768,7 @@ class ScoreModel:
         lengths = np.diff(product.indptr)
         pair = np.repeat(np.arange(count, dtype=np.int64), lengths)
         columns = product.indices.astype(np.int64)
-        keep = ~self.text.is_place[columns]  # "both mention Bavaria" says where, not what
+        keep = ~self.text.is_unquoted[columns]  # "both mention Bavaria" says where, not what
         pair, columns, weights = pair[keep], columns[keep], product.data[keep]
         order = np.lexsort((columns, -weights, pair))
         pair, columns = pair[order], columns[order]

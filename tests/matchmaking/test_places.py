@@ -94,3 +94,21 @@ def test_place_names_can_weigh_less_in_the_lexical_signal(make_profile: ProfileF
     assert model.text.is_place[bavaria] and not model.text.is_place[logistics]
     request_row = model.channels["request"].lexical[0].toarray().ravel()
     assert 0 < request_row[bavaria] < request_row[logistics]
+
+
+def test_direction_words_of_place_names_are_not_quoted(make_profile: ProfileFactory) -> None:
+    people = [
+        make_profile(
+            "a",
+            region="North Brabant",
+            opportunities=(request("Cold storage logistics in North Brabant county"),),
+        ),
+        make_profile(
+            "b", opportunities=(offer("Cold storage logistics for the north of the county"),)
+        ),
+    ]
+    found = Matchmaker(people).recommend_for("a", 5)
+    assert [r.candidate_id for r in found] == ["b"]
+    terms = [t for reason in found[0].reasons for t in reason.terms]
+    assert "cold storage" in " ".join(terms) or "storage" in terms
+    assert not {"north", "county", "brabant"} & set(terms)
