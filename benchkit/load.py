@@ -1,7 +1,8 @@
 """A read-mix load test: gunicorn + PostgreSQL on loopback, closed-loop clients.
 
     python -m benchkit.load [--workers 2] [--clients 16] [--seconds 45]
-                            [--participants 200] [--database-url URL]
+                            [--participants 200] [--reads participants,schedule]
+                            [--database-url URL]
 
 Without ``--database-url`` a throwaway PostgreSQL is started (``initdb``/``pg_ctl``, as
 the tests do, see tests/servers.py) and removed afterwards. The script migrates the
@@ -9,7 +10,8 @@ database, builds the demo event with a published meeting schedule (``published_e
 the same fixture the on-the-day tests use), opens a session for every participant,
 starts ``gunicorn -w N 'api:create_app()'`` on a free loopback port and then runs
 ``--clients`` threads for ``--seconds``, each with its own HTTP connection (requests),
-each picking a participant at random and one read of the mix:
+each picking a participant at random and one read of the mix (``--reads`` picks a
+subset):
 
 - ``participants``: ``GET /participants`` (first page, as that participant),
 - ``recommendations``: ``GET /participants/{me}/recommendations``,
@@ -159,6 +161,7 @@ def _run(
     clients: int,
     seconds: float,
     seed: int,
+    reads: tuple[str, ...] = READS,
 ) -> tuple[Tally, float]:
     tally = Tally()
     start_line = threading.Barrier(clients + 1)
@@ -170,7 +173,7 @@ def _run(
         start_line.wait()
         while time.perf_counter() < stop_at[0]:
             me, token = rng.choice(people)
-            read = rng.choice(READS)
+            read = rng.choice(reads)
             path = {
                 "participants": "/participants",
                 "recommendations": f"/participants/{me}/recommendations",
@@ -195,7 +198,7 @@ def _run(
     return tally, time.perf_counter() - began
 
 
-def _summary(tally: Tally, elapsed: float) -> dict[str, Any]:
+def _summary(tally: Tally, elapsed: float, reads: tuple[str, ...]) -> dict[str, Any]:
     def figures(samples: list[float], errors: int) -> dict[str, Any]:
         cuts = quantiles(samples, n=100) if len(samples) > 1 else samples * 99
         return {
@@ -206,11 +209,11 @@ def _summary(tally: Tally, elapsed: float) -> dict[str, Any]:
             "p99_ms": round(cuts[98] * 1000, 1) if cuts else None,
         }
 
-    every = [s for read in READS for s in tally.latencies[read]]
+    every = [s for read in reads for s in tally.latencies[read]]
     return {
         "seconds": round(elapsed, 1),
         "all": figures(every, sum(tally.errors.values())),
-        **{read: figures(tally.latencies[read], tally.errors[read]) for read in READS},
+        **{read: figures(tally.latencies[read], tally.errors[read]) for read in reads},
     }
 
 
@@ -222,20 +225,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--database-url", help="an empty PostgreSQL database to use")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--reads", default=",".join(READS), help=f"comma-separated, of {', '.join(READS)}"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON only")
     args = parser.parse_args(argv)
+    reads = tuple(dict.fromkeys(r.strip() for r in args.reads.split(",") if r.strip()))
+    if not reads or not set(reads) <= set(READS):
+        parser.error(f"--reads: choose among {', '.join(READS)}")
     with _database(args.database_url) as url:
         event_id, people = _prepare(url, args.participants)
         with _gunicorn(url, args.workers) as base:
             # One warm-up pass per read, so worker start-up is not measured.
-            _run(base, event_id, people, min(args.clients, 4), 3.0, args.seed + 1000)
-            tally, elapsed = _run(base, event_id, people, args.clients, args.seconds, args.seed)
+            _run(base, event_id, people, min(args.clients, 4), 3.0, args.seed + 1000, reads)
+            tally, elapsed = _run(
+                base, event_id, people, args.clients, args.seconds, args.seed, reads
+            )
     summary = {
         "workers": args.workers,
         "clients": args.clients,
         "participants": args.participants,
         "load_average_after": os.getloadavg()[0],
-        **_summary(tally, elapsed),
+        "reads": list(reads),
+        **_summary(tally, elapsed, reads),
     }
     if args.json:
         print(json.dumps(summary, indent=2))
@@ -245,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{summary['seconds']} s (load average after: {summary['load_average_after']:.1f})"
     )
     print(f"{'read':16} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for read in ("all", *READS):
+    for read in ("all", *reads):
         row = summary[read]
         print(
             f"{read:16} {row['requests']:>9} {row['errors']:>7} {row['rps']:>8} "
