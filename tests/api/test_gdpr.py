@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import inspect, select, text
 
 from api.extensions import db
-from api.models import Meeting, Participant, ParticipantSession, WebhookDelivery
+from api.models import Meeting, OutgoingMail, Participant, ParticipantSession, WebhookDelivery
 from api.webhooks.operations import create_webhook
 from tests.api.published_event import PublishedEvent, published_event
 
@@ -203,6 +203,11 @@ def test_partners_feeds_show_the_meeting_cancelled(
         assert cancelled, body
         assert all("a participant who left" in str(v["SUMMARY"]) for v in cancelled)
     assert len(partners) == len(ids)
+    # Each partner is told by mail too (the wording: tests/api/notifications).
+    told = db.session.scalars(
+        select(OutgoingMail).where(OutgoingMail.kind == "meeting_changed")
+    ).all()
+    assert sorted(m.participant_id for m in told) == sorted(partners)
 
 
 @pytest.mark.parametrize(
