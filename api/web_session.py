@@ -1,9 +1,10 @@
-"""Who is signed in to the web pages: a seam the accounts work can replace.
+"""Who is signed in to the web pages.
 
-Today a browser session (Flask's signed cookie, HttpOnly, SameSite=Lax) remembers a
-participant or an organiser after they registered or pasted their token or API key on the
-sign-in page. The cookie holds the id and the stored hash of the credential, never the
-credential itself, so rotating a token or key signs every browser out. Web views call
+A browser session (Flask's signed cookie, HttpOnly, SameSite=Lax; the storage is
+``api.accounts.browser_sessions``) remembers a participant after they registered or
+confirmed an emailed sign-in link, or pasted their token, and an organiser after they
+pasted their API key. The cookie holds the id and the stored hash of the credential,
+never the credential itself, so rotating a token or key signs every browser out. Web views call
 ``load_session_principal`` first; it fills ``g.participant``/``g.organiser`` exactly as a
 Bearer token does for the API, so the same operations and guards apply. Forms carry a
 CSRF token (Flask-WTF), checked on every POST of a web blueprint.
@@ -11,19 +12,22 @@ CSRF token (Flask-WTF), checked on every POST of a web blueprint.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, Response, g, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
+from api.accounts.browser_sessions import (
+    is_remembered,
+    remember_organiser,
+    remember_participant,
+    remembered,
+)
 from api.accounts.keys import key_for_secret
 from api.accounts.participant_sessions import session_for_token
 from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
 from api.models import ApiKey, Event, Organiser, Participant, ParticipantSession
 
-SESSION_KEY = "signed_in"
 csrf = CSRFProtect()
 
 
@@ -44,18 +48,12 @@ def _fresh_session() -> None:
 
 def sign_in_participant(participant_session: ParticipantSession) -> None:
     _fresh_session()
-    session[SESSION_KEY] = {
-        "kind": "participant",
-        "id": participant_session.id,
-        "check": participant_session.token_hash,
-    }
-    session.permanent = True
+    remember_participant(participant_session)
 
 
 def sign_in_organiser(key: ApiKey) -> None:
     _fresh_session()
-    session[SESSION_KEY] = {"kind": "organiser", "id": key.id, "check": key.key_hash}
-    session.permanent = True
+    remember_organiser(key)
 
 
 def sign_in_with_secret(secret: str) -> Organiser | Participant | None:
@@ -85,29 +83,17 @@ def sign_out() -> None:
     g.organiser = None
 
 
-def _from_session(data: dict[str, Any]) -> tuple[Organiser | None, Participant | None]:
-    """The signed-in person, while the credential behind the session is still active."""
-    if data.get("kind") == "participant":
-        found = db.session.get(ParticipantSession, data.get("id"))
-        if found is not None and found.is_active and found.token_hash == data.get("check"):
-            return None, found.participant
-    elif data.get("kind") == "organiser":
-        key = db.session.get(ApiKey, data.get("id"))
-        if key is not None and key.is_active and key.key_hash == data.get("check"):
-            return key.organiser, None
-    return None, None
-
-
 def load_session_principal() -> None:
     """Before each web view: check the form's CSRF token, then read the session."""
     if request.method == "POST":
         csrf.protect()
     if g.get("organiser") is not None or g.get("participant") is not None:
         return
-    data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
+    if not is_remembered():
         return
-    g.organiser, g.participant = _from_session(data)
+    key, participant_session = remembered()
+    g.organiser = key.organiser if key is not None else None
+    g.participant = participant_session.participant if participant_session is not None else None
     if g.organiser is None and g.participant is None:
         session.clear()
 

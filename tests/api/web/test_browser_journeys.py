@@ -1,6 +1,7 @@
 """Both journeys in a real Chromium against a live server on loopback.
 
-Two participants register through the form; one asks the other for a meeting from the
+Two participants register through the form; one signs out and back in with a link the
+app mails to a real SMTP server on loopback, then asks the other for a meeting from the
 marketplace, the other accepts in the inbox; the organiser solves, reviews the draft and
 publishes; the first participant sees the meeting in the agenda and in the calendar file.
 Every page: no console error, screenshots at desktop and phone widths, axe passes.
@@ -9,6 +10,7 @@ Every page: no console error, screenshots at desktop and phone widths, axe passe
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -21,6 +23,7 @@ from selenium.webdriver.support.ui import Select
 
 from api.extensions import db
 from tests.api.conftest import Caller
+from tests.api.notifications.conftest import app, smtp, wait_for_mail
 from tests.api.web.browser import (
     CHROMEDRIVER,
     CHROMIUM,
@@ -30,7 +33,10 @@ from tests.api.web.browser import (
     wait_for,
     wait_for_text,
 )
+from tests.mail_server import SmtpServer
 from tests.pages.browser import live_server
+
+__all__ = ["app", "smtp"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -126,12 +132,39 @@ def _sign_in(driver: WebDriver, server: str, secret: str) -> None:
     driver.delete_all_cookies()
     driver.get(server + "/signin")
     fill(driver, {"secret": secret})
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    driver.find_element(By.ID, "sign-in-secret").click()
+    wait_for_text(driver, "main", "You are signed in.")
+
+
+def _sign_in_by_link(
+    driver: WebDriver, server: str, app: Flask, smtp: SmtpServer, email: str
+) -> None:
+    """Sign out, ask for a link on the sign-in page, open the mailed link, confirm."""
+    driver.find_element(By.XPATH, "//button[normalize-space(.)='Sign out']").click()
+    wait_for_text(driver, "main", "You are signed out.")
+    driver.find_element(By.LINK_TEXT, "Sign in").click()
+    fill(driver, {"email": email})
+    check_page(driver, "sign-in")
+    driver.find_element(By.ID, "send-link").click()
+    wait_for_text(driver, "main", "a sign-in link is on its way")
+    wait_for_mail(app)
+    mail = smtp.to(email)[-1].get_body(preferencelist=("plain",))
+    assert mail is not None
+    link = re.search(r"https?://\S+?(/sign-in/\S+)", mail.get_content())
+    assert link is not None, "the mail holds a sign-in link"
+    driver.get(server + link.group(1))
+    check_page(driver, "sign-in-link")
+    driver.find_element(By.ID, "confirm-sign-in").click()
     wait_for_text(driver, "main", "You are signed in.")
 
 
 def test_participants_meet_and_the_organiser_publishes(
-    client: FlaskClient, organiser: Caller, server: str, browser: WebDriver
+    app: Flask,
+    smtp: SmtpServer,
+    client: FlaskClient,
+    organiser: Caller,
+    server: str,
+    browser: WebDriver,
 ) -> None:
     event_id = _set_up_event(browser, server, organiser)
     _add_taxonomy(client, organiser, event_id)
@@ -171,7 +204,11 @@ def test_participants_meet_and_the_organiser_publishes(
         },
     )
 
-    browser.get(f"{server}/events/{event_id}/me/profile")
+    # Ana signs out and back in with the link she asks for by mail; she lands on her agenda.
+    _sign_in_by_link(browser, server, app, smtp, "ana@basque-energy.example.es")
+    assert browser.current_url.endswith(f"/events/{event_id}/me/agenda")
+
+    browser.find_element(By.LINK_TEXT, "My profile").click()
     wait_for(browser, "#first_name")
     check_page(browser, "profile-ana")
 
