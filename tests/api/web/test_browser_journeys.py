@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -275,3 +276,10 @@ def test_participants_meet_and_the_organiser_publishes(
     )
     assert calendar.status_code == 200
     assert "BEGIN:VEVENT" in calendar.text and "Ben Laurent" in calendar.text
+    # ...and through the subscription address her calendar app keeps (no cookie needed).
+    feed = browser.find_element(By.ID, "calendar-url").get_attribute("value") or ""
+    assert browser.find_element(By.ID, "subscribe-calendar").get_attribute("href") == (
+        "webcal://" + feed.split("://", 1)[1]
+    )
+    subscribed = requests.get(server + urlsplit(feed).path, timeout=30)
+    assert subscribed.status_code == 200 and "Ben Laurent" in subscribed.text
