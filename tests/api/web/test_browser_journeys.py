@@ -259,6 +259,7 @@ def test_participants_meet_and_the_organiser_publishes(
         ("import", "#file"),
         ("settings", "#slug"),
         ("webhooks", "#webhook-url"),
+        ("team", "#member-email"),
     ):
         browser.get(f"{server}/events/{event_id}/organise/{page}")
         wait_for(browser, ready)
