@@ -1,9 +1,10 @@
 """Both journeys in a real Chromium against a live server on loopback.
 
-Two participants register through the form; one signs out and back in with a link the
-app mails to a real SMTP server on loopback, then asks the other for a meeting from the
-marketplace, the other accepts in the inbox; the organiser solves, reviews the draft and
-publishes; the first participant sees the meeting in the agenda and in the calendar file.
+Two participants register through the form, a third joins one's organisation (pending);
+that one signs in with a link the app mails to a real SMTP server on loopback, approves
+her colleague, then asks the other for a meeting from her recommendations; the other
+accepts in the inbox; the organiser solves, reviews the draft and publishes; she sees the
+meeting in her agenda, in the calendar file and through her calendar subscription.
 Every page: no console error, screenshots at desktop and phone widths, axe passes.
 """
 
@@ -129,6 +130,21 @@ def _register(driver: WebDriver, server: str, event_id: int, who: dict[str, str]
     return token
 
 
+def _join(driver: WebDriver, server: str, event_id: int, organisation: str) -> None:
+    """Carla registers joining an organisation a colleague registered: it waits."""
+    driver.delete_all_cookies()
+    driver.get(f"{server}/events/{event_id}/register")
+    fill(
+        driver,
+        {"first_name": "Carla", "last_name": "Etxeberria", "email": "carla@basque.example.es"},
+    )
+    Select(driver.find_element(By.ID, "organisation_id")).select_by_visible_text(organisation)
+    driver.find_element(By.CSS_SELECTOR, 'input[name="consent"]').click()
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert "Basque Energy Cluster" in wait_for(driver, "#membership-pending").text
+    check_page(driver, "welcome-carla-pending")
+
+
 def _sign_in(driver: WebDriver, server: str, secret: str) -> None:
     driver.delete_all_cookies()
     driver.get(server + "/signin")
@@ -205,13 +221,18 @@ def test_participants_meet_and_the_organiser_publishes(
         },
     )
 
-    # Ana signs out and back in with the link she asks for by mail; she lands on her agenda.
+    # Carla joins Ana's organisation: the join waits for a colleague's approval.
+    _join(browser, server, event_id, "Basque Energy Cluster (ES)")
+
+    # Ana signs in with the link she asks for by mail; she lands on her agenda.
     _sign_in_by_link(browser, server, app, smtp, "ana@basque-energy.example.es")
     assert browser.current_url.endswith(f"/events/{event_id}/me/agenda")
 
     browser.find_element(By.LINK_TEXT, "My profile").click()
-    wait_for(browser, "#first_name")
+    assert "Carla Etxeberria" in wait_for(browser, "#colleagues").find_element(By.XPATH, "..").text
     check_page(browser, "profile-ana")
+    browser.find_element(By.XPATH, "//button[@aria-label='Approve Carla Etxeberria']").click()
+    wait_for_text(browser, "main", "Carla Etxeberria is now a member of Basque Energy Cluster.")
 
     # Ana, still signed in, browses the marketplace, then asks Ben from her recommendations.
     browser.get(f"{server}/events/{event_id}/marketplace")
