@@ -17,13 +17,14 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
 from api.accounts.browser_sessions import (
+    is_owned,
     is_remembered,
     remember_organiser,
     remember_participant,
     remembered,
 )
 from api.accounts.keys import key_for_secret
-from api.accounts.participant_sessions import session_for_token
+from api.accounts.participant_sessions import revoke_session, session_for_token
 from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
 from api.models import ApiKey, Event, Organiser, Participant, ParticipantSession
@@ -46,9 +47,11 @@ def _fresh_session() -> None:
     g.pop("csrf_token", None)
 
 
-def sign_in_participant(participant_session: ParticipantSession) -> None:
+def sign_in_participant(participant_session: ParticipantSession, *, owned: bool = False) -> None:
+    """``owned``: the browser is the token's only holder (an emailed link's token, never
+    shown), so signing out revokes it; a pasted or registration token lives on."""
     _fresh_session()
-    remember_participant(participant_session)
+    remember_participant(participant_session, owned=owned)
 
 
 def sign_in_organiser(key: ApiKey) -> None:
@@ -78,6 +81,11 @@ def sign_in_participant_token(token: str) -> None:
 
 
 def sign_out() -> None:
+    """End the browser session, and the token behind it if nobody else holds it."""
+    if is_owned():
+        _, participant_session = remembered()
+        if participant_session is not None:
+            revoke_session(participant_session)  # flushed; the view commits
     _fresh_session()
     g.participant = None
     g.organiser = None

@@ -18,13 +18,21 @@ from api.models import ApiKey, ParticipantSession
 SESSION_KEY = "signed_in"
 
 
-def remember_participant(participant_session: ParticipantSession) -> None:
+def remember_participant(participant_session: ParticipantSession, *, owned: bool = False) -> None:
+    """``owned``: the token was never shown to anyone (an emailed link's), so this browser
+    session is its only holder and signing out ends it."""
     session[SESSION_KEY] = {
         "kind": "participant",
         "id": participant_session.id,
         "check": participant_session.token_hash,
+        "owned": owned,
     }
     session.permanent = True
+
+
+def is_owned() -> bool:
+    data: Any = session.get(SESSION_KEY)
+    return isinstance(data, dict) and data.get("owned") is True
 
 
 def remember_organiser(key: ApiKey) -> None:

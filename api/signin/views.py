@@ -141,7 +141,7 @@ def confirm_link(token: str) -> Response:
     db.session.commit()
     participant_session = session_for_token(bearer)
     assert participant_session is not None
-    sign_in_participant(participant_session)
+    sign_in_participant(participant_session, owned=True)
     flash(_("You are signed in."))
     target = url_for("agenda_web.my_agenda", event_id=participant.event_id)
     return _private(redirect(target, code=303))
@@ -150,5 +150,6 @@ def confirm_link(token: str) -> Response:
 @blp.post("/signout")
 def sign_out() -> Response:
     end_session()
+    db.session.commit()
     flash(_("You are signed out."))
     return redirect(url_for("home.index"))

@@ -80,6 +80,13 @@ def test_a_participant_asks_for_a_link_and_signs_in_with_it(
     assert saved.status_code == 302, saved.text[:500]
     assert "Engineer" in client.get(profile).text
 
+    # Signing out ends the link's token too: a copy of the cookie opens nothing after.
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    client.post("/signout", data={"csrf_token": csrf_of(client, profile)})
+    client.set_cookie("session", cookie.value)
+    assert client.get(profile).status_code == 401
+
 
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     app: Flask, client: FlaskClient, smtp: SmtpServer, event: dict[str, Any]
