@@ -118,3 +118,14 @@ def test_a_used_or_forged_link_says_so_and_offers_a_new_one(client: FlaskClient)
     assert forged.status_code == 401
     assert "not valid" in forged.text
     assert 'href="/signin"' in forged.text
+
+
+def test_the_event_page_leads_to_the_link_form_even_after_registration_closed(
+    client: FlaskClient, event_factory: Any
+) -> None:
+    closed = event_factory(name="Closed Forum", registration_closes_dt="2020-01-01T00:00:00Z")
+    page = client.get(f"/events/{closed['id']}").text
+    assert "Registration is closed." in page
+    assert f'href="/signin?event={closed["id"]}"' in page
+    form = client.get(f"/signin?event={closed['id']}").text
+    assert f'<option value="{closed["id"]}" selected>' in form
