@@ -28,8 +28,10 @@ from api.accounts.participant_sessions import revoke_session, session_for_token
 from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
 from api.models import ApiKey, Event, Organiser, Participant, ParticipantSession
+from api.models.event_members import Permission
 
 csrf = CSRFProtect()
+SAFE = ("GET", "HEAD", "OPTIONS")
 
 
 def init_web_session(app: Flask) -> None:
@@ -100,6 +102,7 @@ def load_session_principal() -> None:
     if not is_remembered():
         return
     key, participant_session = remembered()
+    g.web_api_key = key
     g.organiser = key.organiser if key is not None else None
     g.participant = participant_session.participant if participant_session is not None else None
     if g.organiser is None and g.participant is None:
@@ -139,8 +142,10 @@ def participant_of(event_id: int) -> tuple[Event, Participant]:
     return event, me
 
 
-def organised_event(event_id: int) -> Event:
-    """The event, if the signed-in organiser manages it (401 if nobody, 403 otherwise)."""
+def organised_event(event_id: int, permission: Permission | None = None) -> Event:
+    """The event, if the signed-in organiser's role allows ``permission`` (by default,
+    as in the API: reading for GET, managing for a form's POST); 401 if nobody is signed
+    in, 403 otherwise. A read-only API key signs in a browser that only reads."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound("Event not found")
@@ -149,4 +154,9 @@ def organised_event(event_id: int) -> Event:
         raise Unauthorized(_("Sign in with your organiser API key."))
     if not event.can_manage(organiser):
         raise Forbidden(_("Only the event's organisers may open this page."))
+    needed = permission or (Permission.READ if request.method in SAFE else Permission.MANAGE)
+    key: ApiKey | None = g.get("web_api_key") or g.get("api_key")
+    read_only = key is not None and key.is_read_only and needed != Permission.READ
+    if read_only or not event.permits(organiser, needed):
+        raise Forbidden(_("Your role on this event does not allow this."))
     return event

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
 from api.accounts import members
-from api.exceptions import ClustermeetError, Forbidden, InvalidInput
+from api.exceptions import ClustermeetError, InvalidInput
 from api.extensions import db
 from api.models import Event, Organiser
 from api.models.event_members import MemberRole, Permission
@@ -68,10 +68,7 @@ def _page(event: Event, errors: dict[str, str], status: int = 200) -> tuple[str,
 
 
 def _administered(event_id: int) -> Event:
-    event = organised_event(event_id)
-    if not event.permits(signed_in_organiser(), Permission.ADMIN):
-        raise Forbidden(_("Only the event's owners may change its team."))
-    return event
+    return organised_event(event_id, Permission.ADMIN)
 
 
 @blp.get("")
