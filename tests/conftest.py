@@ -154,7 +154,8 @@ def make_app(
         db.engine.dispose()
     app.config.clear()
     app.config.update(saved_config)
-    app.extensions.clear()
+    # What a test replaced goes back; what the app added on its own (caches such as the
+    # mail templates' environment) stays for the next test.
     app.extensions.update(saved_extensions)
 
 
