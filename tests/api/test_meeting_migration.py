@@ -12,7 +12,7 @@ from api.extensions import db
 from api.models import Meeting, MeetingPlacement, Participant
 from tests.api.published_event import published_event
 
-BEFORE = "49c19bcd37f6"
+BEFORE = "5d0c1f2a7b3e"
 
 
 def _counts() -> tuple[int, int]:

@@ -5,7 +5,7 @@ meetings as cancelled rows with that side empty, so published schedule versions 
 their placements and partners' calendar feeds can show STATUS:CANCELLED.
 
 Revision ID: 5e3a9c1d7b20
-Revises: 49c19bcd37f6
+Revises: 5d0c1f2a7b3e
 Create Date: 2026-11-25 22:30:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5e3a9c1d7b20"
-down_revision = "49c19bcd37f6"
+down_revision = "5d0c1f2a7b3e"  # re-chained after web2 (was 49c19bcd37f6)
 branch_labels = None
 depends_on = None
 
