@@ -42,6 +42,10 @@ from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn
 from scheduler.meetings.sweep import sweep_schedule
 
+# Strict mode's share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until
+# KEMPE_UNTIL, then neighbourhoods.
+KEMPE_FROM, KEMPE_UNTIL = 0.25, 0.85
+
 
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
     return {
@@ -398,6 +402,17 @@ def solve_large(
             search = LocalSearch(instance, first, movable, seed=options.seed)
             search.run(started + 0.6 * options.time_limit_s, should_stop=should_stop)
             start_plan = search.slot_of
+    if start_plan is None and options.allow_unscheduled is False:
+        # Strict mode: every meeting must be placed, so the event is meant to fit. A few
+        # restarts, then Kempe-chain annealing, which places what the restarts strand on
+        # tight events, then neighbourhoods (measured, docs/benchmarks/meetings.md).
+        first = heuristic_schedule(
+            instance, options.seed, started + KEMPE_FROM * options.time_limit_s, should_stop
+        )
+        movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+        search = LocalSearch(instance, first, movable, seed=options.seed)
+        search.kempe_anneal(started + KEMPE_UNTIL * options.time_limit_s, should_stop)
+        start_plan = search.slot_of
     if start_plan is None:
         # Restarts for most of the budget, then neighbourhoods from the best (measured,
         # docs/benchmarks/meetings.md).

@@ -12,6 +12,7 @@ creating fairness excess).
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,8 @@ from scheduler.meetings.objective import count_breaks, moved_meetings, step_weig
 _WEIGHTS = step_weights()
 _EXCESS_W = _WEIGHTS.excess
 _MOVE_W = _WEIGHTS.move
+# Longest Kempe chain tried: longer ones are rare and cost more than they are worth.
+_MAX_CHAIN = 200
 
 
 class LocalSearch:
@@ -37,6 +40,7 @@ class LocalSearch:
         self.capacity = len(instance.shared_tables)
         self.cap = {p.id: p.max_meetings for p in instance.participants}
         self.limit = {p.id: instance.break_limit(p.id) for p in instance.participants}
+        self._allowed = [frozenset(slots) for slots in instance.allowed_slots]
         for m, s in plan.items():
             self._occupy(m, s)
 
@@ -299,6 +303,244 @@ class LocalSearch:
                     self._occupy(m2, s1)
                     gain += before - after
         return gain
+
+    # -------------------------------------------------------------- Kempe chains
+    def _chain(self, pid: str, s: int, t: int) -> list[int] | None:
+        """The meetings of the ``s``/``t`` alternating path from ``pid``'s meeting in ``s``:
+        that meeting goes to ``t``, its partner's meeting in ``t`` (if any) goes to ``s``,
+        and so on. Swapping them keeps everybody at one meeting per slot and only the path's
+        two ends change their busy slots. None if a meeting on it may not move (frozen, the
+        other slot not allowed) or the path is too long."""
+        chain: list[int] = []
+        seen: set[int] = set()
+        current, here, there = pid, s, t
+        while True:
+            m = self.busy[current].get(here)
+            if m is None:
+                return chain
+            if m in seen or m not in self.movable or there not in self._allowed[m]:
+                return None
+            if len(chain) >= _MAX_CHAIN:
+                return None
+            seen.add(m)
+            chain.append(m)
+            a, b = self.instance.meetings[m].participants
+            current = b if current == a else a
+            here, there = there, here
+
+    def _swap(self, chain: list[int], s: int, t: int) -> None:
+        slots = [self._release(m) for m in chain]
+        for m, old in zip(chain, slots, strict=True):
+            self._occupy(m, t if old == s else s)
+
+    def _people_score(self, people: set[str], chain: list[int]) -> tuple[int, int, int]:
+        """(fairness excess, moves, breaks) of ``people`` and of the meetings of ``chain``."""
+        excess = breaks = 0
+        for p in people:
+            slots = list(self.busy[p])
+            excess += self.excess_of(p, slots)
+            breaks += count_breaks(slots)
+        published = self.instance.published_slots
+        moves = sum(1 for m in chain if m in published and self.slot_of.get(m) != published[m])
+        return excess, moves, breaks
+
+    def _tables_ok(self, s: int, t: int) -> bool:
+        return self.shared_used[s] <= self.capacity and self.shared_used[t] <= self.capacity
+
+    def kempe_insert(self) -> int:
+        """Place unplaced meetings where one side is busy by swapping a Kempe chain: that
+        side's meeting in the slot moves to one of its free slots, its partner's meeting
+        there moves back, and so on along the path (edge-colouring repair). Never adds
+        fairness excess; among the chains that work, the fewest moves, then breaks."""
+        inst = self.instance
+        placed = 0
+        order = sorted(
+            (m for m in self.movable if m not in self.slot_of),
+            key=lambda m: -inst.meetings[m].priority,
+        )
+        for m in order:
+            meeting = inst.meetings[m]
+            a, b = meeting.participants
+            if any(
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0) for p in (a, b)
+            ):
+                continue
+            best: tuple[tuple[int, int, int], int, str, int, int] | None = None
+            for s in inst.allowed_slots[m]:
+                blocked = [p for p in (a, b) if s in self.busy[p]]
+                if len(blocked) != 1:
+                    continue  # free on both sides: insert_unplaced's case
+                p = blocked[0]
+                for t in range(inst.n_slots):
+                    if t == s or t in self.busy[p]:
+                        continue
+                    found = self._try_insert(m, p, s, t)
+                    if found is not None and (best is None or found < best[0]):
+                        best = (found, m, p, s, t)
+            if best is not None:
+                _score, m, p, s, t = best
+                chain = self._chain(p, s, t)
+                assert chain is not None
+                self._swap(chain, s, t)
+                self._occupy(m, s)
+                placed += 1
+        return placed
+
+    def _try_insert(self, m: int, p: str, s: int, t: int) -> tuple[int, int, int] | None:
+        """Score of placing ``m`` in ``s`` after swapping the chain from ``p`` (who is busy
+        in ``s`` and free in ``t``), or None if that does not free both sides in ``s``, runs
+        out of tables or adds fairness excess. The schedule is left as it was."""
+        inst = self.instance
+        chain = self._chain(p, s, t)
+        if chain is None:
+            return None
+        people = {q for c in chain for q in inst.meetings[c].participants}
+        people.update(inst.meetings[m].participants)
+        before = self._people_score(people, chain)
+        self._swap(chain, s, t)
+        result: tuple[int, int, int] | None = None
+        if self._free_for(m, s) and self._tables_ok(s, t):
+            self._occupy(m, s)
+            after = self._people_score(people, chain)
+            if after[0] <= before[0]:
+                result = (after[0] - before[0], after[1] - before[1], after[2] - before[2])
+            self._release(m)
+        self._swap(chain, t, s)
+        return result
+
+    def kempe_pass(self, people: list[str] | None = None) -> int:
+        """Reduce breaks with Kempe chains: a participant's meeting at the edge of a block
+        moves into a gap or next to another block, the chain of partners' meetings in the
+        two slots swapping with it. Returns the breaks saved."""
+        inst = self.instance
+        gain = 0
+        if people is None:
+            people = [p for p, b in self.busy.items() if count_breaks(list(b)) > 0]
+            self.rng.shuffle(people)
+        for pid in people:
+            busy = self.busy[pid]
+            if count_breaks(list(busy)) == 0:
+                continue
+            edges = [s for s in busy if s - 1 not in busy or s + 1 not in busy]
+            targets = [
+                t for t in range(inst.n_slots) if t not in busy and (t - 1 in busy or t + 1 in busy)
+            ]
+            best: tuple[tuple[int, int, int], int, int] | None = None
+            for s in edges:
+                for t in targets:
+                    chain = self._chain(pid, s, t)
+                    if not chain:
+                        continue
+                    group = {q for c in chain for q in inst.meetings[c].participants}
+                    before = self._people_score(group, chain)
+                    self._swap(chain, s, t)
+                    after = self._people_score(group, chain)
+                    if self._tables_ok(s, t) and after[0] <= before[0]:
+                        delta = (
+                            after[0] - before[0],
+                            after[1] - before[1],
+                            after[2] - before[2],
+                        )
+                        if delta < (0, 0, 0) and (best is None or delta < best[0]):
+                            best = (delta, s, t)
+                    self._swap(chain, t, s)
+            if best is not None:
+                delta, s, t = best
+                chain = self._chain(pid, s, t)
+                assert chain is not None
+                self._swap(chain, s, t)
+                gain -= delta[2]
+        return gain
+
+    def _rank(self) -> tuple[int, int, int, int]:
+        """(fairness excess, unplaced priority, moves, breaks): ``objective.evaluate``'s order."""
+        inst = self.instance
+        excess = sum(self.excess_of(p, list(b)) for p, b in self.busy.items())
+        unplaced = sum(
+            meeting.priority for m, meeting in enumerate(inst.meetings) if m not in self.slot_of
+        )
+        return excess, unplaced, moved_meetings(inst, self.slot_of), self.total_breaks()
+
+    def kempe_anneal(
+        self,
+        deadline: float,
+        should_stop: Callable[[], bool] | None = None,
+        hot: float = 0.3,
+        cold: float = 0.05,
+    ) -> None:
+        """Simulated annealing over Kempe-chain moves (a random participant's meeting to a
+        random free slot of theirs, the chain following), with Kempe insertion of unplaced
+        meetings every few thousand moves; ends on the best schedule seen.
+
+        On tight events nearly every participant is busy in every slot they are present, so
+        plain moves have nowhere to go; a chain keeps everybody's load and changes only its
+        two ends, and accepting a few worse steps lets unplaced meetings find a chain that
+        works later (docs/benchmarks/meetings.md)."""
+        inst = self.instance
+        people = [p.id for p in inst.participants if inst.meetings_of[p.id]]
+        if not people:
+            return
+        best_rank = self._rank()
+        best = dict(self.slot_of)
+        began = time.perf_counter()
+        span = max(1e-6, deadline - began)
+        temperature = hot
+        steps = 0
+        broken: list[str] = []
+        while True:
+            if steps % 2_000 == 0:
+                now = time.perf_counter()
+                if now >= deadline or (should_stop is not None and should_stop()):
+                    break
+                temperature = hot * (cold / hot) ** ((now - began) / span)
+                if steps % 20_000 == 0:
+                    if self.kempe_insert() or self.insert_unplaced():
+                        pass
+                    rank = self._rank()
+                    if rank < best_rank:
+                        best_rank, best = rank, dict(self.slot_of)
+                if steps % 10_000 == 0:
+                    broken = [p for p in people if count_breaks(list(self.busy[p])) > 0]
+            steps += 1
+            if broken and steps % 2:
+                # Half the steps aim at someone with a break: a meeting at the edge of one
+                # of their blocks goes next to another block.
+                pid = self.rng.choice(broken)
+                busy = self.busy[pid]
+                s = self.rng.choice(list(busy))
+                if s - 1 in busy and s + 1 in busy:
+                    continue
+                t = self.rng.choice([s - 1, s + 1]) if False else self.rng.randrange(inst.n_slots)
+                if t in busy or (t - 1 not in busy and t + 1 not in busy):
+                    continue
+            else:
+                pid = self.rng.choice(people)
+                busy = self.busy[pid]
+                if not busy:
+                    continue
+                s = self.rng.choice(list(busy))
+                t = self.rng.randrange(inst.n_slots)
+                if t in busy:
+                    continue
+            chain = self._chain(pid, s, t)
+            if not chain:
+                continue
+            group = {q for c in chain for q in inst.meetings[c].participants}
+            before = self._people_score(group, chain)
+            self._swap(chain, s, t)
+            after = self._people_score(group, chain)
+            if self._tables_ok(s, t) and after[0] <= before[0]:
+                delta = _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
+                if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
+                    continue
+            self._swap(chain, t, s)
+        self.kempe_insert()
+        self.insert_unplaced()
+        if self._rank() > best_rank:
+            for m in list(self.slot_of):
+                self._release(m)
+            for m, s in best.items():
+                self._occupy(m, s)
 
     def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
         while time.perf_counter() < deadline:
