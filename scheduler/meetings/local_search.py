@@ -348,10 +348,12 @@ class LocalSearch:
         return self.shared_used[s] <= self.capacity and self.shared_used[t] <= self.capacity
 
     def kempe_insert(self) -> int:
-        """Place unplaced meetings where one side is busy by swapping a Kempe chain: that
-        side's meeting in the slot moves to one of its free slots, its partner's meeting
-        there moves back, and so on along the path (edge-colouring repair). Never adds
-        fairness excess; among the chains that work, the fewest moves, then breaks."""
+        """Place unplaced meetings in a slot where a side is busy by swapping Kempe chains:
+        that side's meeting in the slot moves to one of its free slots, its partner's meeting
+        there moves back, and so on along the path (edge-colouring repair). When both sides
+        are busy, one chain each (the second only towards a slot next to that person's
+        meetings). Never adds fairness excess; among the chains that work, the fewest moves,
+        then breaks."""
         inst = self.instance
         placed = 0
         order = sorted(
@@ -365,48 +367,77 @@ class LocalSearch:
                 self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0) for p in (a, b)
             ):
                 continue
-            best: tuple[tuple[int, int, int], int, str, int, int] | None = None
+            best: tuple[tuple[int, int, int], list[tuple[str, int, int]]] | None = None
             for s in inst.allowed_slots[m]:
                 blocked = [p for p in (a, b) if s in self.busy[p]]
-                if len(blocked) != 1:
+                if not blocked:
                     continue  # free on both sides: insert_unplaced's case
-                p = blocked[0]
-                for t in range(inst.n_slots):
-                    if t == s or t in self.busy[p]:
-                        continue
-                    found = self._try_insert(m, p, s, t)
+                # The side with fewer free slots first (a host at a table for a window).
+                blocked.sort(key=lambda p: -len(self.busy[p]))
+                for steps in self._chain_plans(blocked, s):
+                    found = self._try_insert(m, s, steps)
                     if found is not None and (best is None or found < best[0]):
-                        best = (found, m, p, s, t)
+                        best = (found, steps)
             if best is not None:
-                _score, m, p, s, t = best
-                chain = self._chain(p, s, t)
-                assert chain is not None
-                self._swap(chain, s, t)
+                _score, steps = best
+                s = steps[0][1]
+                for p, s, t in steps:
+                    chain = self._chain(p, s, t)
+                    assert chain is not None
+                    self._swap(chain, s, t)
                 self._occupy(m, s)
                 placed += 1
         return placed
 
-    def _try_insert(self, m: int, p: str, s: int, t: int) -> tuple[int, int, int] | None:
-        """Score of placing ``m`` in ``s`` after swapping the chain from ``p`` (who is busy
-        in ``s`` and free in ``t``), or None if that does not free both sides in ``s``, runs
-        out of tables or adds fairness excess. The schedule is left as it was."""
+    def _chain_plans(self, blocked: list[str], s: int) -> list[list[tuple[str, int, int]]]:
+        """Candidate chain sequences (person, s, t) freeing ``blocked`` in slot ``s``."""
+        n_slots = self.instance.n_slots
+        first = blocked[0]
+        plans = [[(first, s, t)] for t in range(n_slots) if t != s and t not in self.busy[first]]
+        if len(blocked) == 1:
+            return plans
+        second = blocked[1]
+        near = [
+            t
+            for t in range(n_slots)
+            if t != s
+            and t not in self.busy[second]
+            and (t - 1 in self.busy[second] or t + 1 in self.busy[second])
+        ]
+        return [[*plan, (second, s, t)] for plan in plans for t in near]
+
+    def _try_insert(
+        self, m: int, s: int, steps: list[tuple[str, int, int]]
+    ) -> tuple[int, int, int] | None:
+        """Score change of placing ``m`` in ``s`` after swapping the chains of ``steps`` in
+        turn, or None if that does not free both sides in ``s``, runs out of tables or adds
+        fairness excess. The schedule is left as it was."""
         inst = self.instance
-        chain = self._chain(p, s, t)
-        if chain is None:
+        done: list[tuple[list[int], int, int]] = []
+        after: tuple[int, int, int] | None = None
+        people = set(inst.meetings[m].participants)
+        moved: list[int] = []
+        for p, here, there in steps:
+            chain = self._chain(p, here, there)
+            if chain is None:
+                break
+            self._swap(chain, here, there)
+            done.append((chain, here, there))
+            moved.extend(chain)
+            people.update(q for c in chain for q in inst.meetings[c].participants)
+        else:
+            if self._free_for(m, s) and all(self._tables_ok(x, y) for _c, x, y in done):
+                self._occupy(m, s)
+                after = self._people_score(people, moved)
+                self._release(m)
+        for chain, here, there in reversed(done):
+            self._swap(chain, there, here)
+        if after is None:
             return None
-        people = {q for c in chain for q in inst.meetings[c].participants}
-        people.update(inst.meetings[m].participants)
-        before = self._people_score(people, chain)
-        self._swap(chain, s, t)
-        result: tuple[int, int, int] | None = None
-        if self._free_for(m, s) and self._tables_ok(s, t):
-            self._occupy(m, s)
-            after = self._people_score(people, chain)
-            if after[0] <= before[0]:
-                result = (after[0] - before[0], after[1] - before[1], after[2] - before[2])
-            self._release(m)
-        self._swap(chain, t, s)
-        return result
+        before = self._people_score(people, moved)
+        if after[0] > before[0]:
+            return None
+        return after[0] - before[0], after[1] - before[1], after[2] - before[2]
 
     def kempe_pass(self, people: list[str] | None = None) -> int:
         """Reduce breaks with Kempe chains: a participant's meeting at the edge of a block

@@ -103,7 +103,9 @@ def test_annealing_on_generated_and_hosted_events(seed: int) -> None:
         search = LocalSearch(inst, plan, set(range(len(inst.meetings))), seed=seed)
         before = evaluate(inst, search.slot_of)
         search.kempe_anneal(_soon(0.5))
-        assert _errors(inst, search.slot_of) == []
+        # The sweep's start may exceed the fairness bound; chains never add excess, and
+        # the score (excess first) never gets worse.
+        assert _errors(inst, search.slot_of, check_fairness=False) == []
         assert evaluate(inst, search.slot_of) <= before
 
 
