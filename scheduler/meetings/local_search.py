@@ -368,16 +368,19 @@ class LocalSearch:
             ):
                 continue
             best: tuple[tuple[int, int, int], list[tuple[str, int, int]]] | None = None
-            for s in inst.allowed_slots[m]:
-                blocked = [p for p in (a, b) if s in self.busy[p]]
-                if not blocked:
-                    continue  # free on both sides: insert_unplaced's case
-                # The side with fewer free slots first (a host at a table for a window).
-                blocked.sort(key=lambda p: -len(self.busy[p]))
-                for steps in self._chain_plans(blocked, s):
-                    found = self._try_insert(m, s, steps)
-                    if found is not None and (best is None or found < best[0]):
-                        best = (found, steps)
+            for shifted in (False, True):
+                if best is not None:
+                    break
+                for s in inst.allowed_slots[m]:
+                    blocked = [p for p in (a, b) if s in self.busy[p]]
+                    if not blocked:
+                        continue  # free on both sides: insert_unplaced's case
+                    # The side with fewer free slots first (a host at a table for a window).
+                    blocked.sort(key=lambda p: -len(self.busy[p]))
+                    for steps in self._chain_plans(blocked, s, shifted):
+                        found = self._try_insert(m, s, steps)
+                        if found is not None and (best is None or found < best[0]):
+                            best = (found, steps)
             if best is not None:
                 _score, steps = best
                 s = steps[0][1]
@@ -389,22 +392,34 @@ class LocalSearch:
                 placed += 1
         return placed
 
-    def _chain_plans(self, blocked: list[str], s: int) -> list[list[tuple[str, int, int]]]:
-        """Candidate chain sequences (person, s, t) freeing ``blocked`` in slot ``s``."""
+    def _chain_plans(
+        self, blocked: list[str], s: int, shifted: bool
+    ) -> list[list[tuple[str, int, int]]]:
+        """Candidate chain sequences (person, from, to) freeing ``blocked`` in slot ``s``.
+
+        The first person's meeting in ``s`` goes to any free slot of theirs; the second's
+        to a free slot next to their meetings. ``shifted`` (tried when nothing else works)
+        adds two-step shifts for the last person: their meeting in another slot ``u`` goes
+        next to their meetings first, then the one in ``s`` goes to ``u``."""
         n_slots = self.instance.n_slots
-        first = blocked[0]
-        plans = [[(first, s, t)] for t in range(n_slots) if t != s and t not in self.busy[first]]
-        if len(blocked) == 1:
-            return plans
-        second = blocked[1]
+        last = blocked[-1]
+        busy = self.busy[last]
         near = [
             t
             for t in range(n_slots)
-            if t != s
-            and t not in self.busy[second]
-            and (t - 1 in self.busy[second] or t + 1 in self.busy[second])
+            if t != s and t not in busy and (t - 1 in busy or t + 1 in busy)
         ]
-        return [[*plan, (second, s, t)] for plan in plans for t in near]
+        if len(blocked) == 1:
+            ends = [[(last, s, t)] for t in range(n_slots) if t != s and t not in busy]
+        else:
+            ends = [[(last, s, t)] for t in near]
+        if shifted:
+            ends += [[(last, u, t), (last, s, u)] for u in busy if u != s for t in near]
+        if len(blocked) == 1:
+            return ends
+        first = blocked[0]
+        starts = [(first, s, t) for t in range(n_slots) if t != s and t not in self.busy[first]]
+        return [[start, *end] for start in starts for end in ends]
 
     def _try_insert(
         self, m: int, s: int, steps: list[tuple[str, int, int]]
@@ -438,6 +453,47 @@ class LocalSearch:
         if after[0] > before[0]:
             return None
         return after[0] - before[0], after[1] - before[1], after[2] - before[2]
+
+    def eject_step(self) -> int:
+        """Each unplaced meeting that a single meeting blocks in one of its slots takes that
+        slot, and the blocking meeting (of no higher priority) is unplaced instead, if no one
+        gets fairness excess: the hole wanders to where a chain may close it. Returns the
+        meetings exchanged."""
+        inst = self.instance
+        exchanged = 0
+        waiting = [m for m in self.movable if m not in self.slot_of]
+        self.rng.shuffle(waiting)
+        for m in waiting:
+            if m in self.slot_of:
+                continue
+            meeting = inst.meetings[m]
+            if any(
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0)
+                for p in meeting.participants
+            ):
+                continue
+            options: list[tuple[int, int]] = []
+            for s in inst.allowed_slots[m]:
+                blockers = {self.busy[p][s] for p in meeting.participants if s in self.busy[p]}
+                if len(blockers) != 1:
+                    continue
+                (x,) = blockers
+                if x in self.movable and inst.meetings[x].priority <= meeting.priority:
+                    options.append((s, x))
+            if not options:
+                continue
+            s, x = self.rng.choice(options)
+            people = set(meeting.participants) | set(inst.meetings[x].participants)
+            before = sum(self.excess_of(p, list(self.busy[p])) for p in people)
+            self._release(x)
+            if self._free_for(m, s):
+                self._occupy(m, s)
+                if sum(self.excess_of(p, list(self.busy[p])) for p in people) <= before:
+                    exchanged += 1
+                    continue
+                self._release(m)
+            self._occupy(x, s)
+        return exchanged
 
     def kempe_pass(self, people: list[str] | None = None) -> int:
         """Reduce breaks with Kempe chains: a participant's meeting at the edge of a block
@@ -518,15 +574,19 @@ class LocalSearch:
         temperature = hot
         steps = 0
         broken: list[str] = []
+        placeable = sum(1 for slots in inst.allowed_slots if slots)
         while True:
             if steps % 2_000 == 0:
                 now = time.perf_counter()
                 if now >= deadline or (should_stop is not None and should_stop()):
                     break
                 temperature = hot * (cold / hot) ** ((now - began) / span)
-                if steps % 20_000 == 0:
-                    if self.kempe_insert() or self.insert_unplaced():
-                        pass
+                if steps % 20_000 == 0 or (len(self.slot_of) < placeable and steps % 4_000 == 0):
+                    # Unplaced meetings: chains, then the hole wanders (more often while
+                    # there are any).
+                    self.kempe_insert()
+                    self.insert_unplaced()
+                    self.eject_step()
                     rank = self._rank()
                     if rank < best_rank:
                         best_rank, best = rank, dict(self.slot_of)
