@@ -402,10 +402,10 @@ def solve_large(
             search = LocalSearch(instance, first, movable, seed=options.seed)
             search.run(started + 0.6 * options.time_limit_s, should_stop=should_stop)
             start_plan = search.slot_of
-    if start_plan is None and options.allow_unscheduled is False:
-        # Strict mode: every meeting must be placed, so the event is meant to fit. A few
-        # restarts, then Kempe-chain annealing, which places what the restarts strand on
-        # tight events, then neighbourhoods (measured, docs/benchmarks/meetings.md).
+    if start_plan is None:
+        # A few restarts, then Kempe-chain annealing, which places what the restarts strand
+        # on tight events and cuts breaks, then neighbourhoods (measured,
+        # docs/benchmarks/meetings.md).
         first = heuristic_schedule(
             instance, options.seed, started + KEMPE_FROM * options.time_limit_s, should_stop
         )

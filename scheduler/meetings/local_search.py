@@ -328,6 +328,14 @@ class LocalSearch:
             current = b if current == a else a
             here, there = there, here
 
+    def _path_end(self, pid: str, chain: list[int]) -> str:
+        """The person at the other end of the path ``chain`` starting from ``pid``."""
+        current = pid
+        for m in chain:
+            a, b = self.instance.meetings[m].participants
+            current = b if current == a else a
+        return current
+
     def _swap(self, chain: list[int], s: int, t: int) -> None:
         slots = [self._release(m) for m in chain]
         for m, old in zip(chain, slots, strict=True):
@@ -593,30 +601,26 @@ class LocalSearch:
                 if steps % 10_000 == 0:
                     broken = [p for p in people if count_breaks(list(self.busy[p])) > 0]
             steps += 1
-            if broken and steps % 2:
-                # Half the steps aim at someone with a break: a meeting at the edge of one
-                # of their blocks goes next to another block.
-                pid = self.rng.choice(broken)
-                busy = self.busy[pid]
-                s = self.rng.choice(list(busy))
-                if s - 1 in busy and s + 1 in busy:
-                    continue
-                t = self.rng.choice([s - 1, s + 1]) if False else self.rng.randrange(inst.n_slots)
-                if t in busy or (t - 1 not in busy and t + 1 not in busy):
-                    continue
-            else:
-                pid = self.rng.choice(people)
-                busy = self.busy[pid]
-                if not busy:
-                    continue
-                s = self.rng.choice(list(busy))
-                t = self.rng.randrange(inst.n_slots)
-                if t in busy:
-                    continue
+            focused = steps % 5 != 0
+            pid = self.rng.choice(broken if broken and steps % 2 else people)
+            busy = self.busy[pid]
+            if not busy:
+                continue
+            s = self.rng.choice(list(busy))
+            t = self.rng.randrange(inst.n_slots)
+            if t in busy:
+                continue
+            if focused and (
+                (s - 1 in busy and s + 1 in busy) or (t - 1 not in busy and t + 1 not in busy)
+            ):
+                # Four steps in five move a meeting at the edge of a block next to a
+                # block (someone with a break every other step); the rest anywhere.
+                continue
             chain = self._chain(pid, s, t)
             if not chain:
                 continue
-            group = {q for c in chain for q in inst.meetings[c].participants}
+            # Only the path's two ends change their busy slots.
+            group = {pid, self._path_end(pid, chain)}
             before = self._people_score(group, chain)
             self._swap(chain, s, t)
             after = self._people_score(group, chain)
