@@ -1,4 +1,5 @@
-"""Large events (thousands of participants): greedy start, then large neighbourhood search.
+"""Large events (thousands of participants): greedy and sweep restarts, Kempe-chain
+annealing (``local_search.py``), then large neighbourhood search.
 
 The full model of a 3,000-participant event has hundreds of thousands of Booleans and does
 not even finish presolve in a minute on two cores. Instead the break-aware greedy builds a

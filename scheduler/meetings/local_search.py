@@ -7,6 +7,11 @@ weights of one step (:func:`step_weights`): a break above the fairness bound cos
 any move and break change a step can make, a move more than the breaks it can save; placing
 a meeting is never traded against them (``insert_unplaced`` places whatever fits without
 creating fairness excess).
+
+Kempe chains (``kempe_insert``, ``kempe_anneal``) reach further on tight events, where nearly
+everybody is busy in every slot they can use and single moves have nowhere to go: moving a
+meeting from slot s to t, its partner's meeting in t goes to s, and so on along the path;
+everybody keeps one meeting per slot and only the two ends of the path change their days.
 """
 
 from __future__ import annotations
@@ -502,50 +507,6 @@ class LocalSearch:
                 self._release(m)
             self._occupy(x, s)
         return exchanged
-
-    def kempe_pass(self, people: list[str] | None = None) -> int:
-        """Reduce breaks with Kempe chains: a participant's meeting at the edge of a block
-        moves into a gap or next to another block, the chain of partners' meetings in the
-        two slots swapping with it. Returns the breaks saved."""
-        inst = self.instance
-        gain = 0
-        if people is None:
-            people = [p for p, b in self.busy.items() if count_breaks(list(b)) > 0]
-            self.rng.shuffle(people)
-        for pid in people:
-            busy = self.busy[pid]
-            if count_breaks(list(busy)) == 0:
-                continue
-            edges = [s for s in busy if s - 1 not in busy or s + 1 not in busy]
-            targets = [
-                t for t in range(inst.n_slots) if t not in busy and (t - 1 in busy or t + 1 in busy)
-            ]
-            best: tuple[tuple[int, int, int], int, int] | None = None
-            for s in edges:
-                for t in targets:
-                    chain = self._chain(pid, s, t)
-                    if not chain:
-                        continue
-                    group = {q for c in chain for q in inst.meetings[c].participants}
-                    before = self._people_score(group, chain)
-                    self._swap(chain, s, t)
-                    after = self._people_score(group, chain)
-                    if self._tables_ok(s, t) and after[0] <= before[0]:
-                        delta = (
-                            after[0] - before[0],
-                            after[1] - before[1],
-                            after[2] - before[2],
-                        )
-                        if delta < (0, 0, 0) and (best is None or delta < best[0]):
-                            best = (delta, s, t)
-                    self._swap(chain, t, s)
-            if best is not None:
-                delta, s, t = best
-                chain = self._chain(pid, s, t)
-                assert chain is not None
-                self._swap(chain, s, t)
-                gain -= delta[2]
-        return gain
 
     def _rank(self) -> tuple[int, int, int, int]:
         """(fairness excess, unplaced priority, moves, breaks): ``objective.evaluate``'s order."""

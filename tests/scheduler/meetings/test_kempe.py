@@ -122,3 +122,15 @@ def test_a_tight_hosted_event_is_placed_in_full_in_strict_mode(seed: int) -> Non
     assert len(result.assignments) == len(inst.meetings)
     assert validate(inst, result, require_all=True) == []
     assert result.objective is not None and result.objective <= len(inst.participants) // 5
+
+
+def test_a_waiting_meeting_takes_the_slot_of_a_less_important_one(
+    make_instance: MakeInstance,
+) -> None:
+    inst = make_instance([("a", "b"), ("a", "c")], n_slots=1, priorities={2: 2})
+    search = LocalSearch(inst, {0: 0}, {0, 1})
+    assert search.eject_step() == 1
+    assert search.slot_of == {1: 0}
+    assert _errors(inst, search.slot_of) == []
+    # Never the other way round: the more important meeting keeps its slot.
+    assert search.eject_step() == 0 and search.slot_of == {1: 0}
