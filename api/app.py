@@ -9,12 +9,11 @@ from typing import Any
 
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
-from flask_smorest import Api
 
 from api.config import load_config
 from api.extensions import db, limiter, migrate
 from api.http.converters import IdConverter, id_converter_doc
-from api.http.openapi import AnswersPlugin
+from api.http.openapi import AnswersPlugin, Api
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 

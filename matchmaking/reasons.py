@@ -133,6 +133,8 @@ def _label(tag: str, labels: Mapping[str, str] | None) -> str:
 
 
 def _shared(ordered: Sequence[str], other: Sequence[str]) -> tuple[str, ...]:
+    if not ordered or not other:
+        return ()
     others = set(other)
     return tuple(t for t in dict.fromkeys(ordered) if t in others)
 
@@ -177,20 +179,64 @@ class _Evidence:
 
 
 def _row_dots(
-    left: sparse.csr_matrix, right: sparse.csr_matrix, a: list[int], b: list[int]
+    left: sparse.csr_matrix,
+    right: sparse.csr_matrix,
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.float32]:
-    if not a:
+    if not len(a):
         return np.zeros(0, dtype=np.float32)
     return np.asarray(left[a].multiply(right[b]).sum(axis=1), dtype=np.float32).ravel()
 
 
 def _dense_dots(
-    left: npt.NDArray[np.float32], right: npt.NDArray[np.float32], a: list[int], b: list[int]
+    left: npt.NDArray[np.float32],
+    right: npt.NDArray[np.float32],
+    a: npt.NDArray[np.int64],
+    b: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.float32]:
-    if not a or left.shape[1] != right.shape[1]:
+    if not len(a) or left.shape[1] != right.shape[1]:
         return np.zeros(len(a), dtype=np.float32)
     dots: npt.NDArray[np.float32] = np.einsum("ij,ij->i", left[a], right[b])
     return np.maximum(dots, 0.0).astype(np.float32)
+
+
+def _combinations(
+    your_ptr: npt.NDArray[np.int64],
+    their_ptr: npt.NDArray[np.int64],
+    yours: npt.NDArray[np.int64],
+    theirs: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every (pair number n, your index, their index) of ``yours[n]``'s entries against
+    ``theirs[n]``'s (entries of row r: ``ptr[r]:ptr[r + 1]``), yours outer, theirs inner.
+    A profile is one entry per row: ``their_ptr = arange(size + 1)``."""
+    mine = your_ptr[yours + 1] - your_ptr[yours]
+    other = their_ptr[theirs + 1] - their_ptr[theirs]
+    counts = mine * other
+    total = int(counts.sum())
+    numbers = np.repeat(np.arange(len(yours), dtype=np.int64), counts)
+    if not total:
+        empty = np.zeros(0, dtype=np.int64)
+        return numbers, empty, empty
+    offset = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = other[numbers]
+    your_index = your_ptr[yours][numbers] + offset // width
+    their_index = their_ptr[theirs][numbers] + offset % width
+    return numbers, your_index, their_index
+
+
+def _first_best(
+    numbers: npt.NDArray[np.int64], values: npt.NDArray[np.float32]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """For each pair number present, the position of its highest value (first on ties)."""
+    if not len(numbers):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    order = np.lexsort((np.arange(len(numbers)), -values, numbers))
+    first = np.ones(len(order), dtype=np.bool_)
+    first[1:] = numbers[order][1:] != numbers[order][:-1]
+    best = order[first]
+    return numbers[best], best
 
 
 def _best_evidence(
@@ -199,51 +245,57 @@ def _best_evidence(
     """For each (viewer, candidate) pair, the two texts that resemble each other most.
 
     Every item pair (and, for what the candidate offers, the viewer's request against the
-    candidate's profile) is compared in one vectorised pass per channel pair.
+    candidate's profile) is compared in one vectorised pass per channel pair; no Python
+    loop runs over item pairs.
     """
-    best: list[tuple[float, _Evidence] | None] = [None for _ in pairs]
+    count = len(pairs)
+    best_value = np.full(count, -np.inf, dtype=np.float64)
+    best: list[_Evidence | None] = [None for _ in pairs]
+    if not count:
+        return best
     has_vectors = model.text.embeddings is not None
+    viewers = np.fromiter((v for v, _ in pairs), dtype=np.int64, count=count)
+    candidates = np.fromiter((c for _, c in pairs), dtype=np.int64, count=count)
 
-    def consider(
-        numbers: list[int], values: npt.NDArray[np.float32], found: list[_Evidence], bar: float
+    def keep(
+        source: str,
+        target: str,
+        numbers: npt.NDArray[np.int64],
+        a: npt.NDArray[np.int64],
+        b: npt.NDArray[np.int64],
+        values: npt.NDArray[np.float32],
+        bar: float,
     ) -> None:
-        for number, value, evidence in zip(numbers, values.tolist(), found, strict=True):
-            current = best[number]
-            if current is None or value > current[0] * bar:
-                best[number] = (value, evidence)
+        winners, positions = _first_best(numbers, values)
+        for number, position in zip(winners.tolist(), positions.tolist(), strict=True):
+            value = float(values[position])
+            if best[number] is None or value > best_value[number] * bar:
+                best_value[number] = value
+                best[number] = _Evidence(source, target, int(a[position]), int(b[position]))
 
     for source, target in DIRECTIONS[component]:
         yours, theirs = model.channels[source], model.channels[target]
-        numbers: list[int] = []
-        found: list[_Evidence] = []
-        for number, (viewer, candidate) in enumerate(pairs):
-            for y in yours.range_of(viewer):
-                for t in theirs.range_of(candidate):
-                    numbers.append(number)
-                    found.append(_Evidence(source, target, y, t))
-        a = [e.your_index for e in found]
-        b = [e.their_index for e in found]
+        numbers, a, b = _combinations(yours.ptr, theirs.ptr, viewers, candidates)
+        if not len(numbers):
+            continue
         values = _row_dots(yours.lexical, theirs.lexical, a, b)
         if has_vectors:
             values = values + _dense_dots(yours.semantic, theirs.semantic, a, b)
-        consider(numbers, values, found, 1.0)
+        keep(source, target, numbers, a, b, values, 1.0)
     if component == "they_offer":
         yours = model.channels["request"]
-        numbers, found = [], []
-        for number, (viewer, candidate) in enumerate(pairs):
-            if not model.profiles[candidate].description.strip():
-                continue
-            for y in yours.range_of(viewer):
-                numbers.append(number)
-                found.append(_Evidence("request", "profile", y, candidate))
-        a = [e.your_index for e in found]
-        b = [e.their_index for e in found]
-        values = _row_dots(yours.lexical, model.description_lexical, a, b)
-        if has_vectors:
-            values = values + _dense_dots(yours.semantic, model.description_semantic, a, b)
-        # A profile is longer than an item and resembles more things: it must do better.
-        consider(numbers, values, found, 1.25)
-    return [None if entry is None else entry[1] for entry in best]
+        described = model.has_description[candidates]
+        rows = np.arange(model.size + 1, dtype=np.int64)
+        numbers, a, b = _combinations(yours.ptr, rows, viewers, candidates)
+        chosen = described[numbers]
+        numbers, a, b = numbers[chosen], a[chosen], b[chosen]
+        if len(numbers):
+            values = _row_dots(yours.lexical, model.description_lexical, a, b)
+            if has_vectors:
+                values = values + _dense_dots(yours.semantic, model.description_semantic, a, b)
+            # A profile is longer than an item and resembles more things: it must do better.
+            keep("request", "profile", numbers, a, b, values, 1.25)
+    return best
 
 
 def _item_reason(
@@ -252,6 +304,7 @@ def _item_reason(
     value: float,
     evidence: _Evidence,
     settings: ReasonSettings,
+    terms: tuple[str, ...],
 ) -> Reason:
     your_channel = model.channels[evidence.source]
     your_item = your_channel.items[evidence.your_index]
@@ -260,13 +313,6 @@ def _item_reason(
     )
     if evidence.target == "profile":
         profile = model.profiles[evidence.their_index].description
-        terms = model.shared_terms(
-            your_channel.lexical,
-            evidence.your_index,
-            model.description_lexical,
-            evidence.their_index,
-            settings.max_terms,
-        )
         text = (
             f"Their profile ({_quote(_clip(profile, settings.max_profile_chars))}) "
             f"answers your request {_quote(your_item.title)}"
@@ -281,13 +327,6 @@ def _item_reason(
     their_channel = model.channels[evidence.target]
     their_item = their_channel.items[evidence.their_index]
     kind, sentence = _ITEM_REASONS[(evidence.source, evidence.target)]
-    terms = model.shared_terms(
-        your_channel.lexical,
-        evidence.your_index,
-        their_channel.lexical,
-        evidence.their_index,
-        settings.max_terms,
-    )
     return Reason(
         kind=kind,
         text=_with_terms(
@@ -316,7 +355,7 @@ def explain_pairs(
     settings = settings or ReasonSettings()
     parts = list(components) if components is not None else _components(model, pairs)
     w = model.weights
-    result: list[tuple[Reason, ...]] = []
+    result: list[list[Reason]] = []
     evidence: dict[str, list[_Evidence | None]] = {}
     for component in ("they_offer", "you_offer", "cooperation"):
         scored = [n for n, values in enumerate(parts) if values.get(component, 0.0) > 0]
@@ -325,16 +364,23 @@ def explain_pairs(
         for number, item in zip(scored, chosen, strict=True):
             column[number] = item
         evidence[component] = column
+    terms = _evidence_terms(model, evidence, settings.max_terms)
+    described: list[tuple[int, float]] = []  # (pair number, strength) of similar profiles
     for number, ((viewer, candidate), values) in enumerate(zip(pairs, parts, strict=True)):
         found: list[Reason] = []
         for component in ("they_offer", "you_offer", "cooperation"):
             carrier = evidence[component][number]
             if carrier is not None:
                 value = float(values[component])
-                found.append(_item_reason(model, component, value, carrier, settings))
+                found.append(
+                    _item_reason(
+                        model, component, value, carrier, settings, terms[component][number]
+                    )
+                )
         you, them = model.profiles[viewer], model.profiles[candidate]
-        sectors = _shared(them.sectors, you.sectors)
-        if sectors and values.get("sectors", 0.0) > 0:
+        # A zero cosine means no shared tag: the tags are only compared when it is positive.
+        sectors = _shared(them.sectors, you.sectors) if values.get("sectors", 0.0) > 0 else ()
+        if sectors:
             found.append(
                 Reason(
                     kind=ReasonKind.SHARED_SECTORS,
@@ -344,8 +390,12 @@ def explain_pairs(
                 )
             )
         # A tag already named as a shared sector is not repeated as a shared interest.
-        interests = tuple(t for t in _shared(them.interests, you.interests) if t not in sectors)
-        if interests and values.get("interests", 0.0) > 0:
+        interests = (
+            tuple(t for t in _shared(them.interests, you.interests) if t not in sectors)
+            if values.get("interests", 0.0) > 0
+            else ()
+        )
+        if interests:
             found.append(
                 Reason(
                     kind=ReasonKind.SHARED_INTERESTS,
@@ -359,22 +409,7 @@ def explain_pairs(
         ahead = sum(r.strength >= strength for r in found)
         # Quoting the descriptions costs most; skip it when the reason would not be shown.
         if strength > 0 and ahead < settings.max_reasons:
-            terms = model.shared_terms(
-                model.description_lexical,
-                viewer,
-                model.description_lexical,
-                candidate,
-                settings.max_terms,
-            )
-            if terms:
-                found.append(
-                    Reason(
-                        kind=ReasonKind.SIMILAR_PROFILE,
-                        text="Similar profile: both describe " + ", ".join(terms),
-                        strength=strength,
-                        terms=terms,
-                    )
-                )
+            described.append((number, strength))
         if values.get("feedback", 0.0) > 0:
             found.append(
                 Reason(
@@ -384,6 +419,55 @@ def explain_pairs(
                     strength=w.feedback * float(values["feedback"]),
                 )
             )
+        result.append(found)
+    shared = model.shared_terms_many(
+        model.description_lexical,
+        [pairs[number][0] for number, _ in described],
+        model.description_lexical,
+        [pairs[number][1] for number, _ in described],
+        settings.max_terms,
+    )
+    for (number, strength), words in zip(described, shared, strict=True):
+        if words:
+            result[number].append(
+                Reason(
+                    kind=ReasonKind.SIMILAR_PROFILE,
+                    text="Similar profile: both describe " + ", ".join(words),
+                    strength=strength,
+                    terms=words,
+                )
+            )
+    ordered: list[tuple[Reason, ...]] = []
+    for found in result:
         found.sort(key=lambda r: -r.strength)
-        result.append(tuple(found[: settings.max_reasons]))
-    return result
+        ordered.append(tuple(found[: settings.max_reasons]))
+    return ordered
+
+
+def _evidence_terms(
+    model: ScoreModel, evidence: Mapping[str, Sequence[_Evidence | None]], limit: int
+) -> dict[str, list[tuple[str, ...]]]:
+    """The words quoted for every carrier of every component, in one batch per pair of
+    text matrices."""
+    terms: dict[str, list[tuple[str, ...]]] = {
+        component: [() for _ in column] for component, column in evidence.items()
+    }
+    batches: dict[tuple[str, str], list[tuple[str, int, _Evidence]]] = {}
+    for component, column in evidence.items():
+        for number, carrier in enumerate(column):
+            if carrier is not None:
+                batches.setdefault((carrier.source, carrier.target), []).append(
+                    (component, number, carrier)
+                )
+    for (source, target), entries in batches.items():
+        right = model.description_lexical if target == "profile" else model.channels[target].lexical
+        words = model.shared_terms_many(
+            model.channels[source].lexical,
+            [carrier.your_index for _, _, carrier in entries],
+            right,
+            [carrier.their_index for _, _, carrier in entries],
+            limit,
+        )
+        for (component, number, _), found in zip(entries, words, strict=True):
+            terms[component][number] = found
+    return terms

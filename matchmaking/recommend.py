@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from matchmaking.errors import InvalidRulesError
 from matchmaking.feedback import RequestOutcome
@@ -163,8 +164,13 @@ class Matchmaker:
             yield from map(select, starts)
             return
         # numpy and scipy release the GIL in the products, partitions and reductions that
-        # dominate a block, so blocks scored in threads use the machine's cores.
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+        # dominate a block, so blocks scored in threads use the machine's cores. BLAS runs
+        # one thread per block meanwhile: its own threads would compete with ours and spin
+        # (a quarter of the scoring CPU time at 5,000 participants).
+        with (
+            threadpool_limits(limits=1, user_api="blas"),
+            ThreadPoolExecutor(max_workers=self.workers) as pool,
+        ):
             yield from pool.map(select, starts)
 
     def _recommendations(self, selection: _Selection) -> list[Recommendation]:

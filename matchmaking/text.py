@@ -127,6 +127,10 @@ class Analyzer:
             self.surface.setdefault(stem, word)
         return stem
 
+    def has_meaning(self, stem: str) -> bool:
+        """Whether the lexicon gives this stem a meaning (a short form, synonym, translation)."""
+        return stem in self._by_stem
+
     def show(self, token: str) -> str:
         """A token as a person would read it."""
         shown = self.surface.get(token) or self._lexicon_surface.get(token)

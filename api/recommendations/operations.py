@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.models import Event, Participant
-from api.recommendations.profiles import build_profiles, build_rules, event_participants, tag_labels
+from api.recommendations.profiles import (
+    answered_requests,
+    build_profiles,
+    build_rules,
+    event_participants,
+    tag_labels,
+)
 from matchmaking import Matchmaker
 
 
@@ -28,13 +34,19 @@ def recommendations_for(
     """Top ``limit`` candidates, mutual interest first, under the organiser's rules.
 
     Hidden participants are never recommended to anyone (they still get their own list);
-    pairs that met, will meet, or where one side declined are left out.
+    pairs that met, will meet, or where one side declined are left out. The event's
+    accepted and declined requests feed the ranking (``outcomes``): candidates who resemble
+    people accepted by requesters with similar needs rise, look-alikes of declined ones
+    fall (see matchmaking/feedback.py).
     """
     people = event_participants(event)
     if participant.id not in {p.id for p in people}:
         people.append(participant)
     matchmaker = Matchmaker(
-        build_profiles(people, event), build_rules(event), labels=tag_labels(event)
+        build_profiles(people, event),
+        build_rules(event),
+        labels=tag_labels(event),
+        outcomes=answered_requests(event),
     )
     by_id = {p.id: p for p in people}
     found = matchmaker.recommend_for(str(participant.id), limit)

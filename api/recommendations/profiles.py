@@ -21,7 +21,7 @@ from api.models import (
 )
 from api.models.enums import MeetingStatus, RequestOrigin, RequestStatus
 from api.models.types import now_utc
-from matchmaking import MatchingRules, ParticipantProfile
+from matchmaking import MatchingRules, ParticipantProfile, RequestOutcome
 from matchmaking import Opportunity as ProfileItem
 
 # Requests that settle a pair: they met (or will), or one side said no.
@@ -103,6 +103,23 @@ def settled_pairs(event: Event) -> set[tuple[int, int]]:
     for a, b in [*db.session.execute(requests), *db.session.execute(meetings)]:
         pairs.add((min(a, b), max(a, b)))
     return pairs
+
+
+def answered_requests(event: Event) -> list[RequestOutcome]:
+    """The event's accepted and declined requests, oldest answer first, as matchmaking reads
+    them: what people who asked for something said to whom they were offered."""
+    rows = db.session.execute(
+        select(MeetingRequest.requester_id, MeetingRequest.invitee_id, MeetingRequest.status)
+        .where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.status.in_(SETTLED_REQUEST_STATUSES),
+        )
+        .order_by(MeetingRequest.answered_dt, MeetingRequest.id)
+    )
+    return [
+        RequestOutcome(str(requester), str(invitee), status == RequestStatus.ACCEPTED)
+        for requester, invitee, status in rows
+    ]
 
 
 def open_request_pairs(event: Event, now: datetime | None = None) -> set[tuple[int, int]]:

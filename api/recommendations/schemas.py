@@ -17,7 +17,10 @@ class ReasonItemSchema(Schema):
 
 class ReasonSchema(Schema):
     kind = fields.String(
-        metadata={"description": "offer_matches_request, shared_interests, similar_profile..."}
+        metadata={
+            "description": "offer_matches_request, shared_interests, similar_profile, "
+            "like_accepted..."
+        }
     )
     text = fields.String(metadata={"description": "The reason in words, from your side"})
     strength = fields.Float()
@@ -34,6 +37,12 @@ class ScoreBreakdownSchema(Schema):
     interests = fields.Float()
     sectors = fields.Float()
     description = fields.Float()
+    feedback = fields.Float(
+        metadata={
+            "description": "What the event's accepted (+) and declined (-) requests say, "
+            "in [-1, 1]; 0 until requests are answered"
+        }
+    )
 
 
 class RecommendationSchema(Schema):

@@ -236,3 +236,65 @@ def test_hidden_participants_are_not_recommended(
     assert _ids(_recommend(client, event, alice, alice)) == []
     # A hidden participant still gets recommendations for themself.
     assert _ids(_recommend(client, event, hidden, hidden)) == [alice.id]
+
+
+def _answer_request(
+    client: FlaskClient, event: dict[str, Any], requester: Caller, invitee: Caller, answer: str
+) -> None:
+    request = client.post(
+        f"/api/v1/events/{event['id']}/meeting-requests",
+        json={"invitee_id": invitee.id},
+        headers=requester.headers,
+    )
+    assert request.status_code == 201, request.json
+    response = client.post(
+        f"/api/v1/events/{event['id']}/meeting-requests/{request.json['id']}/{answer}",
+        headers=invitee.headers,
+    )
+    assert response.status_code == 200, response.json
+
+
+def _by_candidate(response: Any) -> dict[int, Any]:
+    assert response.status_code == 200, response.json
+    return {r["candidate"]["id"]: r for r in response.json}
+
+
+@pytest.mark.usefixtures("taxonomy")
+def test_the_events_accepted_and_declined_requests_steer_the_ranking(
+    client: FlaskClient, event: dict[str, Any], person: Any
+) -> None:
+    alice = person("Alice", items=(("request", "Battery recycling partner for used cells", []),))
+    bob = person("Bob", "DE", items=(("offer", "Battery recycling pilot line for used cells", []),))
+    carol = person("Carol", "FR", items=(("offer", "Hydrogen electrolyser maintenance", []),))
+    eve = person(
+        "Eve", "IT", items=(("request", "Recycling of used battery cells from e-bikes", []),)
+    )
+    frank = person("Frank", "PL", items=(("offer", "Pilot line recycling used battery cells", []),))
+    gina = person(
+        "Gina", "PT", items=(("offer", "Electrolyser maintenance for hydrogen plants", []),)
+    )
+    before = _by_candidate(_recommend(client, event, eve, eve))
+    assert {frank.id, gina.id} <= before.keys()
+    assert all(r["breakdown"]["feedback"] == 0 for r in before.values())
+    assert all(
+        reason["kind"] != "like_accepted" for r in before.values() for reason in r["reasons"]
+    )
+
+    # Alice, whose need is much like Eve's, accepts the battery recycler and declines the
+    # hydrogen engineer.
+    _answer_request(client, event, alice, bob, "accept")
+    _answer_request(client, event, alice, carol, "decline")
+    after = _by_candidate(_recommend(client, event, eve, eve))
+
+    like_accepted = after[frank.id]
+    assert like_accepted["breakdown"]["feedback"] > 0
+    assert like_accepted["score"] > before[frank.id]["score"]
+    reason = next(r for r in like_accepted["reasons"] if r["kind"] == "like_accepted")
+    assert reason["strength"] > 0
+    assert "accepted" in reason["text"]
+    like_declined = after[gina.id]
+    assert like_declined["breakdown"]["feedback"] < 0
+    assert like_declined["score"] < before[gina.id]["score"]
+    assert all(r["kind"] != "like_accepted" for r in like_declined["reasons"])
+    ranked = list(after)
+    assert ranked.index(frank.id) < ranked.index(gina.id)

@@ -83,3 +83,51 @@ def test_bad_arguments(market: list) -> None:
         recommend_for(market, "stranger")
     with pytest.raises(InvalidRulesError):
         recommend(market, k=0)
+
+
+def _crowd(make_profile: ProfileFactory, size: int) -> list:
+    """Enough people for several blocks of rows, with varied requests and offers."""
+    things = ("drones", "sensors", "batteries", "hydrogen", "textiles", "software", "robots")
+    uses = ("inspection", "recycling", "logistics", "agriculture", "hospitals", "ports")
+    people = []
+    for number in range(size):
+        thing, use = things[number % len(things)], uses[(number // 7) % len(uses)]
+        other = things[(number * 3 + 1) % len(things)]
+        people.append(
+            make_profile(
+                f"x{number}",
+                country=("DE", "FR", "ES", "PL")[number % 4],
+                description=f"We build {thing} for {use}.",
+                opportunities=(
+                    offer(f"{thing.title()} for {use}", f"Our {thing} serve {use}."),
+                    request(f"Need {other} for {use}", f"Looking for {other} in {use}."),
+                ),
+            )
+        )
+    return people
+
+
+def test_blocks_scored_in_threads_give_the_same_lists_and_reasons(
+    make_profile: ProfileFactory,
+) -> None:
+    people = _crowd(make_profile, 1300)
+    threaded = Matchmaker(people, workers=2)
+    assert threaded.model.block_rows() < len(people)  # several blocks, so the pool runs
+    one = Matchmaker(people, workers=1).recommend(5)
+    two = threaded.recommend(5)
+    assert one.keys() == two.keys()
+    for pid in ("x0", "x1", "x650", "x1299"):
+        assert [(r.candidate_id, round(r.score, 5)) for r in one[pid]] == [
+            (r.candidate_id, round(r.score, 5)) for r in two[pid]
+        ]
+        assert [r.reasons for r in one[pid]] == [r.reasons for r in two[pid]]
+    assert sum(len(v) for v in two.values()) == 5 * len(people)
+
+
+def test_reasons_for_many_pairs_match_reasons_one_by_one(make_profile: ProfileFactory) -> None:
+    people = _crowd(make_profile, 60)
+    matchmaker = Matchmaker(people)
+    pairs = [("x0", "x1"), ("x0", "x8"), ("x5", "x12"), ("x30", "x2"), ("x7", "x7")]
+    together = matchmaker.explain_many(pairs)
+    assert together == [matchmaker.explain(a, b) for a, b in pairs]
+    assert any(reasons for reasons in together)
