@@ -396,12 +396,11 @@ class LocalSearch:
                             best = (found, steps)
             if best is not None:
                 _score, steps = best
-                s = steps[0][1]
-                for p, s, t in steps:
-                    chain = self._chain(p, s, t)
+                for p, here, there in steps:
+                    chain = self._chain(p, here, there)
                     assert chain is not None
-                    self._swap(chain, s, t)
-                self._occupy(m, s)
+                    self._swap(chain, here, there)
+                self._occupy(m, steps[-1][1])  # every plan ends by freeing the slot itself
                 placed += 1
         return placed
 
