@@ -543,6 +543,8 @@ class LocalSearch:
         steps = 0
         broken: list[str] = []
         placeable = sum(1 for slots in inst.allowed_slots if slots)
+        n_slots = inst.n_slots
+        draw = self.rng.random
         while True:
             if steps % 2_000 == 0:
                 now = time.perf_counter()
@@ -561,21 +563,27 @@ class LocalSearch:
                 if steps % 10_000 == 0:
                     broken = [p for p in people if count_breaks(list(self.busy[p])) > 0]
             steps += 1
-            focused = steps % 5 != 0
-            pid = self.rng.choice(broken if broken and steps % 2 else people)
+            pool = broken if broken and steps % 2 else people
+            pid = pool[int(draw() * len(pool))]
             busy = self.busy[pid]
             if not busy:
                 continue
-            s = self.rng.choice(list(busy))
-            t = self.rng.randrange(inst.n_slots)
-            if t in busy:
-                continue
-            if focused and (
-                (s - 1 in busy and s + 1 in busy) or (t - 1 not in busy and t + 1 not in busy)
-            ):
+            mine = list(busy)
+            s = mine[int(draw() * len(mine))]
+            if steps % 5:
                 # Four steps in five move a meeting at the edge of a block next to a
                 # block (someone with a break every other step); the rest anywhere.
-                continue
+                if s - 1 in busy and s + 1 in busy:
+                    continue
+                near = [x for b in mine for x in (b - 1, b + 1) if x not in busy and x != s]
+                near = [x for x in near if 0 <= x < n_slots]
+                if not near:
+                    continue
+                t = near[int(draw() * len(near))]
+            else:
+                t = int(draw() * n_slots)
+                if t in busy:
+                    continue
             chain = self._chain(pid, s, t)
             if not chain:
                 continue
@@ -586,7 +594,7 @@ class LocalSearch:
             after = self._people_score(group, chain)
             if self._tables_ok(s, t) and after[0] <= before[0]:
                 delta = _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
-                if delta <= 0 or self.rng.random() < math.exp(-delta / temperature):
+                if delta <= 0 or draw() < math.exp(-delta / temperature):
                     continue
             self._swap(chain, t, s)
         self.kempe_insert()
