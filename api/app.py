@@ -54,6 +54,7 @@ WEB_BLUEPRINTS = (
     "api.meetings.views",
     "api.programme.views",
     "api.webhooks.views",
+    "api.team.views",
 )
 
 

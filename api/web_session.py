@@ -1,9 +1,10 @@
-"""Who is signed in to the web pages: a seam the accounts work can replace.
+"""Who is signed in to the web pages.
 
-Today a browser session (Flask's signed cookie, HttpOnly, SameSite=Lax) remembers a
-participant or an organiser after they registered or pasted their token or API key on the
-sign-in page. The cookie holds the id and the stored hash of the credential, never the
-credential itself, so rotating a token or key signs every browser out. Web views call
+A browser session (Flask's signed cookie, HttpOnly, SameSite=Lax; the storage is
+``api.accounts.browser_sessions``) remembers a participant after they registered or
+confirmed an emailed sign-in link, or pasted their token, and an organiser after they
+pasted their API key. The cookie holds the id and the stored hash of the credential,
+never the credential itself, so rotating a token or key signs every browser out. Web views call
 ``load_session_principal`` first; it fills ``g.participant``/``g.organiser`` exactly as a
 Bearer token does for the API, so the same operations and guards apply. Forms carry a
 CSRF token (Flask-WTF), checked on every POST of a web blueprint.
@@ -11,20 +12,26 @@ CSRF token (Flask-WTF), checked on every POST of a web blueprint.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, Response, g, request, session
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
+from api.accounts.browser_sessions import (
+    is_owned,
+    is_remembered,
+    remember_organiser,
+    remember_participant,
+    remembered,
+)
 from api.accounts.keys import key_for_secret
-from api.accounts.participant_sessions import session_for_token
+from api.accounts.participant_sessions import revoke_session, session_for_token
 from api.exceptions import Forbidden, NotFound, Unauthorized
 from api.extensions import db
 from api.models import ApiKey, Event, Organiser, Participant, ParticipantSession
+from api.models.event_members import Permission
 
-SESSION_KEY = "signed_in"
 csrf = CSRFProtect()
+SAFE = ("GET", "HEAD", "OPTIONS")
 
 
 def init_web_session(app: Flask) -> None:
@@ -42,20 +49,16 @@ def _fresh_session() -> None:
     g.pop("csrf_token", None)
 
 
-def sign_in_participant(participant_session: ParticipantSession) -> None:
+def sign_in_participant(participant_session: ParticipantSession, *, owned: bool = False) -> None:
+    """``owned``: the browser is the token's only holder (an emailed link's token, never
+    shown), so signing out revokes it; a pasted or registration token lives on."""
     _fresh_session()
-    session[SESSION_KEY] = {
-        "kind": "participant",
-        "id": participant_session.id,
-        "check": participant_session.token_hash,
-    }
-    session.permanent = True
+    remember_participant(participant_session, owned=owned)
 
 
 def sign_in_organiser(key: ApiKey) -> None:
     _fresh_session()
-    session[SESSION_KEY] = {"kind": "organiser", "id": key.id, "check": key.key_hash}
-    session.permanent = True
+    remember_organiser(key)
 
 
 def sign_in_with_secret(secret: str) -> Organiser | Participant | None:
@@ -80,22 +83,14 @@ def sign_in_participant_token(token: str) -> None:
 
 
 def sign_out() -> None:
+    """End the browser session, and the token behind it if nobody else holds it."""
+    if is_owned():
+        _, participant_session = remembered()
+        if participant_session is not None:
+            revoke_session(participant_session)  # flushed; the view commits
     _fresh_session()
     g.participant = None
     g.organiser = None
-
-
-def _from_session(data: dict[str, Any]) -> tuple[Organiser | None, Participant | None]:
-    """The signed-in person, while the credential behind the session is still active."""
-    if data.get("kind") == "participant":
-        found = db.session.get(ParticipantSession, data.get("id"))
-        if found is not None and found.is_active and found.token_hash == data.get("check"):
-            return None, found.participant
-    elif data.get("kind") == "organiser":
-        key = db.session.get(ApiKey, data.get("id"))
-        if key is not None and key.is_active and key.key_hash == data.get("check"):
-            return key.organiser, None
-    return None, None
 
 
 def load_session_principal() -> None:
@@ -104,10 +99,12 @@ def load_session_principal() -> None:
         csrf.protect()
     if g.get("organiser") is not None or g.get("participant") is not None:
         return
-    data = session.get(SESSION_KEY)
-    if not isinstance(data, dict):
+    if not is_remembered():
         return
-    g.organiser, g.participant = _from_session(data)
+    key, participant_session = remembered()
+    g.web_api_key = key
+    g.organiser = key.organiser if key is not None else None
+    g.participant = participant_session.participant if participant_session is not None else None
     if g.organiser is None and g.participant is None:
         session.clear()
 
@@ -145,8 +142,10 @@ def participant_of(event_id: int) -> tuple[Event, Participant]:
     return event, me
 
 
-def organised_event(event_id: int) -> Event:
-    """The event, if the signed-in organiser manages it (401 if nobody, 403 otherwise)."""
+def organised_event(event_id: int, permission: Permission | None = None) -> Event:
+    """The event, if the signed-in organiser's role allows ``permission`` (by default,
+    as in the API: reading for GET, managing for a form's POST); 401 if nobody is signed
+    in, 403 otherwise. A read-only API key signs in a browser that only reads."""
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound("Event not found")
@@ -155,4 +154,9 @@ def organised_event(event_id: int) -> Event:
         raise Unauthorized(_("Sign in with your organiser API key."))
     if not event.can_manage(organiser):
         raise Forbidden(_("Only the event's organisers may open this page."))
+    needed = permission or (Permission.READ if request.method in SAFE else Permission.MANAGE)
+    key: ApiKey | None = g.get("web_api_key") or g.get("api_key")
+    read_only = key is not None and key.is_read_only and needed != Permission.READ
+    if read_only or not event.permits(organiser, needed):
+        raise Forbidden(_("Your role on this event does not allow this."))
     return event

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from flask import g, request, session
 
+from api.accounts.browser_sessions import SESSION_KEY, remembered
 from api.accounts.keys import create_api_key, create_person, key_for_secret
 from api.accounts.participant_sessions import session_for_token
 from api.exceptions import Forbidden, Unauthorized
 from api.http.principal import SAFE_METHODS
 from api.models import Organiser
-
-# The cookie session of a participant who signed in by link (see api.accounts.views).
-SESSION_KEY = "participant_token"
 
 
 def create_organiser(name: str, email: str | None = None) -> tuple[Organiser, str]:
@@ -66,13 +64,12 @@ def load_principal() -> None:
 
 
 def _load_browser_session() -> None:
-    # The cookie reads only: without CSRF protection, a write needs the bearer token.
-    token = session.get(SESSION_KEY)
-    if not token or request.method not in SAFE_METHODS:
+    # The API reads a signed-in participant's cookie, and only to read: without CSRF
+    # protection, a write needs the bearer token (web forms check their CSRF token).
+    if request.method not in SAFE_METHODS or SESSION_KEY not in session:
         return
-    participant_session = session_for_token(str(token))
+    _, participant_session = remembered()
     if participant_session is None:
-        session.pop(SESSION_KEY, None)
         return
     g.participant_session = participant_session
     g.participant = participant_session.participant

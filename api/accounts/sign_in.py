@@ -19,8 +19,9 @@ from sqlalchemy import func, select, update
 from api.accounts.tokens import hash_secret
 from api.exceptions import ClustermeetError
 from api.extensions import db
-from api.models import Organiser, Participant, SignInLink
+from api.models import Event, Organiser, Participant, SignInLink
 from api.models.types import now_utc
+from api.signals import send, sign_in_requested
 
 _SALT = "clustermeet.sign-in"
 # More requests than this within the window send nothing (the answer stays the same).
@@ -52,6 +53,19 @@ def may_send_link(
     if organiser is not None:
         query = query.where(SignInLink.organiser_id == organiser.id)
     return int(db.session.scalar(query) or 0) < MAX_LINKS_PER_WINDOW
+
+
+def request_sign_in_link(event: Event, email: str) -> None:
+    """Mail a sign-in link to the event's participant with this address, if there is one
+    and they are under the limit of links; the caller answers the same either way, so
+    nobody learns who takes part. The mail is staged in this transaction: commit it."""
+    participant = db.session.scalar(
+        select(Participant).where(
+            Participant.event_id == event.id, Participant.email == email.strip().lower()
+        )
+    )
+    if participant is not None and may_send_link(participant=participant):
+        send(sign_in_requested, participant=participant)
 
 
 def issue_link_token(

@@ -1,12 +1,13 @@
-"""The pages behind links in mail: sign in, and create a first API key.
+"""The page behind an invitation's link in mail: create a first API key.
 
-Both show a button first: mail scanners and link previews open links, and must not
-spend a single-use link. Pages are never cached and send no referrer.
+It shows a button first: mail scanners and link previews open links, and must not spend
+a single-use link. Pages are never cached and send no referrer. (The sign-in link's page
+belongs to the web app: ``api.signin.views``.)
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, session, url_for
+from flask import Blueprint, make_response, render_template
 from flask import request as http_request
 from werkzeug.wrappers import Response as ResponseBase
 
@@ -15,36 +16,11 @@ from api.extensions import db
 
 blp = Blueprint("account_pages", __name__, template_folder="templates")
 
-SESSION_KEY = "participant_token"
-
 
 def private(response: ResponseBase) -> ResponseBase:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@blp.route("/sign-in/<token>", methods=["GET", "POST"])
-def sign_in(token: str) -> ResponseBase:
-    from api.accounts.routes import sign_in_with_link
-
-    if http_request.method == "GET":
-        return private(make_response(render_template("accounts/sign_in.html", error=None)))
-    try:
-        participant, bearer = sign_in_with_link(token)
-    except ClustermeetError as refused:
-        db.session.rollback()
-        page = render_template("accounts/sign_in.html", error=str(refused))
-        return private(make_response(page, 401))
-    db.session.commit()
-    # The browser's session: a signed cookie (HttpOnly, SameSite=Lax) holding the token.
-    session.clear()
-    session[SESSION_KEY] = bearer
-    session.permanent = True
-    target = url_for(
-        "pages.participant_schedule", event_id=participant.event_id, participant_id=participant.id
-    )
-    return private(redirect(target, code=303))
 
 
 @blp.route("/accounts/first-key/<token>", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from api.extensions import db
 from api.meetings import operations as on_the_day
 from api.meetings.routes import OUTCOME_WEBHOOKS
 from api.models.enums import MeetingStatus
+from api.models.event_members import Permission
 from api.web_session import load_session_principal, organised_event, protect_response
 from api.webhooks.operations import emit
 
@@ -46,8 +47,10 @@ def day(event_id: int) -> str:
 
 @blp.post("/meetings/<int:meeting_id>/<any(held, 'no-show', cancel):outcome>")
 def record(event_id: int, meeting_id: int, outcome: str) -> Response:
-    event = organised_event(event_id)
     status = OUTCOMES[outcome]
+    # As the API: the check-in desk marks attendance; cancelling is managing.
+    needed = Permission.MANAGE if status == MeetingStatus.CANCELLED else Permission.ATTENDANCE
+    event = organised_event(event_id, needed)
     try:
         meeting = on_the_day.get_meeting(event, meeting_id)
         if status == MeetingStatus.HELD:

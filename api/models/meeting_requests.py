@@ -33,6 +33,8 @@ class MeetingRequest(db.Model):  # type: ignore[name-defined,misc]
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
     message: Mapped[str] = mapped_column(Text, default="")
+    # The invitee's word when declining, shown to the requester.
+    answer_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     status: Mapped[str] = mapped_column(String(10), default=RequestStatus.PENDING.value, index=True)
     origin: Mapped[str] = mapped_column(String(12), default="participant")
     score: Mapped[float | None] = mapped_column()

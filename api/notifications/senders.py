@@ -107,7 +107,11 @@ def request_answered(request: MeetingRequest) -> OutgoingMail | None:
         request.requester,
         event,
         NotificationKind.REQUEST_ANSWERED,
-        {**_other(request.invitee), "accepted": request.status == "accepted"},
+        {
+            **_other(request.invitee),
+            "accepted": request.status == "accepted",
+            "answer_message": request.answer_message,
+        },
     )
 
 

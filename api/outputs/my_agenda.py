@@ -26,6 +26,8 @@ from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from api.accounts.feeds import participant_feed, rotate_participant_feed
+from api.accounts.routes import feed_urls
 from api.exceptions import ClustermeetError, Forbidden, NotFound
 from api.extensions import db
 from api.meetings.operations import get_meeting, write_feedback
@@ -99,9 +101,22 @@ def _rows(event: Event, me: Participant) -> list[dict[str, Any]]:
     return rows
 
 
+def _calendar_links(me: Participant) -> dict[str, str]:
+    """The participant's calendar feed: https to copy, webcal:// for a one-click subscribe.
+
+    The feed secret is made on first use (and committed), so the address stays the same
+    until the participant asks for a new one.
+    """
+    feed = participant_feed(me)
+    db.session.commit()
+    https = feed_urls(feed)["calendar"]
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
 @blp.get("/me/agenda")
 def my_agenda(event_id: int) -> str:
     event, me = participant_of(event_id)
+    calendar = _calendar_links(me)
     signed = set(
         db.session.scalars(select(SignUp.session_id).where(SignUp.participant_id == me.id))
     )
@@ -121,6 +136,7 @@ def my_agenda(event_id: int) -> str:
         me=me,
         timezone=me.timezone or event.timezone,
         rows=_rows(event, me),
+        calendar=calendar,
         open_sessions=open_sessions,
         qr=_qr_svg(
             url_for(
@@ -140,6 +156,16 @@ def my_calendar(event_id: int) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-agenda.ics"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@blp.post("/me/calendar-address")
+def new_calendar_address(event_id: int) -> WerkzeugResponse:
+    """A new feed address; the old one stops working (a calendar shared by mistake)."""
+    event, me = participant_of(event_id)
+    rotate_participant_feed(me)
+    db.session.commit()
+    flash(_("Your calendar has a new address; the old one stopped working."))
+    return redirect(url_for("agenda_web.my_agenda", event_id=event.id, _anchor="calendar"))
 
 
 @blp.post("/me/signups")

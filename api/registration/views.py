@@ -15,13 +15,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
+from werkzeug.wrappers import Response
 
 from api.exceptions import Forbidden, InvalidInput, NotFound, Unauthorized
 from api.extensions import db
 from api.models import Event, Opportunity, Organisation, Participant, Tag
-from api.models.enums import OpportunityKind, OrganisationType
+from api.models.enums import MembershipStatus, OpportunityKind, OrganisationType
+from api.models.event_members import Permission
 from api.registration.operations import (
     add_opportunity,
+    approve_membership,
     register_participant,
     update_participant,
 )
@@ -148,7 +151,8 @@ def register(event_id: int) -> Any:
             errors.update(flatten_errors(exc.messages, f"{item['kind']}."))
     if not errors:
         try:
-            # TODO(harden): joining an existing organisation needs its approval flow.
+            # Joining an organisation that exists waits for a colleague's or the
+            # organiser's approval (the operation sets it pending).
             participant, token = register_participant(event, loaded)
             for item in items:
                 add_opportunity(event, participant, item)
@@ -324,6 +328,24 @@ def import_page(event_id: int) -> Any:
     return redirect(url_for("organise.dashboard", event_id=event.id))
 
 
+def pending_colleagues(me: Participant) -> list[Participant]:
+    """Who joined my organisation and waits for approval (empty while I wait myself)."""
+    if me.is_membership_pending:
+        return []
+    return list(
+        db.session.scalars(
+            select(Participant)
+            .where(
+                Participant.organisation_id == me.organisation_id,
+                Participant.membership == MembershipStatus.PENDING,
+                Participant.id != me.id,
+            )
+            .order_by(Participant.created_dt, Participant.id)
+            .limit(PAGE_SIZE)
+        )
+    )
+
+
 def _profile_context(event: Event, me: Participant, errors: dict[str, str]) -> dict[str, Any]:
     own = db.session.scalars(
         select(Opportunity)
@@ -333,6 +355,7 @@ def _profile_context(event: Event, me: Participant, errors: dict[str, str]) -> d
     return {
         "event": event,
         "me": me,
+        "colleagues": pending_colleagues(me),
         "tags": _tags(event),
         "items": own,
         "kinds": OPPORTUNITY_KINDS,
@@ -398,3 +421,33 @@ def add_item(event_id: int) -> Any:
         ), 422
     flash(_("Published in the marketplace."))
     return redirect(url_for("market.profile", event_id=event.id))
+
+
+@blp.post("/members/<int:participant_id>/approve")
+def approve_member(event_id: int, participant_id: int) -> Response:
+    """Approve someone who joined an existing organisation: the organiser, or an approved
+    colleague of the same organisation (``approve_membership`` decides, as in the API)."""
+    event = _event(event_id)
+    member = db.session.get(Participant, participant_id)
+    if member is None or member.event_id != event.id:
+        raise NotFound("Participant not found")
+    me: Participant | None = g.get("participant")
+    if event.permits(g.get("organiser"), Permission.MANAGE):
+        approve_membership(member, None)
+        back = url_for("organise.dashboard", event_id=event.id, _anchor="pending")
+    elif me is not None and me.event_id == event.id:
+        approve_membership(member, me)
+        back = url_for("market.profile", event_id=event.id, _anchor="colleagues")
+    elif me is None and g.get("organiser") is None:
+        raise Unauthorized(_("Sign in to approve a member."))
+    else:
+        raise Forbidden(_("Only the event's organisers or an approved colleague may approve."))
+    db.session.commit()
+    flash(
+        _(
+            "%(name)s is now a member of %(organisation)s.",
+            name=member.full_name,
+            organisation=member.organisation.name,
+        )
+    )
+    return redirect(back)

@@ -17,12 +17,12 @@ from api.http.guards import (
 from api.http.pagination import paginate
 from api.http.principal import current_participant, organiser_may
 from api.models import Event, MeetingRequest, Participant
+from api.requests.answers import decline_with_message
 from api.requests.operations import (
     accept_request,
     cancel_request,
     confirm_proposals,
     create_request,
-    decline_request,
     expire_requests,
     get_request,
     requests_query,
@@ -30,6 +30,7 @@ from api.requests.operations import (
 from api.requests.schemas import (
     ConfirmProposalsResultSchema,
     ConfirmProposalsSchema,
+    DeclineSchema,
     MeetingRequestQueryArgsSchema,
     MeetingRequestSchema,
 )
@@ -162,12 +163,14 @@ class MeetingRequestAcceptViews(MethodView):
 @blp.route("/<int:request_id>/decline")
 class MeetingRequestDeclineViews(MethodView):
     @event_member_required
+    @blp.arguments(DeclineSchema, required=False)
     @blp.response(200, MeetingRequestSchema)
     @blp.alt_response(409, description="Not pending any more (answered, cancelled, expired)")
-    def post(self, event_id: int, request_id: int) -> MeetingRequest:
-        """Decline a pending request (the invitee); the pair is not recommended again."""
+    def post(self, data: dict[str, Any], event_id: int, request_id: int) -> MeetingRequest:
+        """Decline a pending request (the invitee), optionally with a word to the
+        requester; the pair is not recommended again."""
         _, request, viewer = _answer(event_id, request_id)
-        decline_request(request, viewer)
+        decline_with_message(request, viewer, data.get("message", ""))
         db.session.commit()
         return request
 

@@ -47,6 +47,9 @@ class MeetingRequestSchema(Schema):
     )
     invitee_id = fields.Integer(required=True)
     message = fields.String(load_default="", validate=validate.Length(max=2000))
+    answer_message = fields.String(
+        dump_only=True, metadata={"description": "The invitee's word when they declined"}
+    )
     accept_now = fields.Boolean(
         load_only=True,
         load_default=True,
@@ -114,3 +117,11 @@ class SkippedProposalSchema(Schema):
 class ConfirmProposalsResultSchema(Schema):
     confirmed = fields.List(fields.Nested(MeetingRequestSchema))
     skipped = fields.List(fields.Nested(SkippedProposalSchema))
+
+
+class DeclineSchema(Schema):
+    message = fields.String(
+        load_default="",
+        validate=validate.Length(max=500),
+        metadata={"description": "A word to the requester, shown to them (optional)"},
+    )

@@ -18,10 +18,10 @@ from werkzeug.wrappers import Response
 from api.exceptions import ClustermeetError, InvalidInput
 from api.extensions import db
 from api.models import MeetingRequest
+from api.requests.answers import decline_with_message
 from api.requests.operations import (
     accept_request,
     create_request,
-    decline_request,
     get_request,
     shown_status,
 )
@@ -119,7 +119,7 @@ def answer(event_id: int, request_id: int, answer: str) -> Response:
         if answer == "accept":
             accept_request(event, meeting_request, me)
         else:
-            decline_request(meeting_request, me)
+            decline_with_message(meeting_request, me, request.form.get("message", ""))
         db.session.commit()
     except ClustermeetError as exc:
         db.session.rollback()

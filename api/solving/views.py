@@ -22,7 +22,7 @@ from api.models import (
     Participant,
     ScheduleVersion,
 )
-from api.models.enums import JobStatus, MeetingStatus, OrganisationType
+from api.models.enums import JobStatus, MeetingStatus, MembershipStatus, OrganisationType
 from api.programme.operations import create_tables
 from api.solving.operations import cancel_job, get_job, start_job
 from api.solving.schemas import JobCreateSchema
@@ -102,8 +102,18 @@ def dashboard(event_id: int) -> str:
         .order_by(Organisation.country)
     ).all()
     tables = db.session.scalar(select(func.count()).where(MeetingTable.event_id == event.id)) or 0
+    pending = db.session.scalars(
+        select(Participant)
+        .where(
+            Participant.event_id == event.id,
+            Participant.membership == MembershipStatus.PENDING,
+        )
+        .order_by(Participant.created_dt, Participant.id)
+        .limit(SHOWN_ROWS)
+    ).all()
     return render_template(
         "organise/dashboard.html",
+        pending=pending,
         tables=tables,
         event=event,
         participants=participants,

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.api.notifications.conftest import wait_for_mail
+from tests.api.web.forms import csrf_of
 from tests.mail_server import SmtpServer
 
 
@@ -196,16 +197,31 @@ def test_the_sign_in_page_opens_a_browser_session_that_only_reads(
     ana = participant_factory(email="ana@example.org")
     token = _link_token(app, smtp, "ana@example.org")
 
-    signed_in = client.post(f"/sign-in/{token}")
+    form = csrf_of(client, f"/sign-in/{token}")
+    signed_in = client.post(f"/sign-in/{token}", data={"csrf_token": form})
     assert signed_in.status_code == 303
     cookie = signed_in.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert signed_in.headers["Location"] == f"/events/{event['id']}/me/agenda"
 
     page = client.get(signed_in.headers["Location"])
     assert page.status_code == 200
-    assert page.headers["Cache-Control"] == "no-store"
+    assert "no-store" in page.headers["Cache-Control"]
     me = f"/api/v1/events/{event['id']}/participants/{ana.id}"
     assert client.get(me).status_code == 200
     # Writes need the bearer token: a cookie alone would let other sites forge them.
     assert client.patch(me, json={"role": "Changed"}).status_code == 401
-    assert client.post(f"/sign-in/{token}").status_code == 401
+    again = client.post(f"/sign-in/{token}", data={"csrf_token": csrf_of(client, "/signin")})
+    assert again.status_code == 401
+
+
+def test_the_sign_in_page_refuses_a_post_without_its_form(
+    app: Flask, client: FlaskClient, smtp: SmtpServer, participant_factory: Any
+) -> None:
+    """Another site cannot sign a browser in as someone else (login CSRF)."""
+    participant_factory(email="ana@example.org")
+    token = _link_token(app, smtp, "ana@example.org")
+
+    assert client.post(f"/sign-in/{token}").status_code == 400
+    # The refused POST spent nothing.
+    assert client.post("/api/v1/sign-in", json={"token": token}).status_code == 201

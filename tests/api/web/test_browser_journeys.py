@@ -1,15 +1,19 @@
 """Both journeys in a real Chromium against a live server on loopback.
 
-Two participants register through the form; one asks the other for a meeting from the
-marketplace, the other accepts in the inbox; the organiser solves, reviews the draft and
-publishes; the first participant sees the meeting in the agenda and in the calendar file.
+Two participants register through the form, a third joins one's organisation (pending);
+that one signs in with a link the app mails to a real SMTP server on loopback, approves
+her colleague, then asks the other for a meeting from her recommendations; the other
+accepts in the inbox; the organiser solves, reviews the draft and publishes; she sees the
+meeting in her agenda, in the calendar file and through her calendar subscription.
 Every page: no console error, screenshots at desktop and phone widths, axe passes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -21,6 +25,7 @@ from selenium.webdriver.support.ui import Select
 
 from api.extensions import db
 from tests.api.conftest import Caller
+from tests.api.notifications.conftest import app, smtp, wait_for_mail
 from tests.api.web.browser import (
     CHROMEDRIVER,
     CHROMIUM,
@@ -30,7 +35,10 @@ from tests.api.web.browser import (
     wait_for,
     wait_for_text,
 )
+from tests.mail_server import SmtpServer
 from tests.pages.browser import live_server
+
+__all__ = ["app", "smtp"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -122,16 +130,58 @@ def _register(driver: WebDriver, server: str, event_id: int, who: dict[str, str]
     return token
 
 
+def _join(driver: WebDriver, server: str, event_id: int, organisation: str) -> None:
+    """Carla registers joining an organisation a colleague registered: it waits."""
+    driver.delete_all_cookies()
+    driver.get(f"{server}/events/{event_id}/register")
+    fill(
+        driver,
+        {"first_name": "Carla", "last_name": "Etxeberria", "email": "carla@basque.example.es"},
+    )
+    Select(driver.find_element(By.ID, "organisation_id")).select_by_visible_text(organisation)
+    driver.find_element(By.CSS_SELECTOR, 'input[name="consent"]').click()
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert "Basque Energy Cluster" in wait_for(driver, "#membership-pending").text
+    check_page(driver, "welcome-carla-pending")
+
+
 def _sign_in(driver: WebDriver, server: str, secret: str) -> None:
     driver.delete_all_cookies()
     driver.get(server + "/signin")
     fill(driver, {"secret": secret})
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    driver.find_element(By.ID, "sign-in-secret").click()
+    wait_for_text(driver, "main", "You are signed in.")
+
+
+def _sign_in_by_link(
+    driver: WebDriver, server: str, app: Flask, smtp: SmtpServer, email: str
+) -> None:
+    """Sign out, ask for a link on the sign-in page, open the mailed link, confirm."""
+    driver.find_element(By.XPATH, "//button[normalize-space(.)='Sign out']").click()
+    wait_for_text(driver, "main", "You are signed out.")
+    driver.find_element(By.LINK_TEXT, "Sign in").click()
+    fill(driver, {"email": email})
+    check_page(driver, "sign-in")
+    driver.find_element(By.ID, "send-link").click()
+    wait_for_text(driver, "main", "a sign-in link is on its way")
+    wait_for_mail(app)
+    mail = smtp.to(email)[-1].get_body(preferencelist=("plain",))
+    assert mail is not None
+    link = re.search(r"https?://\S+?(/sign-in/\S+)", mail.get_content())
+    assert link is not None, "the mail holds a sign-in link"
+    driver.get(server + link.group(1))
+    check_page(driver, "sign-in-link")
+    driver.find_element(By.ID, "confirm-sign-in").click()
     wait_for_text(driver, "main", "You are signed in.")
 
 
 def test_participants_meet_and_the_organiser_publishes(
-    client: FlaskClient, organiser: Caller, server: str, browser: WebDriver
+    app: Flask,
+    smtp: SmtpServer,
+    client: FlaskClient,
+    organiser: Caller,
+    server: str,
+    browser: WebDriver,
 ) -> None:
     event_id = _set_up_event(browser, server, organiser)
     _add_taxonomy(client, organiser, event_id)
@@ -171,9 +221,18 @@ def test_participants_meet_and_the_organiser_publishes(
         },
     )
 
-    browser.get(f"{server}/events/{event_id}/me/profile")
-    wait_for(browser, "#first_name")
+    # Carla joins Ana's organisation: the join waits for a colleague's approval.
+    _join(browser, server, event_id, "Basque Energy Cluster (ES)")
+
+    # Ana signs in with the link she asks for by mail; she lands on her agenda.
+    _sign_in_by_link(browser, server, app, smtp, "ana@basque-energy.example.es")
+    assert browser.current_url.endswith(f"/events/{event_id}/me/agenda")
+
+    browser.find_element(By.LINK_TEXT, "My profile").click()
+    assert "Carla Etxeberria" in wait_for(browser, "#colleagues").find_element(By.XPATH, "..").text
     check_page(browser, "profile-ana")
+    browser.find_element(By.XPATH, "//button[@aria-label='Approve Carla Etxeberria']").click()
+    wait_for_text(browser, "main", "Carla Etxeberria is now a member of Basque Energy Cluster.")
 
     # Ana, still signed in, browses the marketplace, then asks Ben from her recommendations.
     browser.get(f"{server}/events/{event_id}/marketplace")
@@ -221,6 +280,7 @@ def test_participants_meet_and_the_organiser_publishes(
         ("import", "#file"),
         ("settings", "#slug"),
         ("webhooks", "#webhook-url"),
+        ("team", "#member-email"),
     ):
         browser.get(f"{server}/events/{event_id}/organise/{page}")
         wait_for(browser, ready)
@@ -238,3 +298,10 @@ def test_participants_meet_and_the_organiser_publishes(
     )
     assert calendar.status_code == 200
     assert "BEGIN:VEVENT" in calendar.text and "Ben Laurent" in calendar.text
+    # ...and through the subscription address her calendar app keeps (no cookie needed).
+    feed = browser.find_element(By.ID, "calendar-url").get_attribute("value") or ""
+    assert browser.find_element(By.ID, "subscribe-calendar").get_attribute("href") == (
+        "webcal://" + feed.split("://", 1)[1]
+    )
+    subscribed = requests.get(server + urlsplit(feed).path, timeout=30)
+    assert subscribed.status_code == 200 and "Ben Laurent" in subscribed.text

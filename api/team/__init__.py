@@ -1,0 +1,1 @@
+"""The event's team in the browser: members, their roles, invitations."""
