@@ -1,4 +1,5 @@
-"""Large events (thousands of participants): greedy start, then large neighbourhood search.
+"""Large events (thousands of participants): greedy and sweep restarts, Kempe-chain
+annealing (``local_search.py``), then large neighbourhood search.
 
 The full model of a 3,000-participant event has hundreds of thousands of Booleans and does
 not even finish presolve in a minute on two cores. Instead the break-aware greedy builds a
@@ -41,6 +42,10 @@ from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn
 from scheduler.meetings.sweep import sweep_schedule
+
+# Strict mode's share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until
+# KEMPE_UNTIL, then neighbourhoods.
+KEMPE_FROM, KEMPE_UNTIL = 0.25, 0.85
 
 
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
@@ -398,6 +403,17 @@ def solve_large(
             search = LocalSearch(instance, first, movable, seed=options.seed)
             search.run(started + 0.6 * options.time_limit_s, should_stop=should_stop)
             start_plan = search.slot_of
+    if start_plan is None:
+        # A few restarts, then Kempe-chain annealing, which places what the restarts strand
+        # on tight events and cuts breaks, then neighbourhoods (measured,
+        # docs/benchmarks/meetings.md).
+        first = heuristic_schedule(
+            instance, options.seed, started + KEMPE_FROM * options.time_limit_s, should_stop
+        )
+        movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+        search = LocalSearch(instance, first, movable, seed=options.seed)
+        search.kempe_anneal(started + KEMPE_UNTIL * options.time_limit_s, should_stop)
+        start_plan = search.slot_of
     if start_plan is None:
         # Restarts for most of the budget, then neighbourhoods from the best (measured,
         # docs/benchmarks/meetings.md).

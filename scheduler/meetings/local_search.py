@@ -7,11 +7,17 @@ weights of one step (:func:`step_weights`): a break above the fairness bound cos
 any move and break change a step can make, a move more than the breaks it can save; placing
 a meeting is never traded against them (``insert_unplaced`` places whatever fits without
 creating fairness excess).
+
+Kempe chains (``kempe_insert``, ``kempe_anneal``) reach further on tight events, where nearly
+everybody is busy in every slot they can use and single moves have nowhere to go: moving a
+meeting from slot s to t, its partner's meeting in t goes to s, and so on along the path;
+everybody keeps one meeting per slot and only the two ends of the path change their days.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +28,8 @@ from scheduler.meetings.objective import count_breaks, moved_meetings, step_weig
 _WEIGHTS = step_weights()
 _EXCESS_W = _WEIGHTS.excess
 _MOVE_W = _WEIGHTS.move
+# Longest Kempe chain tried: longer ones are rare and cost more than they are worth.
+_MAX_CHAIN = 200
 
 
 class LocalSearch:
@@ -37,6 +45,7 @@ class LocalSearch:
         self.capacity = len(instance.shared_tables)
         self.cap = {p.id: p.max_meetings for p in instance.participants}
         self.limit = {p.id: instance.break_limit(p.id) for p in instance.participants}
+        self._allowed = [frozenset(slots) for slots in instance.allowed_slots]
         for m, s in plan.items():
             self._occupy(m, s)
 
@@ -299,6 +308,302 @@ class LocalSearch:
                     self._occupy(m2, s1)
                     gain += before - after
         return gain
+
+    # -------------------------------------------------------------- Kempe chains
+    def _chain(self, pid: str, s: int, t: int) -> list[int] | None:
+        """The meetings of the ``s``/``t`` alternating path from ``pid``'s meeting in ``s``:
+        that meeting goes to ``t``, its partner's meeting in ``t`` (if any) goes to ``s``,
+        and so on. Swapping them keeps everybody at one meeting per slot and only the path's
+        two ends change their busy slots. None if a meeting on it may not move (frozen, the
+        other slot not allowed) or the path is too long."""
+        chain: list[int] = []
+        seen: set[int] = set()
+        current, here, there = pid, s, t
+        while True:
+            m = self.busy[current].get(here)
+            if m is None:
+                return chain
+            if m in seen or m not in self.movable or there not in self._allowed[m]:
+                return None
+            if len(chain) >= _MAX_CHAIN:
+                return None
+            seen.add(m)
+            chain.append(m)
+            a, b = self.instance.meetings[m].participants
+            current = b if current == a else a
+            here, there = there, here
+
+    def _path_end(self, pid: str, chain: list[int]) -> str:
+        """The person at the other end of the path ``chain`` starting from ``pid``."""
+        current = pid
+        for m in chain:
+            a, b = self.instance.meetings[m].participants
+            current = b if current == a else a
+        return current
+
+    def _swap(self, chain: list[int], s: int, t: int) -> None:
+        slots = [self._release(m) for m in chain]
+        for m, old in zip(chain, slots, strict=True):
+            self._occupy(m, t if old == s else s)
+
+    def _people_score(self, people: set[str], chain: list[int]) -> tuple[int, int, int]:
+        """(fairness excess, moves, breaks) of ``people`` and of the meetings of ``chain``."""
+        excess = breaks = 0
+        for p in people:
+            slots = list(self.busy[p])
+            excess += self.excess_of(p, slots)
+            breaks += count_breaks(slots)
+        published = self.instance.published_slots
+        moves = sum(1 for m in chain if m in published and self.slot_of.get(m) != published[m])
+        return excess, moves, breaks
+
+    def _tables_ok(self, s: int, t: int) -> bool:
+        return self.shared_used[s] <= self.capacity and self.shared_used[t] <= self.capacity
+
+    def kempe_insert(self) -> int:
+        """Place unplaced meetings in a slot where a side is busy by swapping Kempe chains:
+        that side's meeting in the slot moves to one of its free slots, its partner's meeting
+        there moves back, and so on along the path (edge-colouring repair). When both sides
+        are busy, one chain each (the second only towards a slot next to that person's
+        meetings). Never adds fairness excess; among the chains that work, the fewest moves,
+        then breaks."""
+        inst = self.instance
+        placed = 0
+        order = sorted(
+            (m for m in self.movable if m not in self.slot_of),
+            key=lambda m: -inst.meetings[m].priority,
+        )
+        for m in order:
+            meeting = inst.meetings[m]
+            a, b = meeting.participants
+            if any(
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0) for p in (a, b)
+            ):
+                continue
+            best: tuple[tuple[int, int, int], list[tuple[str, int, int]]] | None = None
+            for shifted in (False, True):
+                if best is not None:
+                    break
+                for s in inst.allowed_slots[m]:
+                    blocked = [p for p in (a, b) if s in self.busy[p]]
+                    if not blocked:
+                        continue  # free on both sides: insert_unplaced's case
+                    # The side with fewer free slots first (a host at a table for a window).
+                    blocked.sort(key=lambda p: -len(self.busy[p]))
+                    for steps in self._chain_plans(blocked, s, shifted):
+                        found = self._try_insert(m, s, steps)
+                        if found is not None and (best is None or found < best[0]):
+                            best = (found, steps)
+            if best is not None:
+                _score, steps = best
+                for p, here, there in steps:
+                    chain = self._chain(p, here, there)
+                    assert chain is not None
+                    self._swap(chain, here, there)
+                self._occupy(m, steps[-1][1])  # every plan ends by freeing the slot itself
+                placed += 1
+        return placed
+
+    def _chain_plans(
+        self, blocked: list[str], s: int, shifted: bool
+    ) -> list[list[tuple[str, int, int]]]:
+        """Candidate chain sequences (person, from, to) freeing ``blocked`` in slot ``s``.
+
+        The first person's meeting in ``s`` goes to any free slot of theirs; the second's
+        to a free slot next to their meetings. ``shifted`` (tried when nothing else works)
+        adds two-step shifts for the last person: their meeting in another slot ``u`` goes
+        next to their meetings first, then the one in ``s`` goes to ``u``."""
+        n_slots = self.instance.n_slots
+        last = blocked[-1]
+        busy = self.busy[last]
+        near = [
+            t
+            for t in range(n_slots)
+            if t != s and t not in busy and (t - 1 in busy or t + 1 in busy)
+        ]
+        if len(blocked) == 1:
+            ends = [[(last, s, t)] for t in range(n_slots) if t != s and t not in busy]
+        else:
+            ends = [[(last, s, t)] for t in near]
+        if shifted:
+            ends += [[(last, u, t), (last, s, u)] for u in busy if u != s for t in near]
+        if len(blocked) == 1:
+            return ends
+        first = blocked[0]
+        starts = [(first, s, t) for t in range(n_slots) if t != s and t not in self.busy[first]]
+        return [[start, *end] for start in starts for end in ends]
+
+    def _try_insert(
+        self, m: int, s: int, steps: list[tuple[str, int, int]]
+    ) -> tuple[int, int, int] | None:
+        """Score change of placing ``m`` in ``s`` after swapping the chains of ``steps`` in
+        turn, or None if that does not free both sides in ``s``, runs out of tables or adds
+        fairness excess. The schedule is left as it was."""
+        inst = self.instance
+        done: list[tuple[list[int], int, int]] = []
+        after: tuple[int, int, int] | None = None
+        people = set(inst.meetings[m].participants)
+        moved: list[int] = []
+        for p, here, there in steps:
+            chain = self._chain(p, here, there)
+            if chain is None:
+                break
+            self._swap(chain, here, there)
+            done.append((chain, here, there))
+            moved.extend(chain)
+            people.update(q for c in chain for q in inst.meetings[c].participants)
+        else:
+            if self._free_for(m, s) and all(self._tables_ok(x, y) for _c, x, y in done):
+                self._occupy(m, s)
+                after = self._people_score(people, moved)
+                self._release(m)
+        for chain, here, there in reversed(done):
+            self._swap(chain, there, here)
+        if after is None:
+            return None
+        before = self._people_score(people, moved)
+        if after[0] > before[0]:
+            return None
+        return after[0] - before[0], after[1] - before[1], after[2] - before[2]
+
+    def eject_step(self) -> int:
+        """Each unplaced meeting that a single meeting blocks in one of its slots takes that
+        slot, and the blocking meeting (of no higher priority) is unplaced instead, if no one
+        gets fairness excess: the hole wanders to where a chain may close it. Returns the
+        meetings exchanged."""
+        inst = self.instance
+        exchanged = 0
+        waiting = [m for m in self.movable if m not in self.slot_of]
+        self.rng.shuffle(waiting)
+        for m in waiting:
+            if m in self.slot_of:
+                continue
+            meeting = inst.meetings[m]
+            if any(
+                self.cap[p] is not None and len(self.busy[p]) >= (self.cap[p] or 0)
+                for p in meeting.participants
+            ):
+                continue
+            options: list[tuple[int, int]] = []
+            for s in inst.allowed_slots[m]:
+                blockers = {self.busy[p][s] for p in meeting.participants if s in self.busy[p]}
+                if len(blockers) != 1:
+                    continue
+                (x,) = blockers
+                if x in self.movable and inst.meetings[x].priority <= meeting.priority:
+                    options.append((s, x))
+            if not options:
+                continue
+            s, x = self.rng.choice(options)
+            people = set(meeting.participants) | set(inst.meetings[x].participants)
+            before = sum(self.excess_of(p, list(self.busy[p])) for p in people)
+            self._release(x)
+            if self._free_for(m, s):
+                self._occupy(m, s)
+                if sum(self.excess_of(p, list(self.busy[p])) for p in people) <= before:
+                    exchanged += 1
+                    continue
+                self._release(m)
+            self._occupy(x, s)
+        return exchanged
+
+    def _rank(self) -> tuple[int, int, int, int]:
+        """(fairness excess, unplaced priority, moves, breaks): ``objective.evaluate``'s order."""
+        inst = self.instance
+        excess = sum(self.excess_of(p, list(b)) for p, b in self.busy.items())
+        unplaced = sum(
+            meeting.priority for m, meeting in enumerate(inst.meetings) if m not in self.slot_of
+        )
+        return excess, unplaced, moved_meetings(inst, self.slot_of), self.total_breaks()
+
+    def kempe_anneal(
+        self,
+        deadline: float,
+        should_stop: Callable[[], bool] | None = None,
+        hot: float = 0.3,
+        cold: float = 0.05,
+    ) -> None:
+        """Simulated annealing over Kempe-chain moves (a random participant's meeting to a
+        random free slot of theirs, the chain following), with Kempe insertion of unplaced
+        meetings every few thousand moves; ends on the best schedule seen.
+
+        On tight events nearly every participant is busy in every slot they are present, so
+        plain moves have nowhere to go; a chain keeps everybody's load and changes only its
+        two ends, and accepting a few worse steps lets unplaced meetings find a chain that
+        works later (docs/benchmarks/meetings.md)."""
+        inst = self.instance
+        people = [p.id for p in inst.participants if inst.meetings_of[p.id]]
+        if not people:
+            return
+        best_rank = self._rank()
+        best = dict(self.slot_of)
+        began = time.perf_counter()
+        span = max(1e-6, deadline - began)
+        temperature = hot
+        steps = 0
+        broken: list[str] = []
+        placeable = sum(1 for slots in inst.allowed_slots if slots)
+        n_slots = inst.n_slots
+        draw = self.rng.random
+        while True:
+            if steps % 2_000 == 0:
+                now = time.perf_counter()
+                if now >= deadline or (should_stop is not None and should_stop()):
+                    break
+                temperature = hot * (cold / hot) ** ((now - began) / span)
+                if steps % 20_000 == 0 or (len(self.slot_of) < placeable and steps % 4_000 == 0):
+                    # Unplaced meetings: chains, then the hole wanders (more often while
+                    # there are any).
+                    self.kempe_insert()
+                    self.insert_unplaced()
+                    self.eject_step()
+                    rank = self._rank()
+                    if rank < best_rank:
+                        best_rank, best = rank, dict(self.slot_of)
+                if steps % 10_000 == 0:
+                    broken = [p for p in people if count_breaks(list(self.busy[p])) > 0]
+            steps += 1
+            pool = broken if broken and steps % 2 else people
+            pid = pool[int(draw() * len(pool))]
+            busy = self.busy[pid]
+            if not busy:
+                continue
+            mine = list(busy)
+            s = mine[int(draw() * len(mine))]
+            if steps % 5:
+                # Four steps in five move a meeting at the edge of a block next to a
+                # block (someone with a break every other step); the rest anywhere.
+                if s - 1 in busy and s + 1 in busy:
+                    continue
+                near = [x for b in mine for x in (b - 1, b + 1) if x not in busy and x != s]
+                near = [x for x in near if 0 <= x < n_slots]
+                if not near:
+                    continue
+                t = near[int(draw() * len(near))]
+            else:
+                t = int(draw() * n_slots)
+                if t in busy:
+                    continue
+            chain = self._chain(pid, s, t)
+            if not chain:
+                continue
+            # Only the path's two ends change their busy slots.
+            group = {pid, self._path_end(pid, chain)}
+            before = self._people_score(group, chain)
+            self._swap(chain, s, t)
+            after = self._people_score(group, chain)
+            if self._tables_ok(s, t) and after[0] <= before[0]:
+                delta = _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
+                if delta <= 0 or draw() < math.exp(-delta / temperature):
+                    continue
+            self._swap(chain, t, s)
+        self.kempe_insert()
+        self.insert_unplaced()
+        if self._rank() > best_rank:
+            for m in list(self.slot_of):
+                self._release(m)
+            for m, s in best.items():
+                self._occupy(m, s)
 
     def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
         while time.perf_counter() < deadline:

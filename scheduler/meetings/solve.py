@@ -6,15 +6,18 @@ threshold in docs/meetings.md and docs/benchmarks/meetings.md):
 ======================================  ========================================================
 situation                               path
 ======================================  ========================================================
-pairs > 20,000                          greedy and time-sweep starts, local search restarts for
-(``large_event_threshold``)             60% of the budget, then CP-SAT neighbourhoods
-                                        (``large_event.py``, ``sweep.py``)
+pairs > 20,000                          greedy and time-sweep starts, local search restarts to
+(``large_event_threshold``)             25% of the budget, Kempe-chain annealing to 85%
+                                        (``local_search.py``), then CP-SAT neighbourhoods
+                                        (``large_event.py``, ``sweep.py``); when meetings may
+                                        be left out and the placement relaxation leaves some
+                                        out, its guided schedule replaces restarts + annealing
 pairs > 4,000 (``exact_event_pairs``),  the same: the exact model placed fewer meetings there
 meetings may be left out, not a re-
 solve
-pairs > 8,000 (``strict_exact_pairs``), the same (multi-start sweep + local search, then
-strict, not a re-solve                  neighbourhoods); status unknown with the best
-                                        partial schedule if no full one is found
+pairs > 8,000 (``strict_exact_pairs``), the same (restarts, annealing, neighbourhoods); status
+strict, not a re-solve                  unknown with the best partial schedule if no full one
+                                        is found
 re-solve, pairs > 4,000, at most 10     repair: the published schedule stays, CP-SAT
 meetings without a published slot,      neighbourhoods around each such meeting place it
 meetings may be left out                (``large_event.repair``)

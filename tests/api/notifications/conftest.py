@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from api.background.runner import background_runner
+from api.extensions import db
 from tests.conftest import make_app
 from tests.mail_server import SmtpServer, smtp_server
 
@@ -35,6 +36,10 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Ite
     )
     flask_app = next(apps)
     yield flask_app
+    # What the test left uncommitted goes first: on SQLite an open write transaction
+    # (a refused operation that had flushed) would keep the mail thread waiting for the
+    # lock until the join below gave up.
+    db.session.rollback()
     # An upper bound, not a speed target: what is left then is dropped with the app.
     runner = background_runner(flask_app)
     if not runner.join(timeout=120):  # type: ignore[attr-defined]
