@@ -10,7 +10,7 @@ import base64
 import binascii
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -18,14 +18,14 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from api.exceptions import Forbidden, InvalidInput, NotFound, Unauthorized
-from api.extensions import db
+from api.extensions import db, limiter
 from api.models import Event, Opportunity, Organisation, Participant, Tag
 from api.models.enums import MembershipStatus, OpportunityKind, OrganisationType
 from api.models.event_members import Permission
 from api.registration.operations import (
     add_opportunity,
     approve_membership,
-    register_participant,
+    register_or_remind,
     update_participant,
 )
 from api.registration.participant_import import import_participants
@@ -37,7 +37,6 @@ from api.web_session import (
     organised_event,
     participant_of,
     protect_response,
-    sign_in_participant_token,
 )
 
 blp = Blueprint(
@@ -120,7 +119,12 @@ def _registration_data(event: Event) -> tuple[dict[str, Any], list[dict[str, Any
     return data, items
 
 
+def _registration_limit() -> str:
+    return str(current_app.config["RATELIMIT_REGISTRATION"])
+
+
 @blp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
 def register(event_id: int) -> Any:
     event = _event(event_id)
     if not event.is_registration_open():
@@ -151,11 +155,13 @@ def register(event_id: int) -> Any:
             errors.update(flatten_errors(exc.messages, f"{item['kind']}."))
     if not errors:
         try:
-            # Joining an organisation that exists waits for a colleague's or the
-            # organiser's approval (the operation sets it pending).
-            participant, token = register_participant(event, loaded)
-            for item in items:
-                add_opportunity(event, participant, item)
+            # The same answer whether or not the address is registered: a new one
+            # registers (no sign-in here; the registration mail has a sign-in link), a
+            # registered one gets an "already registered" mail and nothing is written.
+            participant = register_or_remind(event, loaded)
+            if participant is not None:
+                for item in items:
+                    add_opportunity(event, participant, item)
         except InvalidInput as exc:
             db.session.rollback()
             errors = flatten_errors(exc.errors)
@@ -163,10 +169,16 @@ def register(event_id: int) -> Any:
         context["errors"] = errors
         return render_template("registration/register.html", **context), 422
     db.session.commit()
-    sign_in_participant_token(token)
-    g.participant = participant
     return render_template(
-        "registration/welcome.html", event=event, participant=participant, token=token
+        "registration/welcome.html",
+        event=event,
+        email=loaded["email"],
+        # From the form alone (an organisation picked from the list waits for approval),
+        # never from what was found: the page must not depend on the address.
+        joins_organisation="organisation_id" in loaded,
+        organisation_name=next(
+            (o.name for o in organisations if o.id == loaded.get("organisation_id")), ""
+        ),
     )
 
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -20,7 +29,7 @@ from api.accounts.participant_sessions import session_for_token
 from api.accounts.routes import sign_in_with_link
 from api.accounts.sign_in import link_lifetime, request_sign_in_link
 from api.exceptions import ClustermeetError
-from api.extensions import db
+from api.extensions import db, limiter
 from api.models import Event, Participant
 from api.web_session import (
     load_session_principal,
@@ -88,7 +97,23 @@ def sign_in() -> str | Response | tuple[str, int]:
     return redirect(url_for("home.index"))
 
 
+def _sign_in_mail_limit() -> str:
+    return str(current_app.config["RATELIMIT_SIGN_IN_MAIL"])
+
+
+def _sign_in_mail_per_email_limit() -> str:
+    return str(current_app.config["RATELIMIT_SIGN_IN_MAIL_PER_EMAIL"])
+
+
+def _asked_email() -> str:
+    """The per-address limit's key: the same as the API's for that address, so asking
+    in the browser and through the API count together."""
+    return f"sign-in:{request.form.get('email', '').strip().lower()[:MAX_EMAIL]}"
+
+
 @blp.post("/signin/link")
+@limiter.limit(_sign_in_mail_limit)
+@limiter.limit(_sign_in_mail_per_email_limit, key_func=_asked_email)
 def ask_for_link() -> Response | tuple[str, int]:
     """Mail a sign-in link; the answer never says whether the address is registered."""
     email = request.form.get("email", "").strip()
