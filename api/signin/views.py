@@ -106,8 +106,8 @@ def _sign_in_mail_per_email_limit() -> str:
 
 
 def _asked_email() -> str:
-    """The per-address limit's key: the same as the API's for that address, so asking
-    in the browser and through the API count together."""
+    """The per-address limit's key (as the API's: the address, however typed); the
+    page and the API route each count their own asks."""
     return f"sign-in:{request.form.get('email', '').strip().lower()[:MAX_EMAIL]}"
 
 
