@@ -2,9 +2,9 @@
 
 A participant asks for a sign-in link by mail (the same operation as ``POST
 /api/v1/events/{id}/sign-in``, with the same answer whether or not the address is
-registered) and confirms it on ``/sign-in/<token>``; the access token shown at
-registration still works as a fallback. An organiser pastes their API key. Secrets
-travel in a POST body or in the one-use link only.
+registered) and confirms it on ``/sign-in/<token>``; a participant's access token (from
+the organiser's registration or import) still works as a fallback. An organiser pastes
+their API key. Secrets travel in a POST body or in the one-use link only.
 """
 
 from __future__ import annotations
