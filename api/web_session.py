@@ -1,8 +1,8 @@
 """Who is signed in to the web pages.
 
 A browser session (Flask's signed cookie, HttpOnly, SameSite=Lax; the storage is
-``api.accounts.browser_sessions``) remembers a participant after they registered or
-confirmed an emailed sign-in link, or pasted their token, and an organiser after they
+``api.accounts.browser_sessions``) remembers a participant after they confirmed an
+emailed sign-in link, or pasted their token, and an organiser after they
 pasted their API key. The cookie holds the id and the stored hash of the credential,
 never the credential itself, so rotating a token or key signs every browser out. Web views call
 ``load_session_principal`` first; it fills ``g.participant``/``g.organiser`` exactly as a
@@ -73,13 +73,6 @@ def sign_in_with_secret(secret: str) -> Organiser | Participant | None:
         sign_in_organiser(key)
         return key.organiser
     return None
-
-
-def sign_in_participant_token(token: str) -> None:
-    """Sign in the browser with a participant token just issued (at registration)."""
-    participant_session = session_for_token(token)
-    if participant_session is not None:
-        sign_in_participant(participant_session)
 
 
 def sign_out() -> None:
