@@ -29,11 +29,15 @@ pytest: install
 
 test: lint typecheck pytest
 
-# Collect the texts to translate, merge them into each language's catalogue, compile.
+# Collect the texts to translate, merge them into each language's catalogue, compile:
+# the mail domain (babel.cfg) and the web pages' domain (babel-web.cfg).
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o api/translations/messages.pot --no-location .
 	$(BIN)/pybabel update -i api/translations/messages.pot -d api/translations --no-location --width 100
 	$(BIN)/pybabel compile -d api/translations
+	$(BIN)/pybabel extract -F babel-web.cfg -k _ -k _l -k lazy_gettext -k ngettext:1,2 -o api/translations/web.pot .
+	$(BIN)/pybabel update -D web -i api/translations/web.pot -d api/translations
+	$(BIN)/pybabel compile -D web -d api/translations
 
 clean:
 	rm -rf $(VENV) instance out .mypy_cache .ruff_cache .pytest_cache

@@ -28,8 +28,8 @@ from api.accounts.schemas import (
 from api.accounts.sign_in import (
     INVITATION_LIFETIME,
     LinkRefused,
-    may_send_link,
     redeem_link_token,
+    request_sign_in_link,
 )
 from api.exceptions import NotFound, Unauthorized
 from api.extensions import db, limiter
@@ -48,7 +48,7 @@ from api.http.links import public_url
 from api.http.openapi import public
 from api.models import ApiKey, EventMember, FeedSecret, Organiser, Participant
 from api.models.event_members import Permission
-from api.signals import member_added, send, sign_in_requested
+from api.signals import member_added, send
 
 blp = Blueprint(
     "accounts",
@@ -216,16 +216,8 @@ class SignInRequestViews(MethodView):
         find out who takes part; a person gets at most five links per 15 minutes. Asking
         is rate-limited per client and per e-mail address (429), registered or not.
         """
-        event = get_event(event_id)
-        participant = db.session.scalar(
-            db.select(Participant).where(
-                Participant.event_id == event.id,
-                Participant.email == data["email"].strip().lower(),
-            )
-        )
-        if participant is not None and may_send_link(participant=participant):
-            send(sign_in_requested, participant=participant)
-            db.session.commit()
+        request_sign_in_link(get_event(event_id), data["email"])
+        db.session.commit()
         return {"message": "If this address is registered, a sign-in link is on its way."}
 
 

@@ -108,6 +108,8 @@ def participant_data(participant: Participant) -> dict[str, Any]:
                 if r.requester_id == participant.id
                 else r.requester_id,
                 "message": r.message,
+                # The word sent with a decline: the person's own, or written to them.
+                "answer_message": r.answer_message,
                 "status": r.status,
                 "origin": r.origin,
                 "created_dt": _iso(r.created_dt),

@@ -492,3 +492,24 @@ def test_reading_requests_writes_nothing(
     db.session.expire_all()
     stored = db.session.get(MeetingRequest, created["id"])
     assert stored is not None and stored.status == "expired"
+
+
+def test_a_decline_word_is_in_both_sides_data_exports(
+    client: FlaskClient, event: dict[str, Any], pair: tuple[Caller, Caller], organiser: Caller
+) -> None:
+    alice, bob = pair
+    created = _ask(client, event, alice, bob).json
+    declined = client.post(
+        _url(event, f"/{created['id']}/decline"),
+        json={"message": "Not our field, sorry"},
+        headers=bob.headers,
+    )
+    assert declined.status_code == 200, declined.json
+    for person in (alice, bob):
+        exported = client.get(
+            f"/api/v1/events/{event['id']}/participants/{person.id}/data-export",
+            headers=organiser.headers,
+        )
+        assert exported.status_code == 200
+        (request,) = exported.json["requests"]
+        assert request["answer_message"] == "Not our field, sorry"
