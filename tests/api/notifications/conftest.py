@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,3 +51,15 @@ def app(request: pytest.FixtureRequest, tmp_path: Path, smtp: SmtpServer) -> Ite
 def wait_for_mail(app: Flask) -> None:
     """Let the background thread send everything queued, retries included."""
     assert background_runner(app).join(timeout=120)  # type: ignore[attr-defined]
+
+
+def mailed_sign_in_link(app: Flask, smtp: SmtpServer, email: str) -> tuple[str, str]:
+    """The last mail to the address once everything queued is sent: its plain text and
+    the path of the sign-in link it holds."""
+    wait_for_mail(app)
+    body = smtp.to(email)[-1].get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    found = re.search(r"https://meet\.example\.org(/sign-in/\S+)", text)
+    assert found is not None, "the mail holds a sign-in link"
+    return text, found.group(1)

@@ -3,7 +3,6 @@ is registered; the mailed link (read from the loopback SMTP server) signs the pe
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask
@@ -12,7 +11,7 @@ from sqlalchemy import func, select
 
 from api.extensions import db
 from api.models import Opportunity, Organisation, Participant
-from tests.api.notifications.conftest import app, smtp, wait_for_mail
+from tests.api.notifications.conftest import app, mailed_sign_in_link, smtp, wait_for_mail
 from tests.api.web.forms import csrf_of
 from tests.mail_server import SmtpServer
 
@@ -44,17 +43,6 @@ def _register(client: FlaskClient, event_id: int, **overrides: str) -> str:
     return page.text
 
 
-def _mailed_link(app: Flask, smtp: SmtpServer, email: str) -> tuple[str, str]:
-    """The last mail to the address: its subject line and the sign-in link's path."""
-    wait_for_mail(app)
-    mail = smtp.to(email)[-1]
-    body = mail.get_body(preferencelist=("plain",))
-    assert body is not None
-    found = re.search(r"https://meet\.example\.org(/sign-in/\S+)", body.get_content())
-    assert found is not None, "the mail holds a sign-in link"
-    return body.get_content(), found.group(1)
-
-
 def _count(model: Any) -> int:
     db.session.rollback()
     return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
@@ -69,7 +57,7 @@ def test_registering_mails_a_link_that_signs_in(
     marketplace = f"/events/{event['id']}/marketplace"
     assert client.get(marketplace).status_code == 401
 
-    text, path = _mailed_link(app, smtp, "mia.chen@example.tw")
+    text, path = mailed_sign_in_link(app, smtp, "mia.chen@example.tw")
     assert "You are registered for" in text
     confirmed = client.post(path, data={"csrf_token": csrf_of(client, path)})
     assert confirmed.status_code == 303
@@ -105,7 +93,7 @@ def test_registering_twice_shows_the_same_page_and_writes_nothing_the_second_tim
     mia = db.session.scalar(select(Participant).where(Participant.email == "mia.chen@example.tw"))
     assert mia is not None and mia.first_name == "Mia"
 
-    text, path = _mailed_link(app, smtp, "mia.chen@example.tw")
+    text, path = mailed_sign_in_link(app, smtp, "mia.chen@example.tw")
     assert len(smtp.to("mia.chen@example.tw")) == mails + 1
     assert "You are already registered, so nothing was changed." in text
     confirmed = client.post(path, data={"csrf_token": csrf_of(client, path)})

@@ -3,13 +3,12 @@ SMTP server received, confirm the link's page, and the browser is signed in."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.api.notifications.conftest import app, smtp, wait_for_mail
+from tests.api.notifications.conftest import app, mailed_sign_in_link, smtp, wait_for_mail
 from tests.api.web.forms import csrf_of
 from tests.mail_server import SmtpServer
 
@@ -29,15 +28,6 @@ def _ask(client: FlaskClient, event_id: int, email: str) -> str:
     return answer.text
 
 
-def _link_path(app: Flask, smtp: SmtpServer, email: str) -> str:
-    wait_for_mail(app)
-    body = smtp.to(email)[-1].get_body(preferencelist=("plain",))
-    assert body is not None
-    found = re.search(r"https://meet\.example\.org(/sign-in/\S+)", body.get_content())
-    assert found is not None
-    return found.group(1)
-
-
 def test_a_participant_asks_for_a_link_and_signs_in_with_it(
     app: Flask,
     client: FlaskClient,
@@ -54,7 +44,7 @@ def test_a_participant_asks_for_a_link_and_signs_in_with_it(
     wait_for_mail(app)
     assert len(smtp.to("ana@example.org")) == before + 1
 
-    path = _link_path(app, smtp, "ana@example.org")
+    _, path = mailed_sign_in_link(app, smtp, "ana@example.org")
     confirm = client.get(path)
     assert confirm.status_code == 200
     assert confirm.headers["Cache-Control"] == "no-store"
