@@ -34,6 +34,7 @@ from scheduler.meetings.objective import (
     Weights,
     count_breaks,
     evaluate,
+    ideal_score,
     lexicographic_weights,
     max_breaks,
 )
@@ -46,6 +47,9 @@ from scheduler.meetings.sweep import sweep_schedule
 # Strict mode's share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until
 # KEMPE_UNTIL, then neighbourhoods.
 KEMPE_FROM, KEMPE_UNTIL = 0.25, 0.85
+# Events with at most this many movable meetings are tried as one neighbourhood first (and
+# every 20 rounds): a proof of optimality ends the search.
+SMALL_EVENT_MEETINGS = 240
 
 
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
@@ -96,6 +100,8 @@ class NeighbourhoodModel:
         self.state = state
         self.model = cp_model.CpModel()
         self.free = sorted(m for m in free if m not in state.frozen)
+        self.covers_everything = len(self.free) == len(inst.meetings) - len(state.frozen)
+        self.proven = False
         free_set = set(self.free)
         group = {p for m in self.free for p in inst.meetings[m].participants}
         fixed_busy: dict[str, set[int]] = {pid: set() for pid in group}
@@ -227,6 +233,9 @@ class NeighbourhoodModel:
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
         code = solver.solve(self.model)
+        # Proven optimal for these meetings, the rest fixed: for the whole event when the
+        # neighbourhood holds every meeting that may move.
+        self.proven = code == cp_model.OPTIMAL
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         chosen: dict[int, int | None] = {m: None for m in self.free}
@@ -362,8 +371,11 @@ def heuristic_schedule(
         if best_score is None or score < best_score:
             best, best_score = dict(search.slot_of), score
         attempt += 1
-        # Another restart only if one as long as the last fits in the time left.
+        # Another restart only if one as long as the last fits in the time left, and only
+        # if this one can still be beaten.
         if not restarts or should_stop() or 2 * time.perf_counter() - began >= deadline:
+            break
+        if best_score == ideal_score(instance):
             break
     assert best is not None
     return best
@@ -380,6 +392,11 @@ def solve_large(
     # Tables, explanations and the result take a few seconds at 3,000 participants.
     reserve = 0.5 + 0.0002 * len(instance.meetings)
     should_stop = lambda: cancel is not None and cancel.is_set()  # noqa: E731
+    proof = _prove_small(instance, options)
+    if proof is not None:
+        return build_result(
+            instance, Status.OPTIMAL, proof, time.perf_counter() - started, solver="greedy+lns"
+        )
     weight_bound: int | None = None
     start_plan: dict[int, int] | None = None
     if options.allow_unscheduled is not False:
@@ -428,12 +445,19 @@ def solve_large(
     rounds = 0
     weights: dict[str, float] = {}
     last_report = time.perf_counter()
+    ideal = ideal_score(instance, weight_bound)
+    proven = False
     while time.perf_counter() < deadline - reserve:
         if cancel is not None and cancel.is_set():
             break
         if rounds % 20 == 0:
+            if evaluate(instance, state.slot_of) == ideal:
+                break  # nothing left to gain: the schedule is optimal
             weights = _seed_weights(state)
-        if rounds % 2:
+        if rounds % 20 == 0 and len(instance.meetings) - len(state.frozen) <= SMALL_EVENT_MEETINGS:
+            # A small event is one neighbourhood now and then: its proof ends the search.
+            group = set(range(len(instance.meetings)))
+        elif rounds % 2:
             group = _window_neighbourhood(rng, state, 6 * size, weights)
         else:
             group = _neighbourhood(rng, state, size, weights)
@@ -443,6 +467,12 @@ def solve_large(
         if changes is not None:
             state.apply(changes)
         rounds += 1
+        strict_short = options.allow_unscheduled is False and len(state.slot_of) < len(
+            instance.meetings
+        )
+        if sub.proven and sub.covers_everything and not strict_short:
+            proven = True
+            break
         due = time.perf_counter() - last_report >= options.progress_interval_s
         if progress is not None and due:
             last_report = time.perf_counter()
@@ -453,9 +483,30 @@ def solve_large(
     # Strict mode without a full schedule: status unknown (nothing proves there is none),
     # with the best partial schedule found rather than nothing.
     status = Status.UNKNOWN if not complete and options.allow_unscheduled is False else None
+    if status is None and (proven or evaluate(instance, state.slot_of) == ideal):
+        status = Status.OPTIMAL
     seconds = time.perf_counter() - started
     result = build_result(instance, status or Status.FEASIBLE, plan, seconds, solver="greedy+lns")
     return dataclasses.replace(result, weight_bound=weight_bound)
+
+
+def _prove_small(instance: MeetingInstance, options: SolveOptions) -> dict[str, int] | None:
+    """A small event (at most ``SMALL_EVENT_MEETINGS`` movable meetings) as one
+    neighbourhood from the best start, for a tenth of the budget (at most 2 s): the
+    schedule when CP-SAT proves it optimal, else None and the usual path runs."""
+    state = LnsState(instance, _best_start(instance, options.seed))
+    if len(instance.meetings) - len(state.frozen) > SMALL_EVENT_MEETINGS:
+        return None
+    whole = NeighbourhoodModel(state, set(range(len(instance.meetings))))
+    changes = whole.solve(min(2.0, 0.1 * options.time_limit_s), options.workers, options.seed)
+    if changes is None or not whole.proven:
+        return None
+    state.apply(changes)
+    if options.allow_unscheduled is False and len(state.slot_of) < len(instance.meetings):
+        # Strict, and the optimum leaves a meeting out: no proof that none fits (fairness
+        # comes first in that order), so the usual path searches for a full schedule.
+        return None
+    return {instance.meetings[m].id: s for m, s in state.slot_of.items()}
 
 
 def repair(

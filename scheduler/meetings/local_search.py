@@ -16,6 +16,7 @@ everybody keeps one meeting per slot and only the two ends of the path change th
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import random
@@ -23,7 +24,12 @@ import time
 from collections.abc import Callable, Mapping
 
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.objective import count_breaks, moved_meetings, step_weights
+from scheduler.meetings.objective import (
+    count_breaks,
+    ideal_score,
+    moved_meetings,
+    step_weights,
+)
 
 _WEIGHTS = step_weights()
 _EXCESS_W = _WEIGHTS.excess
@@ -543,6 +549,7 @@ class LocalSearch:
         steps = 0
         broken: list[str] = []
         placeable = sum(1 for slots in inst.allowed_slots if slots)
+        ideal = dataclasses.astuple(ideal_score(inst))
         n_slots = inst.n_slots
         draw = self.rng.random
         while True:
@@ -560,6 +567,8 @@ class LocalSearch:
                     rank = self._rank()
                     if rank < best_rank:
                         best_rank, best = rank, dict(self.slot_of)
+                    if best_rank == ideal:
+                        break
                 if steps % 10_000 == 0:
                     broken = [p for p in people if count_breaks(list(self.busy[p])) > 0]
             steps += 1

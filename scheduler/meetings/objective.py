@@ -147,6 +147,23 @@ class Score:
     breaks: int
 
 
+def ideal_score(instance: MeetingInstance, weight_bound: int | None = None) -> Score:
+    """A bound no schedule beats: nobody beyond their break limit, only meetings without
+    any allowed slot left out (or, given a proven bound on the priority weight that can be
+    placed, at least the rest of the weight), nothing moved, no break. A schedule that
+    scores it is optimal, so the heuristic engines stop there instead of running out
+    their time."""
+    unplaceable = sum(
+        meeting.priority
+        for meeting, slots in zip(instance.meetings, instance.allowed_slots, strict=True)
+        if not slots
+    )
+    if weight_bound is not None:
+        total = sum(meeting.priority for meeting in instance.meetings)
+        unplaceable = max(unplaceable, total - weight_bound)
+    return Score(excess=0, unscheduled_priority=unplaceable, moves=0, breaks=0)
+
+
 def moved_meetings(instance: MeetingInstance, slot_of: Mapping[int, int]) -> int:
     """Published, unpinned meetings (by index in ``slot_of``) not in their published slot,
     left-out ones included."""

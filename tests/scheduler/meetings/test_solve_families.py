@@ -212,7 +212,8 @@ def test_resolve_keeps_pins_and_moves_only_what_it_must(
         pinned=frozenset({"m1"}),
     )
     result = solved(inst, options)
-    assert result.status is (Status.OPTIMAL if options is OVERFLOW else Status.FEASIBLE)
+    # Both paths prove it: the large one solves a small event as one neighbourhood.
+    assert result.status is Status.OPTIMAL
     assert result.assignments["m1"] == result.assignments["m1"].__class__(0, "T1")
     assert result.moves == 1  # m2 must move; m3 stays
     assert result.objective == 0
@@ -276,3 +277,29 @@ def test_event_where_everything_fits_gets_everything_either_way(
     result = solve(inst, options)
     assert validate(inst, result, require_all=True) == []
     assert result.objective == brute_force_optimum(inst) == 0
+
+
+@pytest.mark.parametrize(
+    ("pairs", "n_slots"),
+    [
+        # Everything fits without a break: the heuristics reach the ideal score.
+        ([("a", "b"), ("b", "c"), ("c", "d")], 3),
+        # A triangle in two slots: one meeting stays out, which only a proof shows is best.
+        ([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")], 2),
+    ],
+)
+def test_the_large_path_stops_at_a_proven_optimum(
+    make_instance: MakeInstance, pairs: list[tuple[str, str]], n_slots: int
+) -> None:
+    # A limit far beyond need: "optimal" can only come from the ideal score or from a
+    # neighbourhood holding every meeting proven optimal, not from the limit.
+    inst = make_instance(pairs, n_slots=n_slots, tables=2)
+    options = SolveOptions(
+        time_limit_s=120, workers=1, allow_unscheduled=True, large_event_threshold=0
+    )
+    result = solve(inst, options)
+    assert result.status is Status.OPTIMAL
+    assert validate(inst, result) == []
+    # Everything placed without a break, or two of the triangle's three meetings placed.
+    assert len(result.assignments) == len(pairs) - (n_slots == 2)
+    assert result.objective == 0
