@@ -42,11 +42,15 @@ from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn
+from scheduler.meetings.span import span_walk
 from scheduler.meetings.sweep import sweep_schedule
 
-# Strict mode's share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until
-# KEMPE_UNTIL, then neighbourhoods.
+# Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until KEMPE_UNTIL,
+# then neighbourhoods. With ``SolveOptions.span_walk`` (strict solves, off by default: it did
+# not help, docs/benchmarks/meetings.md) the annealing stops at SPAN_FROM, the span model's
+# walk to fewer idle slots (``span.py``) runs until SPAN_UNTIL, then annealing again.
 KEMPE_FROM, KEMPE_UNTIL = 0.25, 0.85
+SPAN_FROM, SPAN_UNTIL = 0.45, 0.70
 # Events with at most this many movable meetings are tried as one neighbourhood first (and
 # every 20 rounds): a proof of optimality ends the search.
 SMALL_EVENT_MEETINGS = 240
@@ -429,8 +433,14 @@ def solve_large(
         )
         movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
         search = LocalSearch(instance, first, movable, seed=options.seed)
-        search.kempe_anneal(started + KEMPE_UNTIL * options.time_limit_s, should_stop)
+        use_span = options.allow_unscheduled is False and options.span_walk
+        until = SPAN_FROM if use_span else KEMPE_UNTIL
+        search.kempe_anneal(started + until * options.time_limit_s, should_stop)
         start_plan = search.slot_of
+        if use_span:
+            start_plan = _span_then_anneal(
+                instance, start_plan, movable, options, started, should_stop
+            )
     if start_plan is None:
         # Restarts for most of the budget, then neighbourhoods from the best (measured,
         # docs/benchmarks/meetings.md).
@@ -507,6 +517,32 @@ def _prove_small(instance: MeetingInstance, options: SolveOptions) -> dict[str, 
         # comes first in that order), so the usual path searches for a full schedule.
         return None
     return {instance.meetings[m].id: s for m, s in state.slot_of.items()}
+
+
+def _span_then_anneal(
+    instance: MeetingInstance,
+    plan: dict[int, int],
+    movable: set[int],
+    options: SolveOptions,
+    started: float,
+    should_stop: Callable[[], bool],
+) -> dict[int, int]:
+    """The span walk shortens everyone's day (fewer idle slots, perhaps more breaks), then
+    annealing from where it ended turns that into fewer breaks; the better of that and the
+    best plan the walk met (never worse than ``plan``)."""
+    limit = options.time_limit_s
+    walk = span_walk(
+        instance,
+        plan,
+        movable,
+        started + SPAN_UNTIL * limit,
+        options.workers,
+        options.seed,
+        should_stop,
+    )
+    search = LocalSearch(instance, walk.current, movable, seed=options.seed + 1)
+    search.kempe_anneal(started + KEMPE_UNTIL * limit, should_stop)
+    return min(walk.best, dict(search.slot_of), key=lambda p: evaluate(instance, p))
 
 
 def repair(

@@ -38,5 +38,8 @@ class SolveOptions:
     # docs/benchmarks/meetings.md), True always, False never.
     maxsat: bool | None = None
     maxsat_max_pairs: int = 8_000
+    # Strict large events: the span model's walk to fewer idle slots (span.py) between two
+    # rounds of Kempe-chain annealing; False anneals throughout (for comparisons).
+    span_walk: bool = False
     seed: int = 0
     log_search: bool = False

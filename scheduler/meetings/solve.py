@@ -18,6 +18,9 @@ solve
 pairs > 8,000 (``strict_exact_pairs``), the same (restarts, annealing, neighbourhoods); status
 strict, not a re-solve                  unknown with the best partial schedule if no full one
                                         is found
+the same, ``span_walk=True`` (off by    annealing to 45%, the span model's walk to fewer idle
+default: no gain measured)              slots (``span.py``) to 70%, annealing again to 85%,
+                                        then neighbourhoods
 re-solve, pairs > 4,000, at most 10     repair: the published schedule stays, CP-SAT
 meetings without a published slot,      neighbourhoods around each such meeting place it
 meetings may be left out                (``large_event.repair``)
