@@ -71,13 +71,12 @@ class DuplicateGroups:
         )
 
 
-def repeats_last(groups: IntArray, valid: BoolArray) -> IntArray:
-    """For rankings (rows, best first) of entries in ``groups``: the column order that keeps
-    every group's first entry in place, moves its later entries after every first entry
-    (in their order), and leaves invalid entries (``valid`` False) at the end."""
+def repeat_flags(groups: IntArray, valid: BoolArray) -> BoolArray:
+    """For rankings (rows, best first) of entries in ``groups``: True for every valid entry
+    after the first of its group in its row."""
     rows, depth = groups.shape
     if not rows or not depth:
-        return np.zeros((rows, depth), dtype=np.int64)
+        return np.zeros((rows, depth), dtype=np.bool_)
     group = np.where(valid, groups, -1)
     # A stable sort by group keeps each group's entries in rank order: every entry after
     # the first of its group is a repeat.
@@ -87,6 +86,14 @@ def repeats_last(groups: IntArray, valid: BoolArray) -> IntArray:
     repeat_sorted[:, 1:] = sorted_groups[:, 1:] == sorted_groups[:, :-1]
     repeat = np.empty((rows, depth), dtype=np.bool_)
     np.put_along_axis(repeat, by_group, repeat_sorted, axis=1)
-    rank_class = np.where(valid, repeat.astype(np.int8), np.int8(2))
+    flags: BoolArray = repeat & valid
+    return flags
+
+
+def repeats_last(groups: IntArray, valid: BoolArray) -> IntArray:
+    """For rankings (rows, best first) of entries in ``groups``: the column order that keeps
+    every group's first entry in place, moves its later entries after every first entry
+    (in their order), and leaves invalid entries (``valid`` False) at the end."""
+    rank_class = np.where(valid, repeat_flags(groups, valid).astype(np.int8), np.int8(2))
     result: IntArray = np.argsort(rank_class, axis=1, kind="stable").astype(np.int64)
     return result

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
-from matchmaking.duplicates import repeats_last
+from matchmaking.duplicates import repeat_flags
 from matchmaking.errors import InvalidRulesError
 from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import ParticipantProfile
@@ -97,7 +97,9 @@ class _Selection:
     parts: npt.NDArray[np.float32]
 
 
-def _top_in_block(block: ScoreBlock, k: int, min_score: float) -> _Selection:
+def _top_in_block(
+    block: ScoreBlock, k: int, min_score: float, repeat_share: float = 1.0
+) -> _Selection:
     key = np.where(
         block.allowed & (block.score >= min_score),
         block.score + _MUTUAL_BONUS * block.mutual,
@@ -123,9 +125,14 @@ def _top_in_block(block: ScoreBlock, k: int, min_score: float) -> _Selection:
         known = codes[position] == wanted if len(codes) else np.zeros(top.shape, np.bool_)
         # A candidate without a matching entry is a group of its own.
         group = np.where(known, groups[position] if len(codes) else 0, -2 - top)
-        order = repeats_last(group, np.isfinite(top_keys))
-        top = np.take_along_axis(top, order, axis=1)[:, :k]
-        top_keys = np.take_along_axis(top_keys, order, axis=1)[:, :k]
+        # A repeat counts at a share of its score: pushed below distinct candidates
+        # nearly as good, not below everyone.
+        repeat = repeat_flags(group, np.isfinite(top_keys))
+        scores = np.take_along_axis(block.score, top, axis=1)
+        adjusted = np.where(repeat, top_keys - (1.0 - repeat_share) * scores, top_keys)
+        order = np.argsort(-adjusted, axis=1, kind="stable")[:, :k]
+        top = np.take_along_axis(top, order, axis=1)
+        top_keys = np.take_along_axis(top_keys, order, axis=1)
     local_rows, positions = np.nonzero(np.isfinite(top_keys))
     cols = top[local_rows, positions]
     parts = np.stack(
@@ -175,7 +182,9 @@ class Matchmaker:
 
         def select(start: int) -> _Selection:
             block = self.model.score_block(start, min(rows.stop, start + step))
-            return _top_in_block(block, k, self.model.weights.min_score)
+            return _top_in_block(
+                block, k, self.model.weights.min_score, self.model.weights.repeat_share
+            )
 
         if self.workers < 2 or len(starts) < 2:
             yield from map(select, starts)

@@ -102,9 +102,10 @@ class ScoringWeights:
     ``repeats_last``: in each signal's ranking, an entry that reads the same as one ranked
     above it (same title and description, see :mod:`matchmaking.duplicates`) ranks after
     every distinct entry, so copies of one text do not crowd out a different answer.
-    ``distinct_answers``: in a top-k list, a candidate whose matching entry reads the same
-    as that of a candidate listed above goes after every distinct candidate (the best of
-    near-identical entries is shown, the copies follow).
+    ``repeat_share``: in a top-k list, a candidate whose matching entry reads the same as
+    that of a candidate listed above counts at this share of its score, so it follows the
+    distinct candidates nearly as good (the best of near-identical entries is shown, the
+    copies after it); 1 turns this off.
     ``mutual_threshold``: both directions of complementarity (or a cooperation match) at
     least this high make a pair "mutual interest". ``min_score``: weaker pairs are not
     recommended at all. The defaults were chosen on the realistic benchmark set
@@ -132,7 +133,7 @@ class ScoringWeights:
     bm25_b: float = 0.5
     place_names: float = 1.0
     repeats_last: bool = True
-    distinct_answers: bool = True
+    repeat_share: float = 0.5
 
     def __post_init__(self) -> None:
         for name in (
@@ -150,6 +151,8 @@ class ScoringWeights:
             raise InvalidRulesError("at least one text signal needs a positive weight")
         if self.fusion_k < 0 or self.fusion_depth < 1:
             raise InvalidRulesError("fusion_k must be >= 0 and fusion_depth >= 1")
+        if not 0.0 <= self.repeat_share <= 1.0:
+            raise InvalidRulesError("repeat_share must lie in [0, 1]")
         if not 0.0 <= self.place_names <= 1.0:
             raise InvalidRulesError("place_names must lie in [0, 1]")
         if not (0.0 <= self.min_lexical < 1.0 and -1.0 <= self.min_semantic < 1.0):
@@ -717,7 +720,7 @@ class ScoreModel:
 
     def _fuse(self, signals: Signals, allowed: BoolArray) -> tuple[FloatArray, Carriers | None]:
         """Reciprocal-rank fusion of the signals, row by row, in [0, 1], and (when
-        ``distinct_answers``) the group of the entry each ranked pair matched with."""
+        ``repeat_share`` < 1) the group of the entry each ranked pair matched with."""
         w = self.weights
         gates = {
             "lexical": w.min_lexical,
@@ -758,7 +761,7 @@ class ScoreModel:
             values = np.take_along_axis(values, order, axis=1)
             groups = (
                 self._ranked_groups(signals, name, top)
-                if w.repeats_last or w.distinct_answers
+                if w.repeats_last or w.repeat_share < 1.0
                 else None
             )
             if w.repeats_last and groups is not None:
@@ -770,7 +773,7 @@ class ScoreModel:
             # Columns within a row are distinct, so a fancy-indexed add loses nothing.
             target = signals.owners[top] if owned else top
             fused[row_index, target] += gained.astype(np.float32)
-            if w.distinct_answers and groups is not None:
+            if w.repeat_share < 1.0 and groups is not None:
                 found = np.isfinite(values)
                 # An item's group says more than a profile's: item signals come first.
                 priority = 1.0 if owned else 0.0
@@ -783,7 +786,7 @@ class ScoreModel:
                     )
                 )
         fused /= best_possible
-        if not w.distinct_answers:
+        if w.repeat_share >= 1.0:
             return fused, None
         found_carriers = Carriers.join(carriers)
         values = fused[found_carriers.rows, found_carriers.columns] + found_carriers.values
@@ -824,7 +827,7 @@ class ScoreModel:
             for positions, later in _run_levels(first.astype(np.int64), len(owners)):
                 per_viewer[positions] = np.maximum(per_viewer[positions], fused[later])
             out[block_owners] = np.maximum(out[block_owners], per_viewer)
-        if not self.weights.distinct_answers:
+        if self.weights.repeat_share >= 1.0:
             return out, None
         return out, Carriers.join(carriers)
 
@@ -835,7 +838,7 @@ class ScoreModel:
         you_offer, you_carriers = self.component("you_offer", start, stop, allowed)
         cooperation, cooperation_carriers = self.component("cooperation", start, stop, allowed)
         carriers = None
-        if w.distinct_answers:
+        if w.repeat_share < 1.0:
             parts = []
             for found, weight in (
                 (they_carriers, w.complementarity),
