@@ -119,8 +119,8 @@ def _top_in_block(
     top = np.take_along_axis(top, order, axis=1)
     top_keys = np.take_along_axis(top_keys, order, axis=1)
     if carriers is not None:
-        codes, groups = carriers.resolve(n)
         wanted = np.arange(key.shape[0], dtype=np.int64)[:, None] * n + top
+        codes, groups = carriers.resolve(n, np.sort(wanted, axis=None))
         position = np.minimum(np.searchsorted(codes, wanted), max(0, len(codes) - 1))
         known = codes[position] == wanted if len(codes) else np.zeros(top.shape, np.bool_)
         # A candidate without a matching entry is a group of its own.

@@ -505,13 +505,19 @@ class Carriers:
             np.concatenate([p.values for p in parts]),
         )
 
-    def resolve(self, width: int) -> tuple[IntArray, IntArray]:
-        """Sorted pair codes (``row * width + column``) and the group of each pair's
-        strongest entry."""
+    def resolve(self, width: int, wanted: IntArray) -> tuple[IntArray, IntArray]:
+        """Sorted pair codes (``row * width + column``) among ``wanted`` (sorted codes) and
+        the group of each pair's strongest entry."""
         codes = self.rows * width + self.columns
+        if not len(codes) or not len(wanted):
+            return codes[:0], self.groups[:0]
+        # Only the pairs asked about are sorted (a few per list, not every ranked entry).
+        position = np.minimum(np.searchsorted(wanted, codes), len(wanted) - 1)
+        asked = wanted[position] == codes
+        codes, groups, values = codes[asked], self.groups[asked], self.values[asked]
         # One sort on a composite key (values lie in [0, 4)) is cheaper than a lexsort.
-        order = np.argsort(codes * 4.0 + (4.0 - np.clip(self.values, 0.0, 3.99)))
-        codes, groups = codes[order], self.groups[order]
+        order = np.argsort(codes * 4.0 + (4.0 - np.clip(values, 0.0, 3.99)))
+        codes, groups = codes[order], groups[order]
         first = np.ones(len(codes), dtype=np.bool_)
         first[1:] = codes[1:] != codes[:-1]
         return codes[first], groups[first]
