@@ -43,19 +43,27 @@ class DuplicateGroups:
 
     def __init__(self, profiles: Iterable[ParticipantProfile] = ()) -> None:
         self._ids: dict[tuple[str, str, str], int] = {}
+        self._normal: dict[str, str] = {}
         # Title -> the distinct descriptions written under it (to place title-only items).
         self._described: dict[str, set[str]] = {}
         for profile in profiles:
             for item in profile.opportunities:
-                description = normal_text(item.description)
+                description = self._read(item.description)
                 if description:
-                    self._described.setdefault(normal_text(item.title), set()).add(description)
+                    self._described.setdefault(self._read(item.title), set()).add(description)
+
+    def _read(self, text: str) -> str:
+        # Events repeat their texts; each distinct text is read once.
+        found = self._normal.get(text)
+        if found is None:
+            found = self._normal[text] = normal_text(text)
+        return found
 
     def _number(self, key: tuple[str, str, str]) -> int:
         return self._ids.setdefault(key, len(self._ids))
 
     def item(self, item: Opportunity) -> int:
-        title, description = normal_text(item.title), normal_text(item.description)
+        title, description = self._read(item.title), self._read(item.description)
         if not description:
             known = self._described.get(title, set())
             if len(known) == 1:
@@ -67,7 +75,7 @@ class DuplicateGroups:
 
     def descriptions(self, texts: Iterable[str]) -> IntArray:
         return np.fromiter(
-            (self._number(("profile", "", normal_text(t))) for t in texts), dtype=np.int64
+            (self._number(("profile", "", self._read(t))) for t in texts), dtype=np.int64
         )
 
 

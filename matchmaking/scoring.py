@@ -32,7 +32,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
-from matchmaking.duplicates import DuplicateGroups, repeats_last
+from matchmaking.duplicates import DuplicateGroups, repeat_flags, repeats_last
 from matchmaking.errors import InvalidRulesError, UnknownParticipantError
 from matchmaking.feedback import OutcomeModel, RequestOutcome, build_outcomes
 from matchmaking.places import place_tokens, unquoted_tokens
@@ -771,10 +771,13 @@ class ScoreModel:
                 else None
             )
             if w.repeats_last and groups is not None:
-                order = repeats_last(groups, np.isfinite(values))
-                top = np.take_along_axis(top, order, axis=1)
-                values = np.take_along_axis(values, order, axis=1)
-                groups = np.take_along_axis(groups, order, axis=1)
+                # Only the rows that list a text twice are reordered.
+                finite = np.isfinite(values)
+                repeated = np.flatnonzero(repeat_flags(groups, finite).any(axis=1))
+                if len(repeated):
+                    order = repeats_last(groups[repeated], finite[repeated])
+                    for array in (top, values, groups):
+                        array[repeated] = np.take_along_axis(array[repeated], order, axis=1)
             gained = np.where(np.isfinite(values), weights[name] * credit[None, :depth], 0.0)
             # Columns within a row are distinct, so a fancy-indexed add loses nothing.
             target = signals.owners[top] if owned else top
