@@ -7,6 +7,7 @@ concurrency, integer ranges), not every test.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -23,6 +24,12 @@ from sqlalchemy import text
 from api import MIGRATIONS_DIR, create_app
 from api.extensions import db, limiter
 from tests.servers import PostgresServer, postgres_server
+
+# Each test process holds a large, long-lived heap (apps, SQLAlchemy metadata, OR-Tools,
+# word vectors). With CPython's default generation-0 threshold (700 allocations) the
+# collector walked it about 4,000 times per process: a fifth of the suite's CPU time
+# (docs/benchmarks.md, "Test suite"). A higher threshold keeps cycles collected, rarely.
+gc.set_threshold(100_000, 50, 100)
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +139,8 @@ def make_app(
             url = f"sqlite:///{target}"
         if backend not in apps:
             apps[backend] = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+            # What stays for the whole session never needs collecting.
+            gc.freeze()
         app = apps[backend]
         # The limiter is one object for every app of the process; the last app built set
         # it (tests/api/test_rate_limits.py builds one with limits on).

@@ -8,6 +8,7 @@ inside the change's transaction, so a rolled-back change sends nothing.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -172,11 +173,15 @@ def _already_told_about(participant_id: int) -> set[int]:
     return {int(i) for key in keys if key for i in key.removeprefix(prefix).split(".") if i}
 
 
-def agenda_items(event: Event, participant: Participant) -> list[dict[str, Any]]:
-    """The participant's published agenda, for a mail: local times, who or what, where."""
+def agenda_items(
+    event: Event, participant: Participant, schedule: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The participant's published agenda, for a mail: local times, who or what, where
+    (``schedule``: their personal schedule, when the caller has it already)."""
     from api.schedules.read_models import personal_schedule
 
-    schedule = personal_schedule(event, participant)
+    if schedule is None:
+        schedule = personal_schedule(event, participant)
     zone = ZoneInfo(schedule["timezone"])
     items = []
     for item in schedule["items"]:
@@ -193,10 +198,17 @@ def agenda_items(event: Event, participant: Participant) -> list[dict[str, Any]]
     return sorted(items, key=lambda i: i["start_dt"])
 
 
-def agenda_attachment(event: Event, participant: Participant) -> Attachment:
-    from api.outputs.ical import personal_calendar
+@dataclass(frozen=True)
+class CalendarStamp:
+    """What every participant's calendar of one event shares: the published versions'
+    numbers (iCalendar SEQUENCE) and the time of the last publication (DTSTAMP)."""
+
+    sequences: dict[str, int]
+    stamp: datetime
+
+
+def calendar_stamp(event: Event) -> CalendarStamp:
     from api.schedules.operations import published_version
-    from api.schedules.read_models import personal_schedule
 
     versions = {kind: published_version(event, kind) for kind in ("meetings", "agenda")}
     sequences = {
@@ -204,12 +216,25 @@ def agenda_attachment(event: Event, participant: Participant) -> Attachment:
         "session": versions["agenda"].number if versions["agenda"] else 0,
     }
     published = [v.published_dt for v in versions.values() if v and v.published_dt]
+    return CalendarStamp(sequences, max(published) if published else event.created_dt)
+
+
+def agenda_attachment(
+    event: Event,
+    participant: Participant,
+    schedule: dict[str, Any] | None = None,
+    stamp: CalendarStamp | None = None,
+) -> Attachment:
+    from api.outputs.ical import personal_calendar
+    from api.schedules.read_models import personal_schedule
+
+    stamp = stamp or calendar_stamp(event)
     body = personal_calendar(
-        personal_schedule(event, participant),
+        schedule if schedule is not None else personal_schedule(event, participant),
         event_name=event.name,
         event_slug=event.slug,
-        sequences=sequences,
-        stamp=max(published) if published else event.created_dt,
+        sequences=stamp.sequences,
+        stamp=stamp.stamp,
     )
     return Attachment("agenda.ics", "text/calendar", body)
 
@@ -239,8 +264,16 @@ def _previous_published(version: ScheduleVersion) -> ScheduleVersion | None:
     )
 
 
-def _send_agenda(event: Event, participant: Participant, version: ScheduleVersion) -> bool:
-    items = agenda_items(event, participant)
+def _send_agenda(
+    event: Event,
+    participant: Participant,
+    version: ScheduleVersion,
+    stamp: CalendarStamp | None = None,
+) -> bool:
+    from api.schedules.read_models import personal_schedule
+
+    schedule = personal_schedule(event, participant)
+    items = agenda_items(event, participant, schedule)
     if not items:
         return False
     mail = notify_participant(
@@ -248,7 +281,7 @@ def _send_agenda(event: Event, participant: Participant, version: ScheduleVersio
         event,
         NotificationKind.SCHEDULE_PUBLISHED,
         {"items": items, "feed_url": feed_url(participant)},
-        attachments=[agenda_attachment(event, participant)],
+        attachments=[agenda_attachment(event, participant, schedule, stamp)],
         dedupe_key=f"published:v{version.id}:p{participant.id}",
     )
     return mail is not None
@@ -260,7 +293,8 @@ def schedule_published(event: Event, version: ScheduleVersion) -> int:
     each). Returns how many mails were written."""
     people = list(db.session.scalars(select(Participant).where(Participant.event_id == event.id)))
     if _first_publication(version):
-        return sum(_send_agenda(event, p, version) for p in people)
+        stamp = calendar_stamp(event)
+        return sum(_send_agenda(event, p, version, stamp) for p in people)
     diff = version.diff or {}
     written = 0
     if version.kind == "meetings":

@@ -12,6 +12,8 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 from flask import Flask, current_app
@@ -55,6 +57,18 @@ class ThreadJobRunner:
         self._lock = threading.Lock()
         self._owner = f"{process_owner()}:{uuid.uuid4().hex[:8]}"
         self._pending: set[int] = set()
+        # Set while jobs may start; cleared by ``paused()``.
+        self._running = threading.Event()
+        self._running.set()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Jobs submitted meanwhile wait until the block ends (one pause at a time)."""
+        self._running.clear()
+        try:
+            yield
+        finally:
+            self._running.set()
 
     def submit(self, job_id: int) -> None:
         with self._lock:
@@ -103,6 +117,7 @@ class ThreadJobRunner:
 
         while True:
             job_id = self._queue.get()
+            self._running.wait()
             with self._lock:
                 self._pending.discard(job_id)
             try:

@@ -153,6 +153,10 @@ class AgendaModel:
                 for var in variables:
                     self.model.add_implication(var, flag)
                 used.append(flag)
+            # Redundant (every session has a room), but it tells the LP that a theme uses
+            # a room at least: without it the bound sits at -1 per theme and a zero-cost
+            # agenda is never proven optimal.
+            self.model.add_bool_or(used)
             changes.append(sum(used) - 1)
         return sum(changes)
 
@@ -188,6 +192,13 @@ class AgendaModel:
             key = (placement.session, placement.room, placement.start)
             if key in self.x:
                 self.model.add_hint(self.x[key], 1)
+
+    def hint(self, placements: Iterable[Placement]) -> None:
+        """Start the search from a complete agenda (replaces the previous agenda's hint)."""
+        chosen = {(p.session, p.room, p.start) for p in placements}
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for key, var in self.x.items():
+            self.model.add_hint(var, key in chosen)
 
     def _at_most_one_each(self, groups: Iterable[list[cp_model.IntVar]]) -> None:
         for group in groups:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.agenda.errors import AgendaModelInvalid
-from scheduler.agenda.instance import AgendaInstance
+from scheduler.agenda.greedy import greedy_agenda
+from scheduler.agenda.instance import AgendaInstance, Placement
 from scheduler.agenda.model import AgendaModel
-from scheduler.agenda.prepared import prepare
+from scheduler.agenda.prepared import PreparedAgenda, prepare
 from scheduler.agenda.result import AgendaResult, AgendaStatus, Progress
 from scheduler.agenda.terms import agenda_diff, soft_terms
 
@@ -68,7 +69,22 @@ def solve(
             message="no room and start satisfies every hard rule for sessions "
             + ", ".join(prepared.unplaceable),
         )
+    # A first-fit agenda, when it finds one, starts the search and is the answer if CP-SAT
+    # finds nothing better within the limit: the solve is never empty-handed then.
+    first_fit = greedy_agenda(prepared)
+    if first_fit is not None and soft_terms(prepared, first_fit).weighted(instance.weights) == 0:
+        # Every soft term and weight is non-negative: an agenda without cost is optimal.
+        return _result(
+            prepared,
+            first_fit,
+            AgendaStatus.OPTIMAL,
+            0.0,
+            time.perf_counter() - started,
+            message="the first-fit agenda costs nothing, which is optimal",
+        )
     agenda_model = AgendaModel(prepared)
+    if first_fit is not None:
+        agenda_model.hint(first_fit)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = options.time_limit_s
     solver.parameters.num_workers = options.workers
@@ -103,6 +119,16 @@ def solve(
             seconds=seconds,
             message="the hard rules cannot all hold together",
         )
+    unsolved = status not in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if unsolved and first_fit is not None and not stopped.is_set():
+        return _result(
+            prepared,
+            first_fit,
+            AgendaStatus.FEASIBLE,
+            solver.best_objective_bound,
+            seconds,
+            message="the first-fit agenda: CP-SAT found none within the time limit",
+        )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return AgendaResult(
             status=AgendaStatus.UNKNOWN,
@@ -114,19 +140,39 @@ def solve(
             if stopped.is_set()
             else "no agenda found within the time limit",
         )
-    placements = agenda_model.placements(solver)
+    return _result(
+        prepared,
+        agenda_model.placements(solver),
+        AgendaStatus.OPTIMAL if status == cp_model.OPTIMAL else AgendaStatus.FEASIBLE,
+        solver.best_objective_bound,
+        seconds,
+        stopped=stopped.is_set(),
+    )
+
+
+def _result(
+    prepared: PreparedAgenda,
+    placements: tuple[Placement, ...],
+    status: AgendaStatus,
+    bound: float,
+    seconds: float,
+    stopped: bool = False,
+    message: str = "",
+) -> AgendaResult:
+    instance = prepared.instance
     terms = soft_terms(prepared, placements)
     return AgendaResult(
-        status=AgendaStatus.OPTIMAL if status == cp_model.OPTIMAL else AgendaStatus.FEASIBLE,
+        status=status,
         # Read off the agenda rather than the solver: the overlap indicators of a
         # non-optimal solution may overstate the cost.
         objective=terms.weighted(instance.weights),
-        bound=solver.best_objective_bound,
+        bound=bound,
         seconds=seconds,
         placements=tuple(sorted(placements, key=lambda p: (p.start, p.room, p.session))),
         terms=terms,
         diff=agenda_diff(instance, placements),
-        stopped=stopped.is_set(),
+        stopped=stopped,
+        message=message,
     )
 
 

@@ -73,7 +73,7 @@ def test_job_reports_progress_and_succeeds(
     event_id, key = meeting_event(participants=60, meetings_each=6, tables=10)
     # The solver returns the best schedule it found at its limit (never nothing), so a
     # short limit is enough on any machine.
-    posted = _start(api_client, event_id, key, time_limit=6)
+    posted = _start(api_client, event_id, key, time_limit=3)
     assert posted["status"] == "queued"
     # Waits are upper bounds for a loaded machine; the test ends as soon as the job does.
     job = wait_for(lambda: _final(posted["id"]), 180, "the job to finish")
@@ -111,9 +111,9 @@ def test_killed_worker_leaves_nothing_and_another_worker_finishes(
     workers = worker_pool.ensure(2)
     logs_before = {w.name: len(w.output()) for w in workers}
     event_id, key = meeting_event(participants=60, meetings_each=6, tables=10, seed=11)
-    # The kill follows the first progress by a poll interval; 8 s of solving leaves the
-    # job running then on any machine.
-    posted = _start(api_client, event_id, key, time_limit=8)
+    # The kill follows the first progress report (probes and bounds report from the
+    # start of the search) by a poll interval; 5 s of solving leaves the job running then.
+    posted = _start(api_client, event_id, key, time_limit=5)
     wait_for(lambda: _solving(posted["id"]), 90, "the solve to start")
     solving = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
     assert len(solving) == 1, "exactly one worker should have taken the job"
@@ -146,8 +146,8 @@ def test_killed_solver_process_is_requeued_at_once(
     workers = worker_pool.ensure(2)
     logs_before = {w.name: len(w.output()) for w in workers}
     event_id, key = meeting_event(participants=60, meetings_each=6, tables=10, seed=5)
-    # The second attempt returns the best schedule found in its 8 s (never nothing).
-    posted = _start(api_client, event_id, key, time_limit=8)
+    # The second attempt returns the best schedule found in its 5 s (never nothing).
+    posted = _start(api_client, event_id, key, time_limit=5)
     wait_for(lambda: _solving(posted["id"]), 90, "the solve to start")
     (victim,) = [w for w in workers if " received" in w.output()[logs_before[w.name] :]]
     for pid in victim.pool_processes():
@@ -165,7 +165,7 @@ def test_three_events_solved_at_once_by_two_workers_all_complete(
 ) -> None:
     worker_pool.ensure(2)
     events = [meeting_event(participants=40, meetings_each=4, tables=20, seed=n) for n in range(3)]
-    posted = [_start(api_client, event_id, key, time_limit=5) for event_id, key in events]
+    posted = [_start(api_client, event_id, key, time_limit=3) for event_id, key in events]
 
     jobs: list[Job] = [
         wait_for(lambda job_id=p["id"]: _final(job_id), 240, "all three jobs") for p in posted

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from selenium.webdriver.remote.webdriver import WebDriver
 from werkzeug.serving import make_server
+
+from tests.api.web.browser import console_problems
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
-# Console messages and uncaught errors, as Chromium logs them with --enable-logging=stderr.
-CONSOLE_PROBLEM = re.compile(r"Uncaught|:CONSOLE\(|Failed to load resource", re.IGNORECASE)
 
 
 @contextmanager
@@ -38,36 +36,19 @@ class Rendered:
     console_problems: list[str]
 
 
-def render(url: str, name: str, width: int = 1200, height: int = 1600) -> Rendered:
-    """Load ``url`` in headless Chromium, store a screenshot, return console problems."""
+def render(
+    driver: WebDriver, url: str, name: str, width: int = 1200, height: int = 1600
+) -> Rendered:
+    """Load ``url`` in the shared headless Chromium at this window size, store a
+    screenshot, return what the page logged as errors (failed loads included)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
     target.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory() as profile:
-        completed = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--hide-scrollbars",
-                f"--user-data-dir={profile}",
-                "--enable-logging=stderr",
-                "--v=0",
-                f"--window-size={width},{height}",
-                f"--screenshot={target}",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=False,
-        )
-    problems = [line for line in completed.stderr.splitlines() if CONSOLE_PROBLEM.search(line)]
-    assert target.exists(), completed.stderr[-2000:]
-    return Rendered(target, problems)
+    console_problems(driver)  # what an earlier page logged is not this page's
+    driver.set_window_size(width, height)
+    driver.get(url)
+    driver.save_screenshot(str(target))
+    assert target.exists()
+    # The browser asks for /favicon.ico by itself; these pages link nothing at all.
+    logged = [line for line in console_problems(driver) if "/favicon.ico " not in line]
+    return Rendered(target, logged)

@@ -9,16 +9,20 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
+from selenium.webdriver.remote.webdriver import WebDriver
 from sqlalchemy import select
 
 from api.accounts.feeds import event_feed, reveal
 from api.extensions import db
 from api.models import Event, Meeting, MeetingPlacement, MeetingTable, Organiser, Participant
 from tests.api.published_event import PublishedEvent, published_event
+from tests.api.web.browser import chromium
 from tests.pages.browser import CHROMIUM, live_server, render
 
 pytestmark = [
     pytest.mark.browser,
+    # One worker runs them all, so Chromium starts once.
+    pytest.mark.xdist_group("pages-browser"),
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="chromium is not installed"),
 ]
 
@@ -42,6 +46,13 @@ def pages(demo: PublishedEvent) -> str:
     secret = reveal(event_feed(event, organiser))
     db.session.commit()
     return f"/feeds/{secret}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    """One Chromium for the module (started once, about a second and a half)."""
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture
@@ -74,37 +85,41 @@ def _busiest_table(event_id: int) -> MeetingTable:
     return table
 
 
-def _check(url: str, name: str, **size: Any) -> None:
+def _check(browser: WebDriver, url: str, name: str, **size: Any) -> None:
     answer = requests.get(url, timeout=30)
     assert answer.status_code == 200, answer.text[:500]
     assert answer.headers["Content-Type"].startswith("text/html")
     # Everything is inline: no script, no stylesheet or image from elsewhere.
     assert "<script" not in answer.text
     assert 'src="http' not in answer.text and "<link" not in answer.text
-    rendered = render(url, name, **size)
+    rendered = render(browser, url, name, **size)
     assert rendered.console_problems == []
     assert rendered.screenshot.stat().st_size > 5000
 
 
-def test_participant_schedule_renders(demo: PublishedEvent, server: str, pages: str) -> None:
+def test_participant_schedule_renders(
+    browser: WebDriver, demo: PublishedEvent, server: str, pages: str
+) -> None:
     participant = _busiest_participant(demo.event_id)
     url = f"{server}{pages}/participants/{participant.id}/schedule"
-    _check(url, "participant-schedule", width=1000, height=1400)
-    _check(url, "participant-schedule-phone", width=390, height=1600)
+    _check(browser, url, "participant-schedule", width=1000, height=1400)
+    _check(browser, url, "participant-schedule-phone", width=390, height=1600)
 
 
-def test_table_plan_renders(demo: PublishedEvent, server: str, pages: str) -> None:
+def test_table_plan_renders(
+    browser: WebDriver, demo: PublishedEvent, server: str, pages: str
+) -> None:
     table = _busiest_table(demo.event_id)
     url = f"{server}{pages}/tables/{table.id}/plan"
-    _check(url, "table-plan", width=900, height=1300)
+    _check(browser, url, "table-plan", width=900, height=1300)
 
 
-def test_event_grid_renders(server: str, pages: str) -> None:
+def test_event_grid_renders(browser: WebDriver, server: str, pages: str) -> None:
     url = f"{server}{pages}/grid"
-    _check(url, "event-grid", width=1600, height=1000)
+    _check(browser, url, "event-grid", width=1600, height=1000)
 
 
-def test_statistics_page_renders(server: str, pages: str) -> None:
+def test_statistics_page_renders(browser: WebDriver, server: str, pages: str) -> None:
     url = f"{server}{pages}/stats"
-    _check(url, "statistics", width=1200, height=2200)
-    _check(url, "statistics-phone", width=390, height=2600)
+    _check(browser, url, "statistics", width=1200, height=2200)
+    _check(browser, url, "statistics-phone", width=390, height=2600)

@@ -56,11 +56,11 @@ def test_progress_reports_improving_solutions(make_instance, make_session):
     assert seen[-1].objective == 80
 
 
-def test_time_limit_without_solution_is_unknown(hard_instance):
+def test_time_limit_without_solution_is_the_first_fit_agenda(hard_instance):
     result = solve(hard_instance, SolveOptions(time_limit_s=0.001, workers=1))
-    assert result.status in (AgendaStatus.UNKNOWN, AgendaStatus.FEASIBLE)
-    if result.status == AgendaStatus.UNKNOWN:
-        assert result.placements == ()
+    # CP-SAT has no time to find an agenda; first fit has found one.
+    assert result.status == AgendaStatus.FEASIBLE
+    assert len(result.placements) == len(hard_instance.sessions)
 
 
 def test_bad_input_names_the_field(make_instance, make_session):

@@ -101,7 +101,8 @@ def test_bench_b2b_rejects_empty_directory(tmp_path: Path) -> None:
 
 
 def test_bench_scale_small(tmp_path: Path) -> None:
-    result = CliRunner().invoke(bench_scale, ["--sizes", "40", "--time-limit", "3", "--json"])
+    # The wiring, not the quality: every solve returns its best schedule at its limit.
+    result = CliRunner().invoke(bench_scale, ["--sizes", "40", "--time-limit", "1", "--json"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.strip().splitlines()]
     assert [r["solver"] for r in rows] == ["fcfs-baseline", "clustermeet"]
@@ -109,7 +110,7 @@ def test_bench_scale_small(tmp_path: Path) -> None:
 
 
 def test_bench_scale_resolve_reports_moves() -> None:
-    args = ["--sizes", "40", "--time-limit", "3", "--resolve", "--json"]
+    args = ["--sizes", "40", "--time-limit", "1", "--resolve", "--json"]
     result = CliRunner().invoke(bench_scale, args)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.strip().splitlines()]
@@ -135,7 +136,7 @@ def test_bench_hosted_small() -> None:
 
 
 def test_bench_oversubscribed_small() -> None:
-    args = ["--participants", "30", "--requests", "80", "--time-limit", "3"]
+    args = ["--participants", "30", "--requests", "80", "--time-limit", "1"]
     result = CliRunner().invoke(bench_oversubscribed, args)
     assert result.exit_code == 0, result.output
     fcfs, ours = _rows(result.output)
