@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from matchmaking import Matchmaker, Opportunity, OpportunityKind, ScoringWeights
+from matchmaking import (
+    Matchmaker,
+    Opportunity,
+    OpportunityKind,
+    ParticipantProfile,
+    Recommendation,
+    ScoringWeights,
+)
 from matchmaking.duplicates import DuplicateGroups, normal_text, repeats_last
 from matchmaking.reasons import BACKING
 from tests.matchmaking.conftest import ProfileFactory, offer, request
@@ -14,7 +23,7 @@ ROBOTS = ("Solar panel cleaning robots", "Autonomous robots clean PV modules wit
 NO_DIVERSITY = ScoringWeights(repeats_last=False, repeat_share=1.0)
 
 
-def _fillers(make_profile: ProfileFactory) -> list:
+def _fillers(make_profile: ProfileFactory) -> list[ParticipantProfile]:
     entries = [
         ("Export consulting", "We accompany SMEs entering Latin American markets."),
         ("Event management", "Conferences and trade fair stands."),
@@ -29,7 +38,7 @@ def _fillers(make_profile: ProfileFactory) -> list:
     ]
 
 
-def _ids(found: list) -> list[str]:
+def _ids(found: list[Recommendation]) -> list[str]:
     return [r.candidate_id for r in found]
 
 
@@ -87,7 +96,7 @@ def test_repeats_last_keeps_first_of_each_group_in_place() -> None:
 
 
 @pytest.fixture
-def robots_event(make_profile: ProfileFactory) -> list:
+def robots_event(make_profile: ProfileFactory) -> list[ParticipantProfile]:
     """One request; four firms post the same robot offer; one answers in other words."""
     copies = [
         make_profile(f"copy{n}", opportunities=(offer(*ROBOTS),), country=country)
@@ -119,12 +128,16 @@ def robots_event(make_profile: ProfileFactory) -> list:
     ]
 
 
-def test_copies_crowd_the_list_without_diversification(robots_event: list) -> None:
+def test_copies_crowd_the_list_without_diversification(
+    robots_event: list[ParticipantProfile],
+) -> None:
     found = _ids(Matchmaker(robots_event, weights=NO_DIVERSITY).recommend_for("farm", k=4))
     assert sorted(found) == ["copy0", "copy1", "copy2", "copy3"]
 
 
-def test_one_copy_is_shown_and_a_different_answer_keeps_its_place(robots_event: list) -> None:
+def test_one_copy_is_shown_and_a_different_answer_keeps_its_place(
+    robots_event: list[ParticipantProfile],
+) -> None:
     found = Matchmaker(robots_event).recommend_for("farm", k=4)
     ids = _ids(found)
     assert ids[0].startswith("copy")
@@ -188,17 +201,14 @@ def test_colleagues_do_not_demote_the_answer(make_profile: ProfileFactory) -> No
     assert ids.index("seller") > 1
 
 
-def test_an_edited_profile_that_copies_an_entry_is_pushed_down(robots_event: list) -> None:
+def test_an_edited_profile_that_copies_an_entry_is_pushed_down(
+    robots_event: list[ParticipantProfile],
+) -> None:
     matchmaker = Matchmaker(robots_event)
     shown = _ids(matchmaker.recommend_for("farm", k=3))
     filler = next(p for p in robots_event if p.participant_id == "filler0")
     matchmaker.update_profile(
-        type(filler)(
-            **{
-                **{f: getattr(filler, f) for f in filler.__dataclass_fields__},
-                "opportunities": (Opportunity(OpportunityKind.OFFER, *ROBOTS),),
-            }
-        )
+        replace(filler, opportunities=(Opportunity(OpportunityKind.OFFER, *ROBOTS),))
     )
     after = _ids(matchmaker.recommend_for("farm", k=3))
     assert after[1] == "coating" == shown[1]
