@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
+from matchmaking.duplicates import repeat_flags
 from matchmaking.errors import InvalidRulesError
 from matchmaking.feedback import RequestOutcome
 from matchmaking.profiles import ParticipantProfile
@@ -18,6 +19,8 @@ from matchmaking.rules import MatchingRules
 from matchmaking.scoring import ScoreBlock, ScoreModel, ScoringWeights
 from matchmaking.text import Analyzer
 
+# How deep a list is read to replace near-identical entries (times k).
+_DIVERSITY_DEPTH = 3
 # Scores stay far below this, so adding it sorts every mutual pair before every other one.
 _MUTUAL_BONUS = 1000.0
 
@@ -94,21 +97,42 @@ class _Selection:
     parts: npt.NDArray[np.float32]
 
 
-def _top_in_block(block: ScoreBlock, k: int, min_score: float) -> _Selection:
+def _top_in_block(
+    block: ScoreBlock, k: int, min_score: float, repeat_share: float = 1.0
+) -> _Selection:
     key = np.where(
         block.allowed & (block.score >= min_score),
         block.score + _MUTUAL_BONUS * block.mutual,
         -np.inf,
     )
     n = key.shape[1]
-    if k < n:
-        top = np.argpartition(-key, k - 1, axis=1)[:, :k]
+    # Near-identical entries go after the distinct ones: look a little deeper than k.
+    carriers = block.carriers
+    depth = min(n, _DIVERSITY_DEPTH * k) if carriers is not None else min(n, k)
+    if depth < n:
+        top = np.argpartition(-key, depth - 1, axis=1)[:, :depth]
     else:
         top = np.tile(np.arange(n), (key.shape[0], 1))
     top_keys = np.take_along_axis(key, top, axis=1)
-    order = np.argsort(-top_keys, axis=1, kind="stable")
+    # Equal scores in column order, so a list does not depend on the partition.
+    order = np.lexsort((top, -top_keys), axis=1)
     top = np.take_along_axis(top, order, axis=1)
     top_keys = np.take_along_axis(top_keys, order, axis=1)
+    if carriers is not None:
+        wanted = np.arange(key.shape[0], dtype=np.int64)[:, None] * n + top
+        codes, groups = carriers.resolve(n, np.sort(wanted, axis=None))
+        position = np.minimum(np.searchsorted(codes, wanted), max(0, len(codes) - 1))
+        known = codes[position] == wanted if len(codes) else np.zeros(top.shape, np.bool_)
+        # A candidate without a matching entry is a group of its own.
+        group = np.where(known, groups[position] if len(codes) else 0, -2 - top)
+        # A repeat counts at a share of its score: pushed below distinct candidates
+        # nearly as good, not below everyone.
+        repeat = repeat_flags(group, np.isfinite(top_keys))
+        scores = np.take_along_axis(block.score, top, axis=1)
+        adjusted = np.where(repeat, top_keys - (1.0 - repeat_share) * scores, top_keys)
+        order = np.argsort(-adjusted, axis=1, kind="stable")[:, :k]
+        top = np.take_along_axis(top, order, axis=1)
+        top_keys = np.take_along_axis(top_keys, order, axis=1)
     local_rows, positions = np.nonzero(np.isfinite(top_keys))
     cols = top[local_rows, positions]
     parts = np.stack(
@@ -158,7 +182,9 @@ class Matchmaker:
 
         def select(start: int) -> _Selection:
             block = self.model.score_block(start, min(rows.stop, start + step))
-            return _top_in_block(block, k, self.model.weights.min_score)
+            return _top_in_block(
+                block, k, self.model.weights.min_score, self.model.weights.repeat_share
+            )
 
         if self.workers < 2 or len(starts) < 2:
             yield from map(select, starts)

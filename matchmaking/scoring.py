@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.preprocessing import normalize
 
+from matchmaking.duplicates import DuplicateGroups, repeat_flags, repeats_last
 from matchmaking.errors import InvalidRulesError, UnknownParticipantError
 from matchmaking.feedback import OutcomeModel, RequestOutcome, build_outcomes
 from matchmaking.places import place_tokens, unquoted_tokens
@@ -98,6 +99,13 @@ class ScoringWeights:
     evidence (lower weights cost 1-4 points of recall on the synthetic set, where offers
     name the requester's region); an event that wants neighbours to count less sets it
     below 1.
+    ``repeats_last``: in each signal's ranking, an entry that reads the same as one ranked
+    above it (same title and description, see :mod:`matchmaking.duplicates`) ranks after
+    every distinct entry, so copies of one text do not crowd out a different answer.
+    ``repeat_share``: in a top-k list, a candidate whose matching entry reads the same as
+    that of a candidate listed above counts at this share of its score, so it follows the
+    distinct candidates nearly as good (the best of near-identical entries is shown, the
+    copies after it); 1 turns this off.
     ``mutual_threshold``: both directions of complementarity (or a cooperation match) at
     least this high make a pair "mutual interest". ``min_score``: weaker pairs are not
     recommended at all. The defaults were chosen on the realistic benchmark set
@@ -124,6 +132,8 @@ class ScoringWeights:
     bm25_k1: float = 1.2
     bm25_b: float = 0.5
     place_names: float = 1.0
+    repeats_last: bool = True
+    repeat_share: float = 0.5
 
     def __post_init__(self) -> None:
         for name in (
@@ -141,6 +151,8 @@ class ScoringWeights:
             raise InvalidRulesError("at least one text signal needs a positive weight")
         if self.fusion_k < 0 or self.fusion_depth < 1:
             raise InvalidRulesError("fusion_k must be >= 0 and fusion_depth >= 1")
+        if not 0.0 <= self.repeat_share <= 1.0:
+            raise InvalidRulesError("repeat_share must lie in [0, 1]")
         if not 0.0 <= self.place_names <= 1.0:
             raise InvalidRulesError("place_names must lie in [0, 1]")
         if not (0.0 <= self.min_lexical < 1.0 and -1.0 <= self.min_semantic < 1.0):
@@ -174,6 +186,8 @@ class Channel:
     ptr: IntArray
     lexical: sparse.csr_matrix
     semantic: FloatArray
+    # Near-duplicate group of each item (see matchmaking.duplicates).
+    group: IntArray
     owner_starts: IntArray
     owners: IntArray
     # (owner positions, item columns) of each owner's 2nd, 3rd... item (see best_of_owner).
@@ -187,6 +201,7 @@ class Channel:
         owner: IntArray,
         lexical: sparse.csr_matrix,
         semantic: FloatArray,
+        group: IntArray,
     ) -> Channel:
         owners, starts = np.unique(owner, return_index=True)
         counts = np.diff(np.append(starts, len(owner)))
@@ -202,6 +217,7 @@ class Channel:
             ptr=np.searchsorted(owner, np.arange(size + 1)).astype(np.int64),
             lexical=sparse.csr_matrix(lexical, dtype=np.float32),
             semantic=semantic,
+            group=group.astype(np.int64),
             owner_starts=starts.astype(np.int64),
             owners=owners.astype(np.int64),
             levels=_run_levels(starts.astype(np.int64), len(owner)),
@@ -225,6 +241,7 @@ class Channel:
         items: tuple[Opportunity, ...],
         lexical: sparse.csr_matrix,
         semantic: FloatArray,
+        group: IntArray,
     ) -> Channel:
         """The channel with ``row``'s items swapped for ``items`` (features given)."""
         lo, hi = int(self.ptr[row]), int(self.ptr[row + 1])
@@ -237,7 +254,28 @@ class Channel:
             owner,
             sparse.vstack([self.lexical[:lo], lexical, self.lexical[hi:]], format="csr"),
             np.concatenate([self.semantic[:lo], semantic, self.semantic[hi:]]),
+            np.concatenate([self.group[:lo], group, self.group[hi:]]),
         )
+
+    def best_item_groups(self, values: FloatArray, rows: IntArray, owners: IntArray) -> IntArray:
+        """Group of each owner's most similar item: ``values`` has one column per item,
+        ``rows[n]`` is the row to read for ``owners[n]`` (participant rows), any shape."""
+        start = self.ptr[owners]
+        count = self.ptr[owners + 1] - start
+        best_group = self.group[start]
+        if not len(self.levels):
+            return best_group
+        best_value = values[rows, start]
+        for level in range(1, int(count.max(initial=1))):
+            more = count > level
+            if not more.any():
+                break
+            column = start[more] + level
+            value = values[rows[more], column]
+            better = value > best_value[more]
+            best_value[more] = np.where(better, value, best_value[more])
+            best_group[more] = np.where(better, self.group[column], best_group[more])
+        return best_group
 
 
 class TextFeatures:
@@ -407,7 +445,9 @@ class Signals:
 
     ``lexical`` and ``semantic`` have one column per participant in ``owners`` (those
     with an item of the target kind: nobody else can be ranked by them); the profile
-    signals have one column per participant.
+    signals have one column per participant. ``lexical_items`` and ``semantic_items``
+    are the item-by-item similarities they were reduced from (one column per item of
+    ``target``), read to tell which item of a ranked participant matched.
     """
 
     lexical: FloatArray
@@ -415,6 +455,9 @@ class Signals:
     profile_lexical: FloatArray
     profile_semantic: FloatArray
     owners: IntArray
+    target: Channel
+    lexical_items: FloatArray
+    semantic_items: FloatArray
 
 
 @dataclass(frozen=True)
@@ -433,6 +476,51 @@ class ScoreBlock:
     sectors: FloatArray
     description: FloatArray
     feedback: FloatArray
+    carriers: Carriers | None = None
+
+
+@dataclass(frozen=True)
+class Carriers:
+    """The near-duplicate group of the entry that matched, for (row, column) pairs.
+
+    ``rows`` are local to the block (viewer rows, or item rows inside :meth:`_fuse`);
+    ``values`` rank several entries of one pair (the strongest is kept by
+    :meth:`resolve`).
+    """
+
+    rows: IntArray
+    columns: IntArray
+    groups: IntArray
+    values: FloatArray
+
+    @staticmethod
+    def join(parts: Sequence[Carriers]) -> Carriers:
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return Carriers(empty, empty, empty, np.zeros(0, dtype=np.float32))
+        return Carriers(
+            np.concatenate([p.rows for p in parts]),
+            np.concatenate([p.columns for p in parts]),
+            np.concatenate([p.groups for p in parts]),
+            np.concatenate([p.values for p in parts]),
+        )
+
+    def resolve(self, width: int, wanted: IntArray) -> tuple[IntArray, IntArray]:
+        """Sorted pair codes (``row * width + column``) among ``wanted`` (sorted codes) and
+        the group of each pair's strongest entry."""
+        codes = self.rows * width + self.columns
+        if not len(codes) or not len(wanted):
+            return codes[:0], self.groups[:0]
+        # Only the pairs asked about are sorted (a few per list, not every ranked entry).
+        position = np.minimum(np.searchsorted(wanted, codes), len(wanted) - 1)
+        asked = wanted[position] == codes
+        codes, groups, values = codes[asked], self.groups[asked], self.values[asked]
+        # One sort on a composite key (values lie in [0, 4)) is cheaper than a lexsort.
+        order = np.argsort(codes * 4.0 + (4.0 - np.clip(values, 0.0, 3.99)))
+        codes, groups = codes[order], groups[order]
+        first = np.ones(len(codes), dtype=np.bool_)
+        first[1:] = codes[1:] != codes[:-1]
+        return codes[first], groups[first]
 
 
 class ScoreModel:
@@ -476,6 +564,7 @@ class ScoreModel:
             unquoted_tokens(self.analyzer),
         )
         self._shown_cache: dict[int, tuple[str, frozenset[str]]] = {}
+        self.duplicates = DuplicateGroups(self.profiles)
         self._build_items()
         self._build_profiles()
         self._outcome_list = tuple(outcomes)
@@ -497,6 +586,7 @@ class ScoreModel:
                 np.array([row for row, _ in found], dtype=np.int64),
                 self.text.lexical(texts),
                 self.text.semantic(texts),
+                self.duplicates.items(items),
             )
 
     def _build_outcomes(self) -> OutcomeModel | None:
@@ -522,6 +612,7 @@ class ScoreModel:
         self.description_lexical = self.text.lexical(descriptions)
         self.description_semantic = self.text.semantic(descriptions)
         self.has_description = np.array([bool(d.strip()) for d in descriptions], dtype=np.bool_)
+        self.description_group = self.duplicates.descriptions(descriptions)
         self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
         self.sector_matrix = _binary_rows([p.sectors for p in self.profiles])
 
@@ -545,7 +636,11 @@ class ScoreModel:
             items = tuple(item for item in profile.opportunities if name in channel_of(item))
             texts = [item.text for item in items]
             self.channels[name] = channel.replace_row(
-                row, items, self.text.lexical(texts), self.text.semantic(texts)
+                row,
+                items,
+                self.text.lexical(texts),
+                self.text.semantic(texts),
+                self.duplicates.items(items),
             )
         lexical = self.text.lexical([profile.description])
         self.description_lexical = sparse.vstack(
@@ -556,6 +651,8 @@ class ScoreModel:
         self.description_semantic[row] = self.text.semantic([profile.description])[0]
         self.has_description = self.has_description.copy()
         self.has_description[row] = bool(profile.description.strip())
+        self.description_group = self.description_group.copy()
+        self.description_group[row] = self.duplicates.descriptions([profile.description])[0]
         if before.interests != profile.interests:
             self.interest_matrix = _binary_rows([p.interests for p in self.profiles])
         if before.sectors != profile.sectors:
@@ -587,18 +684,18 @@ class ScoreModel:
 
         src, dst = self.channels[source], self.channels[target]
         owned = (rows, len(dst.owners))
-        lexical = semantic = unused
+        lexical = semantic = lexical_items = semantic_items = unused
         profile_lexical = empty(w.profile_lexical, 0.0)
         profile_semantic = empty(w.profile_semantic, -1.0)
         if rows and len(dst.owners):
             # Item against item, then the best item of each owner (items are sorted by
             # owner, so each owner's items are one run of columns).
             if w.lexical > 0:
-                sims = (src.lexical[lo:hi] @ dst.lexical.T).toarray()
-                lexical = dst.best_of_owner(sims)
+                lexical_items = (src.lexical[lo:hi] @ dst.lexical.T).toarray()
+                lexical = dst.best_of_owner(lexical_items)
             if self.text.embeddings is not None and w.semantic > 0:
-                dense = src.semantic[lo:hi] @ dst.semantic.T
-                semantic = dst.best_of_owner(dense)
+                semantic_items = src.semantic[lo:hi] @ dst.semantic.T
+                semantic = dst.best_of_owner(semantic_items)
         if w.lexical > 0 and lexical.shape != owned:
             lexical = np.zeros(owned, dtype=np.float32)
         if w.semantic > 0 and semantic.shape != owned:
@@ -616,10 +713,20 @@ class ScoreModel:
                     src.semantic[lo:hi] @ self.description_semantic.T, dtype=np.float32
                 )
                 profile_semantic[:, ~self.has_description] = -1.0
-        return Signals(lexical, semantic, profile_lexical, profile_semantic, dst.owners)
+        return Signals(
+            lexical,
+            semantic,
+            profile_lexical,
+            profile_semantic,
+            dst.owners,
+            dst,
+            lexical_items,
+            semantic_items,
+        )
 
-    def _fuse(self, signals: Signals, allowed: BoolArray) -> FloatArray:
-        """Reciprocal-rank fusion of the signals, row by row, in [0, 1]."""
+    def _fuse(self, signals: Signals, allowed: BoolArray) -> tuple[FloatArray, Carriers | None]:
+        """Reciprocal-rank fusion of the signals, row by row, in [0, 1], and (when
+        ``repeat_share`` < 1) the group of the entry each ranked pair matched with."""
         w = self.weights
         gates = {
             "lexical": w.min_lexical,
@@ -632,7 +739,8 @@ class ScoreModel:
         weights = {name: float(getattr(w, name)) for name in _SIGNALS}
         best_possible = sum(weights.values()) / (w.fusion_k + 1.0)
         if rows == 0:
-            return fused
+            return fused, None
+        carriers: list[Carriers] = []
         credit = (1.0 / (w.fusion_k + 1.0 + np.arange(w.fusion_depth))).astype(np.float32)
         row_index = np.arange(rows)[:, None]
         owners_allowed: BoolArray | None = None
@@ -657,42 +765,98 @@ class ScoreModel:
             order = np.argsort(-values, axis=1, kind="stable")
             top = np.take_along_axis(top, order, axis=1)
             values = np.take_along_axis(values, order, axis=1)
+            groups = (
+                self._ranked_groups(signals, name, top)
+                if w.repeats_last or w.repeat_share < 1.0
+                else None
+            )
+            if w.repeats_last and groups is not None:
+                # Only the rows that list a text twice are reordered.
+                finite = np.isfinite(values)
+                repeated = np.flatnonzero(repeat_flags(groups, finite).any(axis=1))
+                if len(repeated):
+                    order = repeats_last(groups[repeated], finite[repeated])
+                    for array in (top, values, groups):
+                        array[repeated] = np.take_along_axis(array[repeated], order, axis=1)
             gained = np.where(np.isfinite(values), weights[name] * credit[None, :depth], 0.0)
             # Columns within a row are distinct, so a fancy-indexed add loses nothing.
             target = signals.owners[top] if owned else top
             fused[row_index, target] += gained.astype(np.float32)
+            if w.repeat_share < 1.0 and groups is not None:
+                found = np.isfinite(values)
+                # An item's group says more than a profile's: item signals come first.
+                priority = 1.0 if owned else 0.0
+                carriers.append(
+                    Carriers(
+                        np.broadcast_to(row_index, top.shape)[found].astype(np.int64),
+                        target[found].astype(np.int64),
+                        groups[found],
+                        np.full(int(found.sum()), priority, dtype=np.float32),
+                    )
+                )
         fused /= best_possible
-        return fused
+        if w.repeat_share >= 1.0:
+            return fused, None
+        found_carriers = Carriers.join(carriers)
+        values = fused[found_carriers.rows, found_carriers.columns] + found_carriers.values
+        return fused, replace(found_carriers, values=values.astype(np.float32))
 
-    def component(self, component: str, start: int, stop: int, allowed: BoolArray) -> FloatArray:
+    def _ranked_groups(self, signals: Signals, name: str, top: IntArray) -> IntArray:
+        """Near-duplicate group of each ranked entry: the group of the participant's
+        matching item for the item signals, of their description for the profile ones."""
+        if name not in ("lexical", "semantic"):
+            return np.asarray(self.description_group[top], dtype=np.int64)
+        items = signals.lexical_items if name == "lexical" else signals.semantic_items
+        rows = np.broadcast_to(np.arange(top.shape[0], dtype=np.int64)[:, None], top.shape)
+        return signals.target.best_item_groups(items, rows, signals.owners[top])
+
+    def component(
+        self, component: str, start: int, stop: int, allowed: BoolArray
+    ) -> tuple[FloatArray, Carriers | None]:
         """A complementarity component for rows ``start:stop``, fused item by item.
 
         Each of the viewer's items ranks the candidates on its own, so every request gets
         its best answers; the viewer's component is the best over their items.
         """
         out = np.zeros((stop - start, self.size), dtype=np.float32)
+        carriers: list[Carriers] = []
         for source, target in DIRECTIONS[component]:
             src = self.channels[source]
             lo, hi = int(src.ptr[start]), int(src.ptr[stop])
             if lo == hi:
                 continue
             owners = src.owner[lo:hi] - start
-            fused = self._fuse(
+            fused, found = self._fuse(
                 self.item_signals(source, target, component, lo, hi), allowed[owners]
             )
+            if found is not None:
+                carriers.append(replace(found, rows=owners[found.rows]))
             block_owners, first = np.unique(owners, return_index=True)
             per_viewer = fused[first]
             for positions, later in _run_levels(first.astype(np.int64), len(owners)):
                 per_viewer[positions] = np.maximum(per_viewer[positions], fused[later])
             out[block_owners] = np.maximum(out[block_owners], per_viewer)
-        return out
+        if self.weights.repeat_share >= 1.0:
+            return out, None
+        return out, Carriers.join(carriers)
 
     def score_block(self, start: int, stop: int) -> ScoreBlock:
         w = self.weights
         allowed = self.mask.block(start, stop)
-        they_offer = self.component("they_offer", start, stop, allowed)
-        you_offer = self.component("you_offer", start, stop, allowed)
-        cooperation = self.component("cooperation", start, stop, allowed)
+        they_offer, they_carriers = self.component("they_offer", start, stop, allowed)
+        you_offer, you_carriers = self.component("you_offer", start, stop, allowed)
+        cooperation, cooperation_carriers = self.component("cooperation", start, stop, allowed)
+        carriers = None
+        if w.repeat_share < 1.0:
+            parts = []
+            for found, weight in (
+                (they_carriers, w.complementarity),
+                (you_carriers, w.complementarity),
+                (cooperation_carriers, w.cooperation),
+            ):
+                if found is not None and len(found.rows):
+                    parts.append(replace(found, values=found.values * np.float32(weight)))
+            carriers = Carriers.join(parts)
         interests = (self.interest_matrix[start:stop] @ self.interest_matrix.T).toarray()
         sectors = (self.sector_matrix[start:stop] @ self.sector_matrix.T).toarray()
         description = (self.description_lexical[start:stop] @ self.description_lexical.T).toarray()
@@ -725,6 +889,7 @@ class ScoreModel:
             sectors=sectors.astype(np.float32),
             description=description.astype(np.float32),
             feedback=feedback.astype(np.float32),
+            carriers=carriers,
         )
 
     def count_allowed_pairs(self) -> int:

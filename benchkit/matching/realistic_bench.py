@@ -129,6 +129,11 @@ def run_realistic_bench(
             "lexical_only": lambda: _ablation(profiles, k, semantic=0.0, profile_semantic=0.0),
             "vectors_only": lambda: _ablation(profiles, k, lexical=0.0, profile_lexical=0.0),
             "no_lexicon": lambda: _ablation(profiles, k, no_lexicon=True),
+            "no_duplicate_handling": lambda: _ablation(
+                profiles, k, repeats_last=False, repeat_share=1.0
+            ),
+            "repeats_not_last_in_signals": lambda: _ablation(profiles, k, repeats_last=False),
+            "no_distinct_lists": lambda: _ablation(profiles, k, repeat_share=1.0),
         }
         result["ablations"] = {
             name: _metrics(event.pairs, run(), k) for name, run in variants.items()
