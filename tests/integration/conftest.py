@@ -145,7 +145,7 @@ class WorkerPool:
         self._count = 0
         self.workers: list[Worker] = []
 
-    def start(self) -> Worker:
+    def _spawn(self) -> Worker:
         self._count += 1
         name = f"w{self._count}"
         log = self._logs / f"{name}.log"
@@ -159,23 +159,28 @@ class WorkerPool:
             )
         worker = Worker(name, process, log)
         self.workers.append(worker)
-        wait_for(
-            lambda: " ready." in worker.output() or not worker.alive,
-            WORKER_START_TIMEOUT_S,
-            f"worker {name} to start",
-        )
-        if not worker.alive:
-            pytest.fail(f"worker {name} exited:\n{worker.output()[-3000:]}")
         return worker
 
     def ensure(self, count: int) -> list[Worker]:
-        """At least ``count`` live workers (a test may have killed some)."""
+        """At least ``count`` live workers (a test may have killed some), started side by
+        side: each takes seconds to import and connect."""
         self.workers = [w for w in self.workers if w.alive]
-        while len(self.workers) < count:
-            self.start()
+        starting = [self._spawn() for _ in range(count - len(self.workers))]
+        for worker in starting:
+            wait_for(
+                lambda worker=worker: " ready." in worker.output() or not worker.alive,
+                WORKER_START_TIMEOUT_S,
+                f"worker {worker.name} to start",
+            )
+            if not worker.alive:
+                pytest.fail(f"worker {worker.name} exited:\n{worker.output()[-3000:]}")
         return self.workers[:count]
 
     def stop_all(self) -> None:
+        # Asked to stop together, they stop in the time of one.
+        for worker in self.workers:
+            if worker.alive:
+                os.killpg(worker.process.pid, signal.SIGQUIT)
         for worker in self.workers:
             worker.stop()
 
