@@ -40,7 +40,11 @@ the same, with >= 3 workers or          the MaxSAT engine (``maxsat.py``, RC2) j
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
-Every engine optimises the one objective of ``objective.py``.
+Every engine optimises the one objective of ``objective.py``. The large-event path stops
+early, status optimal, at the ideal score (``objective.ideal_score``) or when a neighbourhood
+holding every movable meeting is proven optimal; events with at most 240 movable meetings
+are tried as one such neighbourhood first (docs/meetings.md, "Stopping at a proven
+optimum").
 """
 
 from __future__ import annotations
