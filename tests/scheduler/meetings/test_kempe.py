@@ -118,7 +118,8 @@ def test_a_tight_hosted_event_is_placed_in_full_in_strict_mode(seed: int) -> Non
         time_limit_s=4, workers=1, seed=seed, allow_unscheduled=False, strict_exact_pairs=0
     )
     result = solve(inst, options)
-    assert result.status is Status.FEASIBLE
+    # Optimal when the whole-event neighbourhood proves it (small events are tried so).
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert len(result.assignments) == len(inst.meetings)
     assert validate(inst, result, require_all=True) == []
     assert result.objective is not None and result.objective <= len(inst.participants) // 5

@@ -103,9 +103,10 @@ def test_the_walk_never_returns_a_worse_plan() -> None:
 def test_a_strict_solve_with_the_span_walk_places_every_meeting() -> None:
     inst = generate_hosted_buyer(40, seed=2).instance
     options = SolveOptions(
-        time_limit_s=2, workers=2, allow_unscheduled=False, strict_exact_pairs=0, span_walk=True
+        time_limit_s=4, workers=1, allow_unscheduled=False, strict_exact_pairs=0, span_walk=True
     )
     result = solve(inst, options)
-    assert result.status is Status.FEASIBLE
+    # Optimal when the whole-event neighbourhood proves it (small events are tried so).
+    assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
     assert len(result.assignments) == len(inst.meetings)
     assert validate(inst, result, require_all=True) == []
