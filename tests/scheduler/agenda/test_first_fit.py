@@ -83,24 +83,6 @@ def test_a_session_that_finds_no_room_goes_first_next_time(make_instance, make_s
     assert validate_agenda(instance, agenda).violations == ()
 
 
-def test_a_limit_too_short_for_cp_sat_still_gives_a_valid_agenda(make_instance, make_session):
-    rng = random.Random(5)
-    sessions = tuple(make_session(f"s{i:02d}", length=rng.choice((1, 2))) for i in range(40))
-    co = tuple(
-        CoAttendance(a.id, b.id, rng.randint(1, 30))
-        for i, a in enumerate(sessions)
-        for b in sessions[i + 1 :]
-    )
-    rooms = tuple(Room(f"r{i}", f"Room {i}", 100) for i in range(4))
-    instance = make_instance(
-        sessions, slots_per_day=16, rooms=rooms, co_attendance=co, weights=Weights(1, 0, 0, 0, 0, 0)
-    )
-    result = solve(instance, SolveOptions(time_limit_s=0.0, workers=1))
-    assert result.status == AgendaStatus.FEASIBLE
-    assert len(result.placements) == 40
-    assert check_result(instance, result).is_valid
-
-
 def test_an_agenda_without_cost_is_optimal_at_once(make_instance, make_session):
     sessions = tuple(make_session(s, audience=50, theme="energy") for s in "abc")
     instance = make_instance(sessions, slots_per_day=4, weights=Weights())

@@ -15,6 +15,7 @@ from scheduler.agenda import (
     Weights,
     solve,
 )
+from scheduler.agenda.validator import check_result
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def test_time_limit_without_solution_is_the_first_fit_agenda(hard_instance):
     # CP-SAT has no time to find an agenda; first fit has found one.
     assert result.status == AgendaStatus.FEASIBLE
     assert len(result.placements) == len(hard_instance.sessions)
+    assert check_result(hard_instance, result).is_valid
 
 
 def test_bad_input_names_the_field(make_instance, make_session):
