@@ -269,10 +269,12 @@ def _send_agenda(
     participant: Participant,
     version: ScheduleVersion,
     stamp: CalendarStamp | None = None,
+    schedule: dict[str, Any] | None = None,
 ) -> bool:
     from api.schedules.read_models import personal_schedule
 
-    schedule = personal_schedule(event, participant)
+    if schedule is None:
+        schedule = personal_schedule(event, participant)
     items = agenda_items(event, participant, schedule)
     if not items:
         return False
@@ -293,8 +295,11 @@ def schedule_published(event: Event, version: ScheduleVersion) -> int:
     each). Returns how many mails were written."""
     people = list(db.session.scalars(select(Participant).where(Participant.event_id == event.id)))
     if _first_publication(version):
+        from api.schedules.read_models import personal_schedules
+
         stamp = calendar_stamp(event)
-        return sum(_send_agenda(event, p, version, stamp) for p in people)
+        schedules = personal_schedules(event, people)
+        return sum(_send_agenda(event, p, version, stamp, schedules[p.id]) for p in people)
     diff = version.diff or {}
     written = 0
     if version.kind == "meetings":

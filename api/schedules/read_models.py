@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -101,85 +102,125 @@ def personal_schedule(event: Event, participant: Participant) -> dict[str, Any]:
     Times are in the participant's own zone (with its offset); a meeting also gives its
     times in the partner's zone, so both sides can check the hour the other sees.
     """
-    zone_name = participant.zone_name(event.timezone)
-    zone = ZoneInfo(zone_name)
-    items: list[dict[str, Any]] = []
+    return personal_schedules(event, [participant])[participant.id]
+
+
+# Participants per query of ``personal_schedules`` (bound parameters stay well under
+# SQLite's limit).
+_BATCH = 500
+
+
+def personal_schedules(
+    event: Event, participants: Sequence[Participant]
+) -> dict[int, dict[str, Any]]:
+    """``personal_schedule`` for many participants at once (a publish mails everyone),
+    in a fixed number of queries per batch of participants."""
+    zones = {p.id: p.zone_name(event.timezone) for p in participants}
+    items: dict[int, list[dict[str, Any]]] = {p.id: [] for p in participants}
     version = published_version(event, ScheduleKind.MEETINGS)
-    if version is not None:
-        rows = db.session.execute(
-            select(MeetingPlacement, Meeting, MeetingTable)
-            .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
-            .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)
-            .where(
-                MeetingPlacement.version_id == version.id,
-                Meeting.status != MeetingStatus.CANCELLED,
-                or_(
-                    Meeting.participant_a_id == participant.id,
-                    Meeting.participant_b_id == participant.id,
-                ),
+    ids = list(items)
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start : start + _BATCH]
+        in_batch = set(batch)
+        if version is not None:
+            rows = db.session.execute(
+                select(MeetingPlacement, Meeting, MeetingTable)
+                .join(Meeting, Meeting.id == MeetingPlacement.meeting_id)
+                .outerjoin(MeetingTable, MeetingTable.id == MeetingPlacement.table_id)
+                .where(
+                    MeetingPlacement.version_id == version.id,
+                    Meeting.status != MeetingStatus.CANCELLED,
+                    or_(
+                        Meeting.participant_a_id.in_(batch),
+                        Meeting.participant_b_id.in_(batch),
+                    ),
+                )
+                .options(*with_people())
             )
-            .options(*with_people())
-        )
-        for placement, meeting, table in rows:
-            partner = meeting.live_partner_of(participant.id)  # not cancelled: both sides
-            partner_zone_name = partner.zone_name(event.timezone)
-            partner_zone = ZoneInfo(partner_zone_name)
-            items.append(
-                {
-                    "kind": "meeting",
-                    "start_dt": placement.start_dt.astimezone(zone),
-                    "end_dt": placement.end_dt.astimezone(zone),
-                    "title": f"Meeting with {partner.full_name} ({partner.organisation.name})",
-                    "where": table.name if table else (placement.online_url or "online"),
-                    "is_online": placement.table_id is None,
-                    "online_url": placement.online_url,
-                    "table": table.name if table else None,
-                    "meeting_id": meeting.id,
-                    "session_id": None,
-                    "partner": person(partner),
-                    "partner_timezone": partner_zone_name,
-                    "partner_start_dt": placement.start_dt.astimezone(partner_zone),
-                    "partner_end_dt": placement.end_dt.astimezone(partner_zone),
-                }
-            )
-    attended = set(
-        db.session.scalars(
-            select(SignUp.session_id).where(
-                SignUp.participant_id == participant.id, SignUp.kind == "attend"
+            for placement, meeting, table in rows:
+                for pid in (meeting.participant_a_id, meeting.participant_b_id):
+                    # A meeting across two batches is read in each: each side takes it once.
+                    if pid in in_batch:
+                        items[pid].append(
+                            _meeting_item(event, placement, meeting, table, pid, zones[pid])
+                        )
+        attended: dict[int, set[int]] = {pid: set() for pid in batch}
+        signed_up = db.session.execute(
+            select(SignUp.participant_id, SignUp.session_id).where(
+                SignUp.participant_id.in_(batch), SignUp.kind == "attend"
             )
         )
-    ) | set(
-        db.session.scalars(
-            select(SessionSpeaker.session_id).where(SessionSpeaker.participant_id == participant.id)
+        speaking = db.session.execute(
+            select(SessionSpeaker.participant_id, SessionSpeaker.session_id).where(
+                SessionSpeaker.participant_id.in_(batch)
+            )
         )
-    )
-    # Publishing an agenda copies room and start onto each session.
-    placed = (
-        select(Session)
-        .where(Session.id.in_(attended), Session.start_dt.is_not(None))
-        .options(joinedload(Session.room))
-    )
-    for session in db.session.scalars(placed):
-        assert session.start_dt is not None
-        items.append(
-            {
-                "kind": "session",
-                "start_dt": session.start_dt.astimezone(zone),
-                "end_dt": (session.start_dt + timedelta(minutes=session.length_min)).astimezone(
-                    zone
-                ),
-                "title": session.title,
-                "where": session.room.name if session.room else "",
-                "meeting_id": None,
-                "session_id": session.id,
-                "partner": None,
-            }
-        )
-    items.sort(key=lambda item: (item["start_dt"], item["kind"]))
+        for pid, session_id in [*signed_up, *speaking]:
+            attended[pid].add(session_id)
+        wanted = set().union(*attended.values())
+        # Publishing an agenda copies room and start onto each session.
+        placed = {
+            session.id: session
+            for session in db.session.scalars(
+                select(Session)
+                .where(Session.id.in_(wanted), Session.start_dt.is_not(None))
+                .options(joinedload(Session.room))
+            )
+        }
+        for pid, session_ids in attended.items():
+            zone = ZoneInfo(zones[pid])
+            for session_id in session_ids:
+                if session_id in placed:
+                    items[pid].append(_session_item(placed[session_id], zone))
+    for entries in items.values():
+        entries.sort(key=lambda item: (item["start_dt"], item["kind"]))
     return {
-        "participant_id": participant.id,
-        "timezone": zone_name,
-        "items": items,
+        pid: {"participant_id": pid, "timezone": zones[pid], "items": entries}
+        for pid, entries in items.items()
+    }
+
+
+def _meeting_item(
+    event: Event,
+    placement: MeetingPlacement,
+    meeting: Meeting,
+    table: MeetingTable | None,
+    participant_id: int,
+    zone_name: str,
+) -> dict[str, Any]:
+    zone = ZoneInfo(zone_name)
+    partner = meeting.live_partner_of(participant_id)  # not cancelled: both sides
+    partner_zone_name = partner.zone_name(event.timezone)
+    partner_zone = ZoneInfo(partner_zone_name)
+    return {
+        "kind": "meeting",
+        "start_dt": placement.start_dt.astimezone(zone),
+        "end_dt": placement.end_dt.astimezone(zone),
+        "title": f"Meeting with {partner.full_name} ({partner.organisation.name})",
+        "where": table.name if table else (placement.online_url or "online"),
+        "is_online": placement.table_id is None,
+        "online_url": placement.online_url,
+        "table": table.name if table else None,
+        "meeting_id": meeting.id,
+        "session_id": None,
+        "partner": person(partner),
+        "partner_timezone": partner_zone_name,
+        "partner_start_dt": placement.start_dt.astimezone(partner_zone),
+        "partner_end_dt": placement.end_dt.astimezone(partner_zone),
+    }
+
+
+def _session_item(session: Session, zone: ZoneInfo) -> dict[str, Any]:
+    assert session.start_dt is not None
+    return {
+        "kind": "session",
+        "start_dt": session.start_dt.astimezone(zone),
+        "end_dt": (session.start_dt + timedelta(minutes=session.length_min)).astimezone(zone),
+        "title": session.title,
+        "where": session.room.name if session.room else "",
+        "meeting_id": None,
+        "session_id": session.id,
+        "partner": None,
     }
 
 
