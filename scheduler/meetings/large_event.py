@@ -504,9 +504,9 @@ def _prove_small(instance: MeetingInstance, options: SolveOptions) -> dict[str, 
     """A small event (at most ``SMALL_EVENT_MEETINGS`` movable meetings) as one
     neighbourhood from the best start, for a tenth of the budget (at most 2 s): the
     schedule when CP-SAT proves it optimal, else None and the usual path runs."""
-    state = LnsState(instance, _best_start(instance, options.seed))
-    if len(instance.meetings) - len(state.frozen) > SMALL_EVENT_MEETINGS:
+    if len(instance.meetings) - len(_frozen_meetings(instance)) > SMALL_EVENT_MEETINGS:
         return None
+    state = LnsState(instance, _best_start(instance, options.seed))
     whole = NeighbourhoodModel(state, set(range(len(instance.meetings))))
     changes = whole.solve(min(2.0, 0.1 * options.time_limit_s), options.workers, options.seed)
     if changes is None or not whole.proven:
