@@ -15,9 +15,12 @@ from scheduler.meetings.sweep import sweep_schedule
 from .conftest import MakeInstance
 
 
-def _errors(instance: MeetingInstance, plan: dict[int, int]) -> list[str]:
+def _errors(
+    instance: MeetingInstance, plan: dict[int, int], check_fairness: bool = True
+) -> list[str]:
     slots = {instance.meetings[m].id: s for m, s in plan.items()}
-    return validate(instance, build_result(instance, Status.FEASIBLE, slots, 0.0), require_all=True)
+    result = build_result(instance, Status.FEASIBLE, slots, 0.0)
+    return validate(instance, result, require_all=True, check_fairness=check_fairness)
 
 
 def _idle(instance: MeetingInstance, plan: dict[int, int]) -> int:
@@ -97,7 +100,9 @@ def test_the_walk_never_returns_a_worse_plan() -> None:
     assert walked(walk.current) <= walked(start)
     for plan in (walk.best, walk.current):
         assert len(plan) == len(inst.meetings)
-        assert _errors(inst, plan) == []
+        # The sweep's start may break the fairness rule (its excess never grows, above);
+        # every other rule holds.
+        assert _errors(inst, plan, check_fairness=False) == []
 
 
 def test_a_strict_solve_with_the_span_walk_places_every_meeting() -> None:
