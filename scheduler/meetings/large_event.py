@@ -360,6 +360,7 @@ def heuristic_schedule(
     movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
     best: dict[int, int] | None = None
     best_score = None
+    ideal = ideal_score(instance)
     attempt = 0
     while True:
         began = time.perf_counter()
@@ -379,7 +380,7 @@ def heuristic_schedule(
         # if this one can still be beaten.
         if not restarts or should_stop() or 2 * time.perf_counter() - began >= deadline:
             break
-        if best_score == ideal_score(instance):
+        if best_score == ideal:
             break
     assert best is not None
     return best
@@ -456,6 +457,7 @@ def solve_large(
     weights: dict[str, float] = {}
     last_report = time.perf_counter()
     ideal = ideal_score(instance, weight_bound)
+    small = _movable_count(instance) <= SMALL_EVENT_MEETINGS
     proven = False
     while time.perf_counter() < deadline - reserve:
         if cancel is not None and cancel.is_set():
@@ -464,7 +466,7 @@ def solve_large(
             if evaluate(instance, state.slot_of) == ideal:
                 break  # nothing left to gain: the schedule is optimal
             weights = _seed_weights(state)
-        if rounds % 20 == 0 and len(instance.meetings) - len(state.frozen) <= SMALL_EVENT_MEETINGS:
+        if rounds % 20 == 0 and small:
             # A small event is one neighbourhood now and then: its proof ends the search.
             group = set(range(len(instance.meetings)))
         elif rounds % 2:
@@ -477,10 +479,7 @@ def solve_large(
         if changes is not None:
             state.apply(changes)
         rounds += 1
-        strict_short = options.allow_unscheduled is False and len(state.slot_of) < len(
-            instance.meetings
-        )
-        if sub.proven and sub.covers_everything and not strict_short:
+        if sub.proven and sub.covers_everything and _proof_counts(instance, state, options):
             proven = True
             break
         due = time.perf_counter() - last_report >= options.progress_interval_s
@@ -504,7 +503,7 @@ def _prove_small(instance: MeetingInstance, options: SolveOptions) -> dict[str, 
     """A small event (at most ``SMALL_EVENT_MEETINGS`` movable meetings) as one
     neighbourhood from the best start, for a tenth of the budget (at most 2 s): the
     schedule when CP-SAT proves it optimal, else None and the usual path runs."""
-    if len(instance.meetings) - len(_frozen_meetings(instance)) > SMALL_EVENT_MEETINGS:
+    if _movable_count(instance) > SMALL_EVENT_MEETINGS:
         return None
     state = LnsState(instance, _best_start(instance, options.seed))
     whole = NeighbourhoodModel(state, set(range(len(instance.meetings))))
@@ -512,11 +511,20 @@ def _prove_small(instance: MeetingInstance, options: SolveOptions) -> dict[str, 
     if changes is None or not whole.proven:
         return None
     state.apply(changes)
-    if options.allow_unscheduled is False and len(state.slot_of) < len(instance.meetings):
-        # Strict, and the optimum leaves a meeting out: no proof that none fits (fairness
-        # comes first in that order), so the usual path searches for a full schedule.
+    if not _proof_counts(instance, state, options):
         return None
     return {instance.meetings[m].id: s for m, s in state.slot_of.items()}
+
+
+def _movable_count(instance: MeetingInstance) -> int:
+    return len(instance.meetings) - len(_frozen_meetings(instance))
+
+
+def _proof_counts(instance: MeetingInstance, state: LnsState, options: SolveOptions) -> bool:
+    """Whether a proven-optimal whole-event neighbourhood settles the solve: not in strict
+    mode when it leaves a meeting out (fairness comes first in that order, so that is no
+    proof that no full schedule exists; the search goes on for one)."""
+    return options.allow_unscheduled is not False or len(state.slot_of) == len(instance.meetings)
 
 
 def _span_then_anneal(
