@@ -220,17 +220,14 @@ def calendar_stamp(event: Event) -> CalendarStamp:
 
 
 def agenda_attachment(
-    event: Event,
-    participant: Participant,
-    schedule: dict[str, Any] | None = None,
-    stamp: CalendarStamp | None = None,
+    event: Event, schedule: dict[str, Any], stamp: CalendarStamp | None = None
 ) -> Attachment:
+    """The participant's ``schedule`` (``personal_schedule``) as an iCalendar file."""
     from api.outputs.ical import personal_calendar
-    from api.schedules.read_models import personal_schedule
 
     stamp = stamp or calendar_stamp(event)
     body = personal_calendar(
-        schedule if schedule is not None else personal_schedule(event, participant),
+        schedule,
         event_name=event.name,
         event_slug=event.slug,
         sequences=stamp.sequences,
@@ -283,7 +280,7 @@ def _send_agenda(
         event,
         NotificationKind.SCHEDULE_PUBLISHED,
         {"items": items, "feed_url": feed_url(participant)},
-        attachments=[agenda_attachment(event, participant, schedule, stamp)],
+        attachments=[agenda_attachment(event, schedule, stamp)],
         dedupe_key=f"published:v{version.id}:p{participant.id}",
     )
     return mail is not None
