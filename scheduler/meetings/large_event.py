@@ -54,6 +54,9 @@ SPAN_FROM, SPAN_UNTIL = 0.45, 0.70
 # Events with at most this many movable meetings are tried as one neighbourhood first (and
 # every 20 rounds): a proof of optimality ends the search.
 SMALL_EVENT_MEETINGS = 240
+# Strict solves: neighbourhoods around an unplaced meeting (``_missing_neighbourhood``), as
+# (meetings, seconds), the next one after each failure (measured, docs/benchmarks/meetings.md).
+MISSING_SIZES = ((150, 1.0), (300, 1.5), (600, 3.0), (1_200, 5.0))
 
 
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
@@ -99,7 +102,7 @@ class NeighbourhoodModel:
     with their other meetings as constants.
     """
 
-    def __init__(self, state: LnsState, free: set[int]) -> None:
+    def __init__(self, state: LnsState, free: set[int], placement_first: bool = False) -> None:
         inst = state.instance
         self.state = state
         self.model = cp_model.CpModel()
@@ -129,11 +132,13 @@ class NeighbourhoodModel:
                 if s in fixed_busy[a] or s in fixed_busy[b] or (shared and residual[s] <= 0):
                     continue
                 self.x[m, s] = self.model.new_bool_var(f"x_{m}_{s}")
+        lits_of: dict[int, list[cp_model.IntVar]] = {m: [] for m in self.free}
+        for (m, _s), v in self.x.items():
+            lits_of[m].append(v)
         sched: dict[int, cp_model.LinearExpr] = {}
         for m in self.free:
-            lits = [v for (mm, _s), v in self.x.items() if mm == m]
-            self.model.add_at_most_one(lits)
-            sched[m] = cp_model.LinearExpr.sum(lits)
+            self.model.add_at_most_one(lits_of[m])
+            sched[m] = cp_model.LinearExpr.sum(lits_of[m])
         by_slot: dict[int, list[cp_model.IntVar]] = {}
         for (m, s), v in self.x.items():
             if inst.uses_shared_table(inst.meetings[m]):
@@ -147,6 +152,8 @@ class NeighbourhoodModel:
             moves=sum(1 for m in self.free if m in inst.published_slots),
             unscheduled=sum(inst.meetings[m].priority for m in self.free),
         )
+        if placement_first:
+            self.weights = _placement_first(self.weights, len(group) * inst.n_slots)
         w = self.weights
         objective: list[cp_model.LinearExpr] = []
         # A complete hint (the current schedule) makes the first solution immediate.
@@ -249,6 +256,16 @@ class NeighbourhoodModel:
         return chosen
 
 
+def _placement_first(weights: Weights, max_excess: int) -> Weights:
+    """Strict solves (every meeting must be placed): one more meeting placed outweighs any
+    fairness excess, which then comes before moves and breaks as usual. ``max_excess``
+    bounds the excess a neighbourhood can change."""
+    below_excess = weights.unscheduled - 1  # the most moves and breaks can add up to
+    excess = below_excess + 1
+    unscheduled = max_excess * excess + below_excess + 1
+    return Weights(excess=excess, unscheduled=unscheduled, move=weights.move, brk=weights.brk)
+
+
 def _neighbourhood(
     rng: random.Random, state: LnsState, size: int, weights: Mapping[str, float]
 ) -> set[int]:
@@ -269,6 +286,34 @@ def _neighbourhood(
                 group.add(q)
                 queue.append(q)
     return {m for pid in group for m in inst.meetings_of[pid]}
+
+
+def _missing_neighbourhood(rng: random.Random, state: LnsState, limit: int) -> set[int]:
+    """An unplaced meeting with every meeting of its two participants, of their partners, of
+    their partners' partners and so on, breadth first, up to ``limit`` meetings.
+
+    On tight events a stranded meeting fits only when its participants' days shift, which
+    moves their partners' meetings, which moves those partners' partners' meetings: the
+    chains the annealing looks for one at a time, here all at once for CP-SAT."""
+    inst = state.instance
+    unplaced = [
+        m for m in range(len(inst.meetings)) if m not in state.slot_of and inst.allowed_slots[m]
+    ]
+    target = rng.choice(unplaced)
+    free = {target}
+    reached = set(inst.meetings[target].participants)
+    queue = deque(sorted(reached))
+    while queue and len(free) < limit:
+        pid = queue.popleft()
+        mine = list(inst.meetings_of[pid])
+        rng.shuffle(mine)
+        for m in mine:
+            free.add(m)
+            for q in inst.meetings[m].participants:
+                if q not in reached:
+                    reached.add(q)
+                    queue.append(q)
+    return free
 
 
 def _window_neighbourhood(
@@ -459,6 +504,11 @@ def solve_large(
     ideal = ideal_score(instance, weight_bound)
     small = _movable_count(instance) <= SMALL_EVENT_MEETINGS
     proven = False
+    strict = options.allow_unscheduled is False
+    placeable = sum(1 for slots in instance.allowed_slots if slots)
+    # Strict solves with meetings still unplaced: neighbourhoods around them, growing while
+    # they fail (MISSING_SIZES), before anything else.
+    failures = 0
     while time.perf_counter() < deadline - reserve:
         if cancel is not None and cancel.is_set():
             break
@@ -466,18 +516,26 @@ def solve_large(
             if evaluate(instance, state.slot_of) == ideal:
                 break  # nothing left to gain: the schedule is optimal
             weights = _seed_weights(state)
-        if rounds % 20 == 0 and small:
+        missing = strict and len(state.slot_of) < placeable
+        limit_s = 1.0
+        if missing:
+            size_now, limit_s = MISSING_SIZES[min(failures, len(MISSING_SIZES) - 1)]
+            group = _missing_neighbourhood(rng, state, size_now)
+        elif rounds % 20 == 0 and small:
             # A small event is one neighbourhood now and then: its proof ends the search.
             group = set(range(len(instance.meetings)))
         elif rounds % 2:
             group = _window_neighbourhood(rng, state, 6 * size, weights)
         else:
             group = _neighbourhood(rng, state, size, weights)
-        sub = NeighbourhoodModel(state, group)
+        sub = NeighbourhoodModel(state, group, placement_first=strict)
         left = deadline - reserve - time.perf_counter()
-        changes = sub.solve(min(1.0, left), options.workers, options.seed + rounds)
+        placed_before = len(state.slot_of)
+        changes = sub.solve(min(limit_s, left), options.workers, options.seed + rounds)
         if changes is not None:
             state.apply(changes)
+        if missing:
+            failures = 0 if len(state.slot_of) > placed_before else failures + 1
         rounds += 1
         if sub.proven and sub.covers_everything and _proof_counts(instance, state, options):
             proven = True
