@@ -12,6 +12,9 @@ Kempe chains (``kempe_insert``, ``kempe_anneal``) reach further on tight events,
 everybody is busy in every slot they can use and single moves have nowhere to go: moving a
 meeting from slot s to t, its partner's meeting in t goes to s, and so on along the path;
 everybody keeps one meeting per slot and only the two ends of the path change their days.
+Block shifts (``shift_step``, one annealing step in eight on someone with a break) chain
+several of them: a whole run of a person's meetings moves across a short gap, one slot at a
+time, judged as one step (docs/benchmarks/meetings.md).
 """
 
 from __future__ import annotations
@@ -36,6 +39,10 @@ _EXCESS_W = _WEIGHTS.excess
 _MOVE_W = _WEIGHTS.move
 # Longest Kempe chain tried: longer ones are rare and cost more than they are worth.
 _MAX_CHAIN = 200
+# Block shifts (``shift_step``) cross gaps of at most this many slots.
+_MAX_SHIFT = 2
+# One annealing step in SHIFT_EVERY on a participant with a break is a block shift.
+SHIFT_EVERY = 8
 
 
 class LocalSearch:
@@ -528,6 +535,7 @@ class LocalSearch:
         should_stop: Callable[[], bool] | None = None,
         hot: float = 0.3,
         cold: float = 0.05,
+        shift_every: int = SHIFT_EVERY,
     ) -> None:
         """Simulated annealing over Kempe-chain moves (a random participant's meeting to a
         random free slot of theirs, the chain following), with Kempe insertion of unplaced
@@ -574,6 +582,9 @@ class LocalSearch:
             steps += 1
             pool = broken if broken and steps % 2 else people
             pid = pool[int(draw() * len(pool))]
+            if shift_every and pool is broken and steps % shift_every == 1:
+                self.shift_step(pid, temperature)
+                continue
             busy = self.busy[pid]
             if not busy:
                 continue
@@ -613,6 +624,67 @@ class LocalSearch:
                 self._release(m)
             for m, s in best.items():
                 self._occupy(m, s)
+
+    def _shift_plan(self, pid: str) -> list[tuple[int, int]] | None:
+        """(from, to) slot moves shifting one of ``pid``'s runs of meetings across a gap of
+        at most ``_MAX_SHIFT`` slots to the next run, one slot at a time, the run's front
+        meeting first; None if ``pid`` has no such gap."""
+        busy = sorted(self.busy[pid])
+        gaps = [(a, b) for a, b in itertools.pairwise(busy) if 1 < b - a <= _MAX_SHIFT + 1]
+        if not gaps:
+            return None
+        left_end, right_start = gaps[int(self.rng.random() * len(gaps))]
+        taken = set(busy)
+        steps: list[tuple[int, int]] = []
+        if self.rng.random() < 0.5:
+            run = [left_end]  # the run ending at left_end moves right
+            while run[-1] - 1 in taken:
+                run.append(run[-1] - 1)
+            for k in range(right_start - left_end - 1):
+                steps += [(x + k, x + k + 1) for x in run]
+        else:
+            run = [right_start]  # the run starting at right_start moves left
+            while run[-1] + 1 in taken:
+                run.append(run[-1] + 1)
+            for k in range(right_start - left_end - 1):
+                steps += [(x - k, x - k - 1) for x in run]
+        return steps
+
+    def shift_step(self, pid: str, temperature: float) -> bool:
+        """A block shift: one of ``pid``'s runs of meetings moves across a short gap one
+        meeting and one slot at a time, each move a Kempe chain (so the partners' days
+        shift too); accepted as one annealing step (the single chains of the annealing
+        would each make things worse on the way). Whether it was kept."""
+        steps = self._shift_plan(pid)
+        if steps is None:
+            return False
+        done: list[tuple[list[int], int, int]] = []
+        ends = {pid}
+        ok = True
+        for s, t in steps:
+            chain = self._chain(pid, s, t)
+            if not chain:
+                ok = False
+                break
+            ends.add(self._path_end(pid, chain))
+            self._swap(chain, s, t)
+            done.append((chain, s, t))
+        moved = [m for chain, _s, _t in done for m in chain]
+        after = self._people_score(ends, moved)
+        ok = ok and all(self._tables_ok(s, t) for _c, s, t in done)
+        for chain, s, t in reversed(done):
+            self._swap(chain, t, s)
+        if not ok:
+            return False
+        before = self._people_score(ends, moved)
+        if after[0] > before[0]:
+            return False
+        delta = _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
+        if delta > 0 and self.rng.random() >= math.exp(-delta / temperature):
+            return False
+        for chain, s, t in done:
+            self._swap(chain, s, t)
+        return True
 
     def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
         while time.perf_counter() < deadline:

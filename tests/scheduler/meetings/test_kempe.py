@@ -135,3 +135,28 @@ def test_a_waiting_meeting_takes_the_slot_of_a_less_important_one(
     assert _errors(inst, search.slot_of) == []
     # Never the other way round: the more important meeting keeps its slot.
     assert search.eject_step() == 0 and search.slot_of == {1: 0}
+
+
+def _shiftable(make_instance: MakeInstance, **kwargs: object) -> MeetingInstance:
+    # v meets h1 in slot 0 and h2 in slot 2: a break. Shifting either run into slot 1 closes
+    # it, through w's meeting with h1 (a chain) for the first.
+    return make_instance([("v", "h1"), ("v", "h2"), ("w", "h1")], n_slots=3, **kwargs)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_block_shift_closes_a_break_through_chains(
+    make_instance: MakeInstance, seed: int
+) -> None:
+    inst = _shiftable(make_instance)
+    search = LocalSearch(inst, {0: 0, 1: 2, 2: 1}, set(range(3)), seed=seed)
+    assert search.shift_step("v", temperature=1e-9)
+    assert _errors(inst, search.slot_of, require_all=True) == []
+    assert evaluate(inst, search.slot_of).breaks == 0
+
+
+def test_a_block_shift_never_moves_a_fixed_meeting(make_instance: MakeInstance) -> None:
+    inst = _shiftable(make_instance, fixed={1: 0, 2: 2})
+    plan = {0: 0, 1: 2, 2: 1}
+    search = LocalSearch(inst, plan, {2}, seed=0)
+    assert not search.shift_step("v", temperature=1e-9)
+    assert search.slot_of == plan
