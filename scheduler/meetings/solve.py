@@ -17,7 +17,10 @@ meetings may be left out, not a re-
 solve
 pairs > 8,000 (``strict_exact_pairs``), the same (restarts, annealing, neighbourhoods); status
 strict, not a re-solve                  unknown with the best partial schedule if no full one
-                                        is found
+                                        is found. Meetings still unplaced after the annealing
+                                        come first: CP-SAT neighbourhoods around each (its
+                                        participants, their partners, ... breadth first, 150
+                                        to 1,200 meetings), placement before fairness
 the same, ``span_walk=True`` (off by    annealing to 45%, the span model's walk to fewer idle
 default: no gain measured)              slots (``span.py``) to 70%, annealing again to 85%,
                                         then neighbourhoods
