@@ -6,17 +6,12 @@ between random pairs, solved by the real meetings job and published.
 
 from __future__ import annotations
 
-import os
 import random
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from api.demo.build import build_demo_event
+from api.demo.build import DemoEvent, build_demo_event
 from api.events.slots import event_slots
 from api.extensions import db
 from api.models import (
@@ -31,6 +26,8 @@ from api.models import (
 )
 from api.schedules.operations import new_version, publish_version
 from api.solving.execute import run_job
+from benchkit.matching.synthetic import Population
+from tests.api.reused import reused
 
 
 @dataclass(frozen=True)
@@ -110,30 +107,29 @@ def solve_and_publish(event: Event, use_solver: bool = False) -> int:
     return version.id
 
 
-# Events built once per test process, as SQLite files: (participants, meetings each, seed,
-# the app's configuration) -> the file and what ``published_event`` returned.
-_BUILT: dict[tuple[int, int, int, str], tuple[Path, PublishedEvent]] = {}
-_PER_TEST_SETTINGS = {"SQLALCHEMY_DATABASE_URI", "SMTP_PORT"}
+@dataclass(frozen=True)
+class _BuiltDemo:
+    event_id: int
+    organiser_key: str
+    population: Population
+    participant_ids: dict[str, int]
 
 
-def _sqlite_file() -> Path | None:
-    url = db.engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database)
+def demo_event(participants: int, seed: int) -> DemoEvent:
+    """``build_demo_event``, committed, or a copy of the same event built earlier in this
+    process when the test's database allows it (tests/api/reused.py)."""
 
+    def build() -> _BuiltDemo:
+        built = build_demo_event(participants, seed=seed)
+        db.session.commit()
+        return _BuiltDemo(
+            built.event.id, built.organiser_key, built.population, dict(built.participant_ids)
+        )
 
-def _is_empty() -> bool:
-    """Nothing in the database yet but what the migrations wrote."""
-    tables = [t.name for t in db.metadata.sorted_tables if t.name != "alembic_version"]
-    query = " UNION ALL ".join(f"SELECT 1 FROM {name}" for name in tables)
-    return db.session.execute(text(f"SELECT EXISTS ({query})")).scalar() == 0
-
-
-def _copy_sqlite(source: Path, target: Path) -> None:
-    """A consistent copy through SQLite's backup API (whatever the journal mode)."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
+    built = reused(("demo_event", participants, seed), build)
+    event = db.session.get(Event, built.event_id)
+    assert event is not None
+    return DemoEvent(event, built.organiser_key, built.population, dict(built.participant_ids))
 
 
 def published_event(
@@ -141,42 +137,16 @@ def published_event(
 ) -> PublishedEvent:
     """Build the event, register, solve greedily, publish (mails included).
 
-    ``reuse``: on an empty SQLite database, a copy of the same event built earlier in this
-    process instead of building it again (about 1 s each); the build waits for its mails,
-    so a copy holds exactly what a fresh build leaves. For tests that read the event and
-    change it afterwards, not for tests that follow the mails of the build itself.
+    ``reuse``: a copy of the same event built earlier in this process, when the test's
+    database allows it (tests/api/reused.py): for tests that read the event and change it
+    afterwards, not for tests that follow the mails of the build itself.
     """
-    # Only an app configured alike gets a copy; which file and which loopback SMTP port
-    # (one per test) make no difference to what is stored.
-    config = repr(
-        sorted(
-            (name, repr(value))
-            for name, value in current_app.config.items()
-            if name not in _PER_TEST_SETTINGS
+    if reuse:
+        return reused(
+            ("published_event", participants, meetings_each, seed),
+            lambda: _build(participants, meetings_each, seed),
         )
-    )
-    key = (participants, meetings_each, seed, config)
-    path = _sqlite_file() if reuse else None
-    fresh = path is not None and _is_empty()
-    if fresh and key in _BUILT:
-        built_file, built = _BUILT[key]
-        db.session.remove()
-        db.engine.dispose()
-        _copy_sqlite(built_file, path)  # type: ignore[arg-type]
-        return built
-    built = _build(participants, meetings_each, seed)
-    if fresh:
-        assert path is not None
-        background = current_app.extensions["clustermeet_background"]
-        if hasattr(background, "join"):
-            assert background.join(timeout=120), "the build's mails were not sent"
-        db.session.commit()
-        copy = path.with_name(
-            f"published-{participants}-{meetings_each}-{seed}-{os.getpid()}.sqlite"
-        )
-        _copy_sqlite(path, copy)
-        _BUILT[key] = (copy, built)
-    return built
+    return _build(participants, meetings_each, seed)
 
 
 def _build(participants: int, meetings_each: int, seed: int) -> PublishedEvent:
