@@ -24,6 +24,7 @@ class AgendaModel:
         self.x: dict[Key, cp_model.IntVar] = {}
         self.overlap: dict[tuple[str, str], cp_model.IntVar] = {}
         self.terms: dict[str, cp_model.LinearExprT] = {}
+        self._occupied: dict[str, dict[int, list[cp_model.IntVar]]] = {}
         self._add_variables()
         self._add_one_placement_per_session()
         self._add_one_session_per_room_and_slot()
@@ -47,11 +48,15 @@ class AgendaModel:
         ]
 
     def _occupancy(self, session_id: str) -> dict[int, list[cp_model.IntVar]]:
-        by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for _, start, var in self._session_vars(session_id):
-            for slot in self.prepared.covered(session_id, start):
-                by_slot[slot].append(var)
-        return by_slot
+        """The session's placement variables by slot they cover (built once: every overlap
+        pair of the session asks again; callers only read it)."""
+        if session_id not in self._occupied:
+            by_slot: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+            for _, start, var in self._session_vars(session_id):
+                for slot in self.prepared.covered(session_id, start):
+                    by_slot[slot].append(var)
+            self._occupied[session_id] = by_slot
+        return self._occupied[session_id]
 
     def _add_one_placement_per_session(self) -> None:
         for session in self.instance.sessions:

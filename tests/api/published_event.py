@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from api.demo.build import build_demo_event
+from api.demo.build import DemoEvent, build_demo_event
 from api.events.slots import event_slots
 from api.extensions import db
 from api.models import (
@@ -26,6 +26,8 @@ from api.models import (
 )
 from api.schedules.operations import new_version, publish_version
 from api.solving.execute import run_job
+from benchkit.matching.synthetic import Population
+from tests.api.reused import reused
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,49 @@ def solve_and_publish(event: Event, use_solver: bool = False) -> int:
     return version.id
 
 
+@dataclass(frozen=True)
+class _BuiltDemo:
+    event_id: int
+    organiser_key: str
+    population: Population
+    participant_ids: dict[str, int]
+
+
+def demo_event(participants: int, seed: int) -> DemoEvent:
+    """``build_demo_event``, committed, or a copy of the same event built earlier in this
+    process when the test's database allows it (tests/api/reused.py)."""
+
+    def build() -> _BuiltDemo:
+        built = build_demo_event(participants, seed=seed)
+        db.session.commit()
+        return _BuiltDemo(
+            built.event.id, built.organiser_key, built.population, dict(built.participant_ids)
+        )
+
+    built = reused(("demo_event", participants, seed), build)
+    event = db.session.get(Event, built.event_id)
+    assert event is not None
+    return DemoEvent(event, built.organiser_key, built.population, dict(built.participant_ids))
+
+
 def published_event(
-    participants: int = 40, meetings_each: int = 3, seed: int = 1
+    participants: int = 40, meetings_each: int = 3, seed: int = 1, reuse: bool = False
 ) -> PublishedEvent:
+    """Build the event, register, solve greedily, publish (mails included).
+
+    ``reuse``: a copy of the same event built earlier in this process, when the test's
+    database allows it (tests/api/reused.py): for tests that read the event and change it
+    afterwards, not for tests that follow the mails of the build itself.
+    """
+    if reuse:
+        return reused(
+            ("published_event", participants, meetings_each, seed),
+            lambda: _build(participants, meetings_each, seed),
+        )
+    return _build(participants, meetings_each, seed)
+
+
+def _build(participants: int, meetings_each: int, seed: int) -> PublishedEvent:
     demo = build_demo_event(participants, seed=seed)
     db.session.commit()
     event = demo.event

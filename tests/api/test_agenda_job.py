@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from api.demo.build import DemoEvent, build_demo_event
+from api.demo.build import DemoEvent
 from api.events.slots import event_slots
 from api.extensions import db
 from api.models import (
@@ -34,6 +34,7 @@ from scheduler.agenda import Placement
 from scheduler.agenda.json_format import instance_from_dict
 from scheduler.agenda.validator import validate_agenda
 from tests.api.conftest import ANONYMOUS_HEADERS, Caller
+from tests.api.published_event import demo_event
 
 
 def run_agenda_job(event_id: int, kind: str = "agenda") -> Job:
@@ -71,9 +72,7 @@ def p_length(session_id: int) -> int:
 
 @pytest.fixture
 def demo(app: Any) -> DemoEvent:
-    built = build_demo_event(60, seed=1)
-    db.session.commit()
-    return built
+    return demo_event(60, seed=1)
 
 
 def organiser_headers(demo: DemoEvent) -> dict[str, str]:

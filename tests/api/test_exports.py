@@ -22,7 +22,7 @@ from tests.api.published_event import PublishedEvent, published_event
 
 @pytest.fixture
 def demo(app: Flask) -> PublishedEvent:
-    return published_event(participants=20, meetings_each=2)
+    return published_event(participants=20, meetings_each=2, reuse=True)
 
 
 def _get(client: FlaskClient, demo: PublishedEvent, name: str) -> bytes:

@@ -12,10 +12,11 @@ from flask.testing import FlaskClient
 from jsonschema import Draft6Validator, FormatChecker
 from sqlalchemy import select
 
-from api.demo.build import DemoEvent, build_demo_event
+from api.demo.build import DemoEvent
 from api.extensions import db
 from api.models import Room, Session, SessionPlacement
 from tests.api.conftest import ANONYMOUS_HEADERS, Caller
+from tests.api.published_event import demo_event
 from tests.api.test_agenda_job import publish, run_agenda_job
 
 # A copy of shared/formats/frab-schedule.schema.json (voc/schedule, EUPL-1.2).
@@ -31,9 +32,7 @@ def validator() -> Draft6Validator:
 
 @pytest.fixture
 def demo(app: Any) -> DemoEvent:
-    built = build_demo_event(60, seed=1)
-    db.session.commit()
-    return built
+    return demo_event(60, seed=1)
 
 
 def headers(demo: DemoEvent) -> dict[str, str]:

@@ -12,11 +12,12 @@ import xmlschema
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from api.demo.build import DemoEvent, build_demo_event
+from api.demo.build import DemoEvent
 from api.extensions import db
 from api.models import Session, Tag
 from api.outputs.frab import FRAB_TYPES
 from tests.api.conftest import ANONYMOUS_HEADERS
+from tests.api.published_event import demo_event
 from tests.api.test_agenda_job import publish, run_agenda_job
 
 # A copy of shared/formats/frab-schedule.xml.xsd (voc/schedule's validator, EUPL-1.2).
@@ -30,9 +31,7 @@ def schema() -> xmlschema.XMLSchema:
 
 @pytest.fixture
 def demo(app: Any) -> DemoEvent:
-    built = build_demo_event(60, seed=1)
-    db.session.commit()
-    return built
+    return demo_event(60, seed=1)
 
 
 def _published(client: FlaskClient, demo: DemoEvent) -> int:

@@ -18,7 +18,7 @@ from tests.api.published_event import PublishedEvent, published_event
 
 @pytest.fixture
 def demo(app: Flask) -> PublishedEvent:
-    return published_event(participants=20, meetings_each=3)
+    return published_event(participants=20, meetings_each=3, reuse=True)
 
 
 def _someone_with_meetings(demo: PublishedEvent) -> Participant:

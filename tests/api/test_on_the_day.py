@@ -18,7 +18,7 @@ from tests.api.published_event import PublishedEvent, published_event
 
 @pytest.fixture
 def demo(app: Flask) -> PublishedEvent:
-    return published_event(participants=16, meetings_each=2)
+    return published_event(participants=16, meetings_each=2, reuse=True)
 
 
 def _org(demo: PublishedEvent) -> dict[str, str]:

@@ -17,7 +17,7 @@ from tests.api.published_event import PublishedEvent, published_event
 
 @pytest.fixture
 def demo(app: Flask) -> PublishedEvent:
-    return published_event(participants=30, meetings_each=3)
+    return published_event(participants=30, meetings_each=3, reuse=True)
 
 
 def _stats(client: FlaskClient, demo: PublishedEvent) -> dict[str, Any]:

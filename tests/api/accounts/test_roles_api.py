@@ -30,7 +30,7 @@ class Person:
 
 @pytest.fixture
 def demo(app: Flask) -> PublishedEvent:
-    return published_event(participants=12, meetings_each=2)
+    return published_event(participants=12, meetings_each=2, reuse=True)
 
 
 @pytest.fixture

@@ -155,7 +155,7 @@ def test_pending_requests_about_to_expire_are_announced_once(
 
 @pytest.fixture
 def demo(app: Flask) -> PublishedEvent:
-    return published_event(participants=10, meetings_each=2)
+    return published_event(participants=10, meetings_each=2, reuse=True)
 
 
 def _person(pid: int) -> Participant:

@@ -154,7 +154,7 @@ def test_bench_oversubscribed_rejects_impossible_sizes() -> None:
 
 def test_bench_on_the_day_small() -> None:
     args = ["--participants", "40", "--meetings", "40", "--changes", "1"]
-    args += ["--time-limit", "3", "--publish-time-limit", "3"]
+    args += ["--time-limit", "1", "--publish-time-limit", "1"]
     result = CliRunner().invoke(bench_on_the_day, args)
     assert result.exit_code == 0, result.output
     publish, cancel, late = _rows(result.output)
