@@ -11,8 +11,9 @@ group are unchanged and every accepted neighbourhood improves the whole schedule
 The neighbourhood objective is the one of ``objective.py``, with weights derived from what
 the neighbourhood can change: fairness excess (breaks above ``d`` over the best-off
 participant, who has none at these sizes) first, then priority-weighted unscheduled meetings,
-then on a re-solve moves away from the published slots, then breaks. Meetings with a
-precedence, a fix or a pin never move.
+then on a re-solve moves away from the published slots, then breaks; in strict solves (every
+meeting must be placed) placement comes before fairness, and meetings still unplaced get
+neighbourhoods of their own first. Meetings with a precedence, a fix or a pin never move.
 """
 
 from __future__ import annotations
@@ -288,6 +289,16 @@ def _neighbourhood(
     return {m for pid in group for m in inst.meetings_of[pid]}
 
 
+def _unplaced_movable(state: LnsState) -> list[int]:
+    """Meetings that are not placed, may move and have an allowed slot."""
+    inst = state.instance
+    return [
+        m
+        for m in range(len(inst.meetings))
+        if m not in state.slot_of and m not in state.frozen and inst.allowed_slots[m]
+    ]
+
+
 def _missing_neighbourhood(rng: random.Random, state: LnsState, limit: int) -> set[int]:
     """An unplaced meeting with every meeting of its two participants, of their partners, of
     their partners' partners and so on, breadth first, up to ``limit`` meetings.
@@ -296,10 +307,7 @@ def _missing_neighbourhood(rng: random.Random, state: LnsState, limit: int) -> s
     moves their partners' meetings, which moves those partners' partners' meetings: the
     chains the annealing looks for one at a time, here all at once for CP-SAT."""
     inst = state.instance
-    unplaced = [
-        m for m in range(len(inst.meetings)) if m not in state.slot_of and inst.allowed_slots[m]
-    ]
-    target = rng.choice(unplaced)
+    target = rng.choice(_unplaced_movable(state))
     free = {target}
     reached = set(inst.meetings[target].participants)
     queue = deque(sorted(reached))
@@ -505,7 +513,6 @@ def solve_large(
     small = _movable_count(instance) <= SMALL_EVENT_MEETINGS
     proven = False
     strict = options.allow_unscheduled is False
-    placeable = sum(1 for slots in instance.allowed_slots if slots)
     # Strict solves with meetings still unplaced: neighbourhoods around them, growing while
     # they fail (MISSING_SIZES), before anything else.
     failures = 0
@@ -516,7 +523,7 @@ def solve_large(
             if evaluate(instance, state.slot_of) == ideal:
                 break  # nothing left to gain: the schedule is optimal
             weights = _seed_weights(state)
-        missing = strict and len(state.slot_of) < placeable
+        missing = strict and bool(_unplaced_movable(state))
         limit_s = 1.0
         if missing:
             size_now, limit_s = MISSING_SIZES[min(failures, len(MISSING_SIZES) - 1)]
