@@ -187,7 +187,12 @@ def _https_receiver(name: str) -> Iterator[tuple[int, str, list[str]]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert(name).configure_cert(context)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        # shutdown() waits for the loop to look again: every 0.5 s by default.
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.02},
+        daemon=True,
+    )
     thread.start()
     with ca.cert_pem.tempfile() as ca_file:
         try:
