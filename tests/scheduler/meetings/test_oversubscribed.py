@@ -51,7 +51,8 @@ def test_a_small_oversubscribed_event_stays_under_its_bound(seed: int) -> None:
     inst = generate_oversubscribed(40, 120, seed=seed, n_slots=6, n_tables=6)
     assert len(inst.meetings) == 120
     assert sum(1 for m in inst.meetings if not inst.uses_shared_table(m)) == 0
-    result = solve(inst, SolveOptions(time_limit_s=8, allow_unscheduled=True))
+    # What is checked holds for any schedule the solve returns (its best at the limit).
+    result = solve(inst, SolveOptions(time_limit_s=2, allow_unscheduled=True))
     assert validate(inst, result) == []
     assert result.weight_bound is not None
     assert result.scheduled_weight <= result.weight_bound
