@@ -89,7 +89,8 @@ def test_generator_is_seeded() -> None:
 
 def test_large_event_beats_the_baseline() -> None:
     instance = generate_event(400, seed=2)
-    ours = solve(instance, SolveOptions(time_limit_s=8, large_event_threshold=0))
+    # It runs to its limit; at 1 s it already has 0.37x the baseline's breaks.
+    ours = solve(instance, SolveOptions(time_limit_s=2, large_event_threshold=0))
     base = fcfs_baseline(instance)
     assert validate(instance, ours) == []
     assert len(ours.assignments) >= len(base.assignments)
