@@ -315,10 +315,13 @@ def _solve(
             + (" (fairness bound included)" if instance.fairness is not None else ""),
             started,
         )
-    if status is Status.UNKNOWN or (
-        status is Status.FEASIBLE and fallback is not None and not options.allow_unscheduled
-    ):
-        better = _fallback_result(instance, options, fallback, winner.plan(), race_bound, started)
+    # The heuristic schedule and the hint (on a re-solve, the published schedule kept where
+    # it still fits) stand in when CP-SAT, stopped by the limit, holds a worse schedule than
+    # what it started from: a short re-solve must not return fewer meetings or more moves.
+    stand_ins = [plan for plan in (fallback, hint if optimal_hint is None else None) if plan]
+    stand_in = min(stand_ins, key=lambda plan: evaluate(instance, plan), default=None)
+    if status is Status.UNKNOWN or (status is Status.FEASIBLE and stand_in is not None):
+        better = _fallback_result(instance, options, stand_in, winner.plan(), race_bound, started)
         if better is not None:
             return better
     if status is Status.UNKNOWN:
