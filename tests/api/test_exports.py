@@ -145,7 +145,7 @@ def test_meetings_instance_solves_offline(client: FlaskClient, demo: PublishedEv
     assert instance.fairness_excludes_forced
     assert not instance.previous  # a fresh solve, not a re-solve of the published version
     # 39 meetings: proven optimal in about a second; the limit only matters on a busy machine.
-    result = solve(instance, SolveOptions(time_limit_s=120))
+    result = solve(instance, SolveOptions(time_limit_s=120, workers=1))
     assert validate(instance, result) == []
     assert len(result.assignments) == accepted
     assert client.get(url).status_code == 401

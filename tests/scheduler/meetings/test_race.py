@@ -80,7 +80,7 @@ def test_without_a_proof_the_better_schedule_and_bound_are_kept() -> None:
             Contender("light", _hard(), LIGHT_PORTFOLIO),
             Contender("again", _hard(), COUNTER_PORTFOLIO),
         ],
-        time_limit=2,
+        time_limit=1,
     )
     assert winner.code in (cp_model.FEASIBLE, cp_model.UNKNOWN)
     if winner.has_solution:
