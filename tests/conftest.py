@@ -205,4 +205,5 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: a worker per core, and one more. The integration and browser groups
     spend most of their time waiting (for Celery's crash recovery, for Chromium); the extra
     worker runs other tests meanwhile (docs/benchmarks.md, "Test suite")."""
-    return len(os.sched_getaffinity(0)) + 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
