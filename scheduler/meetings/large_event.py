@@ -261,9 +261,9 @@ def _placement_first(weights: Weights, max_excess: int) -> Weights:
     """Strict solves (every meeting must be placed): one more meeting placed outweighs any
     fairness excess, which then comes before moves and breaks as usual. ``max_excess``
     bounds the excess a neighbourhood can change."""
-    below_excess = weights.unscheduled - 1  # the most moves and breaks can add up to
-    excess = below_excess + 1
-    unscheduled = max_excess * excess + below_excess + 1
+    # The unscheduled weight already outweighs every move and break: excess takes it over.
+    excess = weights.unscheduled
+    unscheduled = (max_excess + 1) * excess
     return Weights(excess=excess, unscheduled=unscheduled, move=weights.move, brk=weights.brk)
 
 
@@ -299,15 +299,17 @@ def _unplaced_movable(state: LnsState) -> list[int]:
     ]
 
 
-def _missing_neighbourhood(rng: random.Random, state: LnsState, limit: int) -> set[int]:
-    """An unplaced meeting with every meeting of its two participants, of their partners, of
-    their partners' partners and so on, breadth first, up to ``limit`` meetings.
+def _missing_neighbourhood(
+    rng: random.Random, state: LnsState, unplaced: list[int], limit: int
+) -> set[int]:
+    """One of the ``unplaced`` meetings with every meeting of its two participants, of their
+    partners, of their partners' partners and so on, breadth first, up to ``limit`` meetings.
 
     On tight events a stranded meeting fits only when its participants' days shift, which
     moves their partners' meetings, which moves those partners' partners' meetings: the
     chains the annealing looks for one at a time, here all at once for CP-SAT."""
     inst = state.instance
-    target = rng.choice(_unplaced_movable(state))
+    target = rng.choice(unplaced)
     free = {target}
     reached = set(inst.meetings[target].participants)
     queue = deque(sorted(reached))
@@ -523,11 +525,12 @@ def solve_large(
             if evaluate(instance, state.slot_of) == ideal:
                 break  # nothing left to gain: the schedule is optimal
             weights = _seed_weights(state)
-        missing = strict and bool(_unplaced_movable(state))
+        unplaced = _unplaced_movable(state) if strict else []
+        missing = bool(unplaced)
         limit_s = 1.0
         if missing:
             size_now, limit_s = MISSING_SIZES[min(failures, len(MISSING_SIZES) - 1)]
-            group = _missing_neighbourhood(rng, state, size_now)
+            group = _missing_neighbourhood(rng, state, unplaced, size_now)
         elif rounds % 20 == 0 and small:
             # A small event is one neighbourhood now and then: its proof ends the search.
             group = set(range(len(instance.meetings)))

@@ -14,6 +14,7 @@ from scheduler.meetings.large_event import (
     NeighbourhoodModel,
     _missing_neighbourhood,
     _placement_first,
+    _unplaced_movable,
 )
 from scheduler.meetings.objective import Score, evaluate, lexicographic_weights
 from scheduler.meetings.schedule_result import build_result
@@ -83,7 +84,7 @@ def test_a_meeting_placeable_only_by_shifting_a_day_is_placed(
         forbidden={"h3": {1, 2}},
     )
     state = LnsState(inst, {0: 0, 1: 1, 3: 1, 4: 2})
-    free = _missing_neighbourhood(random.Random(0), state, 150)
+    free = _missing_neighbourhood(random.Random(0), state, _unplaced_movable(state), 150)
     assert 2 in free
     sub = NeighbourhoodModel(state, free, placement_first=True)
     changes = sub.solve(5.0, 1, 0)
