@@ -124,34 +124,25 @@ class Contender:
         interval_s: float,
     ) -> None:
         began = time.perf_counter()
-        self._solve(time_limit, stop, seed, log, progress, interval_s)
-        left = time_limit - (time.perf_counter() - began)
-        if self.crashed and self.model.proto.solution_hint.vars and left > 0 and not stop.is_set():
+        while True:
+            self.configure(time_limit - (time.perf_counter() - began), seed, log)
+            with SearchControl(self.solver, progress, stop, interval_s):
+                try:
+                    self.code = self.solver.solve(self.model)
+                    self.crashed = ""
+                except (IndexError, RuntimeError) as exc:
+                    # OR-Tools 9.15 can fail inside solve() on some hinted models (seen on a
+                    # crafted JAIR variant); the other contender's answer must still count.
+                    self.crashed = f"{type(exc).__name__}: {exc}"
+                    self.code = cp_model.UNKNOWN
+            left = time_limit - (time.perf_counter() - began)
+            hinted = bool(self.model.proto.solution_hint.vars)
+            if not (self.crashed and hinted and left > 0 and not stop.is_set()):
+                return
             # The failures seen so far come from the hint (the same model without it solves
             # to optimality): search again without it, on a fresh solver, in the time left.
             self.model.clear_hints()  # type: ignore[no-untyped-call]
             self.solver = cp_model.CpSolver()
-            self._solve(left, stop, seed, log, progress, interval_s)
-
-    def _solve(
-        self,
-        time_limit: float,
-        stop: threading.Event,
-        seed: int,
-        log: bool,
-        progress: ProgressFn | None,
-        interval_s: float,
-    ) -> None:
-        self.configure(time_limit, seed, log)
-        with SearchControl(self.solver, progress, stop, interval_s):
-            try:
-                self.code = self.solver.solve(self.model)
-                self.crashed = ""
-            except (IndexError, RuntimeError) as exc:
-                # OR-Tools 9.15 can fail inside solve() on some hinted models (seen on a
-                # crafted JAIR variant); the other contender's answer must still count.
-                self.crashed = f"{type(exc).__name__}: {exc}"
-                self.code = cp_model.UNKNOWN
 
     @property
     def proven(self) -> bool:
