@@ -45,6 +45,7 @@ from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn
 from scheduler.meetings.span import span_walk
 from scheduler.meetings.sweep import sweep_schedule
+from scheduler.meetings.zero_break import ZeroBreakProbe
 
 # Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until KEMPE_UNTIL,
 # then neighbourhoods. With ``SolveOptions.span_walk`` (strict solves, off by default: it did
@@ -449,8 +450,7 @@ def solve_large(
     started: float,
 ) -> MeetingResult:
     deadline = started + options.time_limit_s
-    # Tables, explanations and the result take a few seconds at 3,000 participants.
-    reserve = 0.5 + 0.0002 * len(instance.meetings)
+    reserve = _reserve(instance)
     should_stop = lambda: cancel is not None and cancel.is_set()  # noqa: E731
     proof = _prove_small(instance, options)
     if proof is not None:
@@ -480,6 +480,39 @@ def solve_large(
             search = LocalSearch(instance, first, movable, seed=options.seed)
             search.run(started + 0.6 * options.time_limit_s, should_stop=should_stop)
             start_plan = search.slot_of
+    probe: ZeroBreakProbe | None = None
+    if start_plan is None and options.allow_unscheduled is False:
+        # Strict solves: a SAT search for a schedule without breaks runs in a child process
+        # on the core the annealing leaves idle; the search below stops when it finds one.
+        probe = ZeroBreakProbe.start(instance, deadline - reserve)
+    try:
+        return _search(
+            instance, options, progress, cancel, started, weight_bound, start_plan, probe
+        )
+    finally:
+        if probe is not None:
+            probe.stop()
+
+
+def _search(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    started: float,
+    weight_bound: int | None,
+    start_plan: dict[int, int] | None,
+    probe: ZeroBreakProbe | None,
+) -> MeetingResult:
+    """Restarts, annealing and neighbourhoods from ``start_plan`` (or from scratch), until
+    the deadline, a proof, or ``probe`` finding a schedule without breaks."""
+    deadline = started + options.time_limit_s
+    reserve = _reserve(instance)
+
+    def should_stop() -> bool:
+        cancelled = cancel is not None and cancel.is_set()
+        return cancelled or (probe is not None and probe.slots is not None)
+
     if start_plan is None:
         # A few restarts, then Kempe-chain annealing, which places what the restarts strand
         # on tight events and cuts breaks, then neighbourhoods (measured,
@@ -519,7 +552,7 @@ def solve_large(
     # they fail (MISSING_SIZES), before anything else.
     failures = 0
     while time.perf_counter() < deadline - reserve:
-        if cancel is not None and cancel.is_set():
+        if should_stop():
             break
         if rounds % 20 == 0:
             if evaluate(instance, state.slot_of) == ideal:
@@ -555,6 +588,11 @@ def solve_large(
             last_report = time.perf_counter()
             _weight, breaks = _score(state)
             progress(Progress(float(breaks), None, time.perf_counter() - started))
+    solver = "greedy+lns"
+    found = probe.slots if probe is not None else None
+    # No breaks and every meeting placed: nothing scores better (checked all the same).
+    if found is not None and evaluate(instance, found) <= evaluate(instance, state.slot_of):
+        state, solver = LnsState(instance, found), "greedy+lns+sat"
     plan = {instance.meetings[m].id: s for m, s in state.slot_of.items()}
     complete = len(plan) == len(instance.meetings)
     # Strict mode without a full schedule: status unknown (nothing proves there is none),
@@ -563,8 +601,13 @@ def solve_large(
     if status is None and (proven or evaluate(instance, state.slot_of) == ideal):
         status = Status.OPTIMAL
     seconds = time.perf_counter() - started
-    result = build_result(instance, status or Status.FEASIBLE, plan, seconds, solver="greedy+lns")
+    result = build_result(instance, status or Status.FEASIBLE, plan, seconds, solver=solver)
     return dataclasses.replace(result, weight_bound=weight_bound)
+
+
+def _reserve(instance: MeetingInstance) -> float:
+    """Seconds kept for tables, explanations and the result (a few at 3,000 participants)."""
+    return 0.5 + 0.0002 * len(instance.meetings)
 
 
 def _prove_small(instance: MeetingInstance, options: SolveOptions) -> dict[str, int] | None:

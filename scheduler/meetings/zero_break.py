@@ -1,0 +1,397 @@
+"""A schedule without a single break, looked for by a SAT solver beside the annealing.
+
+A schedule has no break exactly when every participant's meetings fill one run of as many
+consecutive slots as they have meetings. Whether such a schedule exists is a pure
+feasibility question, and on tight events (hosts busy in every slot of their window) the
+local search levels off at 5-10 breaks per 100 participants while a CDCL SAT solver finds
+the 0-break schedule outright at a few hundred participants (docs/benchmarks/meetings.md,
+"A SAT solver on the tight family"). The encoding:
+
+- per participant the runs that can hold all their meetings (each meeting its own slot of
+  the run, among those it allows and its partner's possible runs cover: a matching), pruned
+  until nothing changes; a Boolean per run, exactly one;
+- a Boolean per meeting and slot both sides' possible runs cover, exactly one per meeting;
+  a participant is busy in a slot (one meeting) exactly when their chosen run covers it;
+- each meeting's two runs share a slot it allows (implied, but the search is faster);
+- per slot, at most twice as many people busy as there are tables (unless no choice of
+  runs can exceed them);
+- per slot and bipartite part of the meeting graph, as many people busy on one side as on
+  the other: true of every schedule, and what made the search hold up across seeds.
+
+CaDiCaL (python-sat) cannot be interrupted inside python-sat, so the search runs in a child
+process (``python -m scheduler.meetings.zero_break``, plain JSON on stdin and stdout) that
+:class:`ZeroBreakProbe` kills at its deadline or when the caller stops it. A found schedule
+is optimal (nothing scores better than no break with every meeting placed); a proof that
+none exists is reported too, and the caller keeps searching.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.meetings.instance import MeetingInstance
+
+# Above this many (meeting, slot) pairs the probe is not started: at 1,000 participants of
+# the tight family (about 33,000 pairs) it found nothing in 300 s, and its clauses grow with
+# the pairs (about 1 million at 9,800 pairs, 600 MB in the child).
+MAX_PAIRS = 20_000
+# The child's address space, so that a big encoding fails there rather than swapping.
+CHILD_MEMORY_BYTES = 3 << 30
+SOLVER = "cadical195"
+
+
+@dataclass(frozen=True)
+class RunsProblem:
+    """What the child needs: per meeting its two participants (indices) and allowed slots."""
+
+    n_slots: int
+    tables: int
+    ends: tuple[tuple[int, int], ...]
+    allowed: tuple[tuple[int, ...], ...]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "n_slots": self.n_slots,
+                "tables": self.tables,
+                "ends": self.ends,
+                "allowed": self.allowed,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RunsProblem:
+        data = json.loads(text)
+        return cls(
+            n_slots=int(data["n_slots"]),
+            tables=int(data["tables"]),
+            ends=tuple((int(a), int(b)) for a, b in data["ends"]),
+            allowed=tuple(tuple(int(s) for s in slots) for slots in data["allowed"]),
+        )
+
+
+def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
+    """The problem for a strict solve of ``instance``, or None where the encoding does not
+    fit: re-solves (moves count), precedences, online meetings and booths (tables are one
+    shared pool here), a meeting without an allowed slot, or more than ``MAX_PAIRS`` pairs."""
+    allowed = instance.allowed_slots
+    if (
+        instance.previous
+        or instance.precedences
+        or not instance.meetings
+        or any(m.is_online for m in instance.meetings)
+        or any(t.reserved_for is not None for t in instance.tables)
+        or any(not slots for slots in allowed)
+        or sum(len(slots) for slots in allowed) > MAX_PAIRS
+    ):
+        return None
+    index = instance.participant_index
+    return RunsProblem(
+        n_slots=instance.n_slots,
+        tables=len(instance.tables),
+        ends=tuple((index[m.participant_a], index[m.participant_b]) for m in instance.meetings),
+        allowed=allowed,
+    )
+
+
+def _sides(problem: RunsProblem, n_people: int) -> tuple[list[int], list[int]]:
+    """Per participant its connected part of the meeting graph and its side in it (0 or 1);
+    a part that is not bipartite gets side -1 for everyone in it."""
+    partners: list[list[int]] = [[] for _ in range(n_people)]
+    for a, b in problem.ends:
+        partners[a].append(b)
+        partners[b].append(a)
+    part = [-1] * n_people
+    side = [-1] * n_people
+    for root in range(n_people):
+        if part[root] != -1:
+            continue
+        part[root], side[root] = root, 0
+        members, stack, bipartite = [root], [root], True
+        while stack:
+            x = stack.pop()
+            for y in partners[x]:
+                if part[y] == -1:
+                    part[y], side[y] = root, 1 - side[x]
+                    members.append(y)
+                    stack.append(y)
+                elif side[y] == side[x]:
+                    bipartite = False
+        if not bipartite:
+            for x in members:
+                side[x] = -1
+    return part, side
+
+
+def _fits(slots_of: list[set[int]]) -> bool:
+    """Whether every meeting gets its own slot, meeting k one of ``slots_of[k]`` (Kuhn's
+    augmenting paths; a run holds at most 24 meetings)."""
+    holder: dict[int, int] = {}
+
+    def place(k: int, seen: set[int]) -> bool:
+        for s in slots_of[k]:
+            if s not in seen:
+                seen.add(s)
+                if s not in holder or place(holder[s], seen):
+                    holder[s] = k
+                    return True
+        return False
+
+    return all(place(k, set()) for k in range(len(slots_of)))
+
+
+def possible_runs(problem: RunsProblem, mine: list[list[int]]) -> dict[int, list[int]] | None:
+    """Per participant with meetings, the first slots of the runs that can hold them all:
+    inside the run, each meeting gets its own slot among those it allows and its partner's
+    possible runs cover (a matching). Pruned until nothing changes, as a partner losing runs
+    can leave none that fit. None when someone has no run left."""
+    starts: dict[int, list[int]] = {}
+    for p, meetings in enumerate(mine):
+        length = len(meetings)
+        if length:
+            starts[p] = list(range(problem.n_slots - length + 1))
+    changed = True
+    while changed:
+        changed = False
+        span = {
+            p: {s for a in firsts for s in range(a, a + len(mine[p]))}
+            for p, firsts in starts.items()
+        }
+        for p, firsts in starts.items():
+            length = len(mine[p])
+            usable = [
+                {s for s in problem.allowed[m] if s in span[_partner(problem, m, p)]}
+                for m in mine[p]
+            ]
+            kept = [
+                a for a in firsts if _fits([{s for s in u if a <= s < a + length} for u in usable])
+            ]
+            if not kept:
+                return None
+            if len(kept) < len(firsts):
+                starts[p], changed = kept, True
+    return starts
+
+
+def _partner(problem: RunsProblem, m: int, p: int) -> int:
+    a, b = problem.ends[m]
+    return b if a == p else a
+
+
+def encode(problem: RunsProblem) -> tuple[list[list[int]], dict[tuple[int, int], int]] | None:
+    """CNF clauses and the variable of each (meeting, slot) that some pair of runs allows;
+    None when some participant has no run at all (no 0-break schedule, without a search)."""
+    from pysat.card import CardEnc, EncType
+    from pysat.formula import IDPool
+
+    n_people = 1 + max(max(pair) for pair in problem.ends)
+    mine: list[list[int]] = [[] for _ in range(n_people)]
+    for m, (a, b) in enumerate(problem.ends):
+        mine[a].append(m)
+        mine[b].append(m)
+    starts = possible_runs(problem, mine)
+    if starts is None:
+        return None
+    pool = IDPool()
+    clauses: list[list[int]] = []
+
+    def run(p: int, a: int) -> int:
+        return int(pool.id(("run", p, a)))
+
+    def covers(p: int, a: int, s: int) -> bool:
+        return a <= s < a + len(mine[p])
+
+    x: dict[tuple[int, int], int] = {}
+    for m, (p, q) in enumerate(problem.ends):
+        slots = [
+            s
+            for s in problem.allowed[m]
+            if any(covers(p, a, s) for a in starts[p]) and any(covers(q, b, s) for b in starts[q])
+        ]
+        lits = [x.setdefault((m, s), pool.id(("x", m, s))) for s in slots]
+        clauses.append(lits)
+        clauses.extend(CardEnc.atmost(lits, 1, vpool=pool, encoding=EncType.seqcounter).clauses)
+        # The two runs share a slot the meeting allows.
+        for me, other in ((p, q), (q, p)):
+            for a in starts[me]:
+                together = [
+                    run(other, b)
+                    for b in starts[other]
+                    if any(covers(me, a, s) and covers(other, b, s) for s in slots)
+                ]
+                clauses.append([-run(me, a), *together])
+    covering: dict[tuple[int, int], list[int]] = {}
+    for p, firsts in starts.items():
+        runs = [run(p, a) for a in firsts]
+        clauses.append(runs)
+        clauses.extend(CardEnc.atmost(runs, 1, vpool=pool, encoding=EncType.seqcounter).clauses)
+        for s in range(problem.n_slots):
+            meetings = [x[m, s] for m in mine[p] if (m, s) in x]
+            cover = [run(p, a) for a in firsts if covers(p, a, s)]
+            covering[p, s] = cover
+            # Busy (one meeting) exactly in the slots of the chosen run.
+            clauses.extend(
+                CardEnc.atmost(meetings, 1, vpool=pool, encoding=EncType.seqcounter).clauses
+            )
+            clauses.extend([-lit, *cover] for lit in meetings)
+            clauses.extend([-r, *meetings] for r in cover)
+    part, side = _sides(problem, n_people)
+    for s in range(problem.n_slots):
+        by_part: dict[int, tuple[list[int], list[int]]] = {}
+        people: dict[int, list[int]] = {}  # per part: how many on each side can be busy
+        most = 0  # meetings that some choice of runs puts in the slot
+        for p in range(n_people):
+            if not covering.get((p, s)):
+                continue
+            if side[p] < 0:
+                most += 1  # half of them, below
+                continue
+            by_part.setdefault(part[p], ([], []))[side[p]].extend(covering[p, s])
+            people.setdefault(part[p], [0, 0])[side[p]] += 1
+        for left, right in by_part.values():
+            # As many busy on the left as on the right: left + (not right) = |right|.
+            lits = left + [-r for r in right]
+            clauses.extend(
+                CardEnc.equals(lits, len(right), vpool=pool, encoding=EncType.cardnetwrk).clauses
+            )
+        # Meetings in the slot (half the people busy) within the tables, unless no choice
+        # of runs exceeds them: in a bipartite part at most its smaller side meets.
+        most = most // 2 + sum(min(counts) for counts in people.values())
+        if most > problem.tables:
+            everyone = [r for p in range(n_people) for r in covering.get((p, s), [])]
+            clauses.extend(
+                CardEnc.atmost(
+                    everyone, 2 * problem.tables, vpool=pool, encoding=EncType.cardnetwrk
+                ).clauses
+            )
+    return clauses, x
+
+
+def solve_runs(problem: RunsProblem) -> list[int] | None:
+    """The slot of every meeting in a schedule without breaks, or None if there is none.
+    Runs until it knows: call it where it can be killed (the child process)."""
+    from pysat.solvers import Solver
+
+    encoded = encode(problem)
+    if encoded is None:
+        return None
+    clauses, x = encoded
+    with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
+        if not solver.solve():
+            return None
+        true = {lit for lit in solver.get_model() or () if lit > 0}
+    return [
+        next(s for s in slots if x.get((m, s)) in true) for m, slots in enumerate(problem.allowed)
+    ]
+
+
+class ZeroBreakProbe:
+    """The search in a child process, watched by a thread; ``done`` is set when it ends.
+
+    Afterwards ``slots`` (meeting index -> slot) holds a schedule without breaks, or
+    ``infeasible`` says the child proved there is none; both stay empty when it was stopped,
+    ran out of time or failed (``detail`` says how).
+    """
+
+    def __init__(self, problem: RunsProblem, deadline: float) -> None:
+        self.done = threading.Event()
+        self.slots: dict[int, int] | None = None
+        self.infeasible = False
+        self.detail = ""
+        self.seconds = 0.0
+        self._deadline = deadline
+        self._lock = threading.Lock()
+        self._stopped = False
+        self._process: subprocess.Popen[str] | None = None
+        self._thread = threading.Thread(
+            target=self._watch, args=(problem,), name="zero-break", daemon=True
+        )
+        self._thread.start()
+
+    @classmethod
+    def start(cls, instance: MeetingInstance, deadline: float) -> ZeroBreakProbe | None:
+        """A running probe for ``instance``, or None where :func:`runs_problem` declines."""
+        problem = runs_problem(instance)
+        return None if problem is None else cls(problem, deadline)
+
+    def _watch(self, problem: RunsProblem) -> None:
+        began = time.perf_counter()
+        try:
+            self._run(problem)
+        except (OSError, ValueError, subprocess.SubprocessError) as exc:
+            self.detail = f"child failed: {exc.__class__.__name__}"
+        finally:
+            self.seconds = time.perf_counter() - began
+            self.done.set()
+
+    def _run(self, problem: RunsProblem) -> None:
+        root = str(Path(__file__).resolve().parents[2])
+        # Only what the interpreter needs: the child has no business with the app's secrets.
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+        }
+        with self._lock:
+            if self._stopped:
+                self.detail = "stopped"
+                return
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "scheduler.meetings.zero_break"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=env,
+            )
+        process = self._process
+        try:
+            out, _ = process.communicate(
+                problem.to_json(), timeout=max(0.0, self._deadline - time.perf_counter())
+            )
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            self.detail = "time limit"
+            return
+        if self._stopped:
+            self.detail = "stopped"
+            return
+        if process.returncode != 0:
+            self.detail = f"child exited with {process.returncode}"
+            return
+        answer = json.loads(out)
+        if answer.get("status") == "infeasible":
+            self.infeasible = True
+        else:
+            self.slots = dict(enumerate(int(s) for s in answer["slots"]))
+
+    def stop(self) -> None:
+        """Kill the child (if it still runs) and wait for the watcher."""
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        self._thread.join()
+
+
+def main() -> int:
+    """The child: a :class:`RunsProblem` as JSON on stdin, the answer as JSON on stdout."""
+    with contextlib.suppress(ValueError, OSError):  # a platform without the limit
+        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+    slots = solve_runs(RunsProblem.from_json(sys.stdin.read()))
+    answer = {"status": "infeasible"} if slots is None else {"status": "found", "slots": slots}
+    sys.stdout.write(json.dumps(answer))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
