@@ -481,9 +481,10 @@ def solve_large(
             search.run(started + 0.6 * options.time_limit_s, should_stop=should_stop)
             start_plan = search.slot_of
     probe: ZeroBreakProbe | None = None
-    if start_plan is None and options.allow_unscheduled is False:
-        # Strict solves: a SAT search for a schedule without breaks runs in a child process
-        # on the core the annealing leaves idle; the search below stops when it finds one.
+    if start_plan is None:
+        # Every meeting to place (strict, or the relaxation keeps them all): a SAT search
+        # for a schedule without breaks runs in a child process on the core the annealing
+        # leaves idle; the search below stops when it finds one.
         probe = ZeroBreakProbe.start(instance, deadline - reserve)
     try:
         return _search(

@@ -90,13 +90,20 @@ def test_a_stopped_probe_ends_without_an_answer() -> None:
     assert probe.detail == "stopped"
 
 
-def test_a_strict_large_path_solve_ends_at_the_probes_optimum() -> None:
-    """100 participants, 376 meetings: past the size the large path proves by itself, so
+@pytest.mark.parametrize(
+    "options",
+    [
+        SolveOptions(time_limit_s=300, workers=2, allow_unscheduled=False, strict_exact_pairs=0),
+        # Real events (meetings left out only if they do not all fit): the placement
+        # relaxation keeps every meeting, so the probe runs there too.
+        SolveOptions(time_limit_s=300, workers=2, exact_event_pairs=0),
+    ],
+    ids=["strict", "real-event"],
+)
+def test_a_large_path_solve_ends_at_the_probes_optimum(options: SolveOptions) -> None:
+    """100 participants, 410 meetings: past the size the large path proves by itself, so
     only the probe can end the search at a proven optimum."""
     inst = generate_hosted_buyer(100, seed=0).instance
-    options = SolveOptions(
-        time_limit_s=300, workers=2, allow_unscheduled=False, strict_exact_pairs=0
-    )
     result = solve(inst, options)
     assert result.status is Status.OPTIMAL
     assert result.solver == "greedy+lns+sat"
