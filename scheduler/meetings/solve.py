@@ -32,8 +32,15 @@ events)                                 budget, then meetings may be left out
 ``allow_unscheduled`` False (strict,    exact model, every meeting required
 benchmark)
 ``allow_unscheduled`` True              exact model, unscheduled priority weighed first
-pure breaks (strict, not a re-solve)    probes refute "at most k breaks", k = 0, 1, 2 (<= 6 s,
-                                        5% of the budget); a probe's schedule is optimal
+large path, every meeting to place      beside the annealing, a SAT search for a schedule
+(strict or relaxation keeps all),       without breaks in a child process (``zero_break.py``);
+pairs <= 20,000                         the solve stops at it (optimal)
+pure breaks (strict, not a re-solve)    first the SAT search for a schedule without breaks, in
+                                        this thread (<= 2.5 s, 5% of the budget): its schedule
+                                        is optimal, its refutation proves 1 break; then
+                                        probes refute "at most k breaks", k up to 2 (<= 6 s,
+                                        5% of the budget; none if the SAT search ran out of
+                                        time); a probe's schedule is optimal
 pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
 workers, counter Booleans <= 150,000    half the workers each; the first proof wins
 (``max_counter_booleans``)
@@ -78,6 +85,12 @@ from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
 from scheduler.meetings.validator import validate
+from scheduler.meetings.zero_break import Answer, runs_problem, search_here
+
+# Longest the exact path searches for a schedule without breaks before the CP-SAT probes
+# (also at most 5% of the budget): the JAIR instances with optimum 0 need 0.01-1.8 s, but
+# one (ticf-14crafa, 10.6 s) more than CP-SAT takes for the whole solve (6.8 s).
+ZERO_BREAK_SECONDS = 2.5
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -217,6 +230,16 @@ def _solve(
         reason = infeasibility_reason(instance)
     if reason is not None:
         return _infeasible(reason, started)
+    pure_breaks = not options.allow_unscheduled and not instance.previous
+    lower = 0
+    answer: Answer | None = None
+    if pure_breaks:
+        answer, zero = _zero_break(instance, options, cancel)
+        if zero is not None:
+            plan = {instance.meetings[m].id: s for m, s in zero.items()}
+            seconds = time.perf_counter() - started
+            return build_result(instance, Status.OPTIMAL, plan, seconds, bound=0.0, solver="sat")
+        lower = 1 if answer is Answer.NONE else 0
 
     model = MeetingModel(
         instance,
@@ -224,11 +247,13 @@ def _solve(
         excluded=excluded,
         implied_constraints=options.implied_constraints,
     )
-    pure_breaks = not options.allow_unscheduled and not instance.previous
     optimal_hint: dict[int, int] | None = None
-    lower = 0
-    if pure_breaks:
-        lower, optimal_hint = _probe_lower_bound(instance, options, progress, cancel, started)
+    # After a SAT search for 0 breaks that ran out of time, a CP-SAT probe of 0 seldom
+    # settles it either: straight to the search.
+    if pure_breaks and answer is not Answer.UNKNOWN:
+        lower, optimal_hint = _probe_lower_bound(
+            instance, options, progress, cancel, started, lower
+        )
         if lower > 0:
             model.model.add(model.breaks_total >= lower)
     hint = optimal_hint
@@ -367,14 +392,30 @@ def _fallback_result(
     return result
 
 
+def _zero_break(
+    instance: MeetingInstance, options: SolveOptions, cancel: threading.Event | None
+) -> tuple[Answer | None, dict[int, int] | None]:
+    """A schedule without breaks from the SAT search of ``zero_break.py`` (in this thread,
+    at most ZERO_BREAK_SECONDS and 5% of the budget), or proof that there is none: on the
+    JAIR instances whose optimum is 0 it finds one in 0.01-1.8 s, and it refutes 0 for
+    seven of the others in milliseconds (docs/benchmarks/meetings.md). No answer (None)
+    where the encoding does not apply (``zero_break.runs_problem``)."""
+    problem = runs_problem(instance)
+    if problem is None:
+        return None, None
+    return search_here(problem, min(ZERO_BREAK_SECONDS, 0.05 * options.time_limit_s), cancel)
+
+
 def _probe_lower_bound(
     instance: MeetingInstance,
     options: SolveOptions,
     progress: ProgressFn | None,
     cancel: threading.Event | None,
     started: float,
+    lower: int = 0,
 ) -> tuple[int, dict[int, int] | None]:
-    """Prove "at least k breaks" by refuting "at most k - 1", for k = 1, 2, 3.
+    """Prove "at least k breaks" by refuting "at most k - 1", for k = lower + 1 up to 3
+    (``lower`` is already proven).
 
     Refuting a tiny total is often pure propagation (a fraction of a second), while the
     optimising workers may never settle it: the proven bound then helps them and is what
@@ -382,7 +423,6 @@ def _probe_lower_bound(
     """
     budget = min(6.0, 0.05 * options.time_limit_s)
     deadline = time.perf_counter() + budget
-    lower = 0
     while lower < 3 and time.perf_counter() < deadline:
         if cancel is not None and cancel.is_set():
             break

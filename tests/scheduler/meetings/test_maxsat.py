@@ -171,5 +171,6 @@ def test_solve_with_the_maxsat_contender_racing(make_instance: MakeInstance, see
         return
     assert result.status is Status.OPTIMAL
     assert result.objective == expected
-    assert result.solver in ("cp-sat", "maxsat")
+    # A schedule without breaks comes from the SAT search before the race.
+    assert result.solver in (("sat",) if expected == 0 else ("cp-sat", "maxsat"))
     assert validate(instance, result, require_all=True) == []

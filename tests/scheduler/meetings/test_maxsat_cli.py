@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from api.cli.crafted import bench_crafted
@@ -33,8 +32,11 @@ def test_bench_b2b_reports_the_paper_time_and_ratio(tmp_path: Path) -> None:
     assert row["status"] == "optimal" and row["valid"] is True
     assert row["reference"] == 0 and row["objective"] == 0
     assert row["paper_maxsat_s"] == 0.1
-    assert row["paper_ratio"] == pytest.approx(0.1 / row["seconds"], rel=0.05, abs=0.01)
-    assert row["solver"] in ("cp-sat", "maxsat")
+    # Both are printed rounded to 0.01; the ratio is taken before rounding.
+    low, high = 0.1 / (row["seconds"] + 0.005), 0.1 / max(row["seconds"] - 0.005, 1e-9)
+    assert low - 0.01 <= row["paper_ratio"] <= high + 0.01
+    # tic-12's optimum is 0: the SAT search for a schedule without breaks finds it.
+    assert row["solver"] == "sat"
 
 
 def test_bench_b2b_without_reference_has_no_ratio(tmp_path: Path) -> None:
@@ -42,7 +44,7 @@ def test_bench_b2b_without_reference_has_no_ratio(tmp_path: Path) -> None:
     result = CliRunner().invoke(bench_b2b, [str(folder), "--time-limit", "30", "--no-maxsat"])
     assert result.exit_code == 0, result.output
     row = json.loads(result.output.strip())
-    assert "paper_ratio" not in row and row["solver"] == "cp-sat"
+    assert "paper_ratio" not in row and row["solver"] == "sat"
 
 
 def test_bench_crafted_one_variant(tmp_path: Path) -> None:

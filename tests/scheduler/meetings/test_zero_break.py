@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
+from benchkit.data import b2b_instances_dir
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
-from scheduler.meetings import SolveOptions, Status, solve, validate
+from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.schedule_result import build_result
-from scheduler.meetings.zero_break import ZeroBreakProbe, runs_problem, solve_runs
+from scheduler.meetings.zero_break import (
+    Answer,
+    ZeroBreakProbe,
+    runs_problem,
+    search_here,
+    solve_runs,
+)
 
 from .conftest import MakeInstance
 
@@ -108,4 +116,35 @@ def test_a_large_path_solve_ends_at_the_probes_optimum(options: SolveOptions) ->
     assert result.status is Status.OPTIMAL
     assert result.solver == "greedy+lns+sat"
     assert result.objective == 0 and len(result.assignments) == len(inst.meetings)
+    assert validate(inst, result, require_all=True) == []
+
+
+def test_the_search_in_this_thread_agrees_with_the_child(make_instance: MakeInstance) -> None:
+    inst = generate_hosted_buyer(40, seed=1).instance
+    problem = runs_problem(inst)
+    assert problem is not None
+    answer, slots = search_here(problem, 60.0)
+    assert answer is Answer.FOUND and slots is not None
+    assert evaluate(inst, slots).breaks == 0 and len(slots) == len(inst.meetings)
+    odd = runs_problem(make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3))
+    assert odd is not None
+    assert search_here(odd, 60.0) == (Answer.NONE, None)
+
+
+def test_a_cancelled_search_in_this_thread_has_no_answer() -> None:
+    problem = runs_problem(generate_hosted_buyer(300, seed=0).instance)
+    assert problem is not None
+    cancel = threading.Event()
+    cancel.set()
+    assert search_here(problem, 600.0, cancel) == (Answer.UNKNOWN, None)
+
+
+@pytest.mark.parametrize(("name", "optimum"), [("tic-12", 0), ("forumt-14crafd", 4)])
+def test_strict_solves_of_jair_instances(name: str, optimum: int) -> None:
+    """Optimum 0: the SAT search's schedule, before any CP-SAT model. Optimum 4: the search
+    refutes 0 and CP-SAT proves the rest, at the paper's optimum either way."""
+    inst = read_dzn(b2b_instances_dir() / f"{name}.original.dzn")
+    result = solve(inst, SolveOptions(time_limit_s=300, workers=2, allow_unscheduled=False))
+    assert result.status is Status.OPTIMAL and result.objective == optimum
+    assert (result.solver == "sat") is (optimum == 0)
     assert validate(inst, result, require_all=True) == []
