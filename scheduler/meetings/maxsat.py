@@ -22,7 +22,7 @@ from pysat.examples.rc2 import RC2
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.maxsat_encoding import BreaksEncoding, EncodingOptions
 from scheduler.meetings.result import Progress, Status
-from scheduler.meetings.search_control import ProgressFn
+from scheduler.meetings.search_control import ProgressFn, interrupting
 
 BoundFn = Callable[[int], None]
 
@@ -97,24 +97,10 @@ class MaxSatSearch:
             minz=self.options.minimize,
             on_bound=raised,
         )
-        done = threading.Event()
-        interrupted = threading.Event()
-
-        def watch() -> None:
-            # Interrupts again until the search returns: an interrupt that lands between two
-            # SAT calls would otherwise be forgotten.
-            while not done.wait(0.02):
-                if (stop is not None and stop.is_set()) or time.perf_counter() >= deadline:
-                    interrupted.set()
-                    rc2.interrupt()
-
-        watcher = threading.Thread(target=watch, name="maxsat-watch", daemon=True)
-        watcher.start()
         try:
-            model = rc2.compute(expect_interrupt=True)
+            with interrupting(rc2.interrupt, deadline, stop, "maxsat-watch") as interrupted:
+                model = rc2.compute(expect_interrupt=True)
         finally:
-            done.set()
-            watcher.join()
             rc2.delete()
         best = max(bound, default=None)
         if model is not None:

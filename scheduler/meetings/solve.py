@@ -397,9 +397,9 @@ def _zero_break(
 ) -> tuple[Answer | None, dict[int, int] | None]:
     """A schedule without breaks from the SAT search of ``zero_break.py`` (in this thread,
     at most ZERO_BREAK_SECONDS and 5% of the budget), or proof that there is none: on the
-    JAIR instances whose optimum is 0 it finds one in 0.01-1.8 s, and it refutes 0 for
-    seven of the others in milliseconds (docs/benchmarks/meetings.md). No answer (None)
-    where the encoding does not apply (``zero_break.runs_problem``)."""
+    JAIR instances whose optimum is 0 it finds one in 0.01-1.8 s for nine of ten, and it
+    refutes 0 for eight of the others within 0.1 s (docs/benchmarks/meetings.md). No
+    answer (None) where the encoding does not apply (``zero_break.runs_problem``)."""
     problem = runs_problem(instance)
     if problem is None:
         return None, None

@@ -40,6 +40,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.search_control import interrupting
 
 # Above this many (meeting, slot) pairs the probe is not started: at 1,000 participants of
 # the tight family (about 33,000 pairs) it found nothing in 300 s, and its clauses grow with
@@ -314,23 +315,9 @@ def search_here(
         return Answer.NONE, None
     clauses, x = encoded
     with Solver(name="g4", bootstrap_with=clauses) as solver:
-        finished = threading.Event()
-
-        def watch() -> None:
-            # Past the deadline, interrupt every 50 ms until the search returns: one that
-            # came before the search began would be lost.
-            deadline = time.perf_counter() + seconds
-            while not finished.wait(timeout=0.05):
-                if time.perf_counter() >= deadline or (cancel is not None and cancel.is_set()):
-                    solver.interrupt()
-
-        watcher = threading.Thread(target=watch, name="zero-break-watch", daemon=True)
-        watcher.start()
-        try:
+        deadline = time.perf_counter() + seconds
+        with interrupting(solver.interrupt, deadline, cancel, "zero-break-watch"):
             answer = solver.solve_limited(expect_interrupt=True)
-        finally:
-            finished.set()
-            watcher.join()
         if answer is None:
             return Answer.UNKNOWN, None
         if not answer:
