@@ -589,11 +589,11 @@ def _search(
             last_report = time.perf_counter()
             _weight, breaks = _score(state)
             progress(Progress(float(breaks), None, time.perf_counter() - started))
-    solver = "greedy+lns"
+    solver, bound = "greedy+lns", None
     found = probe.slots if probe is not None else None
     # No breaks and every meeting placed: nothing scores better (checked all the same).
     if found is not None and evaluate(instance, found) <= evaluate(instance, state.slot_of):
-        state, solver = LnsState(instance, found), "greedy+lns+sat"
+        state, solver, bound = LnsState(instance, found), "greedy+lns+sat", 0.0
     plan = {instance.meetings[m].id: s for m, s in state.slot_of.items()}
     complete = len(plan) == len(instance.meetings)
     # Strict mode without a full schedule: status unknown (nothing proves there is none),
@@ -602,7 +602,9 @@ def _search(
     if status is None and (proven or evaluate(instance, state.slot_of) == ideal):
         status = Status.OPTIMAL
     seconds = time.perf_counter() - started
-    result = build_result(instance, status or Status.FEASIBLE, plan, seconds, solver=solver)
+    result = build_result(
+        instance, status or Status.FEASIBLE, plan, seconds, bound=bound, solver=solver
+    )
     return dataclasses.replace(result, weight_bound=weight_bound)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import resource
 import subprocess
@@ -375,12 +376,14 @@ class ZeroBreakProbe:
             "PATH": os.environ.get("PATH", ""),
             "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
         }
+        cpu_seconds = 1 + math.ceil(max(0.0, self._deadline - time.perf_counter()))
         with self._lock:
             if self._stopped:
                 self.detail = "stopped"
                 return
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "scheduler.meetings.zero_break"],
+                # Its own CPU limit too, should this process die without killing it.
+                [sys.executable, "-m", "scheduler.meetings.zero_break", str(cpu_seconds)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -418,10 +421,14 @@ class ZeroBreakProbe:
         self._thread.join()
 
 
-def main() -> int:
-    """The child: a :class:`RunsProblem` as JSON on stdin, the answer as JSON on stdout."""
-    with contextlib.suppress(ValueError, OSError):  # a platform without the limit
+def main(argv: list[str]) -> int:
+    """The child: a :class:`RunsProblem` as JSON on stdin, the answer as JSON on stdout;
+    ``argv[0]``, if given, is the CPU time it may use in seconds (then the kernel ends it)."""
+    with contextlib.suppress(ValueError, OSError):  # a platform without the limits
         resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+        if argv:
+            cpu = max(1, int(argv[0]))
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     slots = solve_runs(RunsProblem.from_json(sys.stdin.read()))
     answer = {"status": "infeasible"} if slots is None else {"status": "found", "slots": slots}
     sys.stdout.write(json.dumps(answer))
@@ -429,4 +436,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

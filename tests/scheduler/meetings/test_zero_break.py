@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 
@@ -114,7 +116,7 @@ def test_a_large_path_solve_ends_at_the_probes_optimum(options: SolveOptions) ->
     inst = generate_hosted_buyer(100, seed=0).instance
     result = solve(inst, options)
     assert result.status is Status.OPTIMAL
-    assert result.solver == "greedy+lns+sat"
+    assert result.solver == "greedy+lns+sat" and result.bound == 0 and result.gap == 0
     assert result.objective == 0 and len(result.assignments) == len(inst.meetings)
     assert validate(inst, result, require_all=True) == []
 
@@ -148,3 +150,18 @@ def test_strict_solves_of_jair_instances(name: str, optimum: int) -> None:
     assert result.status is Status.OPTIMAL and result.objective == optimum
     assert (result.solver == "sat") is (optimum == 0)
     assert validate(inst, result, require_all=True) == []
+
+
+def test_the_child_stops_at_its_own_cpu_limit() -> None:
+    """Should the solving process die without killing it, the child ends by itself."""
+    problem = runs_problem(generate_hosted_buyer(300, seed=1).instance)
+    assert problem is not None
+    child = subprocess.run(
+        [sys.executable, "-m", "scheduler.meetings.zero_break", "1"],
+        input=problem.to_json(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert child.returncode != 0 and child.stdout == ""
