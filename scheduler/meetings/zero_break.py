@@ -50,6 +50,9 @@ MAX_PAIRS = 20_000
 # The child's address space, so that a big encoding fails there rather than swapping.
 CHILD_MEMORY_BYTES = 3 << 30
 SOLVER = "cadical195"
+# Nobody meets more people than this in one run (the matching that checks a run recurses
+# once per meeting): a day of 24 slots holds 24.
+MAX_RUN = 200
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ class RunsProblem:
 def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
     """The problem for a strict solve of ``instance``, or None where the encoding does not
     fit: re-solves (moves count), precedences, online meetings and booths (tables are one
-    shared pool here), a meeting without an allowed slot, or more than ``MAX_PAIRS`` pairs."""
+    shared pool here), a meeting without an allowed slot, more than ``MAX_PAIRS`` pairs, or
+    someone with more than ``MAX_RUN`` meetings."""
     allowed = instance.allowed_slots
     if (
         instance.previous
@@ -95,6 +99,7 @@ def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
         or any(t.reserved_for is not None for t in instance.tables)
         or any(not slots for slots in allowed)
         or sum(len(slots) for slots in allowed) > MAX_PAIRS
+        or max(len(mine) for mine in instance.meetings_of.values()) > MAX_RUN
     ):
         return None
     index = instance.participant_index
@@ -137,7 +142,7 @@ def _sides(problem: RunsProblem, n_people: int) -> tuple[list[int], list[int]]:
 
 def _fits(slots_of: list[set[int]]) -> bool:
     """Whether every meeting gets its own slot, meeting k one of ``slots_of[k]`` (Kuhn's
-    augmenting paths; a run holds at most 24 meetings)."""
+    augmenting paths, as deep as the run is long: at most ``MAX_RUN``)."""
     holder: dict[int, int] = {}
 
     def place(k: int, seen: set[int]) -> bool:

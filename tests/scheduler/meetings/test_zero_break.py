@@ -90,6 +90,16 @@ def test_what_the_encoding_does_not_cover_is_declined(
     assert ZeroBreakProbe.start(inst, time.perf_counter() + 10) is None
 
 
+def test_someone_with_very_many_meetings_is_declined(make_instance: MakeInstance) -> None:
+    # Every meeting fixed to its own slot, so only the size of the hub's run matters.
+    pairs = [("hub", f"p{k}") for k in range(201)]
+    fixed = {k + 1: k for k in range(201)}
+    assert runs_problem(make_instance(pairs, n_slots=201, tables=1, fixed=fixed)) is None
+    problem = runs_problem(make_instance(pairs[:200], n_slots=200, tables=1, fixed=fixed))
+    assert problem is not None
+    assert solve_runs(problem) == list(range(200))
+
+
 def test_a_stopped_probe_ends_without_an_answer() -> None:
     inst = generate_hosted_buyer(300, seed=0).instance
     probe = ZeroBreakProbe.start(inst, time.perf_counter() + 600)
