@@ -238,6 +238,8 @@ def _solve(
         if zero is not None:
             plan = {instance.meetings[m].id: s for m, s in zero.items()}
             seconds = time.perf_counter() - started
+            if progress is not None:
+                progress(Progress(0.0, 0.0, seconds))  # one report, as every search makes
             return build_result(instance, Status.OPTIMAL, plan, seconds, bound=0.0, solver="sat")
         lower = 1 if answer is Answer.NONE else 0
 

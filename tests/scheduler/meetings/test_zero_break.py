@@ -13,6 +13,7 @@ from benchkit.data import b2b_instances_dir
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
 from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.objective import evaluate
+from scheduler.meetings.result import Progress
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.zero_break import (
     Answer,
@@ -149,6 +150,15 @@ def test_a_cancelled_search_in_this_thread_has_no_answer() -> None:
     cancel = threading.Event()
     cancel.set()
     assert search_here(problem, 600.0, cancel) == (Answer.UNKNOWN, None)
+
+
+def test_a_solve_ended_by_the_search_reports_progress_once() -> None:
+    inst = generate_hosted_buyer(16, seed=0).instance
+    reports: list[Progress] = []
+    options = SolveOptions(time_limit_s=60, workers=2, allow_unscheduled=False)
+    result = solve(inst, options, progress=reports.append)
+    assert result.solver == "sat" and result.objective == 0
+    assert [(p.objective, p.bound) for p in reports] == [(0.0, 0.0)]
 
 
 @pytest.mark.parametrize(("name", "optimum"), [("tic-12", 0), ("forumt-14crafd", 4)])
