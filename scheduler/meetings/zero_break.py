@@ -142,7 +142,9 @@ def _sides(problem: RunsProblem, n_people: int) -> tuple[list[int], list[int]]:
 
 def _fits(slots_of: list[set[int]]) -> bool:
     """Whether every meeting gets its own slot, meeting k one of ``slots_of[k]`` (Kuhn's
-    augmenting paths, as deep as the run is long: at most ``MAX_RUN``)."""
+    augmenting paths, as deep as the run is long: at most ``MAX_RUN``). By hand rather than
+    scipy's matching: thousands of matchings of at most 24 meetings each, where building a
+    sparse matrix per call would cost more than the search."""
     holder: dict[int, int] = {}
 
     def place(k: int, seen: set[int]) -> bool:
@@ -296,7 +298,14 @@ def solve_runs(problem: RunsProblem) -> list[int] | None:
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         if not solver.solve():
             return None
-        true = {lit for lit in solver.get_model() or () if lit > 0}
+        return _slots(problem, x, solver.get_model())
+
+
+def _slots(
+    problem: RunsProblem, x: dict[tuple[int, int], int], model: list[int] | None
+) -> list[int]:
+    """Per meeting, the slot whose variable the SAT model sets."""
+    true = {lit for lit in model or () if lit > 0}
     return [
         next(s for s in slots if x.get((m, s)) in true) for m, slots in enumerate(problem.allowed)
     ]
@@ -328,11 +337,7 @@ def search_here(
             return Answer.UNKNOWN, None
         if not answer:
             return Answer.NONE, None
-        true = {lit for lit in solver.get_model() or () if lit > 0}
-    return Answer.FOUND, {
-        m: next(s for s in slots if x.get((m, s)) in true)
-        for m, slots in enumerate(problem.allowed)
-    }
+        return Answer.FOUND, dict(enumerate(_slots(problem, x, solver.get_model())))
 
 
 class ZeroBreakProbe:
@@ -348,7 +353,6 @@ class ZeroBreakProbe:
         self.slots: dict[int, int] | None = None
         self.infeasible = False
         self.detail = ""
-        self.seconds = 0.0
         self._deadline = deadline
         self._lock = threading.Lock()
         self._stopped = False
@@ -365,13 +369,11 @@ class ZeroBreakProbe:
         return None if problem is None else cls(problem, deadline)
 
     def _watch(self, problem: RunsProblem) -> None:
-        began = time.perf_counter()
         try:
             self._run(problem)
         except (OSError, ValueError, subprocess.SubprocessError) as exc:
             self.detail = f"child failed: {exc.__class__.__name__}"
         finally:
-            self.seconds = time.perf_counter() - began
             self.done.set()
 
     def _run(self, problem: RunsProblem) -> None:
