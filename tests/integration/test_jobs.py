@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from api.extensions import db
 from api.models import Job, MeetingPlacement, ScheduleVersion
@@ -165,14 +165,35 @@ def test_three_events_solved_at_once_by_two_workers_all_complete(
 ) -> None:
     worker_pool.ensure(2)
     events = [meeting_event(participants=40, meetings_each=4, tables=20, seed=n) for n in range(3)]
-    posted = [_start(api_client, event_id, key, time_limit=3) for event_id, key in events]
+    # These solves take milliseconds, so whether two ever overlap would be luck. A lock on
+    # the meetings table holds every job between its claim and the reading of its event:
+    # each worker then keeps the one job it took, and the third waits in the queue.
+    with db.engine.connect() as gate:
+        gate.execute(text("SET LOCAL lock_timeout = '30s'"))
+        gate.execute(text("LOCK TABLE meetings IN ACCESS EXCLUSIVE MODE"))
+        try:
+            posted = [_start(api_client, event_id, key, time_limit=3) for event_id, key in events]
+            ids = [p["id"] for p in posted]
+            held = wait_for(
+                lambda: _statuses(ids) if _statuses(ids).count("running") == 2 else None,
+                120,
+                "both workers to take a job",
+            )
+            assert sorted(held) == ["queued", "running", "running"]
+        finally:
+            gate.rollback()
 
     jobs: list[Job] = [
-        wait_for(lambda job_id=p["id"]: _final(job_id), 240, "all three jobs") for p in posted
+        wait_for(lambda job_id=i: _final(job_id), 240, "all three jobs") for i in ids
     ]
     assert [job.status for job in jobs] == ["succeeded"] * 3, [job.error for job in jobs]
+    assert [job.attempts for job in jobs] == [1, 1, 1]
     assert all(_stored(event_id)[0] == 1 for event_id, _ in events)
-    # Two workers: the first two jobs ran side by side.
+    # The two held jobs ran side by side: each started before the other finished.
     first, second = sorted(jobs, key=lambda job: job.started_dt)[:2]
     assert first.finished_dt is not None and second.started_dt is not None
     assert second.started_dt < first.finished_dt
+
+
+def _statuses(job_ids: list[int]) -> list[str]:
+    return [_job(job_id).status for job_id in job_ids]
