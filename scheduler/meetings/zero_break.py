@@ -39,14 +39,18 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.search_control import interrupting
 
-# Above this many (meeting, slot) pairs the probe is not started: at 1,000 participants of
-# the tight family (about 33,000 pairs) it found nothing in 300 s, and its clauses grow with
-# the pairs (about 1 million at 9,800 pairs, 600 MB in the child).
-MAX_PAIRS = 20_000
+if TYPE_CHECKING:
+    from pysat.formula import IDPool
+
+# Above this many (meeting, slot) pairs the probe is not started: the tight family's 3,000
+# participants have about 103,000 pairs (1.7 million clauses, 1.5 GB in the child); its
+# 10,000 would not fit the child's memory.
+MAX_PAIRS = 110_000
 # The child's address space, so that a big encoding fails there rather than swapping.
 CHILD_MEMORY_BYTES = 3 << 30
 SOLVER = "cadical195"
@@ -230,7 +234,7 @@ def encode(problem: RunsProblem) -> tuple[list[list[int]], dict[tuple[int, int],
         lits = [x.setdefault((m, s), pool.id(("x", m, s))) for s in slots]
         clauses.append(lits)
         clauses.extend(CardEnc.atmost(lits, 1, vpool=pool, encoding=EncType.seqcounter).clauses)
-        # The two runs share a slot the meeting allows.
+        # The two runs share a slot the meeting allows (unless any run of the other does).
         for me, other in ((p, q), (q, p)):
             for a in starts[me]:
                 together = [
@@ -238,52 +242,102 @@ def encode(problem: RunsProblem) -> tuple[list[list[int]], dict[tuple[int, int],
                     for b in starts[other]
                     if any(covers(me, a, s) and covers(other, b, s) for s in slots)
                 ]
-                clauses.append([-run(me, a), *together])
-    covering: dict[tuple[int, int], list[int]] = {}
+                if len(together) < len(starts[other]):
+                    clauses.append([-run(me, a), *together])
+    # Per participant and slot: busy (one meeting) exactly when the chosen run covers the
+    # slot. A Boolean where the choice of run decides it; True or False where every run or
+    # none covers the slot (the hosts of a tight event are busy all through their window).
+    busy: dict[tuple[int, int], int | bool] = {}
     for p, firsts in starts.items():
         runs = [run(p, a) for a in firsts]
         clauses.append(runs)
         clauses.extend(CardEnc.atmost(runs, 1, vpool=pool, encoding=EncType.seqcounter).clauses)
         for s in range(problem.n_slots):
             meetings = [x[m, s] for m in mine[p] if (m, s) in x]
-            cover = [run(p, a) for a in firsts if covers(p, a, s)]
-            covering[p, s] = cover
-            # Busy (one meeting) exactly in the slots of the chosen run.
             clauses.extend(
                 CardEnc.atmost(meetings, 1, vpool=pool, encoding=EncType.seqcounter).clauses
             )
-            clauses.extend([-lit, *cover] for lit in meetings)
-            clauses.extend([-r, *meetings] for r in cover)
+            cover = [run(p, a) for a in firsts if covers(p, a, s)]
+            if not cover:
+                busy[p, s] = False
+                clauses.extend([-lit] for lit in meetings)
+            elif len(cover) == len(firsts):
+                busy[p, s] = True
+                clauses.append(meetings)
+            else:
+                b = busy[p, s] = int(pool.id(("busy", p, s)))
+                clauses.extend([-lit, b] for lit in meetings)
+                clauses.append([-b, *meetings])
+                clauses.extend([-r, b] for r in cover)
+                clauses.append([-b, *cover])
+    clauses.extend(_per_slot_counts(problem, n_people, busy, pool))
+    return clauses, x
+
+
+def _per_slot_counts(
+    problem: RunsProblem, n_people: int, busy: dict[tuple[int, int], int | bool], pool: IDPool
+) -> list[list[int]]:
+    """Per slot and bipartite part of the meeting graph, as many busy on one side as on the
+    other; per slot at most twice as many busy as there are tables, unless no choice of runs
+    can exceed them. Participants whose runs decide the slot count as constants."""
+    from pysat.card import CardEnc, EncType
+
+    clauses: list[list[int]] = []
     part, side = _sides(problem, n_people)
     for s in range(problem.n_slots):
-        by_part: dict[int, tuple[list[int], list[int]]] = {}
-        people: dict[int, list[int]] = {}  # per part: how many on each side can be busy
-        most = 0  # meetings that some choice of runs puts in the slot
+        free: dict[int, tuple[list[int], list[int]]] = {}  # per part, the undecided per side
+        fixed: dict[int, list[int]] = {}  # per part, how many per side are surely busy
+        people: dict[int, list[int]] = {}  # per part, how many per side can be busy
+        unsided = 0  # people of parts that are not bipartite who can be busy
+        everyone: list[int] = []
+        surely = 0
         for p in range(n_people):
-            if not covering.get((p, s)):
+            state = busy.get((p, s), False)
+            if state is False:
                 continue
+            if state is True:
+                surely += 1
+            else:
+                everyone.append(state)
             if side[p] < 0:
-                most += 1  # half of them, below
+                unsided += 1
                 continue
-            by_part.setdefault(part[p], ([], []))[side[p]].extend(covering[p, s])
             people.setdefault(part[p], [0, 0])[side[p]] += 1
-        for left, right in by_part.values():
-            # As many busy on the left as on the right: left + (not right) = |right|.
+            if state is True:
+                fixed.setdefault(part[p], [0, 0])[side[p]] += 1
+            else:
+                free.setdefault(part[p], ([], []))[side[p]].append(state)
+        for key in people:
+            left, right = free.get(key, ([], []))
+            on_left, on_right = fixed.get(key, [0, 0])
+            # left + on_left = right + on_right, i.e. left + (not right) = |right| + shift.
+            need = len(right) + on_right - on_left
             lits = left + [-r for r in right]
-            clauses.extend(
-                CardEnc.equals(lits, len(right), vpool=pool, encoding=EncType.cardnetwrk).clauses
-            )
-        # Meetings in the slot (half the people busy) within the tables, unless no choice
-        # of runs exceeds them: in a bipartite part at most its smaller side meets.
-        most = most // 2 + sum(min(counts) for counts in people.values())
+            if not 0 <= need <= len(lits):
+                return [[]]  # the surely busy sides differ more than the others can make up
+            clauses.extend(_exactly(lits, need, pool))
+        # Meetings in the slot (half the people busy) within the tables; in a bipartite part
+        # at most its smaller side meets.
+        most = unsided // 2 + sum(min(counts) for counts in people.values())
         if most > problem.tables:
-            everyone = [r for p in range(n_people) for r in covering.get((p, s), [])]
-            clauses.extend(
-                CardEnc.atmost(
-                    everyone, 2 * problem.tables, vpool=pool, encoding=EncType.cardnetwrk
-                ).clauses
-            )
-    return clauses, x
+            room = 2 * problem.tables - surely
+            if room < 0:
+                return [[]]
+            if room < len(everyone):
+                clauses.extend(
+                    CardEnc.atmost(everyone, room, vpool=pool, encoding=EncType.cardnetwrk).clauses
+                )
+    return clauses
+
+
+def _exactly(lits: list[int], k: int, pool: IDPool) -> list[list[int]]:
+    from pysat.card import CardEnc, EncType
+
+    if k == 0:
+        return [[-lit] for lit in lits]
+    if k == len(lits):
+        return [[lit] for lit in lits]
+    return list(CardEnc.equals(lits, k, vpool=pool, encoding=EncType.cardnetwrk).clauses)
 
 
 def solve_runs(problem: RunsProblem) -> list[int] | None:
