@@ -11,12 +11,17 @@ the 0-break schedule outright at a few hundred participants (docs/benchmarks/mee
   the run, among those it allows and its partner's possible runs cover: a matching), pruned
   until nothing changes; a Boolean per run, exactly one;
 - a Boolean per meeting and slot both sides' possible runs cover, exactly one per meeting;
-  a participant is busy in a slot (one meeting) exactly when their chosen run covers it;
+- per participant and slot "busy" (one meeting) exactly when their chosen run covers the
+  slot: a Boolean where the choice of run decides it, a constant where every possible run
+  or none covers it (a host of a tight event is busy all through their window);
 - each meeting's two runs share a slot it allows (implied, but the search is faster);
 - per slot, at most twice as many people busy as there are tables (unless no choice of
   runs can exceed them);
 - per slot and bipartite part of the meeting graph, as many people busy on one side as on
   the other: true of every schedule, and what made the search hold up across seeds.
+
+Both counts are over the busy Booleans, the constants moved to the bound: counting the
+runs instead took 6 times the clauses and 10 times the time (docs/benchmarks/meetings.md).
 
 CaDiCaL (python-sat) cannot be interrupted inside python-sat, so the search runs in a child
 process (``python -m scheduler.meetings.zero_break``, plain JSON on stdin and stdout) that

@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from pysat.formula import IDPool
 
 from benchkit.data import b2b_instances_dir
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
@@ -17,7 +18,10 @@ from scheduler.meetings.result import Progress
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.zero_break import (
     Answer,
+    RunsProblem,
     ZeroBreakProbe,
+    _per_slot_counts,
+    encode,
     runs_problem,
     search_here,
     solve_runs,
@@ -33,10 +37,10 @@ def _probe(instance, seconds: float = 120.0) -> ZeroBreakProbe:  # type: ignore[
     return probe
 
 
-@pytest.mark.parametrize(("size", "seed"), [(12, 0), (40, 1), (60, 2)])
+@pytest.mark.parametrize(("size", "seed"), [(12, 0), (40, 1), (60, 2), (300, 0)])
 def test_a_tight_event_gets_a_valid_schedule_without_breaks(size: int, seed: int) -> None:
     inst = generate_hosted_buyer(size, seed=seed).instance
-    probe = _probe(inst)
+    probe = _probe(inst, 600.0)
     assert probe.slots is not None, probe.detail
     plan = {inst.meetings[m].id: s for m, s in probe.slots.items()}
     result = build_result(inst, Status.FEASIBLE, plan, 0.0)
@@ -74,6 +78,25 @@ def test_tables_are_kept(make_instance: MakeInstance) -> None:
     one_slot = make_instance([("a", "b"), ("c", "d")], n_slots=1, tables=1)
     problem = runs_problem(one_slot)
     assert problem is not None and solve_runs(problem) is None
+
+
+def test_who_is_surely_busy_counts_as_a_constant(make_instance: MakeInstance) -> None:
+    # a meets b and c in both slots (busy in both whatever the schedule); b and c have one
+    # meeting each, so exactly one of them is busy in each slot.
+    problem = runs_problem(make_instance([("a", "b"), ("a", "c")], n_slots=2, tables=2))
+    assert problem is not None
+    encoded = encode(problem)
+    assert encoded is not None
+    slots = solve_runs(problem)
+    assert slots is not None and sorted(slots) == [0, 1]
+    # The counts alone, with a surely busy on one side and nobody who can join the other.
+    pool = IDPool()
+    busy: dict[tuple[int, int], int | bool] = {(0, 0): True, (1, 0): False, (2, 0): False}
+    two_sided = RunsProblem(n_slots=1, tables=1, ends=((0, 1), (0, 2)), allowed=((0,), (0,)))
+    assert _per_slot_counts(two_sided, 3, busy, pool) == [[]]
+    busy[1, 0] = pool.id("b busy")
+    counted = _per_slot_counts(two_sided, 3, busy, pool)
+    assert counted == [[busy[1, 0]]]  # b must be busy to balance a
 
 
 @pytest.mark.parametrize(
