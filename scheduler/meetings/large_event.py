@@ -531,12 +531,6 @@ def _search(
             start_plan = _span_then_anneal(
                 instance, start_plan, movable, options, started, should_stop
             )
-    if start_plan is None:
-        # Restarts for most of the budget, then neighbourhoods from the best (measured,
-        # docs/benchmarks/meetings.md).
-        start_plan = heuristic_schedule(
-            instance, options.seed, started + 0.6 * options.time_limit_s, should_stop
-        )
     state = LnsState(instance, start_plan)
     if progress is not None:
         progress(Progress(float(_score(state)[1]), None, time.perf_counter() - started))
