@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import threading
@@ -208,3 +209,30 @@ def test_the_child_stops_at_its_own_cpu_limit() -> None:
         check=False,
     )
     assert child.returncode != 0 and child.stdout == ""
+
+
+def test_a_schedule_meeting_the_refuted_bound_is_optimal(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bound proven before the race (here: the SAT search refutes 0 breaks) is not a
+    constraint of the models; a schedule the race only calls feasible that meets it is
+    optimal, and the bound is reported."""
+    from ortools.sat.python import cp_model
+
+    solve_module = importlib.import_module("scheduler.meetings.solve")
+    inst = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3)
+
+    class StoppedEarly:  # what race() returns for a search stopped before its proof
+        code = cp_model.FEASIBLE
+
+        def plan(self) -> dict[int, int]:
+            return {0: 0, 1: 1, 2: 2}  # a waits between ab and ac: 1 break
+
+    monkeypatch.setattr(
+        solve_module, "_probe_lower_bound", lambda *args, **kwargs: (args[-1], None)
+    )
+    monkeypatch.setattr(solve_module, "race", lambda *args, **kwargs: (StoppedEarly(), 0.0))
+    result = solve(inst, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert result.status is Status.OPTIMAL
+    assert (result.objective, result.bound) == (1, 1.0)
+    assert validate(inst, result, require_all=True) == []
