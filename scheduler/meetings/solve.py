@@ -256,9 +256,12 @@ def _solve(
         lower, optimal_hint = _probe_lower_bound(
             instance, options, progress, cancel, started, lower
         )
-    # The proven lower bound stays out of the models: as a constraint it slowed CP-SAT on
-    # the JAIR instances it applies to (forum-13crafb 34 s against 17 s without it,
-    # docs/benchmarks/meetings.md); the result takes it into its bound instead.
+        if lower > 0:
+            # Kept as a constraint although it slows some JAIR originals (forum-13crafb 34 s
+            # against 16 s without it): without it, crafted variants ended far from their
+            # optimum (ticf-13crafb+forbidden-0.3: 15 breaks against 4; docs/benchmarks/
+            # meetings.md). The result also takes it into its bound.
+            model.model.add(model.breaks_total >= lower)
     hint = optimal_hint
     if hint is None and options.use_hint:
         hint = greedy_schedule(instance, start=instance.published_slots)
@@ -296,6 +299,8 @@ def _solve(
     if racing:
         # The capacity-counter model beside the light one (see race.py).
         counters = MeetingModel(instance, capacity_counters=True)
+        if lower > 0:
+            counters.model.add(counters.breaks_total >= lower)
         if hint is not None:
             counters.add_hint(hint)
         half = options.workers // 2
@@ -425,7 +430,6 @@ def _probe_lower_bound(
     Refuting a tiny total is often pure propagation (a fraction of a second), while the
     optimising workers may never settle it: the proven bound is what the result reports if
     the time runs out, and a schedule that meets it is optimal, as is one found on the way.
-    It does not go into the models as a constraint (measured slower, see ``_solve``).
     """
     budget = min(6.0, 0.05 * options.time_limit_s)
     deadline = time.perf_counter() + budget
