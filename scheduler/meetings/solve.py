@@ -88,8 +88,8 @@ from scheduler.meetings.validator import validate
 from scheduler.meetings.zero_break import Answer, runs_problem, search_here
 
 # Longest the exact path searches for a schedule without breaks before the CP-SAT probes
-# (also at most 5% of the budget): the JAIR instances with optimum 0 need 0.01-1.8 s, but
-# one (ticf-14crafa, 10.6 s) more than CP-SAT takes for the whole solve (6.8 s).
+# (also at most 5% of the budget): the JAIR instances with optimum 0 need 0.03-2.2 s, while
+# refuting 0 takes ticf-13crafc 15 s, more than CP-SAT takes for its whole solve.
 ZERO_BREAK_SECONDS = 2.5
 
 _STATUS = {
@@ -407,8 +407,8 @@ def _zero_break(
 ) -> tuple[Answer | None, dict[int, int] | None]:
     """A schedule without breaks from the SAT search of ``zero_break.py`` (in this thread,
     at most ZERO_BREAK_SECONDS and 5% of the budget), or proof that there is none: on the
-    JAIR instances whose optimum is 0 it finds one in 0.01-1.8 s for nine of ten, and it
-    refutes 0 for eight of the others within 0.1 s (docs/benchmarks/meetings.md). No
+    JAIR instances whose optimum is 0 it finds one in 0.03-2.2 s, and it refutes 0 for
+    eight of the others within 0.1 s (docs/benchmarks/meetings.md). No
     answer (None) where the encoding does not apply (``zero_break.runs_problem``)."""
     problem = runs_problem(instance)
     if problem is None:

@@ -175,7 +175,7 @@ def test_three_events_solved_at_once_by_two_workers_all_complete(
             posted = [_start(api_client, event_id, key, time_limit=3) for event_id, key in events]
             ids = [p["id"] for p in posted]
             held = wait_for(
-                lambda: _statuses(ids) if _statuses(ids).count("running") == 2 else None,
+                lambda: _two_running(ids),
                 120,
                 "both workers to take a job",
             )
@@ -195,5 +195,7 @@ def test_three_events_solved_at_once_by_two_workers_all_complete(
     assert second.started_dt < first.finished_dt
 
 
-def _statuses(job_ids: list[int]) -> list[str]:
-    return [_job(job_id).status for job_id in job_ids]
+def _two_running(job_ids: list[int]) -> list[str] | None:
+    """The jobs' statuses once two of them run, else None."""
+    statuses = [_job(job_id).status for job_id in job_ids]
+    return statuses if statuses.count("running") == 2 else None
