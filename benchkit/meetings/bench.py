@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import csv
 import dataclasses
 import random
@@ -69,6 +71,9 @@ def run_b2b(
     )
     for path in sorted(directory.glob("*.dzn")):
         instance = read_dzn(path)
+        # The previous solves' garbage is collected here, not inside the next timed solve
+        # (a full collection took 0.3 s of tic-12's 0.35 s after the forum instances).
+        gc.collect()
         result = solve(instance, options)
         row: dict[str, Any] = {
             "instance": instance.name,

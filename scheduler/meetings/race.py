@@ -31,6 +31,8 @@ from ortools.sat.python import cp_model
 from scheduler.meetings.result import Progress
 from scheduler.meetings.search_control import ProgressFn, SearchControl
 
+Reader = Callable[[cp_model.CpSolver], dict[int, int]]
+
 _PROVEN = (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
 
 # First subsolvers of each side (measured, docs/benchmarks/meetings.md): core-guided bounding
@@ -93,10 +95,21 @@ class Contender:
     model: cp_model.CpModel
     portfolio: tuple[str, ...]
     workers: int = 1
-    reader: Callable[[cp_model.CpSolver], dict[int, int]] | None = None
+    reader: Reader | None = None
+    # Builds (model, reader) in the contender's own thread, so the others search meanwhile
+    # (CP-SAT releases the GIL): the capacity-counter model takes 0.35 s of Python on the
+    # forumt instances, as long as the light model needs for its whole proof. A contender
+    # still building when another proves its answer is left behind: it never searches.
+    build: Callable[[], tuple[cp_model.CpModel, Reader]] | None = None
+    presolve_iterations: int | None = None  # None: CP-SAT's default (3)
     solver: cp_model.CpSolver = field(default_factory=cp_model.CpSolver)
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
     crashed: str = ""
+    searched: bool = False
+    building: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self.building = self.build is not None
 
     def configure(self, time_limit: float, seed: int, log: bool) -> None:
         params = self.solver.parameters
@@ -104,6 +117,8 @@ class Contender:
         params.num_workers = max(1, self.workers)
         params.random_seed = seed
         params.log_search_progress = log
+        if self.presolve_iterations is not None:
+            params.max_presolve_iterations = self.presolve_iterations
         if not self.portfolio:
             return  # CP-SAT's default portfolio
         if self.workers == 1:
@@ -124,6 +139,13 @@ class Contender:
         interval_s: float,
     ) -> None:
         began = time.perf_counter()
+        if self.build is not None:
+            self.model, self.reader = self.build()
+            self.build = None
+            self.building = False  # before looking at stop: race() waits from here on
+            if stop.is_set():
+                return
+        self.searched = True
         while True:
             self.configure(time_limit - (time.perf_counter() - began), seed, log)
             with SearchControl(self.solver, progress, stop, interval_s):
@@ -159,7 +181,7 @@ class Contender:
     @property
     def bound(self) -> float | None:
         """CP-SAT keeps a valid lower bound even when it stops without a schedule."""
-        if self.code == cp_model.INFEASIBLE or self.crashed:
+        if self.code == cp_model.INFEASIBLE or self.crashed or not self.searched:
             return None
         return self.solver.best_objective_bound
 
@@ -237,11 +259,16 @@ def race(
     ]
     for thread in threads:
         thread.start()
-    while any(t.is_alive() for t in threads):
+
+    def waited_for(contender: E, thread: threading.Thread) -> bool:
+        # A contender still building its model once the race is over never searches.
+        left_behind = stop.is_set() and getattr(contender, "building", False)
+        return thread.is_alive() and not left_behind
+
+    while waiting := [t for c, t in zip(contenders, threads, strict=True) if waited_for(c, t)]:
         if cancel is not None and cancel.is_set():
             stop.set()
-        for thread in threads:
-            thread.join(timeout=0.05)
+        waiting[0].join(timeout=0.05)
 
     proven = [c for c in finished if c.proven]
     if proven:

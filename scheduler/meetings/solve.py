@@ -42,8 +42,11 @@ pure breaks (strict, not a re-solve)    first the SAT search for a schedule with
                                         5% of the budget; none if the SAT search ran out of
                                         time); a probe's schedule is optimal
 pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
-workers, counter Booleans <= 150,000    half the workers each; the first proof wins
-(``max_counter_booleans``)
+workers, counter Booleans <= 150,000    half the workers each; the first proof wins. The
+(``max_counter_booleans``)              counter model is built in its own thread while the
+                                        light model already searches; the light model has
+                                        one presolve pass unless meetings are fixed or
+                                        ordered (precedences)
 the same, with >= 3 workers or          the MaxSAT engine (``maxsat.py``, RC2) joins the race
 ``maxsat=True``, encodable, pairs       as one more contender
 <= 8,000 (``maxsat_max_pairs``)
@@ -80,7 +83,7 @@ from scheduler.meetings.precheck import (
     required_meeting_conflict,
     unplaceable_meetings,
 )
-from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race
+from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, Reader, race
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
@@ -91,6 +94,8 @@ from scheduler.meetings.zero_break import Answer, runs_problem, search_here
 # (also at most 5% of the budget): the JAIR instances with optimum 0 need 0.03-2.2 s, while
 # refuting 0 takes ticf-13crafc 15 s, more than CP-SAT takes for its whole solve.
 ZERO_BREAK_SECONDS = 2.5
+# The heuristic stand-in schedule waits this long for the search to prove its answer.
+STAND_BY_DELAY_S = 1.0
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -253,9 +258,7 @@ def _solve(
     # After a SAT search for 0 breaks that ran out of time, a CP-SAT probe of 0 seldom
     # settles it either: straight to the search.
     if pure_breaks and answer is not Answer.UNKNOWN:
-        lower, optimal_hint = _probe_lower_bound(
-            instance, options, progress, cancel, started, lower
-        )
+        lower, optimal_hint = _probe_lower_bound(model, options, progress, cancel, started, lower)
         if lower > 0:
             # Kept as a constraint although it slows some JAIR originals (forum-13crafb 34 s
             # against 16 s without it): without it, crafted variants ended far from their
@@ -267,17 +270,9 @@ def _solve(
         hint = greedy_schedule(instance, start=instance.published_slots)
     if hint is not None:
         model.add_hint(hint)
-    # Never empty-handed: a heuristic schedule (greedy or sweep, then local search, 2 s at
-    # most) stands in if CP-SAT finds nothing better in time.
-    fallback = None
-    if optimal_hint is None:
-        fallback = heuristic_schedule(
-            instance,
-            options.seed,
-            time.perf_counter() + min(2.0, 0.05 * options.time_limit_s),
-            should_stop=lambda: cancel is not None and cancel.is_set(),
-            restarts=False,  # one start + local search: a fraction of a second on JAIR
-        )
+    # Never empty-handed: a heuristic schedule stands in if CP-SAT proves nothing and finds
+    # nothing better in time. It is built beside the search.
+    stand_by = _StandBy(instance, options, cancel) if optimal_hint is None else None
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One search, or several racing (race.py); either way the winner reads the schedule.
     light = Contender(
@@ -286,6 +281,13 @@ def _solve(
         LIGHT_PORTFOLIO if pure_breaks else (),
         options.workers,
         reader=model.chosen_slots,
+        # One presolve pass where nothing is imposed in advance: faster proofs on the JAIR
+        # originals (ticf-13crafb 15 s against 27 s), while fixed meetings and precedences
+        # need the passes (ticf-13crafc+fixed-20: no schedule in 58 s against an optimum in
+        # 41 s; docs/benchmarks/meetings.md).
+        presolve_iterations=(
+            1 if pure_breaks and not instance.pinned_slot and not instance.precedences else None
+        ),
     )
     contenders: list[Contender | MaxSatContender] = [light]
     racing = (
@@ -297,18 +299,20 @@ def _solve(
         and not (cancel is not None and cancel.is_set())  # building it takes seconds
     )
     if racing:
-        # The capacity-counter model beside the light one (see race.py).
-        counters = MeetingModel(instance, capacity_counters=True)
-        if lower > 0:
-            counters.model.add(counters.breaks_total >= lower)
-        if hint is not None:
-            counters.add_hint(hint)
+        # The capacity-counter model beside the light one (see race.py), built in its own
+        # thread while the light model is searched.
+        def build_counters() -> tuple[cp_model.CpModel, Reader]:
+            counters = MeetingModel(instance, capacity_counters=True)
+            if lower > 0:
+                counters.model.add(counters.breaks_total >= lower)
+            if hint is not None:
+                counters.add_hint(hint)
+            return counters.model, counters.chosen_slots
+
         half = options.workers // 2
         light.workers -= half
         contenders.append(
-            Contender(
-                "counters", counters.model, COUNTER_PORTFOLIO, half, reader=counters.chosen_slots
-            )
+            Contender("counters", cp_model.CpModel(), COUNTER_PORTFOLIO, half, build=build_counters)
         )
     if (
         pure_breaks
@@ -343,6 +347,9 @@ def _solve(
         race_bound = max(race_bound or 0.0, float(lower))
         if status is Status.FEASIBLE and evaluate(instance, winner.plan()).breaks <= lower:
             status = Status.OPTIMAL  # the schedule meets the proven bound
+    fallback = None
+    if stand_by is not None:
+        fallback = stand_by.result(needed=status not in (Status.OPTIMAL, Status.INFEASIBLE))
     seconds = time.perf_counter() - started
     if status is Status.INFEASIBLE:
         return _infeasible(
@@ -370,6 +377,48 @@ def _solve(
     elif pure_breaks:
         bound = race_bound
     return build_result(instance, status, plan, seconds, bound=bound, solver=winner_name)
+
+
+class _StandBy:
+    """The heuristic schedule (greedy or sweep, then local search: a fraction of a second on
+    the JAIR instances; at most 2 s and 5% of the budget), built in a thread while CP-SAT
+    searches (which releases the GIL). It starts after STAND_BY_DELAY_S (10% of a shorter
+    budget), or when asked for: a search proven by then waits for nothing, and no Python
+    thread holds up its callbacks (built at once, it cost forumt-14crafd 0.08 s of 0.4)."""
+
+    def __init__(
+        self, instance: MeetingInstance, options: SolveOptions, cancel: threading.Event | None
+    ) -> None:
+        self.plan: dict[int, int] | None = None
+        self._wake = threading.Event()
+        self._unneeded = threading.Event()
+        delay = min(STAND_BY_DELAY_S, 0.1 * options.time_limit_s)
+        budget = min(2.0, 0.05 * options.time_limit_s)
+
+        def build() -> None:
+            self._wake.wait(delay)
+            if self._unneeded.is_set():
+                return
+            self.plan = heuristic_schedule(
+                instance,
+                options.seed,
+                time.perf_counter() + budget,
+                should_stop=lambda: self._unneeded.is_set() or bool(cancel and cancel.is_set()),
+                restarts=False,  # one start + local search
+            )
+
+        self._thread = threading.Thread(target=build, name="stand-by", daemon=True)
+        self._thread.start()
+
+    def result(self, needed: bool) -> dict[int, int] | None:
+        """The schedule (built now if it has not started); None if not ``needed``."""
+        if not needed:
+            self._unneeded.set()
+        self._wake.set()
+        if not needed:
+            return None
+        self._thread.join()
+        return self.plan
 
 
 def _fallback_result(
@@ -417,7 +466,7 @@ def _zero_break(
 
 
 def _probe_lower_bound(
-    instance: MeetingInstance,
+    model: MeetingModel,
     options: SolveOptions,
     progress: ProgressFn | None,
     cancel: threading.Event | None,
@@ -436,17 +485,18 @@ def _probe_lower_bound(
     while lower < 3 and time.perf_counter() < deadline:
         if cancel is not None and cancel.is_set():
             break
-        probe = MeetingModel(instance, implied_constraints=options.implied_constraints)
-        probe.model.add(probe.breaks_total <= lower)
-        probe.model.clear_objective()  # type: ignore[no-untyped-call]
+        # A copy of the model (same variable indices), without its objective.
+        probe = model.model.clone()
+        probe.add(model.breaks_total <= lower)
+        probe.clear_objective()  # type: ignore[no-untyped-call]
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.01, min(2.0, deadline - time.perf_counter()))
         solver.parameters.num_workers = max(1, options.workers)
         solver.parameters.random_seed = options.seed
         with SearchControl(solver, None, cancel, options.progress_interval_s):
-            code = solver.solve(probe.model)
+            code = solver.solve(probe)
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return lower, probe.chosen_slots(solver)
+            return lower, model.chosen_slots(solver)
         if code != cp_model.INFEASIBLE:
             break
         lower += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from ortools.sat.python import cp_model
@@ -175,3 +176,42 @@ def test_the_crafted_variant_whose_hint_crashed_cp_sat_is_solved_to_its_optimum(
     result = solve(instance, SolveOptions(time_limit_s=60, workers=2, allow_unscheduled=False))
     assert validate(instance, result, require_all=True) == []
     assert (result.status, result.objective) == (Status.OPTIMAL, 15)
+
+
+def _reader(solver: cp_model.CpSolver) -> dict[int, int]:
+    return {0: int(solver.objective_value)}
+
+
+def test_a_contender_builds_its_model_in_its_own_thread_and_searches_it() -> None:
+    built_in: list[str] = []
+
+    def build() -> tuple[cp_model.CpModel, Callable[[cp_model.CpSolver], dict[int, int]]]:
+        built_in.append(threading.current_thread().name)
+        return _easy(4), _reader
+
+    late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build)
+    assert late.building and late.bound is None
+    winner, bound = race([late], time_limit=60)
+    assert built_in == ["race-late"]
+    assert winner is late and not late.building
+    assert (late.code, late.plan(), bound) == (cp_model.OPTIMAL, {0: 4}, 4)
+
+
+def test_a_contender_still_building_when_another_proves_never_searches() -> None:
+    release = threading.Event()
+
+    def build() -> tuple[cp_model.CpModel, Callable[[cp_model.CpSolver], dict[int, int]]]:
+        release.wait(60)  # held until the race is over
+        return _easy(1), _reader
+
+    late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build)
+    winner, bound = race([Contender("quick", _easy(3), LIGHT_PORTFOLIO), late], time_limit=60)
+    # The race did not wait for the build, and the unsearched contender has no bound.
+    assert late.building
+    assert (winner.name, winner.code, bound) == ("quick", cp_model.OPTIMAL, 3)
+    release.set()
+    deadline = time.monotonic() + 60
+    while late.building and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not late.building
+    assert not late.searched and late.code == cp_model.UNKNOWN and late.bound is None
