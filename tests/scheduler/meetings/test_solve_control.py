@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -19,6 +21,11 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings.solve import _StandBy
+
+from .conftest import MakeInstance
+
+solve_module = importlib.import_module("scheduler.meetings.solve")  # the package re-exports solve()
 
 BENCH = b2b_instances_dir()
 HARD = BENCH / "forum-13crafb.original.dzn"
@@ -109,3 +116,42 @@ def test_churn_cancels_adds_and_publishes() -> None:
     assert dict(changed.previous) == published
     pairs = [frozenset(m.participants) for m in changed.meetings]
     assert len(pairs) == len(set(pairs))
+
+
+def test_the_stand_in_schedule_is_built_only_when_asked_for(make_instance: MakeInstance) -> None:
+    # A triangle: every two meetings share someone, so a schedule uses three slots.
+    instance = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=4)
+    options = SolveOptions(time_limit_s=60, allow_unscheduled=False)
+    unneeded = _StandBy(instance, options, None)
+    assert unneeded.result(needed=False) is None
+    unneeded._thread.join(timeout=60)
+    assert not unneeded._thread.is_alive() and unneeded.plan is None  # never built
+    plan = _StandBy(instance, options, None).result(needed=True)  # built now, not later
+    assert plan is not None and sorted(plan) == [0, 1, 2]
+    assert len(set(plan.values())) == 3
+
+
+@pytest.mark.parametrize(
+    ("extra", "passes"),
+    [({}, 1), ({"fixed": {1: 0}}, None), ({"precedences": (("m1", "m2"),)}, None)],
+    ids=["nothing-imposed", "fixed", "precedences"],
+)
+def test_one_presolve_pass_unless_meetings_are_fixed_or_ordered(
+    make_instance: MakeInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: dict[str, Any],
+    passes: int | None,
+) -> None:
+    # a cannot meet in slot 1, so a's two meetings leave a break: the contenders race.
+    instance = make_instance([("a", "b"), ("a", "c")], n_slots=3, forbidden={"a": {1}}, **extra)
+    seen: list[int | None] = []
+    real_race = solve_module.race
+
+    def spy(contenders: list[Any], *args: Any, **kwargs: Any) -> Any:
+        seen.append(contenders[0].presolve_iterations)
+        return real_race(contenders, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "race", spy)
+    result = solve(instance, SolveOptions(time_limit_s=30, allow_unscheduled=False))
+    assert (result.status, result.objective) == (Status.OPTIMAL, 1)
+    assert seen == [passes]
