@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import gc
-
 import csv
 import dataclasses
+import gc
 import random
 import resource
 import time
