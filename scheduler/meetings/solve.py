@@ -44,9 +44,9 @@ pure breaks (strict, not a re-solve)    first the SAT search for a schedule with
 pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
 workers, counter Booleans <= 150,000    half the workers each; the first proof wins. The
 (``max_counter_booleans``)              counter model is built in its own thread while the
-                                        light model already searches; the light model has
-                                        one presolve pass unless meetings are fixed or
-                                        ordered (precedences)
+                                        light model already searches; both have one
+                                        presolve pass unless meetings are fixed or ordered
+                                        (precedences)
 the same, with >= 3 workers or          the MaxSAT engine (``maxsat.py``, RC2) joins the race
 ``maxsat=True``, encodable, pairs       as one more contender
 <= 8,000 (``maxsat_max_pairs``)
@@ -274,6 +274,12 @@ def _solve(
     # nothing better in time. It is built beside the search.
     stand_by = _StandBy(instance, options, cancel) if optimal_hint is None else None
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
+    # One presolve pass where nothing is imposed in advance: faster proofs on the JAIR
+    # originals (light model: ticf-13crafb 15-18 s against 27 s; counter model:
+    # forum-13crafc 13 s against 34 s), while fixed meetings and precedences need the passes
+    # (ticf-13crafc+fixed-20: no schedule in 58 s against an optimum in 41 s;
+    # docs/benchmarks/meetings.md).
+    passes = 1 if pure_breaks and not instance.pinned_slot and not instance.precedences else None
     # One search, or several racing (race.py); either way the winner reads the schedule.
     light = Contender(
         "light",
@@ -281,13 +287,7 @@ def _solve(
         LIGHT_PORTFOLIO if pure_breaks else (),
         options.workers,
         reader=model.chosen_slots,
-        # One presolve pass where nothing is imposed in advance: faster proofs on the JAIR
-        # originals (ticf-13crafb 15 s against 27 s), while fixed meetings and precedences
-        # need the passes (ticf-13crafc+fixed-20: no schedule in 58 s against an optimum in
-        # 41 s; docs/benchmarks/meetings.md).
-        presolve_iterations=(
-            1 if pure_breaks and not instance.pinned_slot and not instance.precedences else None
-        ),
+        presolve_iterations=passes,
     )
     contenders: list[Contender | MaxSatContender] = [light]
     racing = (
@@ -312,7 +312,14 @@ def _solve(
         half = options.workers // 2
         light.workers -= half
         contenders.append(
-            Contender("counters", cp_model.CpModel(), COUNTER_PORTFOLIO, half, build=build_counters)
+            Contender(
+                "counters",
+                cp_model.CpModel(),
+                COUNTER_PORTFOLIO,
+                half,
+                build=build_counters,
+                presolve_iterations=passes,
+            )
         )
     if (
         pure_breaks

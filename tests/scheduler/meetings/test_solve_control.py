@@ -142,16 +142,22 @@ def test_one_presolve_pass_unless_meetings_are_fixed_or_ordered(
     extra: dict[str, Any],
     passes: int | None,
 ) -> None:
-    # a cannot meet in slot 1, so a's two meetings leave a break: the contenders race.
-    instance = make_instance([("a", "b"), ("a", "c")], n_slots=3, forbidden={"a": {1}}, **extra)
+    # a, b and c cannot meet in slot 1, so each one's two meetings leave a break: 3 breaks,
+    # more than the probes look for, so both models race.
+    instance = make_instance(
+        [("a", "d"), ("a", "e"), ("b", "f"), ("b", "g"), ("c", "h"), ("c", "i")],
+        n_slots=3,
+        forbidden={"a": {1}, "b": {1}, "c": {1}},
+        **extra,
+    )
     seen: list[int | None] = []
     real_race = solve_module.race
 
     def spy(contenders: list[Any], *args: Any, **kwargs: Any) -> Any:
-        seen.append(contenders[0].presolve_iterations)
+        seen.extend(c.presolve_iterations for c in contenders)
         return real_race(contenders, *args, **kwargs)
 
     monkeypatch.setattr(solve_module, "race", spy)
-    result = solve(instance, SolveOptions(time_limit_s=30, allow_unscheduled=False))
-    assert (result.status, result.objective) == (Status.OPTIMAL, 1)
-    assert seen == [passes]
+    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert (result.status, result.objective) == (Status.OPTIMAL, 3)
+    assert seen == [passes, passes]  # the light model and the counter model
