@@ -106,10 +106,11 @@ class Contender:
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
     crashed: str = ""
     searched: bool = False
-    building: bool = field(init=False, default=False)
 
-    def __post_init__(self) -> None:
-        self.building = self.build is not None
+    @property
+    def building(self) -> bool:
+        """Its model is still to be built (``build`` not run to its end yet)."""
+        return self.build is not None
 
     def configure(self, time_limit: float, seed: int, log: bool) -> None:
         params = self.solver.parameters
@@ -141,8 +142,8 @@ class Contender:
         began = time.perf_counter()
         if self.build is not None:
             self.model, self.reader = self.build()
+            # No longer building: race() waits for it from here on, so stop is read after.
             self.build = None
-            self.building = False  # before looking at stop: race() waits from here on
             if stop.is_set():
                 return
         self.searched = True

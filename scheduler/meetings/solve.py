@@ -421,9 +421,9 @@ class _StandBy:
         """The schedule (built now if it has not started); None if not ``needed``."""
         if not needed:
             self._unneeded.set()
-        self._wake.set()
-        if not needed:
+            self._wake.set()
             return None
+        self._wake.set()
         self._thread.join()
         return self.plan
 
