@@ -1,30 +1,43 @@
 """MaxSAT engine for the pure benchmark problem: RC2 (python-sat) with a time limit.
 
 RC2 is core-guided: it proves ever higher lower bounds on the breaks, and its first schedule
-is an optimal one. python-sat releases the interpreter lock while its SAT solver runs and
-can interrupt a running call, so the search runs in the calling thread (beside the CP-SAT
-searches of a race) and a small watcher thread interrupts it at the time limit or when
-``stop`` is set. Every raised lower bound is reported, so a stopped search still leaves a
+is an optimal one. Every raised lower bound is reported, so a stopped search still leaves a
 proven bound.
+
+:class:`MaxSatSearch` searches in the calling thread: python-sat releases the interpreter
+lock while its SAT solver runs, and a small watcher thread interrupts it at the time limit
+or when ``stop`` is set. Glucose 4 sees that interrupt only at its next restart, which can
+be minutes away on a hard core, so in a race :class:`MaxSatContender` runs the same search
+in a child process that it kills (``python -m scheduler.meetings.maxsat``, child.py).
 
 Only instances :func:`maxsat_unsupported` accepts are encoded (see ``maxsat_encoding.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import math
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pysat.examples.rc2 import RC2
 
+from scheduler.meetings.child import limit_child, start_child
 from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.json_format import instance_from_dict, instance_to_dict
 from scheduler.meetings.maxsat_encoding import BreaksEncoding, EncodingOptions
 from scheduler.meetings.result import Progress, Status
 from scheduler.meetings.search_control import ProgressFn, interrupting
 
 BoundFn = Callable[[int], None]
+# The child's address space: the encoding of the largest instance it takes (8,000 pairs)
+# and RC2's totalizers stay far below it.
+CHILD_MEMORY_BYTES = 2 << 30
 
 
 @dataclass(frozen=True)
@@ -136,13 +149,18 @@ def run_maxsat(
 
 class MaxSatContender:
     """The MaxSAT engine as a contender of :func:`scheduler.meetings.race.race` (its
-    ``Engine`` protocol): encodes in its own thread, so the CP-SAT searches start at once."""
+    ``Engine`` protocol). It searches in a child process (``python -m
+    scheduler.meetings.maxsat SECONDS``, child.py), killed once the race stops or the time
+    is up: Glucose 4 looks at an interrupt only when it restarts, and on a hard core it
+    went on for more than two minutes past its time limit. The child encodes on its own
+    core, so the CP-SAT searches start at once; it reports each raised bound as it goes."""
 
     def __init__(
         self, instance: MeetingInstance, options: MaxSatOptions | None = None, name: str = "maxsat"
     ) -> None:
         self.name = name
         self.instance = instance
+        # The child runs the default options; other options are for run_maxsat.
         self.options = options or MaxSatOptions()
         self.outcome: MaxSatOutcome | None = None
 
@@ -158,14 +176,43 @@ class MaxSatContender:
     ) -> None:
         del seed, log, interval_s  # RC2 is deterministic and silent
         started = time.perf_counter()
-        search = MaxSatSearch(self.instance, self.options)
-        left = time_limit - (time.perf_counter() - started)
-
-        def report(bound: int) -> None:
-            if progress is not None:
-                progress(Progress(None, float(bound), time.perf_counter() - started))
-
-        self.outcome = search.run(left, stop, on_bound=report)
+        best: int | None = None
+        answer: dict[str, Any] = {}
+        if stop.is_set():
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
+            return
+        try:
+            process = start_child("scheduler.meetings.maxsat", f"{time_limit:.3f}")
+        except OSError as exc:
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"child failed: {exc}")
+            return
+        assert process.stdin is not None and process.stdout is not None
+        # Leaving ``process`` closes its pipes and waits for it (killed by then if need be).
+        with process, interrupting(process.kill, started + time_limit, stop, "maxsat-child"):
+            with contextlib.suppress(BrokenPipeError):  # killed before it read everything
+                try:
+                    process.stdin.write(json.dumps(instance_to_dict(self.instance)))
+                finally:
+                    process.stdin.close()
+            for line in process.stdout:
+                if not line.endswith("\n"):  # cut short by the kill
+                    break
+                message = json.loads(line)
+                if "status" in message:
+                    answer = message
+                elif "bound" in message:
+                    best = int(message["bound"])
+                    if progress is not None:
+                        progress(Progress(None, float(best), time.perf_counter() - started))
+        seconds = time.perf_counter() - started
+        if not answer:
+            detail = "stopped" if stop.is_set() else f"child ended ({process.returncode})"
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, best, seconds, detail)
+            return
+        slots = {int(m): int(s) for m, s in answer.get("slots", {}).items()}
+        self.outcome = MaxSatOutcome(
+            Status(answer["status"]), slots, answer.get("bound", best), seconds, answer["detail"]
+        )
 
     @property
     def proven(self) -> bool:
@@ -196,3 +243,28 @@ class MaxSatContender:
 
     def plan(self) -> dict[int, int]:
         return dict(self.outcome.slots) if self.has_solution and self.outcome else {}
+
+
+def main(argv: list[str]) -> int:
+    """The child: an instance (json_format) on stdin; ``argv[0]`` the seconds it may search.
+    Writes one JSON line per raised bound (``{"bound": k}``), then the outcome."""
+    seconds = float(argv[0])
+    limit_child(CHILD_MEMORY_BYTES, 1 + math.ceil(seconds))
+    instance = instance_from_dict(json.loads(sys.stdin.read()))
+
+    def report(bound: int) -> None:
+        print(json.dumps({"bound": bound}), flush=True)
+
+    outcome = MaxSatSearch(instance).run(seconds, on_bound=report)
+    answer = {
+        "status": outcome.status.value,
+        "slots": {str(m): s for m, s in outcome.slots.items()},
+        "bound": outcome.bound,
+        "detail": outcome.detail,
+    }
+    print(json.dumps(answer), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -33,9 +33,10 @@ class SolveOptions:
     # need 420,000, taking seconds to build and half the workers from the light model.
     max_counter_booleans: int = 150_000
     # The MaxSAT engine (RC2 from python-sat, maxsat.py) as one more contender of the race on
-    # strict solves it can encode: None races it only with 3 workers or more (a core of its
-    # own: on 2 cores, taking a share from the two CP-SAT models cost more than it won,
-    # docs/benchmarks/meetings.md), True always, False never.
+    # strict solves it can encode: None races it with 3 workers or more (a core of its own)
+    # and, on fewer, only where meetings are fixed or ordered (elsewhere, on 2 cores, taking
+    # a share from the two CP-SAT models cost more than it won; docs/benchmarks/meetings.md),
+    # True always, False never.
     maxsat: bool | None = None
     maxsat_max_pairs: int = 8_000
     # Strict large events: the span model's walk to fewer idle slots (span.py) between two

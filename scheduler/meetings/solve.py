@@ -47,8 +47,9 @@ workers, counter Booleans <= 150,000    half the workers each; the first proof w
                                         light model already searches; both have one
                                         presolve pass unless meetings are fixed or ordered
                                         (precedences)
-the same, with >= 3 workers or          the MaxSAT engine (``maxsat.py``, RC2) joins the race
-``maxsat=True``, encodable, pairs       as one more contender
+the same, with >= 3 workers, fixed      the MaxSAT engine (``maxsat.py``, RC2, in a child
+meetings or precedences, or             process) joins the race as one more contender
+``maxsat=True``; encodable, pairs
 <= 8,000 (``maxsat_max_pairs``)
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
@@ -321,10 +322,18 @@ def _solve(
                 presolve_iterations=passes,
             )
         )
+    # The MaxSAT engine joins with a core of its own (3 workers or more), and on 2 cores too
+    # where meetings are fixed or ordered: each break those force costs RC2 one small core,
+    # while CP-SAT's bound rose slowly there (ticf-13crafc+fixed-40: proven 36 in 25 s,
+    # against 54 breaks, bound 36 after 60 s; docs/benchmarks/meetings.md).
+    side_constraints = bool(instance.pinned_slot or instance.precedences)
     if (
         pure_breaks
         and optimal_hint is None
-        and (options.maxsat or (options.maxsat is None and options.workers >= 3))
+        and (
+            options.maxsat
+            or (options.maxsat is None and (options.workers >= 3 or side_constraints))
+        )
         and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
         and maxsat_unsupported(instance) is None
     ):

@@ -32,20 +32,17 @@ none exists is reported too, and the caller keeps searching.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import resource
 import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scheduler.meetings.child import limit_child, start_child
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.search_control import interrupting
 
@@ -436,26 +433,13 @@ class ZeroBreakProbe:
             self.done.set()
 
     def _run(self, problem: RunsProblem) -> None:
-        root = str(Path(__file__).resolve().parents[2])
-        # Only what the interpreter needs: the child has no business with the app's secrets.
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-        }
         cpu_seconds = 1 + math.ceil(max(0.0, self._deadline - time.perf_counter()))
         with self._lock:
             if self._stopped:
                 self.detail = "stopped"
                 return
-            self._process = subprocess.Popen(
-                # Its own CPU limit too, should this process die without killing it.
-                [sys.executable, "-m", "scheduler.meetings.zero_break", str(cpu_seconds)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                env=env,
-            )
+            # Its own CPU limit too, should this process die without killing it.
+            self._process = start_child("scheduler.meetings.zero_break", str(cpu_seconds))
         process = self._process
         try:
             out, _ = process.communicate(
@@ -490,11 +474,7 @@ class ZeroBreakProbe:
 def main(argv: list[str]) -> int:
     """The child: a :class:`RunsProblem` as JSON on stdin, the answer as JSON on stdout;
     ``argv[0]``, if given, is the CPU time it may use in seconds (then the kernel ends it)."""
-    with contextlib.suppress(ValueError, OSError):  # a platform without the limits
-        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-        if argv:
-            cpu = max(1, int(argv[0]))
-            resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    limit_child(CHILD_MEMORY_BYTES, int(argv[0]) if argv else None)
     slots = solve_runs(RunsProblem.from_json(sys.stdin.read()))
     answer = {"status": "infeasible"} if slots is None else {"status": "found", "slots": slots}
     sys.stdout.write(json.dumps(answer))

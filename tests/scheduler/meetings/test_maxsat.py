@@ -3,13 +3,27 @@ schedules, infeasibility only with the SAT solver's proof."""
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 import threading
 
 import pytest
 
-from scheduler.meetings import DayPart, MeetingInstance, SolveOptions, Status, solve, validate
-from scheduler.meetings.maxsat import MaxSatOptions, MaxSatSearch, run_maxsat
+from benchkit.data import b2b_instances_dir
+from scheduler.meetings import (
+    DayPart,
+    MeetingInstance,
+    Progress,
+    SolveOptions,
+    Status,
+    read_dzn,
+    solve,
+    validate,
+)
+from scheduler.meetings.json_format import instance_to_dict
+from scheduler.meetings.maxsat import MaxSatContender, MaxSatOptions, MaxSatSearch, run_maxsat
 from scheduler.meetings.maxsat_encoding import EncodingOptions, maxsat_unsupported
 from scheduler.meetings.schedule_result import build_result
 
@@ -174,3 +188,92 @@ def test_solve_with_the_maxsat_contender_racing(make_instance: MakeInstance, see
     # A schedule without breaks comes from the SAT search before the race.
     assert result.solver in (("sat",) if expected == 0 else ("cp-sat", "maxsat"))
     assert validate(instance, result, require_all=True) == []
+
+
+# The contender searches in a child process (child.py), which the race can always kill.
+
+
+def _race_alone(
+    contender: MaxSatContender, stop_on_first_bound: bool = False
+) -> tuple[MaxSatContender, list[Progress]]:
+    reports: list[Progress] = []
+    stop = threading.Event()
+
+    def progress(report: Progress) -> None:
+        reports.append(report)
+        if stop_on_first_bound:
+            stop.set()
+
+    contender.run(LIMIT, stop, seed=0, log=False, progress=progress, interval_s=1.0)
+    return contender, reports
+
+
+def test_the_child_proves_the_optimum_and_reports_its_bounds(make_instance: MakeInstance) -> None:
+    pairs = [("a", "b"), ("a", "c")]
+    instance = make_instance(pairs, n_slots=3, forbidden={"b": {1, 2}, "c": {0, 1}}, fairness=1)
+    contender, reports = _race_alone(MaxSatContender(instance))
+    assert contender.proven and contender.has_solution and contender.objective == 1
+    assert [report.bound for report in reports] == [1.0]
+    slots = {instance.meetings[m].id: s for m, s in contender.plan().items()}
+    result = build_result(instance, Status.OPTIMAL, slots, 0.0, solver="maxsat")
+    assert validate(instance, result, require_all=True) == []
+    assert result.objective == 1
+
+
+def test_the_child_reads_fixed_meetings_and_precedences(make_instance: MakeInstance) -> None:
+    # What the JSON hand-over must keep: one side's meeting fixed late, an order, day parts.
+    instance = make_instance(
+        [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d")],
+        n_slots=4,
+        n_morning=2,
+        fixed={1: 3},
+        day_parts={3: DayPart.MORNING},
+        precedences=(("m4", "m2"),),
+        fairness=None,
+    )
+    expected = brute_force_optimum(instance)
+    assert expected is not None
+    contender, _ = _race_alone(MaxSatContender(instance))
+    assert contender.has_solution and contender.objective == expected
+    plan = contender.plan()
+    assert plan[0] == 3 and plan[3] < plan[1] and plan[2] < 2
+
+
+def test_a_contender_stopped_mid_search_kills_its_child_and_keeps_the_bound() -> None:
+    # tic-13crafc: RC2 proves "at least 1" at once and the optimum 4 only after tens of
+    # seconds, so the stop lands while the child searches.
+    instance = read_dzn(b2b_instances_dir() / "tic-13crafc.original.dzn")
+    contender, reports = _race_alone(MaxSatContender(instance), stop_on_first_bound=True)
+    assert reports and contender.outcome is not None
+    assert contender.outcome.status is Status.UNKNOWN and contender.outcome.detail == "stopped"
+    assert not contender.proven and contender.plan() == {}
+    assert contender.bound is not None and contender.bound >= 1
+
+
+def test_a_contender_stopped_before_it_starts_runs_no_child(make_instance: MakeInstance) -> None:
+    stop = threading.Event()
+    stop.set()
+    contender = MaxSatContender(_random_instance(make_instance, 0))
+    contender.run(LIMIT, stop, seed=0, log=False, progress=None, interval_s=1.0)
+    assert contender.outcome is not None and contender.outcome.detail == "stopped"
+    assert not contender.proven and contender.bound is None
+
+
+def test_the_child_ends_by_itself_at_its_time_limit() -> None:
+    """Should the solving process die without killing it, the child still ends: RC2 is
+    interrupted at its limit, or the kernel ends it at its CPU limit."""
+    instance = read_dzn(b2b_instances_dir() / "tic-13crafc.original.dzn")
+    child = subprocess.run(
+        [sys.executable, "-m", "scheduler.meetings.maxsat", "1"],
+        input=json.dumps(instance_to_dict(instance)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    lines = [json.loads(line) for line in child.stdout.splitlines()]
+    answers = [line for line in lines if "status" in line]
+    if child.returncode == 0:
+        assert answers and answers[-1]["status"] == "unknown"
+    else:
+        assert answers == []

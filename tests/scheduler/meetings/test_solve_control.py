@@ -13,6 +13,7 @@ from benchkit.data import b2b_instances_dir
 from benchkit.meetings.baseline import fcfs_baseline
 from benchkit.meetings.generator import churn, generate_event
 from scheduler.meetings import (
+    MeetingInstance,
     Placement,
     Progress,
     SolveOptions,
@@ -21,6 +22,7 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings.race import Contender
 from scheduler.meetings.solve import _StandBy
 
 from .conftest import MakeInstance
@@ -131,33 +133,64 @@ def test_the_stand_in_schedule_is_built_only_when_asked_for(make_instance: MakeI
     assert len(set(plan.values())) == 3
 
 
-@pytest.mark.parametrize(
+def _three_forced_breaks(make_instance: MakeInstance, **extra: Any) -> MeetingInstance:
+    # a, b and c cannot meet in slot 1, so each one's two meetings leave a break: 3 breaks,
+    # more than the probes look for, so the models race.
+    return make_instance(
+        [("a", "d"), ("a", "e"), ("b", "f"), ("b", "g"), ("c", "h"), ("c", "i")],
+        n_slots=3,
+        forbidden={"a": {1}, "b": {1}, "c": {1}},
+        **extra,
+    )
+
+
+def _racing(monkeypatch: pytest.MonkeyPatch, instance: MeetingInstance, workers: int) -> list[Any]:
+    """Solve ``instance`` strictly; the contenders that raced (asserting the optimum 3)."""
+    seen: list[Any] = []
+    real_race = solve_module.race
+
+    def spy(contenders: list[Any], *args: Any, **kwargs: Any) -> Any:
+        seen.extend(contenders)
+        return real_race(contenders, *args, **kwargs)
+
+    monkeypatch.setattr(solve_module, "race", spy)
+    options = SolveOptions(time_limit_s=30, workers=workers, allow_unscheduled=False)
+    result = solve(instance, options)
+    assert (result.status, result.objective) == (Status.OPTIMAL, 3)
+    assert validate(instance, result, require_all=True) == []
+    return seen
+
+
+IMPOSED = pytest.mark.parametrize(
     ("extra", "passes"),
     [({}, 1), ({"fixed": {1: 0}}, None), ({"precedences": (("m1", "m2"),)}, None)],
     ids=["nothing-imposed", "fixed", "precedences"],
 )
+
+
+@IMPOSED
 def test_one_presolve_pass_unless_meetings_are_fixed_or_ordered(
     make_instance: MakeInstance,
     monkeypatch: pytest.MonkeyPatch,
     extra: dict[str, Any],
     passes: int | None,
 ) -> None:
-    # a, b and c cannot meet in slot 1, so each one's two meetings leave a break: 3 breaks,
-    # more than the probes look for, so both models race.
-    instance = make_instance(
-        [("a", "d"), ("a", "e"), ("b", "f"), ("b", "g"), ("c", "h"), ("c", "i")],
-        n_slots=3,
-        forbidden={"a": {1}, "b": {1}, "c": {1}},
-        **extra,
-    )
-    seen: list[int | None] = []
-    real_race = solve_module.race
-
-    def spy(contenders: list[Any], *args: Any, **kwargs: Any) -> Any:
-        seen.extend(c.presolve_iterations for c in contenders)
-        return real_race(contenders, *args, **kwargs)
-
-    monkeypatch.setattr(solve_module, "race", spy)
-    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
-    assert (result.status, result.objective) == (Status.OPTIMAL, 3)
+    raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers=2)
+    seen = [c.presolve_iterations for c in raced if isinstance(c, Contender)]
     assert seen == [passes, passes]  # the light model and the counter model
+
+
+@IMPOSED
+@pytest.mark.parametrize("workers", [2, 3])
+def test_maxsat_races_with_a_core_of_its_own_or_where_meetings_are_fixed_or_ordered(
+    make_instance: MakeInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: dict[str, Any],
+    passes: int | None,
+    workers: int,
+) -> None:
+    raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers)
+    imposed = passes is None
+    assert [c.name for c in raced] == ["light", "counters"] + (
+        ["maxsat"] if imposed or workers >= 3 else []
+    )
