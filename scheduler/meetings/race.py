@@ -196,18 +196,19 @@ E = TypeVar("E", bound=Engine)
 
 
 class _MergedProgress:
-    """One progress stream for both searches: best objective and best bound so far."""
+    """One progress stream for all contenders: best objective and best bound so far. When
+    they meet (one contender's schedule is as good as another's proven bound), it stops the
+    race: that schedule is optimal, though no contender has proven it alone."""
 
-    def __init__(self, progress: ProgressFn | None, started: float) -> None:
+    def __init__(self, progress: ProgressFn | None, started: float, stop: threading.Event) -> None:
         self._progress = progress
         self._started = started
+        self._stop = stop
         self._lock = threading.Lock()
         self._objective: float | None = None
         self._bound: float | None = None
 
     def __call__(self, report: Progress) -> None:
-        if self._progress is None:
-            return
         with self._lock:
             if report.objective is not None and (
                 self._objective is None or report.objective < self._objective
@@ -216,7 +217,15 @@ class _MergedProgress:
             if report.bound is not None and (self._bound is None or report.bound > self._bound):
                 self._bound = report.bound
             merged = Progress(self._objective, self._bound, time.perf_counter() - self._started)
-        self._progress(merged)
+        if meets(merged.objective, merged.bound):
+            self._stop.set()
+        if self._progress is not None:
+            self._progress(merged)
+
+
+def meets(objective: float | None, bound: float | None) -> bool:
+    """A schedule of ``objective`` is optimal given a proven lower ``bound``."""
+    return objective is not None and bound is not None and objective <= bound + 1e-6
 
 
 def race(
@@ -233,10 +242,11 @@ def race(
     proven bound.
 
     The winner is the first to prove its status, else the one with the better schedule, else
-    the first contender (status unknown).
+    the first contender (status unknown). The race also ends once one contender's schedule
+    meets another's bound (:func:`meets`); the caller then holds an optimal schedule.
     """
     stop = threading.Event()
-    merged = _MergedProgress(progress, time.perf_counter())
+    merged = _MergedProgress(progress, time.perf_counter(), stop)
     finished: list[E] = []
     lock = threading.Lock()
 
@@ -246,7 +256,7 @@ def race(
             stop,
             seed=seed,
             log=log,
-            progress=merged if progress else None,
+            progress=merged,  # also when nobody listens: it notices objective meeting bound
             interval_s=interval_s,
         )
         with lock:

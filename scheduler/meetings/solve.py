@@ -84,7 +84,14 @@ from scheduler.meetings.precheck import (
     required_meeting_conflict,
     unplaceable_meetings,
 )
-from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, Reader, race
+from scheduler.meetings.race import (
+    COUNTER_PORTFOLIO,
+    LIGHT_PORTFOLIO,
+    Contender,
+    Reader,
+    meets,
+    race,
+)
 from scheduler.meetings.result import MeetingResult, Progress, Status
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import ProgressFn, SearchControl
@@ -363,6 +370,8 @@ def _solve(
         race_bound = max(race_bound or 0.0, float(lower))
         if status is Status.FEASIBLE and evaluate(instance, winner.plan()).breaks <= lower:
             status = Status.OPTIMAL  # the schedule meets the proven bound
+    if status is Status.FEASIBLE and meets(winner.objective, race_bound):
+        status = Status.OPTIMAL  # one contender's schedule meets another's bound
     fallback = None
     if stand_by is not None:
         fallback = stand_by.result(needed=status not in (Status.OPTIMAL, Status.INFEASIBLE))

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from benchkit.data import b2b_instances_dir
 from benchkit.meetings.crafted import Variant, craft
-from scheduler.meetings import SolveOptions, Status, read_dzn, solve, validate
+from scheduler.meetings import Progress, SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race
 
@@ -215,3 +215,58 @@ def test_a_contender_still_building_when_another_proves_never_searches() -> None
         time.sleep(0.01)
     assert not late.building
     assert not late.searched and late.code == cp_model.UNKNOWN and late.bound is None
+
+
+class _Reporter:
+    """An engine that reports one schedule or one bound, then searches until stopped."""
+
+    def __init__(self, name: str, objective: float | None, bound: float | None) -> None:
+        self.name = name
+        self._objective = objective
+        self._bound = bound
+        self.stopped = False
+
+    def run(
+        self,
+        time_limit: float,
+        stop: threading.Event,
+        *,
+        seed: int,
+        log: bool,
+        progress: Callable[[Progress], None] | None,
+        interval_s: float,
+    ) -> None:
+        assert progress is not None  # the race always listens
+        progress(Progress(self._objective, self._bound, 0.0))
+        self.stopped = stop.wait(time_limit)
+
+    proven = False
+
+    @property
+    def has_solution(self) -> bool:
+        return self._objective is not None
+
+    @property
+    def objective(self) -> float | None:
+        return self._objective
+
+    @property
+    def bound(self) -> float | None:
+        return self._bound
+
+    def plan(self) -> dict[int, int]:
+        return {0: 0} if self.has_solution else {}
+
+
+def test_a_schedule_meeting_another_contenders_bound_ends_the_race() -> None:
+    schedule, proof = _Reporter("schedule", 5.0, None), _Reporter("proof", None, 5.0)
+    winner, bound = race([schedule, proof], time_limit=120)
+    assert schedule.stopped and proof.stopped  # by the race, not by the time limit
+    assert (winner.name, winner.objective, bound) == ("schedule", 5.0, 5.0)
+
+
+def test_a_schedule_above_the_other_bound_leaves_the_race_running() -> None:
+    schedule, proof = _Reporter("schedule", 6.0, None), _Reporter("proof", None, 5.0)
+    winner, bound = race([schedule, proof], time_limit=0.5)
+    assert not schedule.stopped and not proof.stopped  # both ran to the time limit
+    assert (winner.name, bound) == ("schedule", 5.0)

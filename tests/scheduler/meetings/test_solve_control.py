@@ -194,3 +194,31 @@ def test_maxsat_races_with_a_core_of_its_own_or_where_meetings_are_fixed_or_orde
     assert [c.name for c in raced] == ["light", "counters"] + (
         ["maxsat"] if imposed or workers >= 3 else []
     )
+
+
+def test_a_stopped_schedule_meeting_the_race_bound_is_optimal(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race ended because one contender's schedule met another's bound: no contender
+    proved it alone, and the solve reports it optimal."""
+    from ortools.sat.python import cp_model
+
+    instance = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3)
+
+    class StoppedAtTheBound:  # the schedule's contender, stopped by the race
+        code = cp_model.FEASIBLE
+        objective = 1.0
+
+        def plan(self) -> dict[int, int]:
+            return {0: 0, 1: 1, 2: 2}  # a waits between ab and ac: 1 break
+
+    monkeypatch.setattr(solve_module, "_probe_lower_bound", lambda *args, **kwargs: (0, None))
+    monkeypatch.setattr(solve_module, "race", lambda *a, **k: (StoppedAtTheBound(), 1.0))
+    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert result.status is Status.OPTIMAL
+    assert (result.objective, result.bound) == (1, 1.0)
+    assert validate(instance, result, require_all=True) == []
+    # Above the bound it stays feasible.
+    monkeypatch.setattr(solve_module, "race", lambda *a, **k: (StoppedAtTheBound(), 0.0))
+    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert result.status is not Status.OPTIMAL
