@@ -148,20 +148,17 @@ def run_maxsat(
 
 
 class MaxSatContender:
-    """The MaxSAT engine as a contender of :func:`scheduler.meetings.race.race` (its
-    ``Engine`` protocol). It searches in a child process (``python -m
-    scheduler.meetings.maxsat SECONDS``, child.py), killed once the race stops or the time
-    is up: Glucose 4 looks at an interrupt only when it restarts, and on a hard core it
-    went on for more than two minutes past its time limit. The child encodes on its own
-    core, so the CP-SAT searches start at once; it reports each raised bound as it goes."""
+    """The MaxSAT engine, default :class:`MaxSatOptions`, as a contender of
+    :func:`scheduler.meetings.race.race` (its ``Engine`` protocol). It searches in a child
+    process (``python -m scheduler.meetings.maxsat SECONDS``, child.py), killed once the race
+    stops or the time is up: Glucose 4 looks at an interrupt only when it restarts, and on a
+    hard core it went on for more than two minutes past its time limit. The child encodes on
+    its own core, so the CP-SAT searches start at once; it reports each raised bound as it
+    goes."""
 
-    def __init__(
-        self, instance: MeetingInstance, options: MaxSatOptions | None = None, name: str = "maxsat"
-    ) -> None:
+    def __init__(self, instance: MeetingInstance, name: str = "maxsat") -> None:
         self.name = name
         self.instance = instance
-        # The child runs the default options; other options are for run_maxsat.
-        self.options = options or MaxSatOptions()
         self.outcome: MaxSatOutcome | None = None
 
     def run(
