@@ -192,9 +192,13 @@ class MaxSatContender:
                 finally:
                     process.stdin.close()
             for line in process.stdout:
-                if not line.endswith("\n"):  # cut short by the kill
+                try:
+                    message = json.loads(line) if line.endswith("\n") else None
+                except ValueError:
+                    message = None
+                if not isinstance(message, dict):  # cut short by the kill, or not ours
+                    process.kill()
                     break
-                message = json.loads(line)
                 if "status" in message:
                     answer = message
                 elif "bound" in message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings import maxsat as maxsat_module
 from scheduler.meetings.json_format import instance_to_dict
 from scheduler.meetings.maxsat import MaxSatContender, MaxSatOptions, MaxSatSearch, run_maxsat
 from scheduler.meetings.maxsat_encoding import EncodingOptions, maxsat_unsupported
@@ -277,3 +279,29 @@ def test_the_child_ends_by_itself_at_its_time_limit() -> None:
         assert answers and answers[-1]["status"] == "unknown"
     else:
         assert answers == []
+
+
+def test_a_child_that_answers_nonsense_is_killed(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line that is not the child's JSON ends the search at once instead of waiting for
+    the child's own limit (here a child that would sleep ten minutes)."""
+    children: list[subprocess.Popen[str]] = []
+
+    def nonsense(module: str, *args: str) -> subprocess.Popen[str]:
+        code = "import time; print('not json', flush=True); time.sleep(600)"
+        child = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        children.append(child)
+        return child
+
+    monkeypatch.setattr(maxsat_module, "start_child", nonsense)
+    contender, _ = _race_alone(MaxSatContender(_random_instance(make_instance, 0)))
+    assert contender.outcome is not None and contender.outcome.status is Status.UNKNOWN
+    assert not contender.proven and contender.plan() == {}
+    assert [child.returncode for child in children] == [-signal.SIGKILL]
