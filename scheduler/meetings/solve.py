@@ -287,7 +287,8 @@ def _solve(
     # forum-13crafc 13 s against 34 s), while fixed meetings and precedences need the passes
     # (ticf-13crafc+fixed-20: no schedule in 58 s against an optimum in 41 s;
     # docs/benchmarks/meetings.md).
-    passes = 1 if pure_breaks and not instance.pinned_slot and not instance.precedences else None
+    side_constraints = bool(instance.pinned_slot or instance.precedences)  # fixed or ordered
+    passes = 1 if pure_breaks and not side_constraints else None
     # One search, or several racing (race.py); either way the winner reads the schedule.
     light = Contender(
         "light",
@@ -333,7 +334,6 @@ def _solve(
     # where meetings are fixed or ordered: each break those force costs RC2 one small core,
     # while CP-SAT's bound rose slowly there (ticf-13crafc+fixed-40: proven 36 in 25 s,
     # against 54 breaks, bound 36 after 60 s; docs/benchmarks/meetings.md).
-    side_constraints = bool(instance.pinned_slot or instance.precedences)
     if (
         pure_breaks
         and optimal_hint is None
@@ -368,10 +368,9 @@ def _solve(
         status = _STATUS.get(winner.code, Status.UNKNOWN)
     if lower > 0:  # proven before the race (pure breaks only)
         race_bound = max(race_bound or 0.0, float(lower))
-        if status is Status.FEASIBLE and evaluate(instance, winner.plan()).breaks <= lower:
-            status = Status.OPTIMAL  # the schedule meets the proven bound
     if status is Status.FEASIBLE and meets(winner.objective, race_bound):
-        status = Status.OPTIMAL  # one contender's schedule meets another's bound
+        # The schedule meets a proven bound: the probes' or another contender's.
+        status = Status.OPTIMAL
     fallback = None
     if stand_by is not None:
         fallback = stand_by.result(needed=status not in (Status.OPTIMAL, Status.INFEASIBLE))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 from ortools.sat.python import cp_model
@@ -13,7 +12,8 @@ from benchkit.data import b2b_instances_dir
 from benchkit.meetings.crafted import Variant, craft
 from scheduler.meetings import Progress, SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
-from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, race
+from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, Reader, race
+from scheduler.meetings.search_control import ProgressFn
 
 from .brute_force import brute_force_optimum
 from .conftest import MakeInstance
@@ -185,7 +185,7 @@ def _reader(solver: cp_model.CpSolver) -> dict[int, int]:
 def test_a_contender_builds_its_model_in_its_own_thread_and_searches_it() -> None:
     built_in: list[str] = []
 
-    def build() -> tuple[cp_model.CpModel, Callable[[cp_model.CpSolver], dict[int, int]]]:
+    def build() -> tuple[cp_model.CpModel, Reader]:
         built_in.append(threading.current_thread().name)
         return _easy(4), _reader
 
@@ -200,7 +200,7 @@ def test_a_contender_builds_its_model_in_its_own_thread_and_searches_it() -> Non
 def test_a_contender_still_building_when_another_proves_never_searches() -> None:
     release = threading.Event()
 
-    def build() -> tuple[cp_model.CpModel, Callable[[cp_model.CpSolver], dict[int, int]]]:
+    def build() -> tuple[cp_model.CpModel, Reader]:
         release.wait(60)  # held until the race is over
         return _easy(1), _reader
 
@@ -233,7 +233,7 @@ class _Reporter:
         *,
         seed: int,
         log: bool,
-        progress: Callable[[Progress], None] | None,
+        progress: ProgressFn | None,
         interval_s: float,
     ) -> None:
         assert progress is not None  # the race always listens

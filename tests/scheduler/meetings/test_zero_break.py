@@ -224,6 +224,7 @@ def test_a_schedule_meeting_the_refuted_bound_is_optimal(
 
     class StoppedEarly:  # what race() returns for a search stopped before its proof
         code = cp_model.FEASIBLE
+        objective = 1.0
 
         def plan(self) -> dict[int, int]:
             return {0: 0, 1: 1, 2: 2}  # a waits between ab and ac: 1 break
