@@ -20,7 +20,7 @@ from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.instance import Meeting, MeetingInstance, Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult
-from scheduler.meetings.solve import solve
+from scheduler.meetings.solving import solve
 from scheduler.meetings.validator import validate
 
 

@@ -14,7 +14,7 @@ from benchkit.meetings.crafted import PAPER_VARIANTS, Variant, craft
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import Status
-from scheduler.meetings.solve import solve
+from scheduler.meetings.solving import solve
 from scheduler.meetings.validator import validate
 
 

@@ -40,9 +40,8 @@ from scheduler.meetings.objective import (
     max_breaks,
 )
 from scheduler.meetings.options import SolveOptions
-from scheduler.meetings.result import MeetingResult, Progress, Status
+from scheduler.meetings.result import MeetingResult, Progress, ProgressFn, Status
 from scheduler.meetings.schedule_result import build_result
-from scheduler.meetings.search_control import ProgressFn
 from scheduler.meetings.span import span_walk
 from scheduler.meetings.sweep import sweep_schedule
 from scheduler.meetings.zero_break import ZeroBreakProbe

@@ -29,10 +29,10 @@ from pysat.examples.rc2 import RC2
 
 from scheduler.meetings.child import limit_child, start_child
 from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.interrupts import interrupting
 from scheduler.meetings.json_format import instance_from_dict, instance_to_dict
 from scheduler.meetings.maxsat_encoding import BreaksEncoding, EncodingOptions
-from scheduler.meetings.result import Progress, Status
-from scheduler.meetings.search_control import ProgressFn, interrupting
+from scheduler.meetings.result import Progress, ProgressFn, Status
 
 BoundFn = Callable[[int], None]
 # The child's address space: the encoding of the largest instance it takes (8,000 pairs)

@@ -15,7 +15,7 @@ once ``stop`` is set, and, after ``run``: ``proven`` (optimality or infeasibilit
 ``has_solution``, ``objective`` and ``bound`` (the same objective as every other contender:
 ``objective.py``'s weighted sum, for a pure benchmark solve the total breaks) and ``plan()``
 (meeting index -> slot of its best schedule). :class:`Contender` is the CP-SAT one; another
-engine (e.g. MaxSAT) implements the same few members and joins the list in ``solve.py``.
+engine (e.g. MaxSAT) implements the same few members and joins the list in ``solving.py``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from typing import Protocol, TypeVar
 
 from ortools.sat.python import cp_model
 
-from scheduler.meetings.result import Progress
-from scheduler.meetings.search_control import ProgressFn, SearchControl
+from scheduler.meetings.result import Progress, ProgressFn
+from scheduler.meetings.search_control import SearchControl
 
 Reader = Callable[[cp_model.CpSolver], dict[int, int]]
 

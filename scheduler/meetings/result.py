@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -50,6 +50,10 @@ class Progress:
     objective: float | None
     bound: float | None
     elapsed_s: float
+
+
+# Where a search reports its progress (a job page's bar, a race's merged stream).
+ProgressFn = Callable[[Progress], None]
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,21 @@
-"""Progress reports and cancellation around a CP-SAT search, and interrupts of python-sat.
+"""Progress reports and cancellation around a CP-SAT search.
 
 CP-SAT calls back from its own threads and cannot be interrupted from outside except by
 ``stop_search``; a small watcher thread turns a ``threading.Event`` into that call and emits
-a heartbeat so a job page moves even while no better solution is found. :func:`interrupting`
-does the same for python-sat's ``interrupt``.
+a heartbeat so a job page moves even while no better solution is found. python-sat's
+searches have the same in :mod:`scheduler.meetings.interrupts`.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from types import TracebackType
 
 from ortools.sat.python import cp_model
 
-from scheduler.meetings.result import Progress
-
-ProgressFn = Callable[[Progress], None]
+from scheduler.meetings.result import Progress, ProgressFn
 
 
 class SearchControl(cp_model.CpSolverSolutionCallback):
@@ -92,29 +89,3 @@ class SearchControl(cp_model.CpSolverSolutionCallback):
         self._done.set()
         if self._thread is not None:
             self._thread.join()
-
-
-@contextmanager
-def interrupting(
-    interrupt: Callable[[], None], deadline: float, stop: threading.Event | None, name: str
-) -> Iterator[threading.Event]:
-    """Around a python-sat search: once ``deadline`` (``time.perf_counter``) passes or
-    ``stop`` is set, call ``interrupt`` every 20 ms until the block ends, since one that
-    lands before the search starts, or between two SAT calls, is forgotten. Yields an event
-    that is set once it has interrupted."""
-    done = threading.Event()
-    interrupted = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.02):
-            if (stop is not None and stop.is_set()) or time.perf_counter() >= deadline:
-                interrupted.set()
-                interrupt()
-
-    watcher = threading.Thread(target=watch, name=name, daemon=True)
-    watcher.start()
-    try:
-        yield interrupted
-    finally:
-        done.set()
-        watcher.join()

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.meetings.child import limit_child, start_child
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.search_control import interrupting
+from scheduler.meetings.interrupts import interrupting
 
 if TYPE_CHECKING:
     from pysat.formula import IDPool

@@ -13,7 +13,7 @@ from benchkit.meetings.crafted import Variant, craft
 from scheduler.meetings import Progress, SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
 from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, Reader, race
-from scheduler.meetings.search_control import ProgressFn
+from scheduler.meetings.result import ProgressFn
 
 from .brute_force import brute_force_optimum
 from .conftest import MakeInstance

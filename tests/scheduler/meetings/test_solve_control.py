@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import threading
 import time
 from typing import Any
@@ -22,12 +21,11 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings import solving as solve_module
 from scheduler.meetings.race import Contender
-from scheduler.meetings.solve import _StandBy
+from scheduler.meetings.solving import _StandBy
 
 from .conftest import MakeInstance
-
-solve_module = importlib.import_module("scheduler.meetings.solve")  # the package re-exports solve()
 
 BENCH = b2b_instances_dir()
 HARD = BENCH / "forum-13crafb.original.dzn"

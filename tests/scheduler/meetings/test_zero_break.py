@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 import threading
@@ -219,7 +218,8 @@ def test_a_schedule_meeting_the_refuted_bound_is_optimal(
     optimal, and the bound is reported."""
     from ortools.sat.python import cp_model
 
-    solve_module = importlib.import_module("scheduler.meetings.solve")
+    from scheduler.meetings import solving as solve_module
+
     inst = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3)
 
     class StoppedEarly:  # what race() returns for a search stopped before its proof

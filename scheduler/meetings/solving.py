@@ -92,9 +92,9 @@ from scheduler.meetings.race import (
     meets,
     race,
 )
-from scheduler.meetings.result import MeetingResult, Progress, Status
+from scheduler.meetings.result import MeetingResult, Progress, ProgressFn, Status
 from scheduler.meetings.schedule_result import build_result
-from scheduler.meetings.search_control import ProgressFn, SearchControl
+from scheduler.meetings.search_control import SearchControl
 from scheduler.meetings.validator import validate
 from scheduler.meetings.zero_break import Answer, runs_problem, search_here
 
