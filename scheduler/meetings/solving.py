@@ -34,7 +34,9 @@ benchmark)
 ``allow_unscheduled`` True              exact model, unscheduled priority weighed first
 large path, every meeting to place      beside the annealing, a SAT search for a schedule
 (strict or relaxation keeps all),       without breaks in a child process (``zero_break.py``);
-pairs <= 110,000 (``MAX_PAIRS``)        the solve stops at it (optimal)
+pairs <= 110,000 (``MAX_PAIRS``)        the solve stops at it (optimal); up to 50,000
+                                        pairs a second one follows the annealing's
+                                        schedule from 40% of the limit
 pure breaks (strict, not a re-solve)    first the SAT search for a schedule without breaks, in
                                         this thread (<= 2.5 s, 5% of the budget): its schedule
                                         is optimal, its refutation proves 1 break; then

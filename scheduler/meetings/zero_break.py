@@ -38,7 +38,8 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -59,16 +60,23 @@ SOLVER = "cadical195"
 # Nobody meets more people than this in one run (the matching that checks a run recurses
 # once per meeting): a day of 24 slots holds 24.
 MAX_RUN = 200
+# A guided search drops the guide's runs that conflict as long as the solver finds such a
+# conflict within this many conflicts (they come within a second on the tight family;
+# docs/benchmarks/meetings.md).
+GUIDE_CONFLICTS = 2_000
 
 
 @dataclass(frozen=True)
 class RunsProblem:
-    """What the child needs: per meeting its two participants (indices) and allowed slots."""
+    """What the child needs: per meeting its two participants (indices) and allowed slots;
+    ``guide``, if given, per participant the first slot of their run in a schedule to
+    follow (-1 where they have a break there; see :func:`solve_runs`)."""
 
     n_slots: int
     tables: int
     ends: tuple[tuple[int, int], ...]
     allowed: tuple[tuple[int, ...], ...]
+    guide: tuple[int, ...] = ()
 
     def to_json(self) -> str:
         return json.dumps(
@@ -77,6 +85,7 @@ class RunsProblem:
                 "tables": self.tables,
                 "ends": self.ends,
                 "allowed": self.allowed,
+                "guide": self.guide,
             }
         )
 
@@ -88,7 +97,26 @@ class RunsProblem:
             tables=int(data["tables"]),
             ends=tuple((int(a), int(b)) for a, b in data["ends"]),
             allowed=tuple(tuple(int(s) for s in slots) for slots in data["allowed"]),
+            guide=tuple(int(a) for a in data.get("guide", ())),
         )
+
+    def following(self, slots: Mapping[int, int]) -> RunsProblem:
+        """The same problem guided by a schedule (meeting index -> slot, unplaced meetings
+        left out): whoever has all their meetings in one run there is asked to keep it."""
+        n_people = 1 + max(max(pair) for pair in self.ends)
+        taken: list[list[int]] = [[] for _ in range(n_people)]
+        whole = [True] * n_people
+        for m, pair in enumerate(self.ends):
+            for p in pair:
+                if m in slots:
+                    taken[p].append(slots[m])
+                else:
+                    whole[p] = False
+        guide = tuple(
+            min(mine) if whole[p] and mine and max(mine) - min(mine) == len(mine) - 1 else -1
+            for p, mine in enumerate(taken)
+        )
+        return replace(self, guide=guide)
 
 
 def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
@@ -203,9 +231,13 @@ def _partner(problem: RunsProblem, m: int, p: int) -> int:
     return b if a == p else a
 
 
-def encode(problem: RunsProblem) -> tuple[list[list[int]], dict[tuple[int, int], int]] | None:
-    """CNF clauses and the variable of each (meeting, slot) that some pair of runs allows;
-    None when some participant has no run at all (no 0-break schedule, without a search)."""
+Encoding = tuple[list[list[int]], dict[tuple[int, int], int], dict[tuple[int, int], int]]
+
+
+def encode(problem: RunsProblem) -> Encoding | None:
+    """CNF clauses, the variable of each (meeting, slot) that some pair of runs allows and
+    of each possible run (participant, first slot); None when some participant has no run
+    at all (no 0-break schedule, without a search)."""
     from pysat.card import CardEnc, EncType
     from pysat.formula import IDPool
 
@@ -273,7 +305,8 @@ def encode(problem: RunsProblem) -> tuple[list[list[int]], dict[tuple[int, int],
                 clauses.extend([-r, b] for r in cover)
                 clauses.append([-b, *cover])
     clauses.extend(_per_slot_counts(problem, n_people, busy, pool))
-    return clauses, x
+    run_of = {(p, a): run(p, a) for p, firsts in starts.items() for a in firsts}
+    return clauses, x, run_of
 
 
 def _per_slot_counts(
@@ -344,13 +377,35 @@ def _exactly(lits: list[int], k: int, pool: IDPool) -> list[list[int]]:
 
 def solve_runs(problem: RunsProblem) -> list[int] | None:
     """The slot of every meeting in a schedule without breaks, or None if there is none.
-    Runs until it knows: call it where it can be killed (the child process)."""
+    Runs until it knows: call it where it can be killed (the child process).
+
+    With a guide, the search first keeps the guide's runs: it assumes them, drops those in
+    each conflict that the solver finds within ``GUIDE_CONFLICTS``, then takes the rest as
+    facts in a fresh solver, whose preprocessing works on them (as assumptions they are
+    frozen). A guided search that fails searches the whole problem."""
     from pysat.solvers import Solver
 
     encoded = encode(problem)
     if encoded is None:
         return None
-    clauses, x = encoded
+    clauses, x, runs = encoded
+    if problem.guide:
+        kept = {runs[p, a] for p, a in enumerate(problem.guide) if (p, a) in runs}
+        with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
+            while True:
+                solver.conf_budget(GUIDE_CONFLICTS)
+                answer = solver.solve_limited(assumptions=sorted(kept))
+                if answer:
+                    return _slots(problem, x, solver.get_model())
+                if answer is None:
+                    break  # no conflict among the guesses found quickly: keep the rest
+                core = set(solver.get_core() or ())
+                if not core:
+                    return None  # unsatisfiable whatever is assumed
+                kept -= core
+        with Solver(name=SOLVER, bootstrap_with=clauses + [[lit] for lit in kept]) as solver:
+            if solver.solve():
+                return _slots(problem, x, solver.get_model())
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         if not solver.solve():
             return None
@@ -384,7 +439,7 @@ def search_here(
     encoded = encode(problem)
     if encoded is None:
         return Answer.NONE, None
-    clauses, x = encoded
+    clauses, x, _runs = encoded
     with Solver(name="g4", bootstrap_with=clauses) as solver:
         deadline = time.perf_counter() + seconds
         with interrupting(solver.interrupt, deadline, cancel, "zero-break-watch"):
@@ -405,6 +460,7 @@ class ZeroBreakProbe:
     """
 
     def __init__(self, problem: RunsProblem, deadline: float) -> None:
+        self.problem = problem
         self.done = threading.Event()
         self.slots: dict[int, int] | None = None
         self.infeasible = False
@@ -423,6 +479,11 @@ class ZeroBreakProbe:
         """A running probe for ``instance``, or None where :func:`runs_problem` declines."""
         problem = runs_problem(instance)
         return None if problem is None else cls(problem, deadline)
+
+    def follow(self, slots: Mapping[int, int]) -> ZeroBreakProbe:
+        """A second search, guided by a schedule (meeting index -> slot), to the same
+        deadline; this one keeps searching."""
+        return ZeroBreakProbe(self.problem.following(slots), self._deadline)
 
     def _watch(self, problem: RunsProblem) -> None:
         try:

@@ -237,3 +237,102 @@ def test_a_schedule_meeting_the_refuted_bound_is_optimal(
     assert result.status is Status.OPTIMAL
     assert (result.objective, result.bound) == (1, 1.0)
     assert validate(inst, result, require_all=True) == []
+
+
+def test_a_guide_keeps_the_run_of_whoever_has_one(make_instance: MakeInstance) -> None:
+    inst = make_instance([("a", "b"), ("a", "c"), ("b", "d")], n_slots=4, tables=4)
+    problem = runs_problem(inst)
+    assert problem is not None and problem.guide == ()
+    index = inst.participant_index
+    guided = problem.following({0: 1, 1: 2})  # b meets d nowhere yet
+    assert [guided.guide[index[p]] for p in "abcd"] == [1, -1, 2, -1]
+    broken = problem.following({0: 0, 1: 2, 2: 1})  # a waits in slot 1
+    assert [broken.guide[index[p]] for p in "abcd"] == [-1, 0, 2, 1]
+    assert RunsProblem.from_json(guided.to_json()) == guided
+
+
+def _shifted(event, by: int) -> dict[int, int]:  # type: ignore[no-untyped-def]
+    inst = event.instance
+    return {inst.meeting_index[m]: (s + by) % inst.n_slots for m, s in event.planted.items()}
+
+
+@pytest.mark.parametrize(
+    ("shift", "conflicts"),
+    [(0, 2_000), (1, 2_000), (3, 2_000), (1, 1)],
+    ids=["planted", "shifted-1", "shifted-3", "no-conflicts-drop-the-guesses"],
+)
+def test_a_guided_search_finds_a_schedule_without_breaks_whatever_the_guide(
+    shift: int, conflicts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guide is a guess: runs that conflict are dropped, and when what is kept admits no
+    schedule (with one conflict allowed, nothing is dropped) the whole problem is searched."""
+    import scheduler.meetings.zero_break as zero_break
+
+    monkeypatch.setattr(zero_break, "GUIDE_CONFLICTS", conflicts)
+    event = generate_hosted_buyer(60, seed=2)
+    inst = event.instance
+    problem = runs_problem(inst)
+    assert problem is not None
+    guided = problem.following(_shifted(event, shift))
+    assert any(a >= 0 for a in guided.guide)
+    slots = solve_runs(guided)
+    assert slots is not None
+    plan = dict(enumerate(slots))
+    assert evaluate(inst, plan).breaks == 0 and len(plan) == len(inst.meetings)
+    named = {inst.meetings[m].id: s for m, s in plan.items()}
+    result = build_result(inst, Status.FEASIBLE, named, 0.0)
+    assert validate(inst, result, require_all=True) == []
+
+
+def test_a_guide_makes_no_schedule_where_none_exists(make_instance: MakeInstance) -> None:
+    problem = runs_problem(make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3))
+    assert problem is not None
+    assert solve_runs(problem.following({0: 0, 1: 1, 2: 2})) is None
+
+
+def test_a_large_path_solve_takes_the_guided_searchs_schedule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first search never answers here; the one that follows the annealing's schedule
+    does, and the solve ends with it (the annealing waits for it meanwhile)."""
+    import scheduler.meetings.large_event as large_event
+
+    followed: list[ZeroBreakProbe] = []
+
+    class Silent:  # the first search: still running when the solve ends
+        def __init__(self, problem: RunsProblem, deadline: float) -> None:
+            self.problem, self.deadline = problem, deadline
+            self.done = threading.Event()
+            self.slots: dict[int, int] | None = None
+            self.stopped = False
+
+        def follow(self, slots: dict[int, int]) -> ZeroBreakProbe:
+            assert slots  # the annealing's schedule
+            followed.append(ZeroBreakProbe(self.problem.following(slots), self.deadline))
+            return followed[-1]
+
+        def stop(self) -> None:
+            self.stopped = True
+
+    silent: list[Silent] = []
+
+    def start(instance, deadline):  # type: ignore[no-untyped-def]
+        problem = runs_problem(instance)
+        assert problem is not None
+        silent.append(Silent(problem, deadline))
+        return silent[-1]
+
+    monkeypatch.setattr(ZeroBreakProbe, "start", staticmethod(start))
+    # It follows as soon as the annealing starts (after the restarts, a quarter of the
+    # limit), and the annealing waits for it until the end.
+    monkeypatch.setattr(large_event, "FOLLOW_FROM", 0.0)
+    monkeypatch.setattr(large_event, "FOLLOW_UNTIL", 1.0)
+    inst = generate_hosted_buyer(100, seed=0).instance
+    options = SolveOptions(
+        time_limit_s=20, workers=2, allow_unscheduled=False, strict_exact_pairs=0
+    )
+    result = solve(inst, options)
+    assert len(followed) == 1 and followed[0].slots is not None
+    assert silent[0].stopped and followed[0].done.is_set()
+    assert result.status is Status.OPTIMAL and result.solver == "greedy+lns+sat"
+    assert result.objective == 0 and validate(inst, result, require_all=True) == []
