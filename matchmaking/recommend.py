@@ -186,18 +186,19 @@ class Matchmaker:
                 block, k, self.model.weights.min_score, self.model.weights.repeat_share
             )
 
-        if self.workers < 2 or len(starts) < 2:
-            yield from map(select, starts)
-            return
-        # numpy and scipy release the GIL in the products, partitions and reductions that
-        # dominate a block, so blocks scored in threads use the machine's cores. BLAS runs
-        # one thread per block meanwhile: its own threads would compete with ours and spin
-        # (a quarter of the scoring CPU time at 5,000 participants).
-        with (
-            threadpool_limits(limits=1, user_api="blas"),
-            ThreadPoolExecutor(max_workers=self.workers) as pool,
-        ):
-            yield from pool.map(select, starts)
+        # BLAS runs one thread per block, whatever the workers: its own threads would
+        # compete with ours and spin (a quarter of the scoring CPU time at 5,000
+        # participants), and a product split over its threads rounds some columns
+        # differently, which reorders candidates tied on a signal (copies of one text): the
+        # lists would depend on the number of workers.
+        with threadpool_limits(limits=1, user_api="blas"):
+            if self.workers < 2 or len(starts) < 2:
+                yield from map(select, starts)
+                return
+            # numpy and scipy release the GIL in the products, partitions and reductions
+            # that dominate a block, so blocks scored in threads use the machine's cores.
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                yield from pool.map(select, starts)
 
     def _recommendations(self, selection: _Selection) -> list[Recommendation]:
         pairs = list(zip(selection.rows.tolist(), selection.cols.tolist(), strict=True))
