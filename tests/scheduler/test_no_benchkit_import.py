@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from tests.scheduler.fresh import printed_by
 
 
 def test_importing_the_schedulers_imports_no_benchmark_tooling() -> None:
@@ -12,10 +11,7 @@ def test_importing_the_schedulers_imports_no_benchmark_tooling() -> None:
         "scheduler.agenda.solve; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'benchkit'))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "[]"
+    assert printed_by(code) == "[]"
 
 
 def test_benchkit_still_reaches_what_it_measures() -> None:
@@ -23,7 +19,4 @@ def test_benchkit_still_reaches_what_it_measures() -> None:
         "import sys, benchkit.meetings.bench, benchkit.agenda.peer_benchmark, benchkit.data; "
         "print('scheduler.meetings.solving' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "True"
+    assert printed_by(code) == "True"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from importlib import import_module
 
 import pytest
 
 import scheduler.meetings as meetings
+from tests.scheduler.fresh import printed_by
 
 
 def test_every_public_name_resolves_to_its_defining_module() -> None:
@@ -31,13 +30,7 @@ def test_the_sat_children_start_without_or_tools() -> None:
         "import sys, scheduler.meetings.maxsat, scheduler.meetings.zero_break; "
         "print(sorted(m for m in ('ortools', 'scheduler.meetings.solving') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "[]"
+    assert printed_by(code) == "[]"
     # ... while the package's solve() still brings the solver in.
     code = "import sys; from scheduler.meetings import solve; print('ortools' in sys.modules)"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert out.stdout.strip() == "True"
+    assert printed_by(code) == "True"
