@@ -520,7 +520,7 @@ def _search(
     probes = [probe] if probe is not None else []
     annealing: list[LocalSearch] = []
     follow_at = started + FOLLOW_FROM * options.time_limit_s
-    if sum(len(slots) for slots in instance.allowed_slots) > FOLLOW_MAX_PAIRS:
+    if probe is None or probe.problem.pairs > FOLLOW_MAX_PAIRS:
         follow_at = math.inf
 
     def zero_break() -> dict[int, int] | None:

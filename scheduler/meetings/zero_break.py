@@ -78,6 +78,15 @@ class RunsProblem:
     allowed: tuple[tuple[int, ...], ...]
     guide: tuple[int, ...] = ()
 
+    @property
+    def n_people(self) -> int:
+        return 1 + max(max(pair) for pair in self.ends)
+
+    @property
+    def pairs(self) -> int:
+        """How many (meeting, slot) pairs the meetings allow."""
+        return sum(len(slots) for slots in self.allowed)
+
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -103,9 +112,8 @@ class RunsProblem:
     def following(self, slots: Mapping[int, int]) -> RunsProblem:
         """The same problem guided by a schedule (meeting index -> slot, unplaced meetings
         left out): whoever has all their meetings in one run there is asked to keep it."""
-        n_people = 1 + max(max(pair) for pair in self.ends)
-        taken: list[list[int]] = [[] for _ in range(n_people)]
-        whole = [True] * n_people
+        taken: list[list[int]] = [[] for _ in range(self.n_people)]
+        whole = [True] * self.n_people
         for m, pair in enumerate(self.ends):
             for p in pair:
                 if m in slots:
@@ -241,7 +249,7 @@ def encode(problem: RunsProblem) -> Encoding | None:
     from pysat.card import CardEnc, EncType
     from pysat.formula import IDPool
 
-    n_people = 1 + max(max(pair) for pair in problem.ends)
+    n_people = problem.n_people
     mine: list[list[int]] = [[] for _ in range(n_people)]
     for m, (a, b) in enumerate(problem.ends):
         mine[a].append(m)
