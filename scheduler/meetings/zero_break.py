@@ -64,6 +64,10 @@ MAX_RUN = 200
 # conflict within this many conflicts (they come within a second on the tight family;
 # docs/benchmarks/meetings.md).
 GUIDE_CONFLICTS = 2_000
+# A guided search first keeps the guide's runs exactly; where those admit no schedule (in 3
+# of 4 failed solves at 1,000 participants, refuted within seconds), it keeps each guided
+# participant's run within one slot of the guide's (docs/benchmarks/meetings.md).
+GUIDE_WIDTHS = (0, 1)
 
 
 @dataclass(frozen=True)
@@ -387,10 +391,10 @@ def solve_runs(problem: RunsProblem) -> list[int] | None:
     """The slot of every meeting in a schedule without breaks, or None if there is none.
     Runs until it knows: call it where it can be killed (the child process).
 
-    With a guide, the search first keeps the guide's runs: it assumes them, drops those in
-    each conflict that the solver finds within ``GUIDE_CONFLICTS``, then takes the rest as
-    facts in a fresh solver, whose preprocessing works on them (as assumptions they are
-    frozen). A guided search that fails searches the whole problem."""
+    With a guide, the search first keeps the guide's runs (:func:`_follow`); where what it
+    keeps admits no schedule, it keeps each guided participant within ``GUIDE_WIDTHS[1]``
+    slots of their guided run instead. Only a guide that fails both ways leaves the whole
+    problem to search."""
     from pysat.solvers import Solver
 
     encoded = encode(problem)
@@ -398,26 +402,64 @@ def solve_runs(problem: RunsProblem) -> list[int] | None:
         return None
     clauses, x, runs = encoded
     if problem.guide:
-        kept = {runs[p, a] for p, a in enumerate(problem.guide) if (p, a) in runs}
-        with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
-            while True:
-                solver.conf_budget(GUIDE_CONFLICTS)
-                answer = solver.solve_limited(assumptions=sorted(kept))
-                if answer:
-                    return _slots(problem, x, solver.get_model())
-                if answer is None:
-                    break  # no conflict among the guesses found quickly: keep the rest
-                core = set(solver.get_core() or ())
-                if not core:
-                    return None  # unsatisfiable whatever is assumed
-                kept -= core
-        with Solver(name=SOLVER, bootstrap_with=clauses + [[lit] for lit in kept]) as solver:
-            if solver.solve():
-                return _slots(problem, x, solver.get_model())
+        top = max(abs(lit) for clause in clauses for lit in clause)
+        for width in GUIDE_WIDTHS:
+            answer = _follow(problem, clauses, runs, width, top)
+            if answer is False:
+                return None
+            if isinstance(answer, list):
+                return _slots(problem, x, answer)
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         if not solver.solve():
             return None
         return _slots(problem, x, solver.get_model())
+
+
+def _follow(
+    problem: RunsProblem,
+    clauses: list[list[int]],
+    runs: dict[tuple[int, int], int],
+    width: int,
+    top: int,
+) -> list[int] | bool | None:
+    """A search that keeps each guided participant's run start within ``width`` slots of
+    the guide's: it assumes all of these guesses, drops those in each conflict that the
+    solver finds within ``GUIDE_CONFLICTS``, then takes the rest as facts in a fresh solver,
+    whose preprocessing works on them (as assumptions they are frozen). The SAT model, False
+    when no schedule exists whatever is kept (an empty conflict), None when what is kept
+    admits none."""
+    from pysat.solvers import Solver
+
+    choices: dict[int, int] = {}
+    for p, _a in runs:
+        choices[p] = choices.get(p, 0) + 1
+    guesses: dict[int, list[int]] = {}  # assumed literal -> the runs it keeps
+    extra: list[list[int]] = []
+    for p, guided in enumerate(problem.guide):
+        if (p, guided) not in runs:
+            continue
+        near = [runs[p, a] for a in range(guided - width, guided + width + 1) if (p, a) in runs]
+        if len(near) == 1:
+            guesses[near[0]] = near
+        elif len(near) < choices[p]:
+            top += 1
+            guesses[top] = near
+            extra.append([-top, *near])
+    kept = set(guesses)
+    with Solver(name=SOLVER, bootstrap_with=clauses + extra) as solver:
+        while True:
+            solver.conf_budget(GUIDE_CONFLICTS)
+            answer = solver.solve_limited(assumptions=sorted(kept))
+            if answer:
+                return list(solver.get_model() or ())
+            if answer is None:
+                break  # no conflict among the guesses found quickly: keep the rest
+            core = set(solver.get_core() or ())
+            if not core:
+                return False
+            kept -= core
+    with Solver(name=SOLVER, bootstrap_with=clauses + [guesses[lit] for lit in kept]) as solver:
+        return list(solver.get_model() or ()) if solver.solve() else None
 
 
 def _slots(

@@ -20,7 +20,9 @@ from scheduler.meetings.zero_break import (
     Answer,
     RunsProblem,
     ZeroBreakProbe,
+    _follow,
     _per_slot_counts,
+    _slots,
     encode,
     runs_problem,
     search_here,
@@ -265,7 +267,8 @@ def test_a_guided_search_finds_a_schedule_without_breaks_whatever_the_guide(
     shift: int, conflicts: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A guide is a guess: runs that conflict are dropped, and when what is kept admits no
-    schedule (with one conflict allowed, nothing is dropped) the whole problem is searched."""
+    schedule (with one conflict allowed, nothing is dropped) the search keeps everyone near
+    their guided run, or else searches the whole problem."""
     import scheduler.meetings.zero_break as zero_break
 
     monkeypatch.setattr(zero_break, "GUIDE_CONFLICTS", conflicts)
@@ -282,6 +285,34 @@ def test_a_guided_search_finds_a_schedule_without_breaks_whatever_the_guide(
     named = {inst.meetings[m].id: s for m, s in plan.items()}
     result = build_result(inst, Status.FEASIBLE, named, 0.0)
     assert validate(inst, result, require_all=True) == []
+
+
+@pytest.mark.parametrize("shift", [-1, 1])
+def test_a_guide_a_slot_off_is_followed_within_one_slot(
+    shift: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planted schedule shifted by a slot: everyone's run is one slot off the guide's,
+    so keeping each guided participant within one slot of it (nothing dropped, one conflict
+    allowed) leaves a schedule without breaks, found without the whole search."""
+    import scheduler.meetings.zero_break as zero_break
+
+    monkeypatch.setattr(zero_break, "GUIDE_CONFLICTS", 1)
+    event = generate_hosted_buyer(60, seed=2)
+    inst = event.instance
+    problem = runs_problem(inst)
+    assert problem is not None
+    guided = problem.following(_shifted(event, shift))
+    encoded = encode(guided)
+    assert encoded is not None
+    clauses, x, runs = encoded
+    top = max(abs(lit) for clause in clauses for lit in clause)
+    assert _follow(guided, clauses, runs, 0, top) is None  # the runs as guided: no schedule
+    model = _follow(guided, clauses, runs, 1, top)
+    assert isinstance(model, list)
+    plan = dict(enumerate(_slots(guided, x, model)))
+    assert evaluate(inst, plan).breaks == 0 and len(plan) == len(inst.meetings)
+    named = {inst.meetings[m].id: s for m, s in plan.items()}
+    assert validate(inst, build_result(inst, Status.FEASIBLE, named, 0.0), require_all=True) == []
 
 
 def test_a_guide_makes_no_schedule_where_none_exists(make_instance: MakeInstance) -> None:
