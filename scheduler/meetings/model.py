@@ -13,6 +13,7 @@ a table plan.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 
 from ortools.sat.python import cp_model
@@ -33,6 +34,11 @@ def capacity_counter_size(instance: MeetingInstance) -> int:
     return sum(n * capacity for n in per_slot if n > capacity)
 
 
+class BuildStopped(Exception):
+    """A model build given up because its ``stop`` event was set: nobody wants the model any
+    more (race.Contender: the race was decided while the model was still being built)."""
+
+
 class MeetingModel:
     def __init__(
         self,
@@ -43,8 +49,14 @@ class MeetingModel:
         implied_constraints: bool = True,
         integer_span: bool = True,
         capacity_counters: bool = False,
+        stop: threading.Event | None = None,
     ) -> None:
+        """Builds the model; raises :class:`BuildStopped` once ``stop`` is set (looked at
+        between the parts and per slot and participant in the long ones): a build left
+        behind by a race went on for 0.5-0.6 s of Python after the solve had returned on
+        the forumt instances, holding the interpreter from the next solve."""
         self.instance = instance
+        self._stop = stop
         self.allow_unscheduled = allow_unscheduled
         # Meetings that cannot be placed at all (empty domain) stay out of the model.
         self.meeting_ids = [i for i in range(len(instance.meetings)) if i not in excluded]
@@ -63,18 +75,26 @@ class MeetingModel:
         self._slot_vars: dict[int, cp_model.IntVar] = {}
         self.breaks_total: cp_model.LinearExprT = 0
         self.weights: Weights = lexicographic_weights(breaks=0, moves=0, unscheduled=0)
-        self._add_variables()
-        self._add_meeting_once()
-        self._add_participant_busy()
-        self._add_table_capacity()
-        self._add_caps()
-        self._add_precedences()
-        self._add_break_counting()
-        self._add_fairness()
+        parts = [
+            self._add_variables,
+            self._add_meeting_once,
+            self._add_participant_busy,
+            self._add_table_capacity,
+            self._add_caps,
+            self._add_precedences,
+            self._add_break_counting,
+            self._add_fairness,
+        ]
         if implied_constraints:
-            self._add_implied_constraints()
-            self._add_span_contiguity()
-        self._add_objective()
+            parts += [self._add_implied_constraints, self._add_span_contiguity]
+        for part in [*parts, self._add_objective]:
+            self.check_stop()
+            part()
+
+    def check_stop(self) -> None:
+        """Raise :class:`BuildStopped` if the build's ``stop`` is set."""
+        if self._stop is not None and self._stop.is_set():
+            raise BuildStopped
 
     # ------------------------------------------------------------------ variables
     def _add_variables(self) -> None:
@@ -269,6 +289,7 @@ class MeetingModel:
         inst = self.instance
         capacity = len(inst.shared_tables)
         for s in range(inst.n_slots):
+            self.check_stop()
             lits = [
                 self.x[m, s]
                 for m in self.meeting_ids
@@ -298,6 +319,7 @@ class MeetingModel:
         for pid, s in self.busy:
             busy_slots.setdefault(pid, []).append(s)
         for pid, slots in busy_slots.items():
+            self.check_stop()
             if len(slots) < 2 or pid not in self.breaks:
                 continue
             lo, hi = min(slots), max(slots)

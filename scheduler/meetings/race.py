@@ -28,6 +28,7 @@ from typing import Protocol, TypeVar
 
 from ortools.sat.python import cp_model
 
+from scheduler.meetings.model import BuildStopped
 from scheduler.meetings.result import Progress, ProgressFn
 from scheduler.meetings.search_control import SearchControl
 
@@ -99,8 +100,9 @@ class Contender:
     # Builds (model, reader) in the contender's own thread, so the others search meanwhile
     # (CP-SAT releases the GIL): the capacity-counter model takes 0.35 s of Python on the
     # forumt instances, as long as the light model needs for its whole proof. A contender
-    # still building when another proves its answer is left behind: it never searches.
-    build: Callable[[], tuple[cp_model.CpModel, Reader]] | None = None
+    # still building when another proves its answer is left behind: it never searches, and
+    # the build, given the race's stop event, gives up (raises BuildStopped).
+    build: Callable[[threading.Event], tuple[cp_model.CpModel, Reader]] | None = None
     presolve_iterations: int | None = None  # None: CP-SAT's default (3)
     solver: cp_model.CpSolver = field(default_factory=cp_model.CpSolver)
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
@@ -141,7 +143,10 @@ class Contender:
     ) -> None:
         began = time.perf_counter()
         if self.build is not None:
-            self.model, self.reader = self.build()
+            try:
+                self.model, self.reader = self.build(stop)
+            except BuildStopped:
+                return  # left behind (still building, so race() does not wait for it)
             # No longer building: race() waits for it from here on, so stop is read after.
             self.build = None
             if stop.is_set():

@@ -312,11 +312,12 @@ def _solve(
     if racing:
         # The capacity-counter model beside the light one (see race.py), built in its own
         # thread while the light model is searched.
-        def build_counters() -> tuple[cp_model.CpModel, Reader]:
-            counters = MeetingModel(instance, capacity_counters=True)
+        def build_counters(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
+            counters = MeetingModel(instance, capacity_counters=True, stop=stop)
             if lower > 0:
                 counters.model.add(counters.breaks_total >= lower)
             if hint is not None:
+                counters.check_stop()
                 counters.add_hint(hint)
             return counters.model, counters.chosen_slots
 

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from benchkit.data import b2b_instances_dir
 from benchkit.meetings.crafted import Variant, craft
 from scheduler.meetings import Progress, SolveOptions, Status, read_dzn, solve, validate
-from scheduler.meetings.model import MeetingModel, capacity_counter_size
+from scheduler.meetings.model import BuildStopped, MeetingModel, capacity_counter_size
 from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, Reader, race
 from scheduler.meetings.result import ProgressFn
 
@@ -185,7 +185,8 @@ def _reader(solver: cp_model.CpSolver) -> dict[int, int]:
 def test_a_contender_builds_its_model_in_its_own_thread_and_searches_it() -> None:
     built_in: list[str] = []
 
-    def build() -> tuple[cp_model.CpModel, Reader]:
+    def build(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
+        assert not stop.is_set()
         built_in.append(threading.current_thread().name)
         return _easy(4), _reader
 
@@ -200,8 +201,9 @@ def test_a_contender_builds_its_model_in_its_own_thread_and_searches_it() -> Non
 def test_a_contender_still_building_when_another_proves_never_searches() -> None:
     release = threading.Event()
 
-    def build() -> tuple[cp_model.CpModel, Reader]:
+    def build(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
         release.wait(60)  # held until the race is over
+        assert stop.is_set()
         return _easy(1), _reader
 
     late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build)
@@ -215,6 +217,44 @@ def test_a_contender_still_building_when_another_proves_never_searches() -> None
         time.sleep(0.01)
     assert not late.building
     assert not late.searched and late.code == cp_model.UNKNOWN and late.bound is None
+
+
+@needs_hard
+def test_a_model_build_left_behind_gives_up() -> None:
+    """The build sees the race's stop: a model still being built once another contender has
+    proved its answer is abandoned (``BuildStopped``), not built to its end for nobody."""
+    release = threading.Event()
+    outcome: list[str] = []
+
+    def build(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
+        release.wait(60)  # held until the race is over
+        try:
+            counters = MeetingModel(read_dzn(HARD), capacity_counters=True, stop=stop)
+        except BuildStopped:
+            outcome.append("stopped")
+            raise
+        outcome.append("built")
+        return counters.model, counters.chosen_slots
+
+    late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build)
+    winner, _bound = race([Contender("quick", _easy(3), LIGHT_PORTFOLIO), late], time_limit=60)
+    assert winner.name == "quick"
+    release.set()
+    deadline = time.monotonic() + 60
+    while not outcome and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert outcome == ["stopped"]
+    assert late.building and not late.searched and late.bound is None
+
+
+@needs_hard
+def test_a_model_builds_to_its_end_while_its_stop_is_clear() -> None:
+    stop = threading.Event()
+    built = MeetingModel(read_dzn(HARD), capacity_counters=True, stop=stop)
+    assert built.x and built.breaks
+    stop.set()
+    with pytest.raises(BuildStopped):
+        MeetingModel(read_dzn(HARD), capacity_counters=True, stop=stop)
 
 
 class _Reporter:
