@@ -116,8 +116,9 @@ class RunsProblem:
     def following(self, slots: Mapping[int, int]) -> RunsProblem:
         """The same problem guided by a schedule (meeting index -> slot, unplaced meetings
         left out): whoever has all their meetings in one run there is asked to keep it."""
-        taken: list[list[int]] = [[] for _ in range(self.n_people)]
-        whole = [True] * self.n_people
+        n_people = self.n_people
+        taken: list[list[int]] = [[] for _ in range(n_people)]
+        whole = [True] * n_people
         for m, pair in enumerate(self.ends):
             for p in pair:
                 if m in slots:
@@ -402,9 +403,8 @@ def solve_runs(problem: RunsProblem) -> list[int] | None:
         return None
     clauses, x, runs = encoded
     if problem.guide:
-        top = max(abs(lit) for clause in clauses for lit in clause)
         for width in GUIDE_WIDTHS:
-            answer = _follow(problem, clauses, runs, width, top)
+            answer = _follow(problem, clauses, runs, width)
             if answer is False:
                 return None
             if isinstance(answer, list):
@@ -420,7 +420,6 @@ def _follow(
     clauses: list[list[int]],
     runs: dict[tuple[int, int], int],
     width: int,
-    top: int,
 ) -> list[int] | bool | None:
     """A search that keeps each guided participant's run start within ``width`` slots of
     the guide's: it assumes all of these guesses, drops those in each conflict that the
@@ -430,9 +429,14 @@ def _follow(
     admits none."""
     from pysat.solvers import Solver
 
+    # Exact runs are assumed as they are; a wider window gets a selector literal, numbered
+    # after the encoding's, for whoever has runs outside it.
     choices: dict[int, int] = {}
-    for p, _a in runs:
-        choices[p] = choices.get(p, 0) + 1
+    top = 0
+    if width:
+        for p, _a in runs:
+            choices[p] = choices.get(p, 0) + 1
+        top = max(abs(lit) for clause in clauses for lit in clause)
     guesses: dict[int, list[int]] = {}  # assumed literal -> the runs it keeps
     extra: list[list[int]] = []
     for p, guided in enumerate(problem.guide):
