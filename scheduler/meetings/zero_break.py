@@ -388,31 +388,40 @@ def _exactly(lits: list[int], k: int, pool: IDPool) -> list[list[int]]:
     return list(CardEnc.equals(lits, k, vpool=pool, encoding=EncType.cardnetwrk).clauses)
 
 
-def solve_runs(problem: RunsProblem) -> list[int] | None:
-    """The slot of every meeting in a schedule without breaks, or None if there is none.
-    Runs until it knows: call it where it can be killed (the child process).
+class Answer(StrEnum):
+    FOUND = "found"
+    NONE = "none"  # proven: every schedule has a break
+    UNKNOWN = "unknown"  # stopped first, or a guided search gave up
+
+
+def solve_runs(problem: RunsProblem) -> tuple[Answer, list[int] | None]:
+    """The slot of every meeting in a schedule without breaks (``Answer.FOUND``), or
+    ``Answer.NONE`` where there is none. Runs until it knows: call it where it can be killed
+    (the child process).
 
     With a guide, the search first keeps the guide's runs (:func:`_follow`); where what it
     keeps admits no schedule, it keeps each guided participant within ``GUIDE_WIDTHS[1]``
-    slots of their guided run instead. Only a guide that fails both ways leaves the whole
-    problem to search."""
+    slots of their guided run instead. A guide that fails both ways ends the search with
+    ``Answer.UNKNOWN``: the whole problem is the unguided search's, and the same clauses
+    searched again would only repeat it, behind (CaDiCaL is deterministic)."""
     from pysat.solvers import Solver
 
     encoded = encode(problem)
     if encoded is None:
-        return None
+        return Answer.NONE, None
     clauses, x, runs = encoded
     if problem.guide:
         for width in GUIDE_WIDTHS:
             answer = _follow(problem, clauses, runs, width)
             if answer is False:
-                return None
+                return Answer.NONE, None
             if isinstance(answer, list):
-                return _slots(problem, x, answer)
+                return Answer.FOUND, _slots(problem, x, answer)
+        return Answer.UNKNOWN, None
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         if not solver.solve():
-            return None
-        return _slots(problem, x, solver.get_model())
+            return Answer.NONE, None
+        return Answer.FOUND, _slots(problem, x, solver.get_model())
 
 
 def _follow(
@@ -476,12 +485,6 @@ def _slots(
     ]
 
 
-class Answer(StrEnum):
-    FOUND = "found"
-    NONE = "none"  # proven: every schedule has a break
-    UNKNOWN = "unknown"  # stopped first
-
-
 def search_here(
     problem: RunsProblem, seconds: float, cancel: threading.Event | None = None
 ) -> tuple[Answer, dict[int, int] | None]:
@@ -510,7 +513,7 @@ class ZeroBreakProbe:
 
     Afterwards ``slots`` (meeting index -> slot) holds a schedule without breaks, or
     ``infeasible`` says the child proved there is none; both stay empty when it was stopped,
-    ran out of time or failed (``detail`` says how).
+    ran out of time, gave up on its guide or failed (``detail`` says how).
     """
 
     def __init__(self, problem: RunsProblem, deadline: float) -> None:
@@ -536,7 +539,8 @@ class ZeroBreakProbe:
 
     def follow(self, slots: Mapping[int, int]) -> ZeroBreakProbe:
         """A second search, guided by a schedule (meeting index -> slot), to the same
-        deadline; this one keeps searching."""
+        deadline; it gives up where the guide's runs, exactly or within a slot, admit no
+        schedule, and leaves the whole problem to this one."""
         return ZeroBreakProbe(self.problem.following(slots), self._deadline)
 
     def _watch(self, problem: RunsProblem) -> None:
@@ -572,10 +576,12 @@ class ZeroBreakProbe:
             self.detail = f"child exited with {process.returncode}"
             return
         answer = json.loads(out)
-        if answer.get("status") == "infeasible":
+        if answer["status"] == Answer.NONE:
             self.infeasible = True
-        else:
+        elif answer["status"] == Answer.FOUND:
             self.slots = dict(enumerate(int(s) for s in answer["slots"]))
+        else:
+            self.detail = "the guide's runs admit no schedule; the whole search is the first's"
 
     def stop(self) -> None:
         """Kill the child (if it still runs) and wait for the watcher."""
@@ -590,9 +596,8 @@ def main(argv: list[str]) -> int:
     """The child: a :class:`RunsProblem` as JSON on stdin, the answer as JSON on stdout;
     ``argv[0]``, if given, is the CPU time it may use in seconds (then the kernel ends it)."""
     limit_child(CHILD_MEMORY_BYTES, int(argv[0]) if argv else None)
-    slots = solve_runs(RunsProblem.from_json(sys.stdin.read()))
-    answer = {"status": "infeasible"} if slots is None else {"status": "found", "slots": slots}
-    sys.stdout.write(json.dumps(answer))
+    answer, slots = solve_runs(RunsProblem.from_json(sys.stdin.read()))
+    sys.stdout.write(json.dumps({"status": answer.value, "slots": slots}))
     return 0
 
 

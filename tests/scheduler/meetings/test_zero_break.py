@@ -57,7 +57,7 @@ def test_an_odd_cycle_has_no_schedule_without_breaks(make_instance: MakeInstance
     inst = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3)
     problem = runs_problem(inst)
     assert problem is not None
-    assert solve_runs(problem) is None
+    assert solve_runs(problem) == (Answer.NONE, None)
     probe = _probe(inst)
     assert probe.infeasible and probe.slots is None
 
@@ -67,7 +67,8 @@ def test_a_person_without_a_run_needs_no_search(make_instance: MakeInstance) -> 
     inst = make_instance([("a", "b"), ("b", "c")], n_slots=3, fixed={1: 0, 2: 2})
     problem = runs_problem(inst)
     assert problem is not None
-    assert solve_runs(problem) is None
+    assert encode(problem) is None
+    assert solve_runs(problem) == (Answer.NONE, None)
 
 
 def test_tables_are_kept(make_instance: MakeInstance) -> None:
@@ -75,11 +76,11 @@ def test_tables_are_kept(make_instance: MakeInstance) -> None:
     inst = make_instance([("a", "b"), ("c", "d")], n_slots=2, tables=1)
     problem = runs_problem(inst)
     assert problem is not None
-    slots = solve_runs(problem)
-    assert slots is not None and sorted(slots) == [0, 1]
+    answer, slots = solve_runs(problem)
+    assert answer is Answer.FOUND and slots is not None and sorted(slots) == [0, 1]
     one_slot = make_instance([("a", "b"), ("c", "d")], n_slots=1, tables=1)
     problem = runs_problem(one_slot)
-    assert problem is not None and solve_runs(problem) is None
+    assert problem is not None and solve_runs(problem) == (Answer.NONE, None)
 
 
 def test_who_is_surely_busy_counts_as_a_constant(make_instance: MakeInstance) -> None:
@@ -89,8 +90,8 @@ def test_who_is_surely_busy_counts_as_a_constant(make_instance: MakeInstance) ->
     assert problem is not None
     encoded = encode(problem)
     assert encoded is not None
-    slots = solve_runs(problem)
-    assert slots is not None and sorted(slots) == [0, 1]
+    answer, slots = solve_runs(problem)
+    assert answer is Answer.FOUND and slots is not None and sorted(slots) == [0, 1]
     # The counts alone, with a surely busy on one side and nobody who can join the other.
     pool = IDPool()
     busy: dict[tuple[int, int], int | bool] = {(0, 0): True, (1, 0): False, (2, 0): False}
@@ -123,7 +124,7 @@ def test_someone_with_very_many_meetings_is_declined(make_instance: MakeInstance
     assert runs_problem(make_instance(pairs, n_slots=201, tables=1, fixed=fixed)) is None
     problem = runs_problem(make_instance(pairs[:200], n_slots=200, tables=1, fixed=fixed))
     assert problem is not None
-    assert solve_runs(problem) == list(range(200))
+    assert solve_runs(problem) == (Answer.FOUND, list(range(200)))
 
 
 def test_a_stopped_probe_ends_without_an_answer() -> None:
@@ -268,7 +269,7 @@ def test_a_guided_search_finds_a_schedule_without_breaks_whatever_the_guide(
 ) -> None:
     """A guide is a guess: runs that conflict are dropped, and when what is kept admits no
     schedule (with one conflict allowed, nothing is dropped) the search keeps everyone near
-    their guided run, or else searches the whole problem."""
+    their guided run."""
     import scheduler.meetings.zero_break as zero_break
 
     monkeypatch.setattr(zero_break, "GUIDE_CONFLICTS", conflicts)
@@ -278,8 +279,8 @@ def test_a_guided_search_finds_a_schedule_without_breaks_whatever_the_guide(
     assert problem is not None
     guided = problem.following(_shifted(event, shift))
     assert any(a >= 0 for a in guided.guide)
-    slots = solve_runs(guided)
-    assert slots is not None
+    answer, slots = solve_runs(guided)
+    assert answer is Answer.FOUND and slots is not None
     plan = dict(enumerate(slots))
     assert evaluate(inst, plan).breaks == 0 and len(plan) == len(inst.meetings)
     named = {inst.meetings[m].id: s for m, s in plan.items()}
@@ -314,10 +315,26 @@ def test_a_guide_a_slot_off_is_followed_within_one_slot(
     assert validate(inst, build_result(inst, Status.FEASIBLE, named, 0.0), require_all=True) == []
 
 
+def test_a_guide_far_off_is_given_up_without_a_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three slots off and nothing dropped (one conflict allowed): neither the guide's runs
+    nor those within a slot of them admit a schedule. The guided search then ends with
+    "unknown", not "none": a schedule without breaks exists, and the whole problem is the
+    unguided search's."""
+    import scheduler.meetings.zero_break as zero_break
+
+    monkeypatch.setattr(zero_break, "GUIDE_CONFLICTS", 1)
+    event = generate_hosted_buyer(60, seed=2)
+    problem = runs_problem(event.instance)
+    assert problem is not None
+    assert solve_runs(problem.following(_shifted(event, 3))) == (Answer.UNKNOWN, None)
+    answer, slots = solve_runs(problem)
+    assert answer is Answer.FOUND and slots is not None
+
+
 def test_a_guide_makes_no_schedule_where_none_exists(make_instance: MakeInstance) -> None:
     problem = runs_problem(make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3))
     assert problem is not None
-    assert solve_runs(problem.following({0: 0, 1: 1, 2: 2})) is None
+    assert solve_runs(problem.following({0: 0, 1: 1, 2: 2})) == (Answer.NONE, None)
 
 
 def test_a_large_path_solve_takes_the_guided_searchs_schedule(
