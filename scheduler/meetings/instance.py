@@ -227,6 +227,18 @@ class MeetingInstance:
         return not meeting.is_online and self.booth_for_meeting(meeting) is None
 
     @cached_property
+    def mirror_symmetric(self) -> bool:
+        """Whether the day played backwards (slot ``s`` as ``n_slots - 1 - s``) turns every
+        schedule into one that is allowed and scores the same: every meeting's allowed
+        slots are symmetric, and nothing depends on the order (no previous schedule to stay
+        close to, no precedences). The JAIR tic instances are; day parts, forbidden slots
+        and fixed meetings mostly make an event not."""
+        if self.previous or self.precedences:
+            return False
+        last = self.n_slots - 1
+        return all(set(slots) == {last - s for s in slots} for slots in self.allowed_slots)
+
+    @cached_property
     def forbidden_of(self) -> Mapping[str, frozenset[int]]:
         return {p.id: p.forbidden_slots for p in self.participants}
 

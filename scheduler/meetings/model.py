@@ -74,6 +74,9 @@ class MeetingModel:
         self.moved: dict[int, cp_model.LinearExprT] = {}
         self._slot_vars: dict[int, cp_model.IntVar] = {}
         self.breaks_total: cp_model.LinearExprT = 0
+        # The meeting kept in the first half of the day where the instance is mirror
+        # symmetric (_add_mirror_symmetry).
+        self.mirrored: int | None = None
         self.weights: Weights = lexicographic_weights(breaks=0, moves=0, unscheduled=0)
         parts = [
             self._add_variables,
@@ -84,6 +87,7 @@ class MeetingModel:
             self._add_precedences,
             self._add_break_counting,
             self._add_fairness,
+            self._add_mirror_symmetry,
         ]
         if implied_constraints:
             parts += [self._add_implied_constraints, self._add_span_contiguity]
@@ -249,6 +253,23 @@ class MeetingModel:
                 self.model.add(low <= brk).only_enforce_if(has)
         self.model.add(high - low <= d)
 
+    def _add_mirror_symmetry(self) -> None:
+        """Where the day played backwards scores every schedule the same
+        (:attr:`MeetingInstance.mirror_symmetric`), one meeting stays in the first half of
+        the day: of each schedule and its mirror image the model keeps one, which halves
+        what a proof of optimality must cover (tic-13crafc: docs/benchmarks/meetings.md)."""
+        inst = self.instance
+        if not inst.mirror_symmetric:
+            return
+        last = inst.n_slots - 1
+        for m in self.meeting_ids:
+            later = [s for s in inst.allowed_slots[m] if 2 * s > last]
+            if later:
+                self.mirrored = m
+                for s in later:
+                    self.model.add(self.x[m, s] == 0)
+                return
+
     def _add_implied_constraints(self) -> None:
         inst = self.instance
         # Each participant is busy in exactly as many slots as it has scheduled meetings.
@@ -406,8 +427,12 @@ class MeetingModel:
 
     # ---------------------------------------------------------------------- hints
     def add_hint(self, slots: Mapping[int, int]) -> None:
-        """Hint a full assignment (meeting index -> slot) and everything it implies."""
+        """Hint a full assignment (meeting index -> slot) and everything it implies; its
+        mirror image where the model keeps only that one (:meth:`_add_mirror_symmetry`)."""
         self.model.clear_hints()  # type: ignore[no-untyped-call]
+        last = self.instance.n_slots - 1
+        if self.mirrored is not None and 2 * slots.get(self.mirrored, 0) > last:
+            slots = {m: last - s for m, s in slots.items()}
         hints: list[tuple[cp_model.IntVar, bool]] = []
         busy_slots: dict[str, set[int]] = {}
         for m in self.meeting_ids:
