@@ -76,6 +76,7 @@ from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.large_event import heuristic_schedule, repair, solve_large
+from scheduler.meetings.load_bound import load_lower_bound
 from scheduler.meetings.maxsat import MaxSatContender
 from scheduler.meetings.maxsat_encoding import maxsat_unsupported
 from scheduler.meetings.model import MeetingModel, capacity_counter_size
@@ -104,6 +105,8 @@ from scheduler.meetings.zero_break import Answer, runs_problem, search_here
 # (also at most 5% of the budget): the JAIR instances with optimum 0 need 0.03-2.2 s, while
 # refuting 0 takes ticf-13crafc 15 s, more than CP-SAT takes for its whole solve.
 ZERO_BREAK_SECONDS = 2.5
+# The table-load relaxation's bound (load_bound.py): 0.01-0.11 s where it applies on JAIR.
+LOAD_BOUND_SECONDS = 1.0
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
 
@@ -257,6 +260,11 @@ def _solve(
                 progress(Progress(0.0, 0.0, seconds))  # one report, as every search makes
             return build_result(instance, Status.OPTIMAL, plan, seconds, bound=0.0, solver="sat")
         lower = 1 if answer is Answer.NONE else 0
+        relaxed = load_lower_bound(instance, min(LOAD_BOUND_SECONDS, 0.02 * options.time_limit_s))
+        if relaxed > lower:
+            lower = relaxed
+            if progress is not None:
+                progress(Progress(None, float(lower), time.perf_counter() - started))
 
     model = MeetingModel(
         instance,
