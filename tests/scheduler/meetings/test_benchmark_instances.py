@@ -10,7 +10,7 @@ BENCH = b2b_instances_dir()
 
 
 @pytest.mark.skipif(not BENCH.exists(), reason="benchmark instances not available")
-@pytest.mark.parametrize("name", ["tic-12", "tic-12crafc", "forumt-14crafd"])
+@pytest.mark.parametrize("name", ["tic-12", "tic-12crafc", "forumt-14crafd", "tic-13crafc"])
 def test_reaches_reference_optimum(name: str) -> None:
     instance = read_dzn(BENCH / f"{name}.original.dzn")
     result = solve(instance, SolveOptions(time_limit_s=60, allow_unscheduled=False))
