@@ -33,8 +33,9 @@ from ortools.linear_solver import pywraplp
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.objective import count_breaks
 
-# Subsets of usable slots enumerated at most (before the filters), over all classes: the
-# 10-slot JAIR instances have 194-1,020 classes' worth; 21 slots, 60,000-160,000 patterns.
+# Candidate patterns (usable slots holding every fixed slot, before the fairness filter)
+# enumerated at most, over all classes: the 10-slot JAIR instances have a few thousand; 21
+# slots, hundreds of thousands.
 MAX_PATTERNS = 20_000
 
 # A class: (meetings, usable slots, slots that must be busy, most breaks or None).
@@ -62,7 +63,9 @@ def pattern_classes(instance: MeetingInstance) -> Counter[PatternClass] | None:
         fixed = frozenset(inst.allowed_slots[m][0] for m in mine if len(inst.allowed_slots[m]) == 1)
         limit = inst.break_limit(p.id) if limited else None
         classes[len(mine), usable, fixed, limit] += 1
-    if sum(math.comb(len(usable), n) for n, usable, _f, _l in classes) > MAX_PATTERNS:
+    # Patterns hold every fixed slot: choose the others among the remaining usable slots.
+    candidates = (math.comb(len(u) - len(fixed), n - len(fixed)) for n, u, fixed, _l in classes)
+    if sum(candidates) > MAX_PATTERNS:
         return None
     return classes
 
