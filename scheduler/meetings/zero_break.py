@@ -412,11 +412,11 @@ def solve_runs(problem: RunsProblem) -> tuple[Answer, list[int] | None]:
     clauses, x, runs = encoded
     if problem.guide:
         for width in GUIDE_WIDTHS:
-            answer = _follow(problem, clauses, runs, width)
-            if answer is False:
+            answer, model = _follow(problem, clauses, runs, width)
+            if answer is Answer.NONE:
                 return Answer.NONE, None
-            if isinstance(answer, list):
-                return Answer.FOUND, _slots(problem, x, answer)
+            if answer is Answer.FOUND:
+                return Answer.FOUND, _slots(problem, x, model)
         return Answer.UNKNOWN, None
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         if not solver.solve():
@@ -429,13 +429,13 @@ def _follow(
     clauses: list[list[int]],
     runs: dict[tuple[int, int], int],
     width: int,
-) -> list[int] | bool | None:
+) -> tuple[Answer, list[int] | None]:
     """A search that keeps each guided participant's run start within ``width`` slots of
     the guide's: it assumes all of these guesses, drops those in each conflict that the
     solver finds within ``GUIDE_CONFLICTS``, then takes the rest as facts in a fresh solver,
-    whose preprocessing works on them (as assumptions they are frozen). The SAT model, False
-    when no schedule exists whatever is kept (an empty conflict), None when what is kept
-    admits none."""
+    whose preprocessing works on them (as assumptions they are frozen). ``Answer.FOUND``
+    with the SAT model; ``Answer.NONE`` when no schedule exists whatever is kept (an empty
+    conflict); ``Answer.UNKNOWN`` when what is kept admits none."""
     from pysat.solvers import Solver
 
     # Exact runs are assumed as they are; a wider window gets a selector literal, numbered
@@ -464,15 +464,17 @@ def _follow(
             solver.conf_budget(GUIDE_CONFLICTS)
             answer = solver.solve_limited(assumptions=sorted(kept))
             if answer:
-                return list(solver.get_model() or ())
+                return Answer.FOUND, list(solver.get_model() or ())
             if answer is None:
                 break  # no conflict among the guesses found quickly: keep the rest
             core = set(solver.get_core() or ())
             if not core:
-                return False
+                return Answer.NONE, None
             kept -= core
     with Solver(name=SOLVER, bootstrap_with=clauses + [guesses[lit] for lit in kept]) as solver:
-        return list(solver.get_model() or ()) if solver.solve() else None
+        if solver.solve():
+            return Answer.FOUND, list(solver.get_model() or ())
+        return Answer.UNKNOWN, None
 
 
 def _slots(

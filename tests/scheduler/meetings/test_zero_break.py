@@ -306,9 +306,9 @@ def test_a_guide_a_slot_off_is_followed_within_one_slot(
     encoded = encode(guided)
     assert encoded is not None
     clauses, x, runs = encoded
-    assert _follow(guided, clauses, runs, 0) is None  # the runs as guided: no schedule
-    model = _follow(guided, clauses, runs, 1)
-    assert isinstance(model, list)
+    assert _follow(guided, clauses, runs, 0) == (Answer.UNKNOWN, None)  # the guided runs: none
+    answer, model = _follow(guided, clauses, runs, 1)
+    assert answer is Answer.FOUND and model is not None
     plan = dict(enumerate(_slots(guided, x, model)))
     assert evaluate(inst, plan).breaks == 0 and len(plan) == len(inst.meetings)
     named = {inst.meetings[m].id: s for m, s in plan.items()}
