@@ -356,15 +356,19 @@ def _solve(
         and maxsat_unsupported(instance) is None
     ):
         contenders.append(MaxSatContender(instance))
-    winner, race_bound = race(
-        contenders,
-        remaining,
-        seed=options.seed,
-        log=options.log_search,
-        progress=progress,
-        cancel=cancel,
-        interval_s=options.progress_interval_s,
-    )
+    try:
+        winner, race_bound = race(
+            contenders,
+            remaining,
+            seed=options.seed,
+            log=options.log_search,
+            progress=progress,
+            cancel=cancel,
+            interval_s=options.progress_interval_s,
+        )
+    except BaseException:
+        _dismiss(stand_by)
+        raise
     if isinstance(winner, MaxSatContender):
         status = (
             Status.OPTIMAL
@@ -375,6 +379,7 @@ def _solve(
         )
     else:
         if winner.code == cp_model.MODEL_INVALID:
+            _dismiss(stand_by)
             raise ModelInvalidError(f"CP-SAT rejected the model: {winner.model.validate()}")
         status = _STATUS.get(winner.code, Status.UNKNOWN)
     if lower > 0:  # proven before the race (pure breaks only)
@@ -454,6 +459,13 @@ class _StandBy:
         self._wake.set()
         self._thread.join()
         return self.plan
+
+
+def _dismiss(stand_by: _StandBy | None) -> None:
+    """Tell a stand-in that is no longer needed (the solve is failing) not to start, or to
+    stop at its next check, rather than build on in its thread after the solve has ended."""
+    if stand_by is not None:
+        stand_by.result(needed=False)
 
 
 def _fallback_result(

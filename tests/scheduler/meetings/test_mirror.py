@@ -3,16 +3,14 @@ one schedule of each mirrored pair (MeetingModel._add_mirror_symmetry)."""
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
-
 import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.meetings import DayPart
 from scheduler.meetings.model import MeetingModel
-from scheduler.meetings.objective import count_breaks, evaluate
+from scheduler.meetings.objective import evaluate
 
+from .brute_force import brute_force_optimum
 from .conftest import MakeInstance
 
 PAIRS = [("a", "b"), ("a", "c"), ("a", "d"), ("b", "c"), ("b", "d"), ("c", "e")]
@@ -36,25 +34,6 @@ def test_which_events_are_mirror_symmetric(
     assert make_instance(PAIRS, n_slots=5, **kwargs).mirror_symmetric is symmetric
 
 
-def _fewest_breaks(inst) -> int:  # type: ignore[no-untyped-def]
-    """Every assignment tried: the fewest breaks of a schedule within the tables."""
-    best = None
-    people = [m.participants for m in inst.meetings]
-    for slots in itertools.product(range(inst.n_slots), repeat=len(inst.meetings)):
-        if max(Counter(slots).values()) > len(inst.tables):
-            continue
-        busy: dict[str, list[int]] = {}
-        for pair, s in zip(people, slots, strict=True):
-            for p in pair:
-                busy.setdefault(p, []).append(s)
-        if any(len(set(mine)) < len(mine) for mine in busy.values()):
-            continue
-        breaks = sum(count_breaks(mine) for mine in busy.values())
-        best = breaks if best is None else min(best, breaks)
-    assert best is not None
-    return best
-
-
 def _solve(model: MeetingModel, *, fixed_to_hints: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -74,14 +53,14 @@ def test_the_model_keeps_the_optimum_of_a_symmetric_event(
     solver = _solve(model)
     plan = model.chosen_slots(solver)
     assert 2 * plan[model.mirrored] <= n_slots - 1
-    assert solver.objective_value == evaluate(inst, plan).breaks == _fewest_breaks(inst)
+    assert solver.objective_value == evaluate(inst, plan).breaks == brute_force_optimum(inst)
 
 
 def test_an_event_that_is_not_symmetric_is_left_as_it_is(make_instance: MakeInstance) -> None:
     inst = make_instance(PAIRS, n_slots=5, tables=2, forbidden={"e": {0}})
     model = MeetingModel(inst)
     assert model.mirrored is None
-    assert _solve(model).objective_value == _fewest_breaks(inst)
+    assert _solve(model).objective_value == brute_force_optimum(inst)
 
 
 def test_a_hint_in_the_second_half_is_mirrored(make_instance: MakeInstance) -> None:

@@ -310,3 +310,31 @@ def test_a_schedule_above_the_other_bound_leaves_the_race_running() -> None:
     winner, bound = race([schedule, proof], time_limit=0.5)
     assert not schedule.stopped and not proof.stopped  # both ran to the time limit
     assert (winner.name, bound) == ("schedule", 5.0)
+
+
+def test_a_failing_solve_leaves_no_stand_in_building(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CP-SAT rejecting the model ends the solve with ModelInvalidError; the heuristic
+    stand-in, which waits a second before it starts, is told not to start at all."""
+    import scheduler.meetings.solving as solving
+    from scheduler.meetings import ModelInvalidError
+
+    built: list[int] = []
+    monkeypatch.setattr(solving, "heuristic_schedule", lambda *a, **k: built.append(1) or {})
+    monkeypatch.setattr(solving, "_probe_lower_bound", lambda *args, **kwargs: (args[-1], None))
+
+    class Rejected:  # what race() returns when CP-SAT found the model invalid
+        code = cp_model.MODEL_INVALID
+        model = cp_model.CpModel()
+
+    monkeypatch.setattr(solving, "race", lambda *args, **kwargs: (Rejected(), None))
+    # Three people meeting pairwise in three slots: someone has a break, so the solve gets
+    # past the search for a schedule without breaks to the race.
+    inst = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3)
+    with pytest.raises(ModelInvalidError):
+        solve(inst, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    for thread in threading.enumerate():
+        if thread.name == "stand-by":
+            thread.join()
+    assert built == []
