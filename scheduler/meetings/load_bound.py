@@ -104,7 +104,7 @@ def load_lower_bound(instance: MeetingInstance, time_limit: float) -> int:
         solver.Add(solver.Sum(chosen) == count)
     if not cost:
         return 0
-    busy_most = 2 * len(instance.tables)
+    busy_most = 2 * len(instance.shared_tables)
     for busy in load:
         if busy:
             solver.Add(solver.Sum(busy) <= busy_most)
