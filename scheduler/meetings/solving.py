@@ -366,8 +366,13 @@ def _solve(
             cancel=cancel,
             interval_s=options.progress_interval_s,
         )
+        if not isinstance(winner, MaxSatContender) and winner.code == cp_model.MODEL_INVALID:
+            raise ModelInvalidError(f"CP-SAT rejected the model: {winner.model.validate()}")
     except BaseException:
-        _dismiss(stand_by)
+        # The solve fails: the stand-in is not to start (or stops at its next check)
+        # rather than build on in its thread after the error.
+        if stand_by is not None:
+            stand_by.result(needed=False)
         raise
     if isinstance(winner, MaxSatContender):
         status = (
@@ -378,9 +383,6 @@ def _solve(
             else Status.UNKNOWN
         )
     else:
-        if winner.code == cp_model.MODEL_INVALID:
-            _dismiss(stand_by)
-            raise ModelInvalidError(f"CP-SAT rejected the model: {winner.model.validate()}")
         status = _STATUS.get(winner.code, Status.UNKNOWN)
     if lower > 0:  # proven before the race (pure breaks only)
         race_bound = max(race_bound or 0.0, float(lower))
@@ -459,13 +461,6 @@ class _StandBy:
         self._wake.set()
         self._thread.join()
         return self.plan
-
-
-def _dismiss(stand_by: _StandBy | None) -> None:
-    """Tell a stand-in that is no longer needed (the solve is failing) not to start, or to
-    stop at its next check, rather than build on in its thread after the solve has ended."""
-    if stand_by is not None:
-        stand_by.result(needed=False)
 
 
 def _fallback_result(
