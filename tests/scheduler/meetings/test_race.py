@@ -224,6 +224,7 @@ def test_a_model_build_left_behind_gives_up() -> None:
     """The build sees the race's stop: a model still being built once another contender has
     proved its answer is abandoned (``BuildStopped``), not built to its end for nobody."""
     release = threading.Event()
+    ended = threading.Event()
     outcome: list[str] = []
 
     def build(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
@@ -233,16 +234,17 @@ def test_a_model_build_left_behind_gives_up() -> None:
         except BuildStopped:
             outcome.append("stopped")
             raise
-        outcome.append("built")
-        return counters.model, counters.chosen_slots
+        else:
+            outcome.append("built")
+            return counters.model, counters.chosen_slots
+        finally:
+            ended.set()
 
     late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build)
     winner, _bound = race([Contender("quick", _easy(3), LIGHT_PORTFOLIO), late], time_limit=60)
     assert winner.name == "quick"
     release.set()
-    deadline = time.monotonic() + 60
-    while not outcome and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert ended.wait(60)
     assert outcome == ["stopped"]
     assert late.building and not late.searched and late.bound is None
 
