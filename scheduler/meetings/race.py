@@ -154,9 +154,9 @@ class Contender:
         self.searched = True
         while True:
             self.configure(time_limit - (time.perf_counter() - began), seed, log)
-            with SearchControl(self.solver, progress, stop, interval_s):
+            with SearchControl(self.solver, progress, stop, interval_s) as control:
                 try:
-                    self.code = self.solver.solve(self.model)
+                    self.code = self.solver.solve(self.model, control)
                     self.crashed = ""
                 except (IndexError, RuntimeError) as exc:
                     # OR-Tools 9.15 can fail inside solve() on some hinted models (seen on a
