@@ -156,10 +156,23 @@ class MaxSatContender:
     its own core, so the CP-SAT searches start at once; it reports each raised bound as it
     goes."""
 
-    def __init__(self, instance: MeetingInstance, name: str = "maxsat") -> None:
+    def __init__(
+        self,
+        instance: MeetingInstance,
+        name: str = "maxsat",
+        module: str = "scheduler.meetings.maxsat",
+        args: tuple[str, ...] = (),
+        delay: float = 0.0,
+    ) -> None:
         self.name = name
         self.instance = instance
         self.outcome: MaxSatOutcome | None = None
+        # The child: ``python -m module SECONDS *args`` with the same protocol as ``main``
+        # (few_breaks.py's search speaks it too).
+        self.module = module
+        self.args = args
+        # Seconds the race goes on without it before the child starts (and takes a core).
+        self.delay = delay
 
     def run(
         self,
@@ -172,14 +185,16 @@ class MaxSatContender:
         interval_s: float,
     ) -> None:
         del seed, log, interval_s  # RC2 is deterministic and silent
-        started = time.perf_counter()
         best: int | None = None
         answer: dict[str, Any] = {}
-        if stop.is_set():
+        waited = time.perf_counter()
+        if stop.wait(min(self.delay, time_limit)) or stop.is_set():
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
             return
+        started = time.perf_counter()
+        time_limit -= started - waited
         try:
-            process = start_child("scheduler.meetings.maxsat", f"{time_limit:.3f}")
+            process = start_child(self.module, f"{time_limit:.3f}", *self.args)
         except OSError as exc:
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"child failed: {exc}")
             return

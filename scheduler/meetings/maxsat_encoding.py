@@ -68,7 +68,7 @@ def maxsat_unsupported(instance: MeetingInstance) -> str | None:
     return None
 
 
-def _fairness_per_participant(instance: MeetingInstance) -> bool:
+def fairness_per_participant(instance: MeetingInstance) -> bool:
     """Fairness reduces to a bound per participant when measured from zero avoidable breaks
     (real events) or when someone has exactly one meeting and so surely no break."""
     if instance.fairness_excludes_forced:
@@ -268,7 +268,7 @@ class BreaksEncoding:
         inst = self.instance
         if inst.fairness is None:
             return
-        if _fairness_per_participant(inst):
+        if fairness_per_participant(inst):
             for p in inst.participants:
                 limit = inst.break_limit(p.id)
                 if limit is not None:

@@ -39,6 +39,9 @@ class SolveOptions:
     # True always, False never.
     maxsat: bool | None = None
     maxsat_max_pairs: int = 8_000
+    # The SAT linear search over runs (few_breaks.py) as a contender of the race on strict
+    # solves it encodes exactly; False leaves it out (for comparisons).
+    few_breaks: bool = True
     # Strict large events: the span model's walk to fewer idle slots (span.py) between two
     # rounds of Kempe-chain annealing; False anneals throughout (for comparisons).
     span_walk: bool = False

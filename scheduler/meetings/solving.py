@@ -73,6 +73,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.meetings.bounds import placement_upper_bound
 from scheduler.meetings.errors import ModelInvalidError
+from scheduler.meetings.few_breaks import few_breaks_problem
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.large_event import heuristic_schedule, repair, solve_large
@@ -107,6 +108,12 @@ from scheduler.meetings.zero_break import Answer, runs_problem, search_here
 ZERO_BREAK_SECONDS = 2.5
 # The table-load relaxation's bound (load_bound.py): 0.01-0.11 s where it applies on JAIR.
 LOAD_BOUND_SECONDS = 1.0
+# The few-breaks search (few_breaks.py) races where at least FEW_BREAKS_FROM breaks are
+# proven, after the race's first FEW_BREAKS_AFTER seconds: CP-SAT settles most instances
+# that reach the race within them, and the child costs it a core (forumt-14 0.71 s against
+# 0.48 with the child from the start; docs/benchmarks/meetings.md).
+FEW_BREAKS_AFTER = 2.0
+FEW_BREAKS_FROM = 2
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
 
@@ -356,6 +363,26 @@ def _solve(
         and maxsat_unsupported(instance) is None
     ):
         contenders.append(MaxSatContender(instance))
+    # The SAT linear search over runs, up from the proven bound, in a child (few_breaks.py);
+    # not from 0 or 1 proven breaks, where it is the zero-break search again, which CP-SAT
+    # beats (forum-13crafc 23 s against 14 with it), nor beside the MaxSAT child.
+    if (
+        pure_breaks
+        and optimal_hint is None
+        and options.few_breaks
+        and lower >= FEW_BREAKS_FROM
+        and not any(isinstance(c, MaxSatContender) for c in contenders)
+        and few_breaks_problem(instance) is not None
+    ):
+        contenders.append(
+            MaxSatContender(
+                instance,
+                "few-breaks",
+                "scheduler.meetings.few_breaks",
+                (str(lower),),
+                delay=FEW_BREAKS_AFTER,
+            )
+        )
     try:
         winner, race_bound = race(
             contenders,
@@ -411,7 +438,7 @@ def _solve(
     if status is Status.UNKNOWN:
         return MeetingResult(status=status, objective=None, bound=race_bound, seconds=seconds)
     slots = winner.plan()
-    winner_name = "maxsat" if isinstance(winner, MaxSatContender) else "cp-sat"
+    winner_name = winner.name if isinstance(winner, MaxSatContender) else "cp-sat"
     plan = {instance.meetings[m].id: s for m, s in slots.items()}
     bound: float | None = None
     if status is Status.OPTIMAL:

@@ -187,7 +187,7 @@ def _sides(problem: RunsProblem, n_people: int) -> tuple[list[int], list[int]]:
     return part, side
 
 
-def _fits(slots_of: list[set[int]]) -> bool:
+def fits(slots_of: list[set[int]]) -> bool:
     """Whether every meeting gets its own slot, meeting k one of ``slots_of[k]`` (Kuhn's
     augmenting paths, as deep as the run is long: at most ``MAX_RUN``). By hand rather than
     scipy's matching: thousands of matchings of at most 24 meetings each, where building a
@@ -230,7 +230,7 @@ def possible_runs(problem: RunsProblem, mine: list[list[int]]) -> dict[int, list
                 for m in mine[p]
             ]
             kept = [
-                a for a in firsts if _fits([{s for s in u if a <= s < a + length} for u in usable])
+                a for a in firsts if fits([{s for s in u if a <= s < a + length} for u in usable])
             ]
             if not kept:
                 return None
@@ -317,12 +317,12 @@ def encode(problem: RunsProblem) -> Encoding | None:
                 clauses.append([-b, *meetings])
                 clauses.extend([-r, b] for r in cover)
                 clauses.append([-b, *cover])
-    clauses.extend(_per_slot_counts(problem, n_people, busy, pool))
+    clauses.extend(per_slot_counts(problem, n_people, busy, pool))
     run_of = {(p, a): run(p, a) for p, firsts in starts.items() for a in firsts}
     return clauses, x, run_of
 
 
-def _per_slot_counts(
+def per_slot_counts(
     problem: RunsProblem, n_people: int, busy: dict[tuple[int, int], int | bool], pool: IDPool
 ) -> list[list[int]]:
     """Per slot and bipartite part of the meeting graph, as many busy on one side as on the

@@ -21,9 +21,9 @@ from scheduler.meetings.zero_break import (
     RunsProblem,
     ZeroBreakProbe,
     _follow,
-    _per_slot_counts,
     _slots,
     encode,
+    per_slot_counts,
     runs_problem,
     search_here,
     solve_runs,
@@ -96,9 +96,9 @@ def test_who_is_surely_busy_counts_as_a_constant(make_instance: MakeInstance) ->
     pool = IDPool()
     busy: dict[tuple[int, int], int | bool] = {(0, 0): True, (1, 0): False, (2, 0): False}
     two_sided = RunsProblem(n_slots=1, tables=1, ends=((0, 1), (0, 2)), allowed=((0,), (0,)))
-    assert _per_slot_counts(two_sided, 3, busy, pool) == [[]]
+    assert per_slot_counts(two_sided, 3, busy, pool) == [[]]
     busy[1, 0] = pool.id("b busy")
-    counted = _per_slot_counts(two_sided, 3, busy, pool)
+    counted = per_slot_counts(two_sided, 3, busy, pool)
     assert counted == [[busy[1, 0]]]  # b must be busy to balance a
 
 
