@@ -26,8 +26,14 @@ from scheduler.meetings.errors import InstanceFormatError
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--only", default="", help="Only variants whose name contains this text.")
+@click.option(
+    "--few-breaks/--no-few-breaks",
+    default=True,
+    show_default=True,
+    help="Race the SAT linear search over runs where 2 breaks or more are proven.",
+)
 def bench_crafted(
-    directory: Path | None, time_limit: float, workers: int, seed: int, only: str
+    directory: Path | None, time_limit: float, workers: int, seed: int, only: str, few_breaks: bool
 ) -> None:
     """Six seeded variants of every JAIR 2022 original in DIRECTORY (default: the shared
     benchmark data): forbidden slots, fixed meetings and precedences, as in the paper's
@@ -39,7 +45,12 @@ def bench_crafted(
         raise click.ClickException(f"no .dzn files in {directory}")
     try:
         for row in run_crafted(
-            directory, time_limit=time_limit, workers=workers, seed=seed, only=only
+            directory,
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            only=only,
+            few_breaks=few_breaks,
         ):
             click.echo(json.dumps(row))
             sys.stdout.flush()

@@ -60,13 +60,18 @@ def run_b2b(
     time_limit: float = 120.0,
     workers: int = 2,
     maxsat: bool | None = None,
+    few_breaks: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Solve every ``.dzn`` file of ``directory``; one dictionary per instance."""
     directory = Path(directory)
     reference = reference_optima(directory)
     paper_seconds = reference_times(directory)
     options = SolveOptions(
-        time_limit_s=time_limit, workers=workers, allow_unscheduled=False, maxsat=maxsat
+        time_limit_s=time_limit,
+        workers=workers,
+        allow_unscheduled=False,
+        maxsat=maxsat,
+        few_breaks=few_breaks,
     )
     for path in sorted(directory.glob("*.dzn")):
         instance = read_dzn(path)

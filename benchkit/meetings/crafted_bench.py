@@ -25,10 +25,13 @@ def run_crafted(
     seed: int = 0,
     variants: tuple[Variant, ...] = PAPER_VARIANTS,
     only: str = "",
+    few_breaks: bool = True,
 ) -> Iterator[dict[str, Any]]:
     """Solve each variant of each ``.dzn`` file of ``directory`` (names containing ``only``);
     one dictionary per variant."""
-    options = SolveOptions(time_limit_s=time_limit, workers=workers, allow_unscheduled=False)
+    options = SolveOptions(
+        time_limit_s=time_limit, workers=workers, allow_unscheduled=False, few_breaks=few_breaks
+    )
     for path in sorted(Path(directory).glob("*.dzn")):
         original = read_dzn(path)
         for variant in variants:
