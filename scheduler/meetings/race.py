@@ -154,9 +154,9 @@ class Contender:
         self.searched = True
         while True:
             self.configure(time_limit - (time.perf_counter() - began), seed, log)
-            with SearchControl(self.solver, progress, stop, interval_s) as control:
+            with SearchControl(self.solver, progress, stop, interval_s):
                 try:
-                    self.code = self.solver.solve(self.model, control)
+                    self.code = self.solver.solve(self.model)
                     self.crashed = ""
                 except (IndexError, RuntimeError) as exc:
                     # OR-Tools 9.15 can fail inside solve() on some hinted models (seen on a
