@@ -163,6 +163,7 @@ class MaxSatContender:
         module: str = "scheduler.meetings.maxsat",
         args: tuple[str, ...] = (),
         delay: float = 0.0,
+        budget: float | None = None,
     ) -> None:
         self.name = name
         self.instance = instance
@@ -171,8 +172,10 @@ class MaxSatContender:
         # (few_breaks.py's search speaks it too).
         self.module = module
         self.args = args
-        # Seconds the race goes on without it before the child starts (and takes a core).
+        # Seconds the race goes on without it before the child starts (and takes a core),
+        # and the most seconds the child then searches (None: the race's time).
         self.delay = delay
+        self.budget = budget
 
     def run(
         self,
@@ -193,6 +196,8 @@ class MaxSatContender:
             return
         started = time.perf_counter()
         time_limit -= started - waited
+        if self.budget is not None:
+            time_limit = min(time_limit, self.budget)
         try:
             process = start_child(self.module, f"{time_limit:.3f}", *self.args)
         except OSError as exc:

@@ -53,6 +53,9 @@ the same, with >= 3 workers, fixed      the MaxSAT engine (``maxsat.py``, RC2, i
 meetings or precedences, or             process) joins the race as one more contender
 ``maxsat=True``; encodable, pairs
 <= 8,000 (``maxsat_max_pairs``)
+the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``: CaDiCaL over
+MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
+pairs <= 8,000                          in a child process) joins after the race's first 2 s
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
@@ -114,6 +117,11 @@ LOAD_BOUND_SECONDS = 1.0
 # 0.48 with the child from the start; docs/benchmarks/meetings.md).
 FEW_BREAKS_AFTER = 2.0
 FEW_BREAKS_FROM = 2
+# Its child then searches at most this long, and at most this share of the budget: it won
+# forum-13crafb after 7-8 s of its own, but where CP-SAT wins it only takes a core from it
+# (ticf-13crafc+forbidden-0.7: 35.6 s against 18.3 s with it out of the race for good).
+FEW_BREAKS_SECONDS = 12.0
+FEW_BREAKS_SHARE = 0.2
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
 
@@ -370,6 +378,7 @@ def _solve(
         pure_breaks
         and optimal_hint is None
         and options.few_breaks
+        and options.workers >= 2  # its child takes a core
         and lower >= FEW_BREAKS_FROM
         and not any(isinstance(c, MaxSatContender) for c in contenders)
         and few_breaks_problem(instance) is not None
@@ -381,6 +390,7 @@ def _solve(
                 "scheduler.meetings.few_breaks",
                 (str(lower),),
                 delay=FEW_BREAKS_AFTER,
+                budget=min(FEW_BREAKS_SECONDS, FEW_BREAKS_SHARE * options.time_limit_s),
             )
         )
     try:

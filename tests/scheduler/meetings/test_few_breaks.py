@@ -9,7 +9,8 @@ import threading
 import pytest
 
 import scheduler.meetings.solving as solving
-from scheduler.meetings import MeetingInstance, SolveOptions, Status, solve, validate
+from benchkit.data import b2b_instances_dir
+from scheduler.meetings import MeetingInstance, SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings import maxsat as maxsat_module
 from scheduler.meetings.few_breaks import few_breaks_problem, search
 from scheduler.meetings.maxsat import MaxSatContender
@@ -132,6 +133,16 @@ def test_a_contender_stopped_while_it_waits_starts_no_child(
     contender.run(LIMIT, stop, seed=0, log=False, progress=None, interval_s=1.0)
     assert contender.outcome is not None and contender.outcome.detail == "stopped"
     assert not contender.proven
+
+
+def test_a_contender_with_a_budget_ends_its_child_there() -> None:
+    # ticf-13crafc from 0 breaks: the refutation of 0 alone takes CaDiCaL over a minute.
+    instance = read_dzn(b2b_instances_dir() / "ticf-13crafc.original.dzn")
+    contender = MaxSatContender(instance, "few-breaks", MODULE, ("0",), budget=0.5)
+    stop = threading.Event()
+    contender.run(600, stop, seed=0, log=False, progress=None, interval_s=1.0)
+    assert not stop.is_set() and contender.outcome is not None
+    assert contender.outcome.status is Status.UNKNOWN and not contender.proven
 
 
 def test_it_races_where_breaks_are_proven_and_the_solve_stays_optimal(
