@@ -189,8 +189,9 @@ def test_maxsat_races_with_a_core_of_its_own_or_where_meetings_are_fixed_or_orde
 ) -> None:
     raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers)
     imposed = passes is None
+    # Otherwise the few-breaks search takes the third place: 3 breaks are proven.
     assert [c.name for c in raced] == ["light", "counters"] + (
-        ["maxsat"] if imposed or workers >= 3 else []
+        ["maxsat"] if imposed or workers >= 3 else ["few-breaks"]
     )
 
 
