@@ -80,10 +80,7 @@ class Encoding:
         self.clauses: list[list[int]] = []
         self.x: dict[tuple[int, int], int] = {}
         self.ends: list[int] = []
-        self.mine: list[list[int]] = [[] for _ in range(problem.n_people)]
-        for m, (a, b) in enumerate(problem.ends):
-            self.mine[a].append(m)
-            self.mine[b].append(m)
+        self.mine = problem.meetings_by_participant()
         self._meetings()
         busy: dict[tuple[int, int], int | bool] = {}
         for p, meetings in enumerate(self.mine):
@@ -149,27 +146,27 @@ class Encoding:
     ) -> None:
         """A break ends at ``s`` when ``p`` is busy there, idle just before and busy at some
         slot before that; released means at least one break."""
-        mine: list[int] = []
+        ends: list[int] = []
         seen: list[int] = []  # seen[s]: busy at ``s`` or before
         # The busy literal per slot, None where no meeting of ``p`` may be (never True here).
-        lit = [_literal(busy[p, s]) for s in range(self.problem.n_slots)]
-        for s, here in enumerate(lit):
+        busy_at = [_literal(busy[p, s]) for s in range(self.problem.n_slots)]
+        for s, here in enumerate(busy_at):
             parts = ([seen[-1]] if seen else []) + ([here] if here is not None else [])
             v = self._var("seen", p, s)
-            self.clauses.extend([-lit, v] for lit in parts)
+            self.clauses.extend([-part, v] for part in parts)
             self.clauses.append([-v, *parts])
             if here is not None and s >= 2:
                 end = self._var("end", p, s)
-                before = lit[s - 1]
+                before = busy_at[s - 1]
                 idle = [before] if before is not None else []
                 self.clauses.append([-here, *idle, -seen[s - 2], end])
                 self.clauses.append([-end, released])
-                mine.append(end)
+                ends.append(end)
             seen.append(v)
-        self.clauses.append([-released, *mine])
+        self.clauses.append([-released, *ends])
         if limit is not None:
-            self._atmost(mine, limit)
-        self.ends.extend(mine)
+            self._atmost(ends, limit)
+        self.ends.extend(ends)
 
     def slots(self, model: Sequence[int]) -> dict[int, int]:
         true = {lit for lit in model if lit > 0}
@@ -199,9 +196,7 @@ def search(
 
     encoding = Encoding(problem, limits)
     ends = encoding.ends
-    k = max(0, lower)
-    if not ends:
-        k = 0
+    k = max(0, lower) if ends else 0  # without a possible break, one question
     with Solver(name=SOLVER, bootstrap_with=encoding.clauses) as solver:
         totalizer = None
         if ends:

@@ -191,7 +191,7 @@ class MaxSatContender:
         best: int | None = None
         answer: dict[str, Any] = {}
         waited = time.perf_counter()
-        if stop.wait(min(self.delay, time_limit)) or stop.is_set():
+        if stop.wait(min(self.delay, time_limit)):  # True once set, also with no delay
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
             return
         started = time.perf_counter()

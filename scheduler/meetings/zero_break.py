@@ -91,6 +91,14 @@ class RunsProblem:
         """How many (meeting, slot) pairs the meetings allow."""
         return sum(len(slots) for slots in self.allowed)
 
+    def meetings_by_participant(self) -> list[list[int]]:
+        """Per participant index, the indices of their meetings."""
+        mine: list[list[int]] = [[] for _ in range(self.n_people)]
+        for m, (a, b) in enumerate(self.ends):
+            mine[a].append(m)
+            mine[b].append(m)
+        return mine
+
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -255,10 +263,7 @@ def encode(problem: RunsProblem) -> Encoding | None:
     from pysat.formula import IDPool
 
     n_people = problem.n_people
-    mine: list[list[int]] = [[] for _ in range(n_people)]
-    for m, (a, b) in enumerate(problem.ends):
-        mine[a].append(m)
-        mine[b].append(m)
+    mine = problem.meetings_by_participant()
     starts = possible_runs(problem, mine)
     if starts is None:
         return None
