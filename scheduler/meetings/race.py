@@ -103,6 +103,9 @@ class Contender:
     # still building when another proves its answer is left behind: it never searches, and
     # the build, given the race's stop event, gives up (raises BuildStopped).
     build: Callable[[threading.Event], tuple[cp_model.CpModel, Reader]] | None = None
+    # Seconds to wait before building (with ``build``): a race the others end by then never
+    # pays for the build, whose Python holds the interpreter from their threads.
+    delay: float = 0.0
     presolve_iterations: int | None = None  # None: CP-SAT's default (3)
     solver: cp_model.CpSolver = field(default_factory=cp_model.CpSolver)
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
@@ -143,6 +146,8 @@ class Contender:
     ) -> None:
         began = time.perf_counter()
         if self.build is not None:
+            if self.delay > 0 and stop.wait(min(self.delay, time_limit)):
+                return  # left behind before building
             try:
                 self.model, self.reader = self.build(stop)
             except BuildStopped:

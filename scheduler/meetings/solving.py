@@ -122,6 +122,13 @@ FEW_BREAKS_FROM = 2
 # (ticf-13crafc+forbidden-0.7: 35.6 s against 18.3 s with it out of the race for good).
 FEW_BREAKS_SECONDS = 12.0
 FEW_BREAKS_SHARE = 0.2
+# Where nothing is fixed or ordered, the capacity-counter model is built after the race's
+# first COUNTERS_AFTER seconds: its 0.35-0.8 s of Python held the interpreter from the light
+# search's thread, which settles the forumt instances within them (forumt-14crafd 0.38 s
+# against 0.46, forumt-14crafe 0.95 against 1.10). Not where meetings are fixed or ordered:
+# there RC2 proved ticf-13crafc+fixed-40 in 56.4 s (median of 5) with the delay, against
+# 52.1 s without it (docs/benchmarks/meetings.md).
+COUNTERS_AFTER = 0.5
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
 
@@ -354,6 +361,7 @@ def _solve(
                 half,
                 build=build_counters,
                 presolve_iterations=passes,
+                delay=0.0 if side_constraints else COUNTERS_AFTER,
             )
         )
     # The MaxSAT engine joins with a core of its own (3 workers or more), and on 2 cores too

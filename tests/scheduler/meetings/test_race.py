@@ -219,6 +219,33 @@ def test_a_contender_still_building_when_another_proves_never_searches() -> None
     assert not late.searched and late.code == cp_model.UNKNOWN and late.bound is None
 
 
+def test_a_delayed_contender_builds_nothing_when_the_race_ends_within_its_delay() -> None:
+    built: list[str] = []
+
+    def build(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
+        built.append("built")
+        return _easy(1), _reader
+
+    late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build, delay=600)
+    winner, bound = race([Contender("quick", _easy(3), LIGHT_PORTFOLIO), late], time_limit=900)
+    assert (winner.name, winner.code, bound) == ("quick", cp_model.OPTIMAL, 3)
+    # Its thread ends at the race's stop, long before the delay, without building.
+    for thread in [t for t in threading.enumerate() if t.name == "race-late"]:
+        thread.join(60)
+        assert not thread.is_alive()
+    assert built == [] and late.building and not late.searched and late.bound is None
+
+
+def test_a_delayed_contender_builds_and_searches_once_its_delay_is_over() -> None:
+    def build(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
+        return _easy(4), _reader
+
+    late = Contender("late", cp_model.CpModel(), COUNTER_PORTFOLIO, build=build, delay=0.05)
+    winner, bound = race([late], time_limit=60)
+    assert winner is late and not late.building
+    assert (late.code, late.plan(), bound) == (cp_model.OPTIMAL, {0: 4}, 4)
+
+
 @needs_hard
 def test_a_model_build_left_behind_gives_up() -> None:
     """The build sees the race's stop: a model still being built once another contender has

@@ -23,7 +23,7 @@ from scheduler.meetings import (
 )
 from scheduler.meetings import solving as solve_module
 from scheduler.meetings.race import Contender
-from scheduler.meetings.solving import _StandBy
+from scheduler.meetings.solving import COUNTERS_AFTER, _StandBy
 
 from .conftest import MakeInstance
 
@@ -176,6 +176,10 @@ def test_one_presolve_pass_unless_meetings_are_fixed_or_ordered(
     raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers=2)
     seen = [c.presolve_iterations for c in raced if isinstance(c, Contender)]
     assert seen == [passes, passes]  # the light model and the counter model
+    # The counter model waits for the race's first COUNTERS_AFTER seconds where nothing is
+    # imposed; the light one never waits.
+    delay = COUNTERS_AFTER if passes == 1 else 0.0
+    assert [c.delay for c in raced if isinstance(c, Contender)] == [0.0, delay]
 
 
 @IMPOSED
