@@ -46,9 +46,10 @@ pure breaks (strict, not a re-solve)    first the SAT search for a schedule with
 pure breaks, no probe schedule, >= 2    race (``race.py``): light and capacity-counter models,
 workers, counter Booleans <= 150,000    half the workers each; the first proof wins. The
 (``max_counter_booleans``)              counter model is built in its own thread while the
-                                        light model already searches; both have one
-                                        presolve pass unless meetings are fixed or ordered
-                                        (precedences)
+                                        light model already searches (after the race's
+                                        first 0.5 s unless meetings are fixed or ordered);
+                                        both have one presolve pass unless meetings are
+                                        fixed or ordered (precedences)
 the same, with >= 3 workers, fixed      the MaxSAT engine (``maxsat.py``, RC2, in a child
 meetings or precedences, or             process) joins the race as one more contender
 ``maxsat=True``; encodable, pairs
