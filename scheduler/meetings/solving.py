@@ -51,9 +51,9 @@ workers, counter Booleans <= 150,000    half the workers each; the first proof w
                                         both have one presolve pass unless meetings are
                                         fixed or ordered (precedences)
 the same, with >= 3 workers, fixed      the MaxSAT engine (``maxsat.py``, RC2, in a child
-meetings or precedences, or             process) joins the race as one more contender
-``maxsat=True``; encodable, pairs
-<= 8,000 (``maxsat_max_pairs``)
+meetings or precedences, or             process) joins the race as one more contender; on
+``maxsat=True``; encodable, pairs       fewer than 3 workers, with fixed meetings and no
+<= 8,000 (``maxsat_max_pairs``)         precedences, in place of the counter model
 the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``: CaDiCaL over
 MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
 pairs <= 8,000                          in a child process) joins after the race's first 2 s
@@ -332,6 +332,34 @@ def _solve(
         presolve_iterations=passes,
     )
     contenders: list[Contender | MaxSatContender] = [light]
+    # The MaxSAT engine joins with a core of its own (3 workers or more), and on 2 cores too
+    # where meetings are fixed or ordered: each break those force costs RC2 one small core,
+    # while CP-SAT's bound rose slowly there (ticf-13crafc+fixed-40: proven 36 in 25 s,
+    # against 54 breaks, bound 36 after 60 s; docs/benchmarks/meetings.md).
+    maxsat_races = (
+        pure_breaks
+        and optimal_hint is None
+        and (
+            options.maxsat
+            or (options.maxsat is None and (options.workers >= 3 or side_constraints))
+        )
+        and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
+        and maxsat_unsupported(instance) is None
+    )
+    # On fewer than 3 workers, where meetings are fixed and none ordered, RC2 takes the
+    # counter model's core: there RC2 or the light model proved each of the 40 crafted
+    # variants, the counter model none, and with its core RC2 resolved 40 of 40 in 97.6 s of
+    # solving against 39 in 137.2 s (ticf-13crafc+fixed-40 37.8 s against none in 60 s).
+    # Precedences keep it: it alone proved ticf-13crafa+precedences-15 and ticf-13crafc+
+    # precedences-15 (docs/benchmarks/meetings.md).
+    maxsat_takes_a_core = (
+        maxsat_races
+        and options.workers < 3
+        and bool(instance.pinned_slot)
+        and not instance.precedences
+    )
+    if maxsat_takes_a_core:
+        light.workers = max(1, options.workers - 1)
     racing = (
         pure_breaks
         and optimal_hint is None
@@ -339,6 +367,7 @@ def _solve(
         and options.workers >= 2
         and capacity_counter_size(instance) <= options.max_counter_booleans
         and not (cancel is not None and cancel.is_set())  # building it takes seconds
+        and not maxsat_takes_a_core
     )
     if racing:
         # The capacity-counter model beside the light one (see race.py), built in its own
@@ -365,20 +394,7 @@ def _solve(
                 delay=0.0 if side_constraints else COUNTERS_AFTER,
             )
         )
-    # The MaxSAT engine joins with a core of its own (3 workers or more), and on 2 cores too
-    # where meetings are fixed or ordered: each break those force costs RC2 one small core,
-    # while CP-SAT's bound rose slowly there (ticf-13crafc+fixed-40: proven 36 in 25 s,
-    # against 54 breaks, bound 36 after 60 s; docs/benchmarks/meetings.md).
-    if (
-        pure_breaks
-        and optimal_hint is None
-        and (
-            options.maxsat
-            or (options.maxsat is None and (options.workers >= 3 or side_constraints))
-        )
-        and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
-        and maxsat_unsupported(instance) is None
-    ):
+    if maxsat_races:
         contenders.append(MaxSatContender(instance))
     # The SAT linear search over runs, up from the proven bound, in a child (few_breaks.py);
     # not from 0 or 1 proven breaks, where it is the zero-break search again, which CP-SAT
