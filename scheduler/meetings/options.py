@@ -34,9 +34,9 @@ class SolveOptions:
     max_counter_booleans: int = 150_000
     # The MaxSAT engine (RC2 from python-sat, maxsat.py) as one more contender of the race on
     # strict solves it can encode: None races it with 3 workers or more (a core of its own)
-    # and, on fewer, only where meetings are fixed or ordered (elsewhere, on 2 cores, taking
-    # a share from the two CP-SAT models cost more than it won; docs/benchmarks/meetings.md),
-    # True always, False never.
+    # and, on fewer, only where meetings are fixed and none ordered, in place of the counter
+    # model (elsewhere, on 2 cores, taking a share from the two CP-SAT models cost more than
+    # it won; docs/benchmarks/meetings.md), True always, False never.
     maxsat: bool | None = None
     maxsat_max_pairs: int = 8_000
     # The SAT linear search over runs (few_breaks.py) as a contender of the race on strict

@@ -51,7 +51,7 @@ workers, counter Booleans <= 150,000    half the workers each; the first proof w
                                         both have one presolve pass unless meetings are
                                         fixed or ordered (precedences)
 the same, with >= 3 workers, fixed      the MaxSAT engine (``maxsat.py``, RC2, in a child
-meetings or precedences, or             process) joins the race as one more contender; on
+meetings and no precedences, or         process) joins the race as one more contender; on
 ``maxsat=True``; encodable, pairs       fewer than 3 workers, with fixed meetings and no
 <= 8,000 (``maxsat_max_pairs``)         precedences, in place of the counter model
 the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``: CaDiCaL over
@@ -332,32 +332,24 @@ def _solve(
         presolve_iterations=passes,
     )
     contenders: list[Contender | MaxSatContender] = [light]
-    # The MaxSAT engine joins with a core of its own (3 workers or more), and on 2 cores too
-    # where meetings are fixed or ordered: each break those force costs RC2 one small core,
-    # while CP-SAT's bound rose slowly there (ticf-13crafc+fixed-40: proven 36 in 25 s,
-    # against 54 breaks, bound 36 after 60 s; docs/benchmarks/meetings.md).
+    # The MaxSAT engine joins with a core of its own (3 workers or more), and on fewer where
+    # meetings are fixed and none ordered, in place of the counter model: each break a fixed
+    # meeting forces costs RC2 one small core, while CP-SAT's bound rose slowly there
+    # (ticf-13crafc+fixed-40: proven 36 in 25 s, against 54 breaks, bound 36 after 60 s).
+    # RC2 or the light model proved each of the 40 crafted fixed variants, the counter model
+    # none; with its core, RC2 resolved 40 of 40 in 97.6 s of solving against 39 in 137.2 s
+    # as a third search. Not with precedences on 2 workers: the counter model alone proves
+    # two of those variants, and as a third search RC2 slowed the rest (38 of 40 resolved
+    # either way, in 275.9 s without it against 335.5 s; docs/benchmarks/meetings.md).
+    fixed_only = bool(instance.pinned_slot) and not instance.precedences
     maxsat_races = (
         pure_breaks
         and optimal_hint is None
-        and (
-            options.maxsat
-            or (options.maxsat is None and (options.workers >= 3 or side_constraints))
-        )
+        and (options.maxsat or (options.maxsat is None and (options.workers >= 3 or fixed_only)))
         and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
         and maxsat_unsupported(instance) is None
     )
-    # On fewer than 3 workers, where meetings are fixed and none ordered, RC2 takes the
-    # counter model's core: there RC2 or the light model proved each of the 40 crafted
-    # variants, the counter model none, and with its core RC2 resolved 40 of 40 in 97.6 s of
-    # solving against 39 in 137.2 s (ticf-13crafc+fixed-40 37.8 s against none in 60 s).
-    # Precedences keep it: it alone proved ticf-13crafa+precedences-15 and ticf-13crafc+
-    # precedences-15 (docs/benchmarks/meetings.md).
-    maxsat_takes_a_core = (
-        maxsat_races
-        and options.workers < 3
-        and bool(instance.pinned_slot)
-        and not instance.precedences
-    )
+    maxsat_takes_a_core = maxsat_races and options.workers < 3 and fixed_only
     if maxsat_takes_a_core:
         light.workers = max(1, options.workers - 1)
     racing = (

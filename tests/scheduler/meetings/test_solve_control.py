@@ -192,25 +192,32 @@ def test_the_counter_model_waits_for_the_race_s_start_unless_meetings_are_fixed_
     assert [c.delay for c in raced if isinstance(c, Contender)] == [0.0, delay]
 
 
-@IMPOSED
-@pytest.mark.parametrize("workers", [2, 3])
-def test_maxsat_races_with_a_core_of_its_own_or_where_meetings_are_fixed_or_ordered(
-    make_instance: MakeInstance,
-    monkeypatch: pytest.MonkeyPatch,
-    extra: dict[str, Any],
-    passes: int | None,
-    workers: int,
+# Who races on 2 and on 3 workers. On 2: RC2 takes the counter model's core where meetings
+# are fixed and none ordered, stays out where they are ordered, and where nothing is imposed
+# the few-breaks search takes the third place (3 breaks are proven). On 3: RC2 has its own.
+CONTENDERS = {
+    ("nothing-imposed", 2): ["light", "counters", "few-breaks"],
+    ("fixed", 2): ["light", "maxsat"],
+    ("precedences", 2): ["light", "counters"],
+    ("nothing-imposed", 3): ["light", "counters", "maxsat"],
+    ("fixed", 3): ["light", "counters", "maxsat"],
+    ("precedences", 3): ["light", "counters", "maxsat"],
+}
+
+
+@pytest.mark.parametrize(("imposed", "workers"), list(CONTENDERS))
+def test_maxsat_races_with_a_core_of_its_own_or_in_the_counter_model_s_where_meetings_are_fixed(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch, imposed: str, workers: int
 ) -> None:
+    extra: dict[str, Any] = {
+        "nothing-imposed": {},
+        "fixed": {"fixed": {1: 0}},
+        "precedences": {"precedences": (("m1", "m2"),)},
+    }[imposed]
     raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers)
-    imposed = passes is None
-    # On 2 workers, fixed meetings without precedences give RC2 the counter model's core.
-    counters = [] if workers == 2 and "fixed" in extra else ["counters"]
-    # Otherwise the few-breaks search takes the third place: 3 breaks are proven.
-    assert [c.name for c in raced] == ["light", *counters] + (
-        ["maxsat"] if imposed or workers >= 3 else ["few-breaks"]
-    )
-    light = raced[0]
-    assert light.workers == (1 if workers == 2 else workers - workers // 2)
+    assert [c.name for c in raced] == CONTENDERS[imposed, workers]
+    # The light model has one worker on 2 (the other goes to the counter model or RC2).
+    assert raced[0].workers == (1 if workers == 2 else workers - workers // 2)
 
 
 def test_a_stopped_schedule_meeting_the_race_bound_is_optimal(
