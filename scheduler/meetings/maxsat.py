@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import subprocess
 import sys
 import threading
 import time
@@ -176,6 +177,7 @@ class MaxSatContender:
         # and the most seconds the child then searches (None: the race's time).
         self.delay = delay
         self.budget = budget
+        self._process: subprocess.Popen[str] | None = None
 
     def run(
         self,
@@ -204,6 +206,7 @@ class MaxSatContender:
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"child failed: {exc}")
             return
         assert process.stdin is not None and process.stdout is not None
+        self._process = process
         # Leaving ``process`` closes its pipes and waits for it (killed by then if need be).
         with process, interrupting(process.kill, started + time_limit, stop, "maxsat-child"):
             with contextlib.suppress(BrokenPipeError):  # killed before it read everything
@@ -264,6 +267,10 @@ class MaxSatContender:
 
     def plan(self) -> dict[int, int]:
         return dict(self.outcome.slots) if self.has_solution and self.outcome else {}
+
+    def halt(self) -> None:
+        if self._process is not None:
+            self._process.kill()  # nothing once it has been waited for
 
 
 def main(argv: list[str]) -> int:

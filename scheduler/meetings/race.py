@@ -55,6 +55,9 @@ COUNTER_PORTFOLIO = (
     "max_lp",
 )
 
+# A search for a schedule at a proven bound: plain CDCL, no LP (see :class:`AtBound`).
+AT_BOUND_PORTFOLIO = ("no_lp",)
+
 
 class Engine(Protocol):
     """One contender of :func:`race` (see the module docstring)."""
@@ -86,6 +89,10 @@ class Engine(Protocol):
 
     def plan(self) -> dict[int, int]: ...
 
+    def halt(self) -> None:
+        """Stop searching now, from another thread (the race's stop event does it too, at
+        the engine's next look at it)."""
+
 
 @dataclass
 class Contender:
@@ -106,6 +113,8 @@ class Contender:
     # Seconds to wait before building (with ``build``): a race the others end by then never
     # pays for the build, whose Python holds the interpreter from their threads.
     delay: float = 0.0
+    # Seconds it searches at most (from its start), where less than the race's limit.
+    budget: float | None = None
     presolve_iterations: int | None = None  # None: CP-SAT's default (3)
     solver: cp_model.CpSolver = field(default_factory=cp_model.CpSolver)
     code: cp_model.CpSolverStatus = cp_model.UNKNOWN
@@ -145,6 +154,8 @@ class Contender:
         interval_s: float,
     ) -> None:
         began = time.perf_counter()
+        if self.budget is not None:
+            time_limit = min(time_limit, self.budget)
         if self.build is not None:
             if self.delay > 0 and stop.wait(min(self.delay, time_limit)):
                 return  # left behind before building
@@ -200,6 +211,28 @@ class Contender:
         if not self.has_solution or self.reader is None:
             return {}
         return self.reader(self.solver)
+
+    def halt(self) -> None:
+        self.solver.stop_search()  # nothing before its search or after it
+
+
+@dataclass
+class AtBound(Contender):
+    """A search for a schedule at a proven lower bound: its model holds the objective at
+    ``lower`` at most, so a schedule is optimal, while a refutation proves ``lower + 1``
+    (the objective is a whole number), not that the instance has no schedule."""
+
+    lower: int = 0
+
+    @property
+    def proven(self) -> bool:
+        return self.has_solution
+
+    @property
+    def bound(self) -> float | None:
+        if self.code == cp_model.INFEASIBLE:
+            return float(self.lower + 1)
+        return super().bound
 
 
 E = TypeVar("E", bound=Engine)
@@ -274,6 +307,15 @@ def race(
         if contender.proven:
             stop.set()
 
+    def halt_once_stopped() -> None:
+        # At once rather than at each search's next look at ``stop`` (20 ms for CP-SAT's
+        # watcher): the race waits for the losers.
+        stop.wait()
+        for contender in contenders:
+            contender.halt()
+
+    halter = threading.Thread(target=halt_once_stopped, name="race-halt", daemon=True)
+    halter.start()
     threads = [
         threading.Thread(target=run, args=(c,), name=f"race-{c.name}", daemon=True)
         for c in contenders
@@ -291,6 +333,8 @@ def race(
             stop.set()
         waiting[0].join(timeout=0.05)
 
+    stop.set()  # ends the halter, if nothing stopped the race before
+    halter.join()
     proven = [c for c in finished if c.proven]
     if proven:
         winner = proven[0]

@@ -12,7 +12,15 @@ from benchkit.data import b2b_instances_dir
 from benchkit.meetings.crafted import Variant, craft
 from scheduler.meetings import Progress, SolveOptions, Status, read_dzn, solve, validate
 from scheduler.meetings.model import BuildStopped, MeetingModel, capacity_counter_size
-from scheduler.meetings.race import COUNTER_PORTFOLIO, LIGHT_PORTFOLIO, Contender, Reader, race
+from scheduler.meetings.race import (
+    AT_BOUND_PORTFOLIO,
+    COUNTER_PORTFOLIO,
+    LIGHT_PORTFOLIO,
+    AtBound,
+    Contender,
+    Reader,
+    race,
+)
 from scheduler.meetings.result import ProgressFn
 
 from .brute_force import brute_force_optimum
@@ -182,6 +190,60 @@ def _reader(solver: cp_model.CpSolver) -> dict[int, int]:
     return {0: int(solver.objective_value)}
 
 
+def _at_most(optimum: int, bound: int) -> cp_model.CpModel:
+    """``_easy(optimum)`` held at ``bound`` at most, as the solve's search at a bound."""
+    model = _easy(optimum)
+    model.add(model.get_int_var_from_proto_index(0) <= bound)
+    return model
+
+
+def test_a_schedule_at_the_bound_is_optimal() -> None:
+    at_bound = AtBound("at-bound", _at_most(3, 3), AT_BOUND_PORTFOLIO, reader=_reader, lower=3)
+    winner, bound = race([at_bound], time_limit=60)
+    assert winner is at_bound and at_bound.proven
+    assert (at_bound.objective, at_bound.plan(), bound) == (3, {0: 3}, 3)
+
+
+def test_a_refutation_at_the_bound_proves_one_more_not_infeasibility() -> None:
+    at_bound = AtBound("at-bound", _at_most(4, 2), AT_BOUND_PORTFOLIO, lower=2)
+    winner, bound = race([at_bound], time_limit=60)
+    assert at_bound.code == cp_model.INFEASIBLE
+    assert not at_bound.proven and not at_bound.has_solution
+    assert (at_bound.bound, bound) == (3, 3)
+    # Beside a search of the whole model, that search's optimum wins.
+    at_bound = AtBound("at-bound", _at_most(4, 2), AT_BOUND_PORTFOLIO, lower=2)
+    winner, bound = race([Contender("full", _easy(4), LIGHT_PORTFOLIO), at_bound], 60)
+    assert (winner.name, winner.code, winner.objective, bound) == ("full", cp_model.OPTIMAL, 4, 4)
+
+
+@needs_hard
+def test_a_contender_s_budget_ends_its_search_before_the_race_s_limit() -> None:
+    started = time.perf_counter()
+    short = Contender("short", _hard(), LIGHT_PORTFOLIO, budget=0.5)
+    winner, _bound = race([short], time_limit=600)
+    assert winner is short and not short.proven  # forum-13crafb is not proven so soon
+    assert time.perf_counter() - started < 300
+
+
+@needs_hard
+def test_halt_stops_a_search_whose_stop_event_is_never_set() -> None:
+    searching = Contender("searching", _hard(), LIGHT_PORTFOLIO)
+    never = threading.Event()
+    thread = threading.Thread(
+        target=searching.run,
+        args=(600, never),
+        kwargs={"seed": 0, "log": False, "progress": None, "interval_s": 1.0},
+    )
+    thread.start()
+    deadline = time.monotonic() + 120
+    # A halt before the search has begun does nothing, so halt until it ends.
+    while thread.is_alive() and time.monotonic() < deadline:
+        searching.halt()
+        thread.join(0.05)
+    assert not thread.is_alive() and not never.is_set()
+    assert searching.searched and not searching.proven
+
+
 def test_a_contender_builds_its_model_in_its_own_thread_and_searches_it() -> None:
     built_in: list[str] = []
 
@@ -325,6 +387,9 @@ class _Reporter:
 
     def plan(self) -> dict[int, int]:
         return {0: 0} if self.has_solution else {}
+
+    def halt(self) -> None:
+        """Nothing to halt: the stop event ends its wait."""
 
 
 def test_a_schedule_meeting_another_contenders_bound_ends_the_race() -> None:

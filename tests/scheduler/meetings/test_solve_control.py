@@ -22,7 +22,6 @@ from scheduler.meetings import (
     validate,
 )
 from scheduler.meetings import solving as solve_module
-from scheduler.meetings.race import Contender
 from scheduler.meetings.solving import COUNTERS_AFTER, _StandBy
 
 from .conftest import MakeInstance
@@ -175,8 +174,8 @@ def test_one_presolve_pass_unless_meetings_are_fixed_or_ordered(
 ) -> None:
     # 3 workers: the counter model races whatever is imposed.
     raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers=3)
-    seen = [c.presolve_iterations for c in raced if isinstance(c, Contender)]
-    assert seen == [passes, passes]  # the light model and the counter model
+    seen = [c.presolve_iterations for c in raced if c.name in ("light", "counters")]
+    assert seen == [passes, passes]
 
 
 @IMPOSED
@@ -189,17 +188,19 @@ def test_the_counter_model_waits_for_the_race_s_start_unless_meetings_are_fixed_
     raced = _racing(monkeypatch, _three_forced_breaks(make_instance, **extra), workers=3)
     delay = COUNTERS_AFTER if passes == 1 else 0.0  # one presolve pass: nothing imposed
     # The light model never waits.
-    assert [c.delay for c in raced if isinstance(c, Contender)] == [0.0, delay]
+    assert [c.delay for c in raced if c.name in ("light", "counters")] == [0.0, delay]
 
 
 # Who races on 2 and on 3 workers. On 2: RC2 takes the counter model's core where meetings
 # are fixed and none ordered, stays out where they are ordered, and where nothing is imposed
 # the few-breaks search takes the third place (3 breaks are proven). On 3: RC2 has its own.
+# Where nothing is imposed, the search at the proven bound has the counter model's core
+# while that model waits.
 CONTENDERS = {
-    ("nothing-imposed", 2): ["light", "counters", "few-breaks"],
+    ("nothing-imposed", 2): ["light", "counters", "at-bound", "few-breaks"],
     ("fixed", 2): ["light", "maxsat"],
     ("precedences", 2): ["light", "counters"],
-    ("nothing-imposed", 3): ["light", "counters", "maxsat"],
+    ("nothing-imposed", 3): ["light", "counters", "at-bound", "maxsat"],
     ("fixed", 3): ["light", "counters", "maxsat"],
     ("precedences", 3): ["light", "counters", "maxsat"],
 }
@@ -218,6 +219,9 @@ def test_maxsat_races_with_a_core_of_its_own_or_in_the_counter_model_s_where_mee
     assert [c.name for c in raced] == CONTENDERS[imposed, workers]
     # The light model has one worker on 2 (the other goes to the counter model or RC2).
     assert raced[0].workers == (1 if workers == 2 else workers - workers // 2)
+    for at_bound in (c for c in raced if c.name == "at-bound"):
+        # One worker, only as long as the counter model waits, at the 3 proven breaks.
+        assert (at_bound.workers, at_bound.budget, at_bound.lower) == (1, COUNTERS_AFTER, 3)
 
 
 def test_a_stopped_schedule_meeting_the_race_bound_is_optimal(
