@@ -301,8 +301,10 @@ def _solve(
         implied_constraints=options.implied_constraints,
     )
     optimal_hint: dict[int, int] | None = None
-    # After a SAT search for 0 breaks that ran out of time, a CP-SAT probe of 0 seldom
-    # settles it either: straight to the search.
+    # After a SAT search for 0 breaks that ran out of time, straight to the search. The
+    # probes would refute 0 there (0.6 s on forum-13crafc and ticf-13crafc), but then spend
+    # 1.75 s failing to settle 1, and with 1 proven at once the whole solve still took
+    # 12.1 and 14.1 s (14.1 and 14.6 s as it is; docs/benchmarks/meetings.md).
     if pure_breaks and answer is not Answer.UNKNOWN:
         lower, optimal_hint = _probe_lower_bound(model, options, progress, cancel, started, lower)
         if lower > 0:
