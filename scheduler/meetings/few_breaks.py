@@ -51,11 +51,13 @@ BoundFn = Callable[[int], None]
 
 def few_breaks_problem(instance: MeetingInstance) -> tuple[RunsProblem, list[int | None]] | None:
     """The runs problem of ``instance`` and each participant's break limit (by index), or
-    None where the encoding is not exact: what ``runs_problem`` declines, booths, caps and
-    re-solves, fairness that is not a limit per participant, more than ``MAX_PAIRS``."""
+    None where the encoding is not exact: what ``runs_problem`` declines, precedences,
+    booths, caps and re-solves, fairness that is not a limit per participant, more than
+    ``MAX_PAIRS``."""
     problem = runs_problem(instance)
     if (
         problem is None
+        or problem.precedences  # not encoded here
         or problem.pairs > MAX_PAIRS
         or maxsat_unsupported(instance) is not None
         or (instance.fairness is not None and not fairness_per_participant(instance))

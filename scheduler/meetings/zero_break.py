@@ -18,7 +18,8 @@ the 0-break schedule outright at a few hundred participants (docs/benchmarks/mee
 - per slot, at most twice as many people busy as there are tables (unless no choice of
   runs can exceed them);
 - per slot and bipartite part of the meeting graph, as many people busy on one side as on
-  the other: true of every schedule, and what made the search hold up across seeds.
+  the other: true of every schedule, and what made the search hold up across seeds;
+- a meeting that must come after another in a slot only after one the other may take.
 
 Both counts are over the busy Booleans, the constants moved to the bound: counting the
 runs instead took 6 times the clauses and 10 times the time (docs/benchmarks/meetings.md).
@@ -73,6 +74,7 @@ GUIDE_WIDTHS = (0, 1)
 @dataclass(frozen=True)
 class RunsProblem:
     """What the child needs: per meeting its two participants (indices) and allowed slots;
+    ``precedences``, pairs of meeting indices (earlier, later): the later in a later slot;
     ``guide``, if given, per participant the first slot of their run in a schedule to
     follow (-1 where they have a break there; see :func:`solve_runs`)."""
 
@@ -81,6 +83,7 @@ class RunsProblem:
     ends: tuple[tuple[int, int], ...]
     allowed: tuple[tuple[int, ...], ...]
     guide: tuple[int, ...] = ()
+    precedences: tuple[tuple[int, int], ...] = ()
 
     @property
     def n_people(self) -> int:
@@ -107,6 +110,7 @@ class RunsProblem:
                 "ends": self.ends,
                 "allowed": self.allowed,
                 "guide": self.guide,
+                "precedences": self.precedences,
             }
         )
 
@@ -119,6 +123,7 @@ class RunsProblem:
             ends=tuple((int(a), int(b)) for a, b in data["ends"]),
             allowed=tuple(tuple(int(s) for s in slots) for slots in data["allowed"]),
             guide=tuple(int(a) for a in data.get("guide", ())),
+            precedences=tuple((int(e), int(lt)) for e, lt in data.get("precedences", ())),
         )
 
     def following(self, slots: Mapping[int, int]) -> RunsProblem:
@@ -142,13 +147,12 @@ class RunsProblem:
 
 def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
     """The problem for a strict solve of ``instance``, or None where the encoding does not
-    fit: re-solves (moves count), precedences, online meetings and booths (tables are one
-    shared pool here), a meeting without an allowed slot, more than ``MAX_PAIRS`` pairs, or
-    someone with more than ``MAX_RUN`` meetings."""
+    fit: re-solves (moves count), online meetings and booths (tables are one shared pool
+    here), a meeting without an allowed slot, more than ``MAX_PAIRS`` pairs, or someone
+    with more than ``MAX_RUN`` meetings."""
     allowed = instance.allowed_slots
     if (
         instance.previous
-        or instance.precedences
         or not instance.meetings
         or any(m.is_online for m in instance.meetings)
         or any(t.reserved_for is not None for t in instance.tables)
@@ -163,6 +167,10 @@ def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
         tables=len(instance.tables),
         ends=tuple((index[m.participant_a], index[m.participant_b]) for m in instance.meetings),
         allowed=allowed,
+        precedences=tuple(
+            (instance.meeting_index[earlier], instance.meeting_index[later])
+            for earlier, later in instance.precedences
+        ),
     )
 
 
@@ -323,6 +331,12 @@ def encode(problem: RunsProblem) -> Encoding | None:
                 clauses.extend([-r, b] for r in cover)
                 clauses.append([-b, *cover])
     clauses.extend(per_slot_counts(problem, n_people, busy, pool))
+    # A later meeting in slot s needs its earlier one in a slot before s.
+    for earlier, later in problem.precedences:
+        for s in problem.allowed[later]:
+            if (later, s) in x:
+                before = [x[earlier, t] for t in range(s) if (earlier, t) in x]
+                clauses.append([-x[later, s], *before])
     run_of = {(p, a): run(p, a) for p, firsts in starts.items() for a in firsts}
     return clauses, x, run_of
 

@@ -29,6 +29,7 @@ from scheduler.meetings.zero_break import (
     solve_runs,
 )
 
+from .brute_force import brute_force_optimum
 from .conftest import MakeInstance
 
 
@@ -102,19 +103,43 @@ def test_who_is_surely_busy_counts_as_a_constant(make_instance: MakeInstance) ->
     assert counted == [[busy[1, 0]]]  # b must be busy to balance a
 
 
-@pytest.mark.parametrize(
-    "kwargs",
-    [
-        {"online": [1]},
-        {"precedences": (("m1", "m2"),)},
-    ],
-)
-def test_what_the_encoding_does_not_cover_is_declined(
-    make_instance: MakeInstance, kwargs: dict[str, object]
-) -> None:
-    inst = make_instance([("a", "b"), ("b", "c")], n_slots=3, **kwargs)
+def test_what_the_encoding_does_not_cover_is_declined(make_instance: MakeInstance) -> None:
+    inst = make_instance([("a", "b"), ("b", "c")], n_slots=3, online=[1])
     assert runs_problem(inst) is None
     assert ZeroBreakProbe.start(inst, time.perf_counter() + 10) is None
+
+
+def test_precedences_are_kept(make_instance: MakeInstance) -> None:
+    # A chain a-b, b-c, c-d over 3 slots has two schedules without breaks: the day forwards
+    # or backwards. "m3 before m1" leaves the backward one.
+    inst = make_instance(
+        [("a", "b"), ("b", "c"), ("c", "d")], n_slots=3, precedences=(("m3", "m1"),)
+    )
+    problem = runs_problem(inst)
+    assert problem is not None and problem.precedences == ((2, 0),)
+    assert RunsProblem.from_json(problem.to_json()) == problem  # what the child reads
+    for answer, slots in (solve_runs(problem), search_here(problem, 60.0)):
+        assert answer is Answer.FOUND and slots is not None
+        assert [slots[m] for m in range(3)] == [2, 1, 0]
+    probe = _probe(inst)
+    assert probe.slots is not None and probe.slots[2] < probe.slots[0]
+    result = solve(inst, SolveOptions(time_limit_s=30, allow_unscheduled=False))
+    assert (result.status, result.objective, result.solver) == (Status.OPTIMAL, 0, "sat")
+    assert validate(inst, result, require_all=True) == []
+
+
+def test_precedences_can_rule_out_a_schedule_without_breaks(make_instance: MakeInstance) -> None:
+    # a's two meetings (m1, m2) would sit side by side, but d-e's meeting (m3) must come
+    # between them.
+    pairs = [("a", "b"), ("a", "c"), ("d", "e")]
+    free = runs_problem(make_instance(pairs, n_slots=3, tables=1))
+    assert free is not None and solve_runs(free)[0] is Answer.FOUND
+    ordered = make_instance(pairs, n_slots=3, tables=1, precedences=(("m2", "m3"), ("m3", "m1")))
+    problem = runs_problem(ordered)
+    assert problem is not None
+    assert solve_runs(problem) == (Answer.NONE, None)
+    assert search_here(problem, 60.0) == (Answer.NONE, None)
+    assert brute_force_optimum(ordered) == 1
 
 
 def test_someone_with_very_many_meetings_is_declined(make_instance: MakeInstance) -> None:
