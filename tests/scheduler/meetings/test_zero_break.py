@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import threading
@@ -180,6 +181,27 @@ def test_a_large_path_solve_ends_at_the_probes_optimum(options: SolveOptions) ->
     assert result.status is Status.OPTIMAL
     assert result.solver == "greedy+lns+sat" and result.bound == 0 and result.gap == 0
     assert result.objective == 0 and len(result.assignments) == len(inst.meetings)
+    assert validate(inst, result, require_all=True) == []
+
+
+def test_a_large_path_solve_keeps_precedences_in_the_probes_schedule() -> None:
+    # Orders the planted schedule (0 breaks) keeps: a schedule without breaks still exists.
+    event = generate_hosted_buyer(100, seed=0)
+    ids = sorted(event.planted)
+    orders = tuple(
+        (a, b) if event.planted[a] < event.planted[b] else (b, a)
+        for a, b in zip(ids[:40:2], ids[1:40:2], strict=True)
+        if event.planted[a] != event.planted[b]
+    )
+    inst = dataclasses.replace(event.instance, precedences=orders)
+    assert len(orders) >= 10
+    options = SolveOptions(time_limit_s=300, workers=2, allow_unscheduled=False)
+    result = solve(inst, dataclasses.replace(options, strict_exact_pairs=0))
+    assert (result.status, result.objective, result.solver) == (
+        Status.OPTIMAL,
+        0,
+        "greedy+lns+sat",
+    )
     assert validate(inst, result, require_all=True) == []
 
 
