@@ -258,6 +258,11 @@ class MeetingInstance:
         return tuple(out)
 
     @cached_property
+    def pairs(self) -> int:
+        """How many (meeting, slot) pairs the meetings allow: the measure of a model's size."""
+        return sum(len(slots) for slots in self.allowed_slots)
+
+    @cached_property
     def forced_breaks(self) -> Mapping[str, int]:
         """Breaks no schedule can avoid: a participant whose usable slots come in separate
         windows needs at least (fewest windows that hold its meetings, up to its cap) - 1."""

@@ -425,6 +425,13 @@ class MeetingModel:
             )
         self.model.minimize(sum(terms))
 
+    def with_breaks_at_most(self, k: int) -> cp_model.CpModel:
+        """A copy of the model (the same variable indices, so :meth:`chosen_slots` reads its
+        solutions) with the total breaks held at ``k`` at most."""
+        copy = self.model.clone()
+        copy.add(self.breaks_total <= k)
+        return copy
+
     # ---------------------------------------------------------------------- hints
     def add_hint(self, slots: Mapping[int, int]) -> None:
         """Hint a full assignment (meeting index -> slot) and everything it implies; its

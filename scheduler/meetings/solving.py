@@ -197,7 +197,7 @@ def _takes_large_path(instance: MeetingInstance, options: SolveOptions) -> bool:
     thousand pairs: the demo event (10,874 pairs, 30 s) got no schedule placing all 680
     placeable meetings from the exact model and 670 when it could leave some out, against
     all 680 from local search. Re-solves stay exact below the threshold (moves count)."""
-    pairs = sum(len(slots) for slots in instance.allowed_slots)
+    pairs = instance.pairs
     return (
         pairs > options.large_event_threshold
         or (
@@ -220,7 +220,7 @@ def _solve_any(
     cancel: threading.Event | None,
 ) -> MeetingResult:
     started = time.perf_counter()
-    pairs = sum(len(slots) for slots in instance.allowed_slots)
+    pairs = instance.pairs
     if (
         instance.previous
         and options.allow_unscheduled is not False
@@ -353,7 +353,7 @@ def _solve(
         pure_breaks
         and optimal_hint is None
         and (options.maxsat or (options.maxsat is None and (options.workers >= 3 or fixed_only)))
-        and sum(len(slots) for slots in instance.allowed_slots) <= options.maxsat_max_pairs
+        and instance.pairs <= options.maxsat_max_pairs
         and maxsat_unsupported(instance) is None
     )
     maxsat_takes_a_core = maxsat_races and options.workers < 3 and fixed_only
@@ -400,9 +400,7 @@ def _solve(
         # model's bounding search needs 0.3-0.8 s and tic-13crafc's 1.8 s
         # (docs/benchmarks/meetings.md). A refutation proves one break more.
         def build_at_bound(stop: threading.Event) -> tuple[cp_model.CpModel, Reader]:
-            at_bound = model.model.clone()
-            at_bound.add(model.breaks_total <= lower)
-            return at_bound, model.chosen_slots
+            return model.with_breaks_at_most(lower), model.chosen_slots
 
         contenders.append(
             AtBound(
@@ -611,9 +609,7 @@ def _probe_lower_bound(
     while lower < 3 and time.perf_counter() < deadline:
         if cancel is not None and cancel.is_set():
             break
-        # A copy of the model (same variable indices), without its objective.
-        probe = model.model.clone()
-        probe.add(model.breaks_total <= lower)
+        probe = model.with_breaks_at_most(lower)
         probe.clear_objective()  # type: ignore[no-untyped-call]
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.01, min(2.0, deadline - time.perf_counter()))

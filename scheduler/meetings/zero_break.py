@@ -157,7 +157,7 @@ def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
         or any(m.is_online for m in instance.meetings)
         or any(t.reserved_for is not None for t in instance.tables)
         or any(not slots for slots in allowed)
-        or sum(len(slots) for slots in allowed) > MAX_PAIRS
+        or instance.pairs > MAX_PAIRS
         or max(len(mine) for mine in instance.meetings_of.values()) > MAX_RUN
     ):
         return None
