@@ -193,12 +193,15 @@ class MeetingModel:
                 self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt)).only_enforce_if(enforce)
             else:
                 self.model.add(self.slot_expr(e) + 1 <= self.slot_expr(lt))
-            self._add_precedence_clauses(e, lt)
+            if self.capacity_counters:
+                self._add_precedence_clauses(e, lt)
 
     def _add_precedence_clauses(self, e: int, lt: int) -> None:
         """The same order as clauses, beside the linear form (which the LP keeps). CP-SAT
         propagates these slot by slot; with them the counter model proved the two crafted
-        precedence variants that sat at the 60 s limit (docs/benchmarks/meetings.md)."""
+        precedence variants that sat at the 60 s limit. Not in the light model: it proves
+        other variants, and one of them (ticf-13crafa+precedences-25) took 18-20 s with the
+        clauses against 12-13 s without (docs/benchmarks/meetings.md)."""
         allowed = self.instance.allowed_slots
         x = self.x
         if isinstance(self.scheduled[e], int) and isinstance(self.scheduled[lt], int):

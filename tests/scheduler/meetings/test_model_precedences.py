@@ -1,5 +1,6 @@
-"""Precedences in the exact model: the linear form and the clauses beside it each keep the
-order on their own, for meetings that must take place and for meetings that may be left out."""
+"""Precedences in the exact model: the linear form and, in the counter model, the clauses
+beside it each keep the order on their own, for meetings that must take place and for
+meetings that may be left out."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def test_the_later_meeting_comes_strictly_after_the_earlier(
     make_instance: MakeInstance, form: str, may_leave_out: bool
 ) -> None:
     inst = make_instance([("a", "b"), ("c", "d")], n_slots=N_SLOTS, precedences=(("m1", "m2"),))
-    model = MeetingModel(inst, allow_unscheduled=may_leave_out)
+    model = MeetingModel(inst, allow_unscheduled=may_leave_out, capacity_counters=True)
     if form == "clauses":
         _without_linear_order(model)
     for early, late in itertools.product(range(N_SLOTS), repeat=2):
@@ -76,7 +77,7 @@ def test_a_later_meeting_without_an_earlier_slot_is_ruled_out(
         forbidden={"b": {2, 3}},
         precedences=(("m1", "m2"),),
     )
-    model = MeetingModel(inst)
+    model = MeetingModel(inst, capacity_counters=True)
     _without_linear_order(model)
     assert not _feasible(model, {LATER: 0})
     assert all(_feasible(model, {LATER: s}) for s in range(1, N_SLOTS))
