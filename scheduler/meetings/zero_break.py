@@ -50,6 +50,7 @@ from scheduler.meetings.interrupts import interrupting
 
 if TYPE_CHECKING:
     from pysat.formula import IDPool
+    from pysat.solvers import Solver
 
 # Above this many (meeting, slot) pairs the probe is not started: the tight family's 3,000
 # participants have about 103,000 pairs (1.7 million clauses, 1.5 GB in the child); its
@@ -58,6 +59,12 @@ MAX_PAIRS = 110_000
 # The child's address space, so that a big encoding fails there rather than swapping.
 CHILD_MEMORY_BYTES = 3 << 30
 SOLVER = "cadical195"
+# CaDiCaL's configuration for satisfiable formulas (its ``--sat``: less effort on variable
+# elimination and subsumption, stable mode only), for the child's searches, whose question
+# has a yes answer on the tight family. At 1,000 participants, two searches at a time: the
+# unguided search answered on 5 of 10 seeds within 100 s against 3, and the guided search
+# on the four dumped guides in 15.7-39.1 s against 19.2-58.2 s (docs/benchmarks/meetings.md).
+SAT_OPTIONS = {"elimreleff": 10, "stabilizeonly": 1, "subsumereleff": 60}
 # Nobody meets more people than this in one run (the matching that checks a run recurses
 # once per meeting): a day of 24 slots holds 24.
 MAX_RUN = 200
@@ -423,8 +430,6 @@ def solve_runs(problem: RunsProblem) -> tuple[Answer, list[int] | None]:
     slots of their guided run instead. A guide that fails both ways ends the search with
     ``Answer.UNKNOWN``: the whole problem is the unguided search's, and the same clauses
     searched again would only repeat it, behind (CaDiCaL is deterministic)."""
-    from pysat.solvers import Solver
-
     encoded = encode(problem)
     if encoded is None:
         return Answer.NONE, None
@@ -437,10 +442,20 @@ def solve_runs(problem: RunsProblem) -> tuple[Answer, list[int] | None]:
             if answer is Answer.FOUND:
                 return Answer.FOUND, _slots(problem, x, model)
         return Answer.UNKNOWN, None
-    with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
+    with _cadical(clauses) as solver:
         if not solver.solve():
             return Answer.NONE, None
         return Answer.FOUND, _slots(problem, x, solver.get_model())
+
+
+def _cadical(clauses: list[list[int]]) -> Solver:
+    """A CaDiCaL solver with ``SAT_OPTIONS``, set before the clauses come in."""
+    from pysat.solvers import Solver
+
+    solver = Solver(name=SOLVER)
+    solver.configure(SAT_OPTIONS)
+    solver.append_formula(clauses)
+    return solver
 
 
 def _follow(
@@ -455,7 +470,6 @@ def _follow(
     whose preprocessing works on them (as assumptions they are frozen). ``Answer.FOUND``
     with the SAT model; ``Answer.NONE`` when no schedule exists whatever is kept (an empty
     conflict); ``Answer.UNKNOWN`` when what is kept admits none."""
-    from pysat.solvers import Solver
 
     # Exact runs are assumed as they are; a wider window gets a selector literal, numbered
     # after the encoding's, for whoever has runs outside it.
@@ -478,7 +492,7 @@ def _follow(
             guesses[top] = near
             extra.append([-top, *near])
     kept = set(guesses)
-    with Solver(name=SOLVER, bootstrap_with=clauses + extra) as solver:
+    with _cadical(clauses + extra) as solver:
         while True:
             solver.conf_budget(GUIDE_CONFLICTS)
             answer = solver.solve_limited(assumptions=sorted(kept))
@@ -490,7 +504,7 @@ def _follow(
             if not core:
                 return Answer.NONE, None
             kept -= core
-    with Solver(name=SOLVER, bootstrap_with=clauses + [guesses[lit] for lit in kept]) as solver:
+    with _cadical(clauses + [guesses[lit] for lit in kept]) as solver:
         if solver.solve():
             return Answer.FOUND, list(solver.get_model() or ())
         return Answer.UNKNOWN, None
