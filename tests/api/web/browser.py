@@ -12,6 +12,11 @@ from typing import Any
 
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -97,9 +102,20 @@ def wait_for(driver: WebDriver, css: str, timeout: float = 120) -> Any:
 
 def wait_for_text(driver: WebDriver, css: str, text: str, timeout: float = 120) -> None:
     """Wait until an element holds ``text`` (a page that is still the old one does not)."""
-    WebDriverWait(driver, timeout).until(
-        expected_conditions.text_to_be_present_in_element((By.CSS_SELECTOR, css), text)
-    )
+
+    def holds(driver: WebDriver) -> bool:
+        try:
+            return text in driver.find_element(By.CSS_SELECTOR, css).text
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        except WebDriverException as error:
+            # Read just as the page is replaced: Chromium reports the old page's element as
+            # "Node with given id does not belong to the document" (seen once in CI).
+            if "does not belong to the document" in (error.msg or ""):
+                return False
+            raise
+
+    WebDriverWait(driver, timeout).until(holds)
 
 
 def fill(driver: WebDriver, values: dict[str, str]) -> None:
