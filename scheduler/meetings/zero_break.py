@@ -470,7 +470,6 @@ def _follow(
     whose preprocessing works on them (as assumptions they are frozen). ``Answer.FOUND``
     with the SAT model; ``Answer.NONE`` when no schedule exists whatever is kept (an empty
     conflict); ``Answer.UNKNOWN`` when what is kept admits none."""
-
     # Exact runs are assumed as they are; a wider window gets a selector literal, numbered
     # after the encoding's, for whoever has runs outside it.
     choices: dict[int, int] = {}
