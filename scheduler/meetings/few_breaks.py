@@ -42,9 +42,6 @@ from scheduler.meetings.zero_break import (
 )
 
 CHILD_MEMORY_BYTES = 2 << 30
-# Above this many (meeting, slot) pairs the engine does not race (as the MaxSAT engine:
-# ``SolveOptions.maxsat_max_pairs``; the JAIR originals have at most 5,926).
-MAX_PAIRS = 8_000
 
 BoundFn = Callable[[int], None]
 
@@ -52,13 +49,12 @@ BoundFn = Callable[[int], None]
 def few_breaks_problem(instance: MeetingInstance) -> tuple[RunsProblem, list[int | None]] | None:
     """The runs problem of ``instance`` and each participant's break limit (by index), or
     None where the encoding is not exact: what ``runs_problem`` declines, precedences,
-    booths, caps and re-solves, fairness that is not a limit per participant, more than
-    ``MAX_PAIRS``."""
+    booths, caps and re-solves, fairness that is not a limit per participant. How large an
+    event it races on is the solve's choice (``SolveOptions.maxsat_max_pairs``)."""
     problem = runs_problem(instance)
     if (
         problem is None
         or problem.precedences  # not encoded here
-        or problem.pairs > MAX_PAIRS
         or maxsat_unsupported(instance) is not None
         or (instance.fairness is not None and not fairness_per_participant(instance))
     ):

@@ -38,6 +38,8 @@ class SolveOptions:
     # model (elsewhere, on 2 cores, taking a share from the two CP-SAT models cost more than
     # it won; docs/benchmarks/meetings.md), True always, False never.
     maxsat: bool | None = None
+    # Above this many (meeting, slot) pairs neither the MaxSAT engine nor the few-breaks
+    # search races (the JAIR originals have at most 5,926).
     maxsat_max_pairs: int = 8_000
     # The SAT linear search over runs (few_breaks.py) as a contender of the race on strict
     # solves it encodes exactly; False leaves it out (for comparisons).

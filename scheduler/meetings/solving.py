@@ -59,7 +59,7 @@ meetings and no precedences, or         process) joins the race as one more cont
 <= 8,000 (``maxsat_max_pairs``)         precedences, in place of the counter model
 the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``: CaDiCaL over
 MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
-pairs <= 8,000                          in a child process) joins after the race's first 2 s
+pairs <= 8,000 (the same option)        in a child process) joins after the race's first 2 s
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
@@ -426,6 +426,7 @@ def _solve(
         and options.workers >= 2  # its child takes a core
         and lower >= FEW_BREAKS_FROM
         and not any(isinstance(c, MaxSatContender) for c in contenders)
+        and instance.pairs <= options.maxsat_max_pairs
         and few_breaks_problem(instance) is not None
     ):
         contenders.append(

@@ -171,3 +171,11 @@ def test_it_races_where_breaks_are_proven_and_the_solve_stays_optimal(
     )
     assert result.status is Status.OPTIMAL and result.objective == 4
     assert raced and "few-breaks" not in raced[-1]
+    # Above the pairs the MaxSAT engines may take, it stays out too.
+    raced.clear()
+    small = SolveOptions(
+        time_limit_s=LIMIT, allow_unscheduled=False, workers=2, maxsat_max_pairs=instance.pairs - 1
+    )
+    result = solve(instance, small)
+    assert result.status is Status.OPTIMAL and result.objective == 4
+    assert raced and "few-breaks" not in raced[-1]
