@@ -144,7 +144,10 @@ def run_maxsat(
     options: MaxSatOptions | None = None,
     stop: threading.Event | None = None,
 ) -> MaxSatOutcome:
-    """Encode and search in one call."""
+    """Encode and search in one call, in this thread. The interrupt at ``time_limit`` reaches
+    Glucose only when it restarts, so on a hard core this can run well past the limit: for
+    small instances and tests; the solve runs RC2 in a child it can kill
+    (:class:`MaxSatContender`)."""
     return MaxSatSearch(instance, options).run(time_limit, stop)
 
 
