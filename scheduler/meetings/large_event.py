@@ -47,11 +47,14 @@ from scheduler.meetings.span import span_walk
 from scheduler.meetings.sweep import sweep_schedule
 from scheduler.meetings.zero_break import ZeroBreakProbe
 
-# Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until KEMPE_UNTIL,
-# then neighbourhoods. With ``SolveOptions.span_walk`` (strict solves, off by default: it did
-# not help, docs/benchmarks/meetings.md) the annealing stops at SPAN_FROM, the span model's
-# walk to fewer idle slots (``span.py``) runs until SPAN_UNTIL, then annealing again.
-KEMPE_FROM, KEMPE_UNTIL = 0.25, 0.85
+# Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until EJECT_FROM,
+# ejection chains (``LocalSearch.eject_walk``) until KEMPE_UNTIL, then neighbourhoods: at
+# 3,000 and 10,000 participants the ejection chains took out a quarter of the breaks the
+# annealing leaves in the same time (docs/benchmarks/meetings.md). With
+# ``SolveOptions.span_walk`` (strict solves, off by default: it did not help) the annealing
+# stops at SPAN_FROM, the span model's walk to fewer idle slots (``span.py``) runs until
+# SPAN_UNTIL, then annealing again, without ejection chains.
+KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.25, 0.55, 0.85
 # When the SAT search for a schedule without breaks gets a second child, guided by the
 # annealing's schedule (``ZeroBreakProbe.follow``), and until when the annealing waits for
 # it, leaving it the core; only up to FOLLOW_MAX_PAIRS (meeting, slot) pairs: the tight
@@ -587,8 +590,10 @@ def _search_on(
         search = LocalSearch(instance, first, movable, seed=options.seed)
         annealing.append(search)
         use_span = options.allow_unscheduled is False and options.span_walk
-        until = SPAN_FROM if use_span else KEMPE_UNTIL
+        until = SPAN_FROM if use_span else EJECT_FROM
         search.kempe_anneal(started + until * options.time_limit_s, should_stop)
+        if not use_span:
+            search.eject_walk(started + KEMPE_UNTIL * options.time_limit_s, should_stop)
         start_plan = search.slot_of
         if use_span:
             start_plan = _span_then_anneal(

@@ -15,6 +15,12 @@ everybody keeps one meeting per slot and only the two ends of the path change th
 Block shifts (``shift_step``, one annealing step in eight on someone with a break) chain
 several of them: a whole run of a person's meetings moves across a short gap, one slot at a
 time, judged as one step (docs/benchmarks/meetings.md).
+
+Ejection chains (``eject_walk``) take over from the annealing on large events: from someone
+with a break, a chain that mends their day, then from the person at its far end (whose day
+it changed) the chain that mends theirs, and so on a few links deep; the links up to the
+point with the fewest breaks are kept, and a sequence that ends where it started in breaks
+is kept most of the time (the break has moved to where another chain may close it).
 """
 
 from __future__ import annotations
@@ -43,6 +49,10 @@ _MAX_CHAIN = 200
 _MAX_SHIFT = 2
 # One annealing step in SHIFT_EVERY on a participant with a break is a block shift.
 SHIFT_EVERY = 8
+# Ejection chains (``eject_walk``): links per sequence, chains tried per link (the ones that
+# mend the link's person most), and how often a sequence that saves nothing is kept.
+# Measured on tight hosted-buyer events of 3,000 participants (docs/benchmarks/meetings.md).
+EJECT_DEPTH, EJECT_WIDTH, EJECT_PLATEAU = 4, 6, 0.8
 
 
 class LocalSearch:
@@ -685,6 +695,109 @@ class LocalSearch:
         for chain, s, t in done:
             self._swap(chain, s, t)
         return True
+
+    def _mending_chain(
+        self, pid: str, used: set[int]
+    ) -> tuple[tuple[int, float], list[int], int, int, str] | None:
+        """The chain that best mends ``pid``'s day: among the EJECT_WIDTH moves of one of
+        their meetings to a free slot within one of their span that leave them the fewest
+        breaks, the one whose chain costs least for ``pid`` and the person at its far end, as
+        ((cost, tie-break), chain, from, to, far end). Chains through ``used`` are skipped."""
+        busy = self.busy[pid]
+        taken = set(busy)
+        slots = sorted(taken)
+        if not slots:
+            return None
+        base = count_breaks(slots)
+        draw = self.rng.random
+        targets = [
+            x
+            for x in range(max(0, slots[0] - 1), min(self.instance.n_slots, slots[-1] + 2))
+            if x not in taken
+        ]
+        moves = []
+        for s in slots:
+            if busy[s] in used:
+                continue
+            rest = taken - {s}
+            moves += [(count_breaks(rest | {t}) - base, draw(), s, t) for t in targets]
+        moves.sort()
+        best = None
+        for _own, tie, s, t in moves[:EJECT_WIDTH]:
+            chain = self._chain(pid, s, t)
+            if not chain or used.intersection(chain):
+                continue
+            end = self._path_end(pid, chain)
+            group = {pid, end}
+            before = self._people_score(group, chain)
+            self._swap(chain, s, t)
+            fits = self._tables_ok(s, t)
+            after = self._people_score(group, chain)
+            self._swap(chain, t, s)
+            if not fits:
+                continue
+            cost = (
+                _EXCESS_W * (after[0] - before[0])
+                + _MOVE_W * (after[1] - before[1])
+                + after[2]
+                - before[2]
+            )
+            if best is None or (cost, tie) < best[0]:
+                best = ((cost, tie), chain, s, t, end)
+        return best
+
+    def eject_sequence(self, pid: str) -> int:
+        """One ejection-chain sequence from ``pid`` (see the module docstring); returns what
+        it saved (0 or less: the step weights' cost of breaks, moves and excess)."""
+        links: list[tuple[list[int], int, int]] = []
+        used: set[int] = set()
+        total = best_total = 0
+        best_links = level_links = 0
+        current = pid
+        for _ in range(EJECT_DEPTH):
+            found = self._mending_chain(current, used)
+            if found is None:
+                break
+            (cost, _tie), chain, s, t, end = found
+            self._swap(chain, s, t)
+            links.append((chain, s, t))
+            used.update(chain)
+            total += cost
+            if total < best_total:
+                best_total, best_links = total, len(links)
+                break
+            if total == 0:
+                level_links = len(links)
+            current = end
+        keep = best_links
+        if best_total == 0 and level_links and self.rng.random() < EJECT_PLATEAU:
+            keep = level_links
+        for chain, s, t in reversed(links[keep:]):
+            self._swap(chain, t, s)
+        return best_total
+
+    def eject_walk(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> int:
+        """Ejection-chain sequences from random people with a break until the deadline, with
+        Kempe insertion of unplaced meetings now and then; never makes the schedule worse
+        (each sequence is kept only where it saves or costs nothing). Returns the sequences
+        run."""
+        inst = self.instance
+        people = [p.id for p in inst.participants if inst.meetings_of[p.id]]
+        broken: list[str] = []
+        sequences = 0
+        while True:
+            if sequences % 200 == 0:
+                if time.perf_counter() >= deadline or (should_stop is not None and should_stop()):
+                    break
+                if sequences % 1_000 == 0 and any(m not in self.slot_of for m in self.movable):
+                    self.kempe_insert()
+                    self.insert_unplaced()
+                broken = [p for p in people if count_breaks(self.busy[p]) > 0]
+                if not broken:
+                    break
+            sequences += 1
+            self.eject_sequence(broken[int(self.rng.random() * len(broken))])
+        return sequences
 
     def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
         while time.perf_counter() < deadline:

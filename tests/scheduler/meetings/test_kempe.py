@@ -162,3 +162,46 @@ def test_a_block_shift_never_moves_a_fixed_meeting(make_instance: MakeInstance) 
     search = LocalSearch(inst, plan, {2}, seed=0)
     assert not search.shift_step("v", temperature=1e-9)
     assert search.slot_of == plan
+
+
+def _two_links(make_instance: MakeInstance, **kwargs: object) -> MeetingInstance:
+    # v meets h1 in slot 0 and h2 in slot 2 (a break); h2 cannot meet in slot 1. Moving
+    # v-h1 to slot 1 takes w-h1 back to slot 0 and gives w the break (0 saved); w-h3 to
+    # slot 1 then mends w: two links of one sequence, no single chain saves anything.
+    return make_instance(
+        [("v", "h1"), ("v", "h2"), ("w", "h1"), ("w", "h3")],
+        n_slots=3,
+        forbidden={"h2": {1}},
+        **kwargs,
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_an_ejection_sequence_mends_the_break_it_passes_on(
+    make_instance: MakeInstance, seed: int
+) -> None:
+    inst = _two_links(make_instance)
+    search = LocalSearch(inst, {0: 0, 1: 2, 2: 1, 3: 2}, set(range(4)), seed=seed)
+    assert evaluate(inst, search.slot_of).breaks == 1
+    assert search.eject_sequence("v") == -1
+    assert _errors(inst, search.slot_of, require_all=True) == []
+    assert evaluate(inst, search.slot_of).breaks == 0
+
+
+def test_an_ejection_sequence_never_moves_a_fixed_meeting(make_instance: MakeInstance) -> None:
+    inst = _two_links(make_instance, fixed={3: 1})  # w-h1 fixed to slot 1
+    plan = {0: 0, 1: 2, 2: 1, 3: 2}
+    search = LocalSearch(inst, plan, {0, 1, 3}, seed=0)
+    assert search.eject_sequence("v") == 0
+    assert search.slot_of == plan
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_ejection_walk_keeps_every_constraint_and_never_gets_worse(seed: int) -> None:
+    for inst in (generate_event(120, seed=seed), generate_hosted_buyer(60, seed=seed).instance):
+        plan = sweep_schedule(inst, random.Random(seed))
+        search = LocalSearch(inst, plan, set(range(len(inst.meetings))), seed=seed)
+        before = evaluate(inst, search.slot_of)
+        assert search.eject_walk(_soon(0.3)) > 0
+        assert _errors(inst, search.slot_of, check_fairness=False) == []
+        assert evaluate(inst, search.slot_of) <= before
