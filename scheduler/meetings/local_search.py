@@ -69,24 +69,23 @@ class LocalSearch:
         self.cap = {p.id: p.max_meetings for p in instance.participants}
         self.limit = {p.id: instance.break_limit(p.id) for p in instance.participants}
         self._allowed = [frozenset(slots) for slots in instance.allowed_slots]
+        self._shared = [instance.uses_shared_table(meeting) for meeting in instance.meetings]
         for m, s in plan.items():
             self._occupy(m, s)
 
     # ---------------------------------------------------------------- bookkeeping
     def _occupy(self, m: int, s: int) -> None:
-        meeting = self.instance.meetings[m]
-        for p in meeting.participants:
+        for p in self.instance.meetings[m].participants:
             self.busy[p][s] = m
-        if self.instance.uses_shared_table(meeting):
+        if self._shared[m]:
             self.shared_used[s] += 1
         self.slot_of[m] = s
 
     def _release(self, m: int) -> int:
         s = self.slot_of.pop(m)
-        meeting = self.instance.meetings[m]
-        for p in meeting.participants:
+        for p in self.instance.meetings[m].participants:
             del self.busy[p][s]
-        if self.instance.uses_shared_table(meeting):
+        if self._shared[m]:
             self.shared_used[s] -= 1
         return s
 
@@ -704,23 +703,23 @@ class LocalSearch:
         breaks, the one whose chain costs least for ``pid`` and the person at its far end, as
         ((cost, tie-break), chain, from, to, far end). Chains through ``used`` are skipped."""
         busy = self.busy[pid]
-        taken = set(busy)
-        slots = sorted(taken)
-        if not slots:
+        if not busy:
             return None
-        base = count_breaks(slots)
         draw = self.rng.random
-        targets = [
-            x
-            for x in range(max(0, slots[0] - 1), min(self.instance.n_slots, slots[-1] + 2))
-            if x not in taken
-        ]
+        span = range(max(0, min(busy) - 1), min(self.instance.n_slots, max(busy) + 2))
+        targets = [x for x in span if x not in busy]
         moves = []
-        for s in slots:
+        for s in busy:
             if busy[s] in used:
                 continue
-            rest = taken - {s}
-            moves += [(count_breaks(rest | {t}) - base, draw(), s, t) for t in targets]
+            # Breaks are runs of busy slots less one: the runs ``s`` leaves, then ``t`` joins.
+            left, right = s - 1 in busy, s + 1 in busy
+            out = 1 if left and right else -1 if not (left or right) else 0
+            for t in targets:
+                low = t - 1 in busy and t - 1 != s
+                high = t + 1 in busy and t + 1 != s
+                joined = -1 if low and high else 1 if not (low or high) else 0
+                moves.append((out + joined, draw(), s, t))
         moves.sort()
         best = None
         for _own, tie, s, t in moves[:EJECT_WIDTH]:
