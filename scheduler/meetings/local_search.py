@@ -50,9 +50,11 @@ _MAX_SHIFT = 2
 # One annealing step in SHIFT_EVERY on a participant with a break is a block shift.
 SHIFT_EVERY = 8
 # Ejection chains (``eject_walk``): links per sequence, chains tried per link (the ones that
-# mend the link's person most), and how often a sequence that saves nothing is kept.
+# mend the link's person most), and how often a sequence that ends level is kept.
 # Measured on tight hosted-buyer events of 3,000 participants (docs/benchmarks/meetings.md).
 EJECT_DEPTH, EJECT_WIDTH, EJECT_PLATEAU = 4, 6, 0.8
+# A sequence one break worse is kept with a probability falling from this to 0 over the walk.
+EJECT_WORSE = 0.04
 
 
 class LocalSearch:
@@ -745,13 +747,15 @@ class LocalSearch:
                 best = ((cost, tie), chain, s, t, end)
         return best
 
-    def eject_sequence(self, pid: str) -> int:
-        """One ejection-chain sequence from ``pid`` (see the module docstring); returns what
-        it saved (0 or less: the step weights' cost of breaks, moves and excess)."""
+    def eject_sequence(self, pid: str, worse: float = 0.0) -> int:
+        """One ejection-chain sequence from ``pid`` (see the module docstring). Without a
+        saving or a level prefix, the prefix that costs one more break is kept with
+        probability ``worse``. Returns the cost of what was kept (the step weights' cost of
+        breaks, moves and excess: below 0 a saving)."""
         links: list[tuple[list[int], int, int]] = []
         used: set[int] = set()
         total = best_total = 0
-        best_links = level_links = 0
+        best_links = level_links = worse_links = 0
         current = pid
         for _ in range(EJECT_DEPTH):
             found = self._mending_chain(current, used)
@@ -767,35 +771,57 @@ class LocalSearch:
                 break
             if total == 0:
                 level_links = len(links)
+            elif total == 1:
+                worse_links = len(links)
             current = end
-        keep = best_links
-        if best_total == 0 and level_links and self.rng.random() < EJECT_PLATEAU:
-            keep = level_links
+        keep, kept = best_links, best_total
+        if best_total == 0 and level_links:
+            if self.rng.random() < EJECT_PLATEAU:
+                keep = level_links
+        elif best_total == 0 and worse_links and self.rng.random() < worse:
+            keep, kept = worse_links, 1
         for chain, s, t in reversed(links[keep:]):
             self._swap(chain, t, s)
-        return best_total
+        return kept
 
     def eject_walk(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> int:
         """Ejection-chain sequences from random people with a break until the deadline, with
-        Kempe insertion of unplaced meetings now and then; never makes the schedule worse
-        (each sequence is kept only where it saves or costs nothing). Returns the sequences
-        run."""
+        Kempe insertion and the hole walk for unplaced meetings now and then. A sequence one
+        break worse is kept with a probability falling from EJECT_WORSE to 0 by the deadline;
+        the walk ends on the best schedule it met (a placement counts above any break).
+        Returns the sequences run."""
         inst = self.instance
         people = [p.id for p in inst.participants if inst.meetings_of[p.id]]
         broken: list[str] = []
         sequences = 0
+        began = time.perf_counter()
+        span = max(1e-6, deadline - began)
+        worse = EJECT_WORSE
+        # Cost of the kept sequences so far, the lowest at a check, and the plan there.
+        level = best_level = 0
+        best = dict(self.slot_of)
         while True:
             if sequences % 200 == 0:
-                if time.perf_counter() >= deadline or (should_stop is not None and should_stop()):
+                now = time.perf_counter()
+                if now >= deadline or (should_stop is not None and should_stop()):
                     break
+                worse = EJECT_WORSE * (deadline - now) / span
+                placed = 0
                 if sequences % 1_000 == 0 and any(m not in self.slot_of for m in self.movable):
-                    self.kempe_insert()
-                    self.insert_unplaced()
+                    placed = self.kempe_insert() + self.insert_unplaced()
+                    self.eject_step()  # the hole wanders, as in the annealing
+                if placed or level < best_level:  # a placement outweighs any break
+                    best_level, best = level, dict(self.slot_of)
                 broken = [p for p in people if count_breaks(self.busy[p]) > 0]
                 if not broken:
                     break
             sequences += 1
-            self.eject_sequence(broken[int(self.rng.random() * len(broken))])
+            level += self.eject_sequence(broken[int(self.rng.random() * len(broken))], worse)
+        if level > best_level:
+            for m in list(self.slot_of):
+                self._release(m)
+            for m, slot in best.items():
+                self._occupy(m, slot)
         return sequences
 
     def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
