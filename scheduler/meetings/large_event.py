@@ -49,8 +49,8 @@ from scheduler.meetings.zero_break import ZeroBreakProbe
 
 # Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until EJECT_FROM,
 # ejection chains (``LocalSearch.eject_walk``) until KEMPE_UNTIL, then neighbourhoods: at
-# 3,000 and 10,000 participants the ejection chains took out a quarter of the breaks the
-# annealing leaves in the same time (docs/benchmarks/meetings.md). With
+# 3,000 and 10,000 participants the solve ends with a fifth to a third fewer breaks than
+# with the annealing alone (docs/benchmarks/meetings.md). With
 # ``SolveOptions.span_walk`` (strict solves, off by default: it did not help) the annealing
 # stops at SPAN_FROM, the span model's walk to fewer idle slots (``span.py``) runs until
 # SPAN_UNTIL, then annealing again, without ejection chains.

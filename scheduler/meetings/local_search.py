@@ -18,9 +18,10 @@ time, judged as one step (docs/benchmarks/meetings.md).
 
 Ejection chains (``eject_walk``) take over from the annealing on large events: from someone
 with a break, a chain that mends their day, then from the person at its far end (whose day
-it changed) the chain that mends theirs, and so on a few links deep; the links up to the
-point with the fewest breaks are kept, and a sequence that ends where it started in breaks
-is kept most of the time (the break has moved to where another chain may close it).
+it changed) the chain that mends theirs, and so on a few links deep. The links up to a
+saving are kept; a sequence that ends where it started in breaks is kept most of the time
+(the break has moved to where another chain may close it), one that costs a break now and
+then, less often as the walk goes on; the walk ends on the best schedule it met.
 """
 
 from __future__ import annotations
@@ -701,7 +702,7 @@ class LocalSearch:
         self, pid: str, used: set[int]
     ) -> tuple[tuple[int, float], list[int], int, int, str] | None:
         """The chain that best mends ``pid``'s day: among the EJECT_WIDTH moves of one of
-        their meetings to a free slot within one of their span that leave them the fewest
+        their meetings to a free slot within one slot of their span that leave them the fewest
         breaks, the one whose chain costs least for ``pid`` and the person at its far end, as
         ((cost, tie-break), chain, from, to, far end). Chains through ``used`` are skipped."""
         busy = self.busy[pid]
