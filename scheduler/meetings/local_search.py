@@ -35,6 +35,7 @@ from collections.abc import Callable, Mapping
 
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.objective import (
+    break_delta,
     count_breaks,
     ideal_score,
     moved_meetings,
@@ -91,6 +92,17 @@ class LocalSearch:
         if self._shared[m]:
             self.shared_used[s] -= 1
         return s
+
+    def _restore(self, plan: Mapping[int, int]) -> None:
+        """Back to ``plan`` (a schedule met earlier in the search)."""
+        for m in list(self.slot_of):
+            self._release(m)
+        for m, s in plan.items():
+            self._occupy(m, s)
+
+    def _broken(self, people: list[str]) -> list[str]:
+        """Those of ``people`` with a break."""
+        return [p for p in people if count_breaks(self.busy[p]) > 0]
 
     def cost_of(self, pid: str, slots: list[int]) -> int:
         """Breaks of ``pid`` with ``slots``, plus a prohibitive cost above its limit."""
@@ -590,7 +602,7 @@ class LocalSearch:
                     if best_rank == ideal:
                         break
                 if steps % 10_000 == 0:
-                    broken = [p for p in people if count_breaks(list(self.busy[p])) > 0]
+                    broken = self._broken(people)
             steps += 1
             pool = broken if broken and steps % 2 else people
             pid = pool[int(draw() * len(pool))]
@@ -632,10 +644,7 @@ class LocalSearch:
         self.kempe_insert()
         self.insert_unplaced()
         if self._rank() > best_rank:
-            for m in list(self.slot_of):
-                self._release(m)
-            for m, s in best.items():
-                self._occupy(m, s)
+            self._restore(best)
 
     def _shift_plan(self, pid: str) -> list[tuple[int, int]] | None:
         """(from, to) slot moves shifting one of ``pid``'s runs of meetings across a gap of
@@ -715,14 +724,11 @@ class LocalSearch:
         for s in busy:
             if busy[s] in used:
                 continue
-            # Breaks are runs of busy slots less one: the runs ``s`` leaves, then ``t`` joins.
-            left, right = s - 1 in busy, s + 1 in busy
-            out = 1 if left and right else -1 if not (left or right) else 0
-            for t in targets:
-                low = t - 1 in busy and t - 1 != s
-                high = t + 1 in busy and t + 1 != s
-                joined = -1 if low and high else 1 if not (low or high) else 0
-                moves.append((out + joined, draw(), s, t))
+            # The day without ``s``: giving ``s`` back undoes leaving it, then ``t`` joins.
+            rest = set(busy) - {s}
+            lo, hi = (min(rest), max(rest)) if rest else (None, None)
+            out = -break_delta(rest, lo, hi, s)
+            moves += [(out + break_delta(rest, lo, hi, t), draw(), s, t) for t in targets]
         moves.sort()
         best = None
         for _own, tie, s, t in moves[:EJECT_WIDTH]:
@@ -813,16 +819,13 @@ class LocalSearch:
                     self.eject_step()  # the hole wanders, as in the annealing
                 if placed or level < best_level:  # a placement outweighs any break
                     best_level, best = level, dict(self.slot_of)
-                broken = [p for p in people if count_breaks(self.busy[p]) > 0]
+                broken = self._broken(people)
                 if not broken:
                     break
             sequences += 1
             level += self.eject_sequence(broken[int(self.rng.random() * len(broken))], worse)
         if level > best_level:
-            for m in list(self.slot_of):
-                self._release(m)
-            for m, slot in best.items():
-                self._occupy(m, slot)
+            self._restore(best)
         return sequences
 
     def run(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> None:
