@@ -50,7 +50,8 @@ from scheduler.meetings.zero_break import ZeroBreakProbe
 # Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until EJECT_FROM,
 # ejection chains (``LocalSearch.eject_walk``) until KEMPE_UNTIL, then neighbourhoods: at
 # 3,000 and 10,000 participants the solve ends with a fifth to a third fewer breaks than
-# with the annealing alone (docs/benchmarks/meetings.md). With
+# with the annealing alone (docs/benchmarks/meetings.md). With every meeting placed the
+# walk runs to the end instead (``_walk_to_the_end``). With
 # ``SolveOptions.span_walk`` (strict solves, off by default: it did not help) the annealing
 # stops at SPAN_FROM, the span model's walk to fewer idle slots (``span.py``) runs until
 # SPAN_UNTIL, then annealing again, without ejection chains.
@@ -593,7 +594,10 @@ def _search_on(
         until = SPAN_FROM if use_span else EJECT_FROM
         search.kempe_anneal(started + until * options.time_limit_s, should_stop)
         if not use_span:
-            search.eject_walk(started + KEMPE_UNTIL * options.time_limit_s, should_stop)
+            walk_until = started + KEMPE_UNTIL * options.time_limit_s
+            if _walk_to_the_end(search, movable):
+                walk_until = deadline - reserve
+            search.eject_walk(walk_until, should_stop)
         start_plan = search.slot_of
         if use_span:
             start_plan = _span_then_anneal(
@@ -668,6 +672,16 @@ def _search_on(
         instance, status or Status.FEASIBLE, plan, seconds, bound=bound, solver=solver
     )
     return dataclasses.replace(result, weight_bound=weight_bound)
+
+
+def _walk_to_the_end(search: LocalSearch, movable: set[int]) -> bool:
+    """Whether the ejection walk takes the neighbourhoods' share of the budget too: once
+    every meeting is placed on an event above SMALL_EVENT_MEETINGS, where they gained
+    nothing after the walk (tight hosted-buyer events of 3,000 participants: the same breaks
+    before and after, docs/benchmarks/meetings.md). Meetings still out keep them: they place
+    the last ones at 10,000."""
+    placed = all(m in search.slot_of for m in movable)
+    return placed and len(movable) > SMALL_EVENT_MEETINGS
 
 
 def _reserve(instance: MeetingInstance) -> float:

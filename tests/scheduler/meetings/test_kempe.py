@@ -19,6 +19,11 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings.large_event import (
+    SMALL_EVENT_MEETINGS,
+    _frozen_meetings,
+    _walk_to_the_end,
+)
 from scheduler.meetings.local_search import LocalSearch
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.schedule_result import build_result
@@ -197,3 +202,20 @@ def test_an_ejection_sequence_never_moves_a_fixed_meeting(make_instance: MakeIns
     search = LocalSearch(inst, plan, {0, 1, 3}, seed=0)
     assert search.eject_sequence("v") == 0
     assert search.slot_of == plan
+
+
+def test_the_walk_takes_the_neighbourhoods_time_only_with_every_meeting_placed() -> None:
+    event = generate_hosted_buyer(300, seed=0)
+    inst = event.instance
+    movable = set(range(len(inst.meetings))) - _frozen_meetings(inst)
+    assert len(movable) > SMALL_EVENT_MEETINGS
+    planted = {inst.meeting_index[m]: s for m, s in event.planted.items()}
+    everything = LocalSearch(inst, planted, movable)
+    assert _walk_to_the_end(everything, movable)
+    one_out = dict(everything.slot_of)
+    del one_out[min(movable)]
+    # A meeting still out keeps the neighbourhoods, which place the last ones.
+    assert not _walk_to_the_end(LocalSearch(inst, one_out, movable), movable)
+    # So does a small event, tried as one neighbourhood for a proof.
+    few = set(sorted(movable)[:SMALL_EVENT_MEETINGS])
+    assert not _walk_to_the_end(everything, few)
