@@ -55,7 +55,7 @@ from scheduler.meetings.zero_break import ZeroBreakProbe
 # ``SolveOptions.span_walk`` (strict solves, off by default: it did not help) the annealing
 # stops at SPAN_FROM, the span model's walk to fewer idle slots (``span.py``) runs until
 # SPAN_UNTIL, then annealing again, without ejection chains.
-KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.25, 0.55, 0.85
+KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.25, 0.30, 0.85
 # When the SAT search for a schedule without breaks gets a second child, guided by the
 # annealing's schedule (``ZeroBreakProbe.follow``), and until when the annealing waits for
 # it, leaving it the core; only up to FOLLOW_MAX_PAIRS (meeting, slot) pairs: the tight
