@@ -59,10 +59,11 @@ from scheduler.meetings.zero_break import ZeroBreakProbe
 # SPAN_UNTIL, then annealing again, without ejection chains.
 KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.25, 0.30, 0.85
 # When the SAT search for a schedule without breaks gets a second child, guided by the
-# local search's schedule (the ejection walk's since it starts at 30%; ``ZeroBreakProbe.
-# follow``), and until when the local search waits for it, leaving it the core; only up to FOLLOW_MAX_PAIRS (meeting, slot) pairs: the tight
-# family's 1,000 participants have 34,000, and at 3,000 (103,000) the guided search found
-# nothing in 30 s while the wait cost the annealing (docs/benchmarks/meetings.md).
+# local search's schedule (``ZeroBreakProbe.follow``; the ejection walk's, which starts at
+# 30%), and until when the local search waits for it, leaving it the core; only up to
+# FOLLOW_MAX_PAIRS (meeting, slot) pairs: the tight family's 1,000 participants have 34,000,
+# and at 3,000 (103,000) the guided search found nothing in 30 s while the wait cost the
+# annealing (docs/benchmarks/meetings.md).
 FOLLOW_FROM, FOLLOW_UNTIL = 0.4, 0.8
 FOLLOW_MAX_PAIRS = 50_000
 SPAN_FROM, SPAN_UNTIL = 0.45, 0.70
