@@ -51,16 +51,16 @@ from scheduler.meetings.zero_break import ZeroBreakProbe
 # ejection chains (``LocalSearch.eject_walk``) until KEMPE_UNTIL, then neighbourhoods: at
 # 3,000 and 10,000 participants the solve ends with a fifth to a third fewer breaks than
 # with the annealing alone (docs/benchmarks/meetings.md). With every meeting placed the
-# walk runs to the end instead (``_walk_to_the_end``). The annealing is short: it places
-# what the restarts strand, and the walk cuts breaks faster (3,000 participants: 186 breaks
-# with the walk from 30%, 200 from 55%). With
+# walk runs to the end instead (``_walk_to_the_end``). Restarts and annealing are short:
+# the annealing places what the restarts strand, and the walk cuts breaks faster (3,000
+# participants: 178 breaks with the walk from 15%, 185 from 30%, 200 from 55%). With
 # ``SolveOptions.span_walk`` (strict solves, off by default: it did not help) the annealing
 # stops at SPAN_FROM, the span model's walk to fewer idle slots (``span.py``) runs until
 # SPAN_UNTIL, then annealing again, without ejection chains.
-KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.25, 0.30, 0.85
+KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.10, 0.15, 0.85
 # When the SAT search for a schedule without breaks gets a second child, guided by the
 # local search's schedule (``ZeroBreakProbe.follow``; the ejection walk's, which starts at
-# 30%), and until when the local search waits for it, leaving it the core; only up to
+# 15%), and until when the local search waits for it, leaving it the core; only up to
 # FOLLOW_MAX_PAIRS (meeting, slot) pairs: the tight family's 1,000 participants have 34,000,
 # and at 3,000 (103,000) the guided search found nothing in 30 s while the wait cost the
 # annealing (docs/benchmarks/meetings.md).
