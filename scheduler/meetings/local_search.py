@@ -394,6 +394,12 @@ class LocalSearch:
         moves = sum(1 for m in chain if m in published and self.slot_of.get(m) != published[m])
         return excess, moves, breaks
 
+    @staticmethod
+    def _step_delta(before: tuple[int, int, int], after: tuple[int, int, int]) -> int:
+        """Change in moves and breaks between two ``_people_score`` values, at the step
+        weights (fairness excess is checked apart)."""
+        return _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
+
     def _tables_ok(self, s: int, t: int) -> bool:
         return self.shared_used[s] <= self.capacity and self.shared_used[t] <= self.capacity
 
@@ -637,7 +643,7 @@ class LocalSearch:
             self._swap(chain, s, t)
             after = self._people_score(group, chain)
             if self._tables_ok(s, t) and after[0] <= before[0]:
-                delta = _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
+                delta = self._step_delta(before, after)
                 if delta <= 0 or draw() < math.exp(-delta / temperature):
                     continue
             self._swap(chain, t, s)
@@ -700,7 +706,7 @@ class LocalSearch:
         before = self._people_score(ends, moved)
         if after[0] > before[0]:
             return False
-        delta = _MOVE_W * (after[1] - before[1]) + after[2] - before[2]
+        delta = self._step_delta(before, after)
         if delta > 0 and self.rng.random() >= math.exp(-delta / temperature):
             return False
         for chain, s, t in done:
@@ -744,12 +750,7 @@ class LocalSearch:
             self._swap(chain, t, s)
             if not fits:
                 continue
-            cost = (
-                _EXCESS_W * (after[0] - before[0])
-                + _MOVE_W * (after[1] - before[1])
-                + after[2]
-                - before[2]
-            )
+            cost = _EXCESS_W * (after[0] - before[0]) + self._step_delta(before, after)
             if best is None or (cost, tie) < best[0]:
                 best = ((cost, tie), chain, s, t, end)
         return best
