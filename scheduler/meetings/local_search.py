@@ -805,7 +805,9 @@ class LocalSearch:
         began = time.perf_counter()
         span = max(1e-6, deadline - began)
         worse = EJECT_WORSE
-        # Cost of the kept sequences so far, the lowest at a check, and the plan there.
+        # The score's change so far (the step weights'), the lowest at a check, and the plan
+        # there. The kept sequences add their cost; the insertions are scored afresh.
+        start = self.value()
         level = best_level = 0
         best = dict(self.slot_of)
         while True:
@@ -814,11 +816,13 @@ class LocalSearch:
                 if now >= deadline or (should_stop is not None and should_stop()):
                     break
                 worse = EJECT_WORSE * (deadline - now) / span
-                placed = 0
                 if sequences % 1_000 == 0 and any(m not in self.slot_of for m in self.movable):
-                    placed = self.kempe_insert() + self.insert_unplaced()
+                    self.kempe_insert()
+                    self.insert_unplaced()
                     self.eject_step()  # the hole wanders, as in the annealing
-                if placed or level < best_level:  # a placement outweighs any break
+                    # These change placements and breaks outside the sequences' tally.
+                    level = self.value() - start
+                if level < best_level:  # a placement outweighs any break in the score
                     best_level, best = level, dict(self.slot_of)
                 broken = self._broken(people)
                 if not broken:

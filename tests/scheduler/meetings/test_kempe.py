@@ -219,3 +219,29 @@ def test_the_walk_takes_the_neighbourhoods_time_only_with_every_meeting_placed()
     # So does a small event, tried as one neighbourhood for a proof.
     few = set(sorted(movable)[:SMALL_EVENT_MEETINGS])
     assert not _walk_to_the_end(everything, few)
+
+
+def test_the_walk_ends_on_the_best_schedule_whatever_the_insertions_did(
+    make_instance: MakeInstance,
+) -> None:
+    """The insertions run while a meeting is out change the schedule outside the
+    sequences' tally; the walk still ends on the best schedule it met."""
+    inst = make_instance([("a", "b"), ("a", "c"), ("d", "e")], n_slots=3)
+    search = LocalSearch(inst, {0: 0, 1: 1}, {0, 1, 2}, seed=0)
+    before = evaluate(inst, search.slot_of)
+    assert before.breaks == 0 and before.unscheduled_priority == 1
+
+    def hole_walk_giving_a_break() -> int:
+        # Stands in for a hole walk that costs a break: a-c from slot 1 to slot 2.
+        if search.slot_of.get(1) == 1:
+            search._release(1)
+            search._occupy(1, 2)
+        return 0
+
+    search.kempe_insert = lambda: 0  # type: ignore[method-assign]
+    search.insert_unplaced = lambda: 0  # type: ignore[method-assign]
+    search.eject_step = hole_walk_giving_a_break  # type: ignore[method-assign]
+    search.eject_sequence = lambda pid, worse=0.0: 0  # type: ignore[method-assign]
+    search.eject_walk(_soon(0.05))
+    assert search.slot_of == {0: 0, 1: 1}
+    assert evaluate(inst, search.slot_of) == before
