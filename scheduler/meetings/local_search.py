@@ -394,6 +394,44 @@ class LocalSearch:
         moves = sum(1 for m in chain if m in published and self.slot_of.get(m) != published[m])
         return excess, moves, breaks
 
+    def _chain_scores(
+        self, pid: str, chain: list[int], s: int, t: int
+    ) -> tuple[tuple[int, int, int], tuple[int, int, int], bool, str]:
+        """``_people_score`` of the path's two ends (the only people whose busy slots change)
+        and of ``chain`` before and after swapping ``s`` and ``t`` along it, whether the
+        tables fit after it, and the far end; computed without moving anything (twice
+        as many chains a second as swapping there and back)."""
+        end = self._path_end(pid, chain)
+        # The path's meetings alternate between s and t from pid's (in s); the far end gives
+        # up the slot of the last one and takes the other.
+        last, other = (s, t) if len(chain) % 2 else (t, s)
+        excess_b = excess_a = breaks_b = breaks_a = 0
+        for p, gone, new in ((pid, s, t), (end, last, other)):
+            slots = list(self.busy[p])
+            b = count_breaks(slots)
+            a = count_breaks([new if x == gone else x for x in slots])
+            breaks_b += b
+            breaks_a += a
+            limit = self.limit[p]
+            if limit is not None:
+                excess_b += max(0, b - limit)
+                excess_a += max(0, a - limit)
+        moves_b = moves_a = 0
+        published = self.instance.published_slots
+        shared_to_s = 0  # shared-table meetings coming into s, less those leaving it
+        for i, m in enumerate(chain):
+            here, there = (s, t) if i % 2 == 0 else (t, s)
+            if self._shared[m]:
+                shared_to_s += 1 if here == t else -1
+            if m in published:
+                moves_b += here != published[m]
+                moves_a += there != published[m]
+        fits = (
+            self.shared_used[s] + shared_to_s <= self.capacity
+            and self.shared_used[t] - shared_to_s <= self.capacity
+        )
+        return (excess_b, moves_b, breaks_b), (excess_a, moves_a, breaks_a), fits, end
+
     @staticmethod
     def _step_delta(before: tuple[int, int, int], after: tuple[int, int, int]) -> int:
         """Change in moves and breaks between two ``_people_score`` values, at the step
@@ -637,16 +675,11 @@ class LocalSearch:
             chain = self._chain(pid, s, t)
             if not chain:
                 continue
-            # Only the path's two ends change their busy slots.
-            group = {pid, self._path_end(pid, chain)}
-            before = self._people_score(group, chain)
-            self._swap(chain, s, t)
-            after = self._people_score(group, chain)
-            if self._tables_ok(s, t) and after[0] <= before[0]:
+            before, after, fits, _end = self._chain_scores(pid, chain, s, t)
+            if fits and after[0] <= before[0]:
                 delta = self._step_delta(before, after)
                 if delta <= 0 or draw() < math.exp(-delta / temperature):
-                    continue
-            self._swap(chain, t, s)
+                    self._swap(chain, s, t)
         self.kempe_insert()
         self.insert_unplaced()
         if self._rank() > best_rank:
@@ -741,13 +774,7 @@ class LocalSearch:
             chain = self._chain(pid, s, t)
             if not chain or used.intersection(chain):
                 continue
-            end = self._path_end(pid, chain)
-            group = {pid, end}
-            before = self._people_score(group, chain)
-            self._swap(chain, s, t)
-            fits = self._tables_ok(s, t)
-            after = self._people_score(group, chain)
-            self._swap(chain, t, s)
+            before, after, fits, end = self._chain_scores(pid, chain, s, t)
             if not fits:
                 continue
             cost = _EXCESS_W * (after[0] - before[0]) + self._step_delta(before, after)

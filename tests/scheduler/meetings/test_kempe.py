@@ -3,6 +3,7 @@ annealing over chains, always keeping the schedule valid."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 
@@ -19,6 +20,7 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings.instance import Placement
 from scheduler.meetings.large_event import (
     SMALL_EVENT_MEETINGS,
     _frozen_meetings,
@@ -245,3 +247,43 @@ def test_the_walk_ends_on_the_best_schedule_whatever_the_insertions_did(
     search.eject_walk(_soon(0.05))
     assert search.slot_of == {0: 0, 1: 1}
     assert evaluate(inst, search.slot_of) == before
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_chain_is_scored_without_moving_as_if_it_were_swapped(seed: int) -> None:
+    """``_chain_scores`` (ends' excess, moves, breaks; tables) equals swapping the chain
+    and scoring the two ends, on a hosted event (shared tables) and a re-solve (moves)."""
+    hosted = generate_hosted_buyer(120, seed=seed).instance
+    event = generate_event(120, seed=seed)
+    rng = random.Random(seed)
+    base = sweep_schedule(event, rng)
+    previous = {event.meetings[m].id: Placement(s) for m, s in base.items() if rng.random() < 0.5}
+    resolve = dataclasses.replace(event, previous=previous)
+    assert resolve.published_slots
+    checked = moves_change = full = 0
+    for inst in (hosted, resolve):
+        search = LocalSearch(inst, sweep_schedule(inst, rng), set(range(len(inst.meetings))))
+        for _ in range(3_000):
+            pid = rng.choice(inst.participants).id
+            busy = search.busy[pid]
+            free = [x for x in range(inst.n_slots) if x not in busy]
+            if not busy or not free:
+                continue
+            s, t = rng.choice(list(busy)), rng.choice(free)
+            chain = search._chain(pid, s, t)
+            if not chain:
+                continue
+            plan = dict(search.slot_of)
+            before, after, fits, end = search._chain_scores(pid, chain, s, t)
+            assert end == search._path_end(pid, chain) != pid
+            group = {pid, end}
+            assert before == search._people_score(group, chain)
+            search._swap(chain, s, t)
+            assert (after, fits) == (search._people_score(group, chain), search._tables_ok(s, t))
+            search._swap(chain, t, s)
+            assert search.slot_of == plan
+            checked += 1
+            moves_change += before[1] != after[1]
+            full += not fits
+    # Enough chains, some of them changing the moves or overfilling the tables.
+    assert checked > 1_000 and moves_change and full
