@@ -74,12 +74,14 @@ class LocalSearch:
         self.limit = {p.id: instance.break_limit(p.id) for p in instance.participants}
         self._allowed = [frozenset(slots) for slots in instance.allowed_slots]
         self._shared = [instance.uses_shared_table(meeting) for meeting in instance.meetings]
+        # Each meeting's two participants, read on every step of a chain.
+        self._pair = [meeting.participants for meeting in instance.meetings]
         for m, s in plan.items():
             self._occupy(m, s)
 
     # ---------------------------------------------------------------- bookkeeping
     def _occupy(self, m: int, s: int) -> None:
-        for p in self.instance.meetings[m].participants:
+        for p in self._pair[m]:
             self.busy[p][s] = m
         if self._shared[m]:
             self.shared_used[s] += 1
@@ -87,7 +89,7 @@ class LocalSearch:
 
     def _release(self, m: int) -> int:
         s = self.slot_of.pop(m)
-        for p in self.instance.meetings[m].participants:
+        for p in self._pair[m]:
             del self.busy[p][s]
         if self._shared[m]:
             self.shared_used[s] -= 1
@@ -366,7 +368,7 @@ class LocalSearch:
                 return None
             seen.add(m)
             chain.append(m)
-            a, b = self.instance.meetings[m].participants
+            a, b = self._pair[m]
             current = b if current == a else a
             here, there = there, here
 
@@ -374,7 +376,7 @@ class LocalSearch:
         """The person at the other end of the path ``chain`` starting from ``pid``."""
         current = pid
         for m in chain:
-            a, b = self.instance.meetings[m].participants
+            a, b = self._pair[m]
             current = b if current == a else a
         return current
 
