@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 from scheduler.meetings.bounds import relaxation
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.local_search import LocalSearch
+from scheduler.meetings.local_search import EJECT_WORSE, LocalSearch
 from scheduler.meetings.objective import (
     Weights,
     count_breaks,
@@ -597,10 +597,13 @@ def _search_on(
         until = SPAN_FROM if use_span else EJECT_FROM
         search.kempe_anneal(started + until * options.time_limit_s, should_stop)
         if not use_span:
-            walk_until = started + KEMPE_UNTIL * options.time_limit_s
-            if _walk_to_the_end(search, movable):
-                walk_until = deadline - reserve
-            search.eject_walk(walk_until, should_stop)
+            _walk(
+                search,
+                movable,
+                started + KEMPE_UNTIL * options.time_limit_s,
+                deadline - reserve,
+                should_stop,
+            )
         start_plan = search.slot_of
         if use_span:
             start_plan = _span_then_anneal(
@@ -675,6 +678,27 @@ def _search_on(
         instance, status or Status.FEASIBLE, plan, seconds, bound=bound, solver=solver
     )
     return dataclasses.replace(result, weight_bound=weight_bound)
+
+
+def _walk(
+    search: LocalSearch,
+    movable: set[int],
+    until: float,
+    end: float,
+    should_stop: Callable[[], bool],
+) -> None:
+    """The ejection walk: to ``end`` when it may take the neighbourhoods' share
+    (:func:`_walk_to_the_end`), else to ``until``, or until it places the last meeting and
+    then on to ``end``, keeping a worse sequence with the probability a walk to ``end`` would
+    have there."""
+    if _walk_to_the_end(search, movable):
+        search.eject_walk(end, should_stop)
+        return
+    began = time.perf_counter()
+    search.eject_walk(until, lambda: should_stop() or _walk_to_the_end(search, movable))
+    now = time.perf_counter()
+    if now < until and _walk_to_the_end(search, movable) and not should_stop():
+        search.eject_walk(end, should_stop, EJECT_WORSE * (end - now) / max(1e-6, end - began))
 
 
 def _walk_to_the_end(search: LocalSearch, movable: set[int]) -> bool:

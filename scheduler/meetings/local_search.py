@@ -821,19 +821,24 @@ class LocalSearch:
             self._swap(chain, t, s)
         return kept
 
-    def eject_walk(self, deadline: float, should_stop: Callable[[], bool] | None = None) -> int:
+    def eject_walk(
+        self,
+        deadline: float,
+        should_stop: Callable[[], bool] | None = None,
+        worse_from: float = EJECT_WORSE,
+    ) -> int:
         """Ejection-chain sequences from random people with a break until the deadline, with
         Kempe insertion and the hole walk for unplaced meetings now and then. A sequence one
-        break worse is kept with a probability falling from EJECT_WORSE to 0 by the deadline;
-        the walk ends on the best schedule it met (a placement counts above any break).
-        Returns the sequences run."""
+        break worse is kept with a probability falling from ``worse_from`` to 0 by the
+        deadline; the walk ends on the best schedule it met (a placement counts above any
+        break). Returns the sequences run."""
         inst = self.instance
         people = [p.id for p in inst.participants if inst.meetings_of[p.id]]
         broken: list[str] = []
         sequences = 0
         began = time.perf_counter()
         span = max(1e-6, deadline - began)
-        worse = EJECT_WORSE
+        worse = worse_from
         # The score's change so far (the step weights'), the lowest at a check, and the plan
         # there. The kept sequences add their cost; the insertions are scored afresh.
         start = self.value()
@@ -844,7 +849,7 @@ class LocalSearch:
                 now = time.perf_counter()
                 if now >= deadline or (should_stop is not None and should_stop()):
                     break
-                worse = EJECT_WORSE * (deadline - now) / span
+                worse = worse_from * (deadline - now) / span
                 if sequences % 1_000 == 0 and any(m not in self.slot_of for m in self.movable):
                     self.kempe_insert()
                     self.insert_unplaced()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -24,9 +25,10 @@ from scheduler.meetings.instance import Placement
 from scheduler.meetings.large_event import (
     SMALL_EVENT_MEETINGS,
     _frozen_meetings,
+    _walk,
     _walk_to_the_end,
 )
-from scheduler.meetings.local_search import LocalSearch
+from scheduler.meetings.local_search import EJECT_WORSE, LocalSearch
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.sweep import sweep_schedule
@@ -287,3 +289,42 @@ def test_a_chain_is_scored_without_moving_as_if_it_were_swapped(seed: int) -> No
             full += not fits
     # Enough chains, some of them changing the moves or overfilling the tables.
     assert checked > 1_000 and moves_change and full
+
+
+@pytest.mark.parametrize("placed_by_the_walk", [True, False])
+def test_the_walk_goes_on_to_the_end_once_it_places_the_last_meeting(
+    placed_by_the_walk: bool,
+) -> None:
+    event = generate_hosted_buyer(300, seed=0)
+    inst = event.instance
+    movable = set(range(len(inst.meetings))) - _frozen_meetings(inst)
+    planted = {inst.meeting_index[m]: s for m, s in event.planted.items()}
+    missing = min(movable)
+    search = LocalSearch(inst, {m: s for m, s in planted.items() if m != missing}, movable)
+    calls: list[tuple[float, float]] = []
+
+    def walk(
+        deadline: float,
+        should_stop: Callable[[], bool] | None = None,
+        worse_from: float = EJECT_WORSE,
+    ) -> int:
+        # Stands in for the walk: the first places the meeting out (or not), and its stop
+        # condition sees it.
+        calls.append((deadline, worse_from))
+        if len(calls) == 1:
+            assert should_stop is not None and not should_stop()
+            if placed_by_the_walk:
+                search._occupy(missing, planted[missing])
+                assert should_stop()
+        return 0
+
+    search.eject_walk = walk  # type: ignore[method-assign]
+    now = time.perf_counter()
+    until, end = now + 1_000, now + 2_000
+    _walk(search, movable, until, end, lambda: False)
+    if placed_by_the_walk:
+        assert [deadline for deadline, _worse in calls] == [until, end]
+        assert calls[0][1] == EJECT_WORSE and 0 < calls[1][1] < EJECT_WORSE
+    else:
+        # A meeting still out leaves the rest of the budget to the neighbourhoods.
+        assert calls == [(until, EJECT_WORSE)]
