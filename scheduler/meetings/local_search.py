@@ -401,8 +401,8 @@ class LocalSearch:
     ) -> tuple[tuple[int, int, int], tuple[int, int, int], bool, str]:
         """``_people_score`` of the path's two ends (the only people whose busy slots change)
         and of ``chain`` before and after swapping ``s`` and ``t`` along it, whether the
-        tables fit after it, and the far end; computed without moving anything (twice
-        as many chains a second as swapping there and back)."""
+        tables fit after it, and the far end; computed without moving anything (1.23x the
+        ejection walk's sequences a second against swapping there and back)."""
         end = self._path_end(pid, chain)
         # The path's meetings alternate between s and t from pid's (in s); the far end gives
         # up the slot of the last one and takes the other.
