@@ -28,7 +28,7 @@ from scheduler.meetings.large_event import (
     _walk,
     _walk_to_the_end,
 )
-from scheduler.meetings.local_search import EJECT_WORSE, LocalSearch
+from scheduler.meetings.local_search import EJECT_WORSE, LocalSearch, _Pool
 from scheduler.meetings.objective import evaluate
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.sweep import sweep_schedule
@@ -245,7 +245,7 @@ def test_the_walk_ends_on_the_best_schedule_whatever_the_insertions_did(
     search.kempe_insert = lambda: 0  # type: ignore[method-assign]
     search.insert_unplaced = lambda: 0  # type: ignore[method-assign]
     search.eject_step = hole_walk_giving_a_break  # type: ignore[method-assign]
-    search.eject_sequence = lambda pid, worse=0.0: 0  # type: ignore[method-assign]
+    search.eject_sequence = lambda pid, worse=0.0, touched=None: 0  # type: ignore[method-assign]
     search.eject_walk(_soon(0.05))
     assert search.slot_of == {0: 0, 1: 1}
     assert evaluate(inst, search.slot_of) == before
@@ -328,3 +328,43 @@ def test_the_walk_goes_on_to_the_end_once_it_places_the_last_meeting(
     else:
         # A meeting still out leaves the rest of the budget to the neighbourhoods.
         assert calls == [(until, EJECT_WORSE)]
+
+
+def test_an_ejection_sequence_names_everyone_whose_day_it_changed() -> None:
+    """The walk re-checks only the people a sequence names for breaks, so it must name
+    everyone whose busy slots it changed."""
+    inst = generate_hosted_buyer(300, seed=1).instance
+    rng = random.Random(1)
+    search = LocalSearch(inst, sweep_schedule(inst, rng), set(range(len(inst.meetings))), seed=1)
+    people = [p.id for p in inst.participants]
+    changed_days = far_ends = 0
+    for _ in range(1_500):
+        broken = search._broken(people)
+        if not broken:
+            break
+        pid = rng.choice(broken)
+        days = {p: set(search.busy[p]) for p in people}
+        touched: list[str] = []
+        search.eject_sequence(pid, worse=0.5, touched=touched)
+        changed = {p for p in people if set(search.busy[p]) != days[p]}
+        assert changed <= set(touched)
+        changed_days += bool(changed)
+        far_ends += bool(changed - {pid})
+    assert changed_days > 100 and far_ends > 100
+
+
+def test_the_pool_of_people_with_a_break_follows_every_update() -> None:
+    rng = random.Random(0)
+    names = [f"p{i}" for i in range(40)]
+    members = set(names[:10])
+    pool = _Pool(names[:10])
+    for _ in range(5_000):
+        person, member = rng.choice(names), rng.random() < 0.5
+        pool.update(person, member)
+        if member:
+            members.add(person)
+        else:
+            members.discard(person)
+        assert sorted(pool.items) == sorted(members)
+    drawn = {pool.draw(i / len(pool.items)) for i in range(len(pool.items))}
+    assert drawn == members
