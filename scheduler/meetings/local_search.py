@@ -380,7 +380,12 @@ class LocalSearch:
         that meeting goes to ``t``, its partner's meeting in ``t`` (if any) goes to ``s``,
         and so on. Swapping them keeps everybody at one meeting per slot and only the path's
         two ends change their busy slots. None if a meeting on it may not move (frozen, the
-        other slot not allowed) or the path is too long."""
+        other slot not allowed), the path is too long, or ``pid`` is busy in ``t`` as well
+        (then ``pid`` is inside a path, not at its end, and the swap would book them twice
+        in ``t``: a plan of several chains can get there, an earlier chain's far end being
+        ``pid``)."""
+        if t in self.busy[pid]:
+            return None
         chain: list[int] = []
         seen: set[int] = set()
         current, here, there = pid, s, t
@@ -891,8 +896,8 @@ class LocalSearch:
                     broken = _Pool(self._broken(people))
                 if level < best_level:  # a placement outweighs any break in the score
                     best_level, best = level, dict(self.slot_of)
-                if not broken.items:
-                    break
+            if not broken.items:
+                break  # nobody has a break: the schedule now is the best
             sequences += 1
             level += self.eject_sequence(broken.draw(self.rng.random()), worse, touched)
             # Only the sequence's people can have gained or lost a break (scanning everybody

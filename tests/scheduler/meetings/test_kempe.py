@@ -200,6 +200,16 @@ def test_an_ejection_sequence_mends_the_break_it_passes_on(
     assert evaluate(inst, search.slot_of).breaks == 0
 
 
+def test_the_walk_stops_once_nobody_has_a_break(make_instance: MakeInstance) -> None:
+    """The sequence that mends the last break ends the walk at once, whatever the time
+    left (there is nobody left to start a sequence from)."""
+    inst = _two_links(make_instance)
+    search = LocalSearch(inst, {0: 0, 1: 2, 2: 1, 3: 2}, set(range(4)), seed=0)
+    assert search.eject_walk(_soon(600)) == 1
+    assert evaluate(inst, search.slot_of).breaks == 0
+    assert _errors(inst, search.slot_of, require_all=True) == []
+
+
 def test_an_ejection_sequence_never_moves_a_fixed_meeting(make_instance: MakeInstance) -> None:
     inst = _two_links(make_instance, fixed={3: 1})  # w-h1 fixed to slot 1
     plan = {0: 0, 1: 2, 2: 1, 3: 2}
@@ -368,3 +378,17 @@ def test_the_pool_of_people_with_a_break_follows_every_update() -> None:
         assert sorted(pool.items) == sorted(members)
     drawn = {pool.draw(i / len(pool.items)) for i in range(len(pool.items))}
     assert drawn == members
+
+
+def test_a_chain_starts_only_where_its_person_is_free_in_the_other_slot(
+    make_instance: MakeInstance,
+) -> None:
+    """From someone busy in both slots the path runs on through their other meeting, so
+    moving only one side of it would book them twice."""
+    inst = make_instance([("p", "a"), ("p", "b")], n_slots=2)
+    search = LocalSearch(inst, {0: 0, 1: 1}, {0, 1})
+    assert search._chain("p", 0, 1) is None
+    # From an end the whole path moves: p's two meetings exchange slots.
+    assert search._chain("a", 0, 1) == [0, 1]
+    search._swap([0, 1], 0, 1)
+    assert search.busy["p"] == {1: 0, 0: 1} and search.slot_of == {0: 1, 1: 0}
