@@ -382,9 +382,9 @@ class LocalSearch:
         two ends change their busy slots. None if a meeting on it may not move (frozen, the
         other slot not allowed), the path is too long, or ``pid`` is busy in ``t`` as well
         (then ``pid`` is inside a path, not at its end, and the swap would book them twice
-        in ``t``: a plan of several chains can get there, an earlier chain's far end being
-        ``pid``)."""
-        if t in self.busy[pid]:
+        in ``t``). Empty if ``pid`` is free in ``s`` (a plan of several chains gets there
+        when an earlier chain's far end is ``pid``)."""
+        if s in self.busy[pid] and t in self.busy[pid]:
             return None
         chain: list[int] = []
         seen: set[int] = set()

@@ -392,3 +392,6 @@ def test_a_chain_starts_only_where_its_person_is_free_in_the_other_slot(
     assert search._chain("a", 0, 1) == [0, 1]
     search._swap([0, 1], 0, 1)
     assert search.busy["p"] == {1: 0, 0: 1} and search.slot_of == {0: 1, 1: 0}
+    # Someone free in the first slot has nothing to move: an empty chain, a no-op.
+    search._release(1)
+    assert search._chain("p", 0, 1) == []
