@@ -384,24 +384,23 @@ class LocalSearch:
         (then ``pid`` is inside a path, not at its end, and the swap would book them twice
         in ``t``). Empty if ``pid`` is free in ``s`` (a plan of several chains gets there
         when an earlier chain's far end is ``pid``)."""
-        if s in self.busy[pid] and t in self.busy[pid]:
+        busy, movable, allowed, pair = self.busy, self.movable, self._allowed, self._pair
+        if s in busy[pid] and t in busy[pid]:
             return None
+        # Everybody has at most one meeting per slot, so the s/t meetings form paths and
+        # cycles; from an end of a path the walk cannot come back to a meeting it passed.
         chain: list[int] = []
-        seen: set[int] = set()
         current, here, there = pid, s, t
-        while True:
-            m = self.busy[current].get(here)
-            if m is None:
-                return chain
-            if m in seen or m not in self.movable or there not in self._allowed[m]:
+        m = busy[current].get(here)
+        while m is not None:
+            if m not in movable or there not in allowed[m] or len(chain) >= _MAX_CHAIN:
                 return None
-            if len(chain) >= _MAX_CHAIN:
-                return None
-            seen.add(m)
             chain.append(m)
-            a, b = self._pair[m]
+            a, b = pair[m]
             current = b if current == a else a
             here, there = there, here
+            m = busy[current].get(here)
+        return chain
 
     def _path_end(self, pid: str, chain: list[int]) -> str:
         """The person at the other end of the path ``chain`` starting from ``pid``."""
