@@ -21,7 +21,7 @@ from scheduler.meetings.instance import Meeting, MeetingInstance, Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import MeetingResult
 from scheduler.meetings.solving import solve
-from scheduler.meetings.validator import validate
+from scheduler.meetings.validator import Violation, validate
 
 
 def _reference_rows(directory: Path) -> list[dict[str, str]]:
@@ -102,9 +102,14 @@ def run_b2b(
 
 
 def _scale_row(
-    size: int, solver: str, instance_meetings: int, result: MeetingResult, valid: bool
+    size: int,
+    solver: str,
+    instance_meetings: int,
+    result: MeetingResult,
+    violations: list[Violation],
 ) -> dict[str, Any]:
-    return {
+    """One solver's row; an invalid schedule's row names its first violations."""
+    row = {
         "participants": size,
         "solver": solver,
         "status": result.status.value,
@@ -114,8 +119,11 @@ def _scale_row(
         "max_breaks": max(result.breaks.values(), default=0),
         "table_changes": result.table_changes,
         "seconds": round(result.seconds, 2),
-        "valid": valid,
+        "valid": not violations,
     }
+    if violations:
+        row["violations"] = [f"{v.kind}: {v.message}" for v in violations[:3]]
+    return row
 
 
 def _peak_rss_mb() -> float:
@@ -142,7 +150,7 @@ def run_hosted(
                 "fcfs-baseline",
                 len(instance.meetings),
                 baseline,
-                not validate(instance, baseline, check_fairness=False),
+                validate(instance, baseline, check_fairness=False),
             ),
             "breaks_per_100": _per_100(baseline, size),
         }
@@ -157,7 +165,7 @@ def run_hosted(
                 "clustermeet",
                 len(instance.meetings),
                 ours,
-                not validate(instance, ours, require_all=complete),
+                validate(instance, ours, require_all=complete),
             ),
             "breaks_per_100": _per_100(ours, size),
             "peak_rss_mb": _peak_rss_mb(),
@@ -177,12 +185,12 @@ def run_oversubscribed(
     baseline = fcfs_baseline(instance)
     ours = solve(instance, SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed))
     bound = ours.weight_bound
-    for name, result, valid in (
-        ("fcfs-baseline", baseline, not validate(instance, baseline, check_fairness=False)),
-        ("clustermeet", ours, not validate(instance, ours)),
+    for name, result, violations in (
+        ("fcfs-baseline", baseline, validate(instance, baseline, check_fairness=False)),
+        ("clustermeet", ours, validate(instance, ours)),
     ):
         yield {
-            **_scale_row(participants, name, len(instance.meetings), result, valid),
+            **_scale_row(participants, name, len(instance.meetings), result, violations),
             "scheduled_weight": result.scheduled_weight,
             "weight_bound": bound,
             "of_bound": round(result.scheduled_weight / bound, 4) if bound else None,
@@ -307,14 +315,14 @@ def run_scale(
                 "fcfs-baseline",
                 len(instance.meetings),
                 baseline,
-                not validate(instance, baseline, check_fairness=False),
+                validate(instance, baseline, check_fairness=False),
             ),
             "generate_seconds": round(generated, 2),
         }
         options = SolveOptions(time_limit_s=time_limit, workers=workers, seed=seed)
         ours = solve(instance, options)
         yield _scale_row(
-            size, "clustermeet", len(instance.meetings), ours, not validate(instance, ours)
+            size, "clustermeet", len(instance.meetings), ours, validate(instance, ours)
         )
         if resolve:
             published = {mid: Placement(a.slot, a.table) for mid, a in ours.assignments.items()}
@@ -327,7 +335,7 @@ def run_scale(
                     "clustermeet-resolve",
                     len(changed.meetings),
                     again,
-                    not validate(changed, again),
+                    validate(changed, again),
                 ),
                 "moves": again.moves,
                 "new": len(new),

@@ -13,8 +13,10 @@ from api.cli.meetings import (
     solve_meetings,
 )
 from benchkit.data import b2b_instances_dir
-from benchkit.meetings.bench import reference_times
+from benchkit.meetings.bench import _scale_row, reference_times
+from scheduler.meetings import Status, validate
 from scheduler.meetings.json_format import write_json
+from scheduler.meetings.schedule_result import build_result
 
 from .conftest import MakeInstance
 
@@ -133,6 +135,27 @@ def test_bench_hosted_small() -> None:
     # A 0-break schedule exists by construction; the exact model proves it.
     assert ours["status"] == "optimal" and ours["breaks"] == 0 and ours["valid"]
     assert ours["scheduled"] == ours["meetings"] and ours["breaks_per_100"] == 0
+
+
+def test_an_invalid_schedule_s_bench_row_names_its_violations(
+    make_instance: MakeInstance,
+) -> None:
+    """A bench row says why a schedule is invalid, so a rare failure in a long run can be
+    read from its output alone."""
+    hosts = "adgj"
+    inst = make_instance([(h, h + v) for h in hosts for v in "xy"], n_slots=2, tables=8)
+    both_at_once = {meeting.id: 0 for meeting in inst.meetings}  # each host booked twice
+    result = build_result(inst, Status.FEASIBLE, both_at_once, 0.1)
+    found = validate(inst, result)
+    assert len(found) > 3
+    row = _scale_row(12, "clustermeet", 8, result, found)
+    assert row["valid"] is False
+    assert row["violations"] == [f"{v.kind}: {v.message}" for v in found[:3]]
+    fine = build_result(
+        inst, Status.FEASIBLE, {m.id: k % 2 for k, m in enumerate(inst.meetings)}, 0.1
+    )
+    assert validate(inst, fine) == []
+    assert "violations" not in _scale_row(12, "clustermeet", 8, fine, [])
 
 
 def test_bench_oversubscribed_small() -> None:
