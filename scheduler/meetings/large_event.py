@@ -24,7 +24,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
@@ -33,6 +33,7 @@ from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.local_search import EJECT_WORSE, LocalSearch
 from scheduler.meetings.objective import (
+    Score,
     Weights,
     count_breaks,
     evaluate,
@@ -45,6 +46,7 @@ from scheduler.meetings.result import MeetingResult, Progress, ProgressFn, Statu
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.span import span_walk
 from scheduler.meetings.sweep import sweep_schedule
+from scheduler.meetings.validator import validate
 from scheduler.meetings.zero_break import ZeroBreakProbe
 
 # Share of the budget: restarts until KEMPE_FROM, Kempe-chain annealing until EJECT_FROM,
@@ -324,10 +326,25 @@ def _missing_neighbourhood(
     On tight events a stranded meeting fits only when its participants' days shift, which
     moves their partners' meetings, which moves those partners' partners' meetings: the
     chains the annealing looks for one at a time, here all at once for CP-SAT."""
-    inst = state.instance
     target = rng.choice(unplaced)
-    free = {target}
-    reached = set(inst.meetings[target].participants)
+    return _spread(rng, state, {target}, state.instance.meetings[target].participants, limit)
+
+
+def _excess_neighbourhood(
+    rng: random.Random, state: LnsState, over: list[str], limit: int
+) -> set[int]:
+    """The same around one of the participants ``over`` their break limit: a day with too
+    many breaks is mended by shifting the days around it, as a stranded meeting is placed."""
+    return _spread(rng, state, set(), [rng.choice(over)], limit)
+
+
+def _spread(
+    rng: random.Random, state: LnsState, free: set[int], people: Sequence[str], limit: int
+) -> set[int]:
+    """``free`` plus every meeting of ``people``, of their partners and so on, breadth first,
+    up to ``limit`` meetings."""
+    inst = state.instance
+    reached = set(people)
     queue = deque(sorted(reached))
     while queue and len(free) < limit:
         pid = queue.popleft()
@@ -340,6 +357,23 @@ def _missing_neighbourhood(
                     reached.add(q)
                     queue.append(q)
     return free
+
+
+def _over_limit(instance: MeetingInstance, slot_of: Mapping[int, int]) -> list[str]:
+    """Participants with more breaks than their fairness limit allows, in input order."""
+    if instance.fairness is None:
+        return []
+    busy: dict[str, list[int]] = {}
+    for m, s in slot_of.items():
+        for pid in instance.meetings[m].participants:
+            busy.setdefault(pid, []).append(s)
+    over = []
+    for person in instance.participants:
+        limit = instance.break_limit(person.id)
+        slots = busy.get(person.id)
+        if slots and limit is not None and count_breaks(slots) > limit:
+            over.append(person.id)
+    return over
 
 
 def _window_neighbourhood(
@@ -623,8 +657,11 @@ def _search_on(
     proven = False
     strict = options.allow_unscheduled is False
     # Strict solves with meetings still unplaced: neighbourhoods around them, growing while
-    # they fail (MISSING_SIZES), before anything else.
+    # they fail (MISSING_SIZES), before anything else; then around anyone above their break
+    # limit (strict solves place a meeting before fairness, so placing one may cost it).
     failures = 0
+    # The last schedule within every limit, kept while the current one is not.
+    fair: dict[int, int] | None = None
     while time.perf_counter() < deadline - reserve:
         if should_stop():
             break
@@ -632,12 +669,18 @@ def _search_on(
             if evaluate(instance, state.slot_of) == ideal:
                 break  # nothing left to gain: the schedule is optimal
             weights = _seed_weights(state)
+        over = _over_limit(instance, state.slot_of)
+        if not over:
+            fair = None
         unplaced = _unplaced_movable(state) if strict else []
         missing = bool(unplaced)
         limit_s = 1.0
-        if missing:
+        if missing or over:
             size_now, limit_s = MISSING_SIZES[min(failures, len(MISSING_SIZES) - 1)]
-            group = _missing_neighbourhood(rng, state, unplaced, size_now)
+            if missing:
+                group = _missing_neighbourhood(rng, state, unplaced, size_now)
+            else:
+                group = _excess_neighbourhood(rng, state, over, size_now)
         elif rounds % 20 == 0 and small:
             # A small event is one neighbourhood now and then: its proof ends the search.
             group = set(range(len(instance.meetings)))
@@ -647,12 +690,20 @@ def _search_on(
             group = _neighbourhood(rng, state, size, weights)
         sub = NeighbourhoodModel(state, group, placement_first=strict)
         left = deadline - reserve - time.perf_counter()
-        placed_before = len(state.slot_of)
+        score_before = evaluate(instance, state.slot_of) if missing or over else None
         changes = sub.solve(min(limit_s, left), options.workers, options.seed + rounds)
         if changes is not None:
+            before = dict(state.slot_of) if missing and not over else None
             state.apply(changes)
-        if missing:
-            failures = 0 if len(state.slot_of) > placed_before else failures + 1
+            if before is not None and _over_limit(instance, state.slot_of):
+                fair = before
+        if score_before is not None:
+            score = evaluate(instance, state.slot_of)
+            if missing:
+                gained = score.unscheduled_priority < score_before.unscheduled_priority
+            else:
+                gained = score.excess < score_before.excess
+            failures = 0 if gained else failures + 1
         rounds += 1
         if sub.proven and sub.covers_everything and _proof_counts(instance, state, options):
             proven = True
@@ -667,18 +718,41 @@ def _search_on(
     # No breaks and every meeting placed: nothing scores better (checked all the same).
     if found is not None and evaluate(instance, found) <= evaluate(instance, state.slot_of):
         state, solver, bound = LnsState(instance, found), "greedy+lns+sat", 0.0
+    result = _result(instance, options, state, proven, ideal, solver, bound, started)
+    if any(v.kind == "fairness" for v in validate(instance, result)):
+        # Never a schedule above a fairness limit: the better of the last one within every
+        # limit and this one with meetings taken out of the days above their limit.
+        movable = set(range(len(instance.meetings))) - state.frozen
+        repaired = LocalSearch(instance, state.slot_of, movable, seed=options.seed)
+        repaired.repair_fairness()
+        plans = [repaired.slot_of] + ([fair] if fair is not None else [])
+        state = LnsState(instance, min(plans, key=lambda plan: evaluate(instance, plan)))
+        result = _result(instance, options, state, False, ideal, solver, None, started)
+    return dataclasses.replace(result, weight_bound=weight_bound)
+
+
+def _result(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    state: LnsState,
+    proven: bool,
+    ideal: Score,
+    solver: str,
+    bound: float | None,
+    started: float,
+) -> MeetingResult:
+    """The large path's result for ``state``: strict mode without a full schedule gives status
+    unknown (nothing proves there is none) with the best partial schedule found rather than
+    nothing; a proof or the ideal score gives optimal."""
     plan = {instance.meetings[m].id: s for m, s in state.slot_of.items()}
     complete = len(plan) == len(instance.meetings)
-    # Strict mode without a full schedule: status unknown (nothing proves there is none),
-    # with the best partial schedule found rather than nothing.
     status = Status.UNKNOWN if not complete and options.allow_unscheduled is False else None
     if status is None and (proven or evaluate(instance, state.slot_of) == ideal):
         status = Status.OPTIMAL
     seconds = time.perf_counter() - started
-    result = build_result(
+    return build_result(
         instance, status or Status.FEASIBLE, plan, seconds, bound=bound, solver=solver
     )
-    return dataclasses.replace(result, weight_bound=weight_bound)
 
 
 def _walk(

@@ -1,19 +1,25 @@
 """Strict solves place stranded meetings deliberately: CP-SAT neighbourhoods around each
-unplaced meeting (``large_event._missing_neighbourhood``) with placement-first weights."""
+unplaced meeting (``large_event._missing_neighbourhood``) with placement-first weights, then
+around anyone that left above their break limit (``_excess_neighbourhood``); a schedule
+still above a limit at the end loses the meetings that put it there."""
 
 from __future__ import annotations
 
 import itertools
 import random
+import time
 
 import pytest
 
-from scheduler.meetings import Status, validate
+from scheduler.meetings import MeetingInstance, SolveOptions, Status, solve, validate
 from scheduler.meetings.large_event import (
     LnsState,
     NeighbourhoodModel,
+    _excess_neighbourhood,
     _missing_neighbourhood,
+    _over_limit,
     _placement_first,
+    _search_on,
     _unplaced_movable,
 )
 from scheduler.meetings.objective import Score, evaluate, lexicographic_weights
@@ -95,3 +101,78 @@ def test_a_meeting_placeable_only_by_shifting_a_day_is_placed(
     assert validate(inst, result, require_all=True) == []
     # The whole event was the neighbourhood: its optimum, no break for anybody.
     assert evaluate(inst, state.slot_of) == Score(0, 0, 0, 0)
+
+
+def test_a_strict_large_solve_never_returns_a_schedule_above_the_fairness_bound(
+    make_instance: MakeInstance,
+) -> None:
+    """Placing c's meeting gives a a break with d = 0: the only full schedule breaks the
+    fairness bound, so the strict solve reports unknown with the best schedule within it (it
+    returned that full schedule as optimal before)."""
+    inst = make_instance(
+        [("a", "b"), ("a", "c")],
+        n_slots=3,
+        tables=2,
+        fixed={1: 0},
+        forbidden={"c": {0, 1}},
+        fairness=0,
+    )
+    options = SolveOptions(
+        time_limit_s=5, workers=1, allow_unscheduled=False, large_event_threshold=0
+    )
+    result = solve(inst, options)
+    assert result.status is Status.UNKNOWN
+    assert validate(inst, result) == []
+    assert set(result.assignments) == {"m1"}
+    assert [u.meeting_id for u in result.unscheduled] == ["m2"]
+
+
+def _crowd_and_a_broken_day(make_instance: MakeInstance, fairness: int) -> MeetingInstance:
+    """250 pairs meeting once, and a, who meets b and c: more movable meetings than a small
+    event's (SMALL_EVENT_MEETINGS), so no neighbourhood holds the whole event."""
+    crowd = [(f"p{i}", f"q{i}") for i in range(250)]
+    return make_instance([("a", "b"), ("a", "c"), *crowd], n_slots=3, tables=300, fairness=fairness)
+
+
+def test_a_participant_above_the_limit_gets_a_neighbourhood_of_their_own(
+    make_instance: MakeInstance,
+) -> None:
+    inst = _crowd_and_a_broken_day(make_instance, fairness=0)
+    state = LnsState(inst, {0: 0, 1: 2} | {m: 1 for m in range(2, len(inst.meetings))})
+    assert _over_limit(inst, state.slot_of) == ["a"]
+    free = _excess_neighbourhood(random.Random(0), state, ["a"], 150)
+    assert {0, 1} <= free
+    sub = NeighbourhoodModel(state, free, placement_first=True)
+    changes = sub.solve(5.0, 1, 0)
+    assert changes is not None
+    state.apply(changes)
+    assert _over_limit(inst, state.slot_of) == []
+    assert len(state.slot_of) == len(inst.meetings)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_the_first_neighbourhood_goes_to_the_participant_above_the_limit(
+    make_instance: MakeInstance, strict: bool
+) -> None:
+    """One round of neighbourhoods (the search is stopped after it) from a schedule where a
+    has a break above the bound: that round mends a's day, with every meeting still placed."""
+    inst = _crowd_and_a_broken_day(make_instance, fairness=0)
+    start = {0: 0, 1: 2} | {m: 1 for m in range(2, len(inst.meetings))}
+    asked = itertools.count()
+    options = SolveOptions(
+        time_limit_s=60, workers=1, allow_unscheduled=not strict, large_event_threshold=0
+    )
+    result = _search_on(
+        inst,
+        options,
+        None,
+        time.perf_counter(),
+        None,
+        start,
+        lambda: next(asked) >= 1,
+        lambda: None,
+        [],
+    )
+    assert next(asked) == 2  # asked before the first round and before the second
+    assert validate(inst, result, require_all=True) == []
+    assert result.breaks["a"] == 0
