@@ -330,12 +330,10 @@ def _missing_neighbourhood(
     return _spread(rng, state, {target}, state.instance.meetings[target].participants, limit)
 
 
-def _excess_neighbourhood(
-    rng: random.Random, state: LnsState, over: list[str], limit: int
-) -> set[int]:
-    """The same around one of the participants ``over`` their break limit: a day with too
-    many breaks is mended by shifting the days around it, as a stranded meeting is placed."""
-    return _spread(rng, state, set(), [rng.choice(over)], limit)
+def _excess_neighbourhood(rng: random.Random, state: LnsState, pid: str, limit: int) -> set[int]:
+    """The same around ``pid``, above their break limit: a day with too many breaks is
+    mended by shifting the days around it, as a stranded meeting is placed."""
+    return _spread(rng, state, set(), [pid], limit)
 
 
 def _spread(
@@ -660,8 +658,10 @@ def _search_on(
     # they fail (MISSING_SIZES), before anything else; then around anyone above their break
     # limit (strict solves place a meeting before fairness, so placing one may cost it).
     failures = 0
-    # The last schedule within every limit, kept while the current one is not.
+    # The last schedule within every limit, kept while the current one is not; those whose
+    # excess the largest neighbourhood did not mend (fixed meetings may force it) are left.
     fair: dict[int, int] | None = None
+    given_up: set[str] = set()
     while time.perf_counter() < deadline - reserve:
         if should_stop():
             break
@@ -674,13 +674,15 @@ def _search_on(
             fair = None
         unplaced = _unplaced_movable(state) if strict else []
         missing = bool(unplaced)
+        mending = [pid for pid in over if pid not in given_up] if not missing else []
+        target = rng.choice(mending) if mending else None
         limit_s = 1.0
-        if missing or over:
+        if missing or target is not None:
             size_now, limit_s = MISSING_SIZES[min(failures, len(MISSING_SIZES) - 1)]
-            if missing:
+            if target is None:
                 group = _missing_neighbourhood(rng, state, unplaced, size_now)
             else:
-                group = _excess_neighbourhood(rng, state, over, size_now)
+                group = _excess_neighbourhood(rng, state, target, size_now)
         elif rounds % 20 == 0 and small:
             # A small event is one neighbourhood now and then: its proof ends the search.
             group = set(range(len(instance.meetings)))
@@ -690,7 +692,7 @@ def _search_on(
             group = _neighbourhood(rng, state, size, weights)
         sub = NeighbourhoodModel(state, group, placement_first=strict)
         left = deadline - reserve - time.perf_counter()
-        score_before = evaluate(instance, state.slot_of) if missing or over else None
+        score_before = evaluate(instance, state.slot_of) if missing or target else None
         changes = sub.solve(min(limit_s, left), options.workers, options.seed + rounds)
         if changes is not None:
             before = dict(state.slot_of) if missing and not over else None
@@ -703,6 +705,8 @@ def _search_on(
                 gained = score.unscheduled_priority < score_before.unscheduled_priority
             else:
                 gained = score.excess < score_before.excess
+                if not gained and failures >= len(MISSING_SIZES) - 1 and target is not None:
+                    given_up.add(target)
             failures = 0 if gained else failures + 1
         rounds += 1
         if sub.proven and sub.covers_everything and _proof_counts(instance, state, options):

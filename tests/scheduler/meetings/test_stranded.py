@@ -11,8 +11,9 @@ import time
 
 import pytest
 
-from scheduler.meetings import MeetingInstance, SolveOptions, Status, solve, validate
+from scheduler.meetings import MeetingInstance, SolveOptions, Status, large_event, solve, validate
 from scheduler.meetings.large_event import (
+    MISSING_SIZES,
     LnsState,
     NeighbourhoodModel,
     _excess_neighbourhood,
@@ -140,7 +141,7 @@ def test_a_participant_above_the_limit_gets_a_neighbourhood_of_their_own(
     inst = _crowd_and_a_broken_day(make_instance, fairness=0)
     state = LnsState(inst, {0: 0, 1: 2} | {m: 1 for m in range(2, len(inst.meetings))})
     assert _over_limit(inst, state.slot_of) == ["a"]
-    free = _excess_neighbourhood(random.Random(0), state, ["a"], 150)
+    free = _excess_neighbourhood(random.Random(0), state, "a", 150)
     assert {0, 1} <= free
     sub = NeighbourhoodModel(state, free, placement_first=True)
     changes = sub.solve(5.0, 1, 0)
@@ -176,3 +177,44 @@ def test_the_first_neighbourhood_goes_to_the_participant_above_the_limit(
     assert next(asked) == 2  # asked before the first round and before the second
     assert validate(inst, result, require_all=True) == []
     assert result.breaks["a"] == 0
+
+
+def test_an_excess_no_neighbourhood_can_mend_is_left_after_the_largest_one(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """a's three fixed meetings force two breaks, one above d = 1: after one neighbourhood of
+    each size (MISSING_SIZES) the search goes back to its other neighbourhoods."""
+    crowd = [(f"p{i}", f"q{i}") for i in range(250)]
+    inst = make_instance(
+        [("a", "b"), ("a", "c"), ("a", "e"), *crowd],
+        n_slots=5,
+        tables=300,
+        fixed={1: 0, 2: 2, 3: 4},
+        fairness=1,
+    )
+    start = {0: 0, 1: 2, 2: 4} | {m: 1 for m in range(3, len(inst.meetings))}
+    assert _over_limit(inst, start) == ["a"]
+    asked: list[str] = []
+
+    def counted(rng: random.Random, state: LnsState, pid: str, limit: int) -> set[int]:
+        asked.append(pid)
+        return _excess_neighbourhood(rng, state, pid, limit)
+
+    monkeypatch.setattr(large_event, "_excess_neighbourhood", counted)
+    rounds = itertools.count()
+    options = SolveOptions(
+        time_limit_s=60, workers=1, allow_unscheduled=True, large_event_threshold=0
+    )
+    result = _search_on(
+        inst,
+        options,
+        None,
+        time.perf_counter(),
+        None,
+        start,
+        lambda: next(rounds) >= 8,
+        lambda: None,
+        [],
+    )
+    assert asked == ["a"] * len(MISSING_SIZES)
+    assert len(result.assignments) == len(inst.meetings)  # the fixed meetings stay
