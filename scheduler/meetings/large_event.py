@@ -725,9 +725,14 @@ def _search_on(
     result = _result(instance, options, state, proven, ideal, solver, bound, started)
     if any(v.kind == "fairness" for v in validate(instance, result)):
         # Never a schedule above a fairness limit: the better of the last one within every
-        # limit and this one with meetings taken out of the days above their limit.
-        movable = set(range(len(instance.meetings))) - state.frozen
-        repaired = LocalSearch(instance, state.slot_of, movable, seed=options.seed)
+        # limit and this one with meetings taken out of the days above their limit (any but
+        # the fixed and pinned ones; the search never moves ordered ones, they may go).
+        droppable = {
+            m
+            for m, meeting in enumerate(instance.meetings)
+            if meeting.id not in instance.pinned_slot
+        }
+        repaired = LocalSearch(instance, state.slot_of, droppable, seed=options.seed)
         repaired.repair_fairness()
         plans = [repaired.slot_of] + ([fair] if fair is not None else [])
         state = LnsState(instance, min(plans, key=lambda plan: evaluate(instance, plan)))

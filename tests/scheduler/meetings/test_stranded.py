@@ -218,3 +218,19 @@ def test_an_excess_no_neighbourhood_can_mend_is_left_after_the_largest_one(
     )
     assert asked == ["a"] * len(MISSING_SIZES)
     assert len(result.assignments) == len(inst.meetings)  # the fixed meetings stay
+
+
+def test_meetings_in_an_order_may_go_to_bring_a_day_within_its_limit(
+    make_instance: MakeInstance,
+) -> None:
+    """The search never moves ordered meetings; when they leave a above d = 0 and the search
+    stops at once, one of them is taken out rather than the schedule returned invalid."""
+    inst = make_instance(
+        [("a", "b"), ("a", "c")], n_slots=3, fairness=0, precedences=(("m1", "m2"),)
+    )
+    options = SolveOptions(time_limit_s=60, workers=1, allow_unscheduled=True)
+    result = _search_on(
+        inst, options, None, time.perf_counter(), None, {0: 0, 1: 2}, lambda: True, lambda: None, []
+    )
+    assert validate(inst, result) == []
+    assert len(result.assignments) == 1
