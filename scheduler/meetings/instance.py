@@ -14,7 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from scheduler.meetings.errors import InvalidInstanceError
-from scheduler.meetings.objective import count_breaks, min_runs
+from scheduler.meetings.objective import min_runs
 
 
 class DayPart(StrEnum):
@@ -265,13 +265,17 @@ class MeetingInstance:
     @cached_property
     def forced_breaks(self) -> Mapping[str, int]:
         """Breaks no schedule can avoid: a participant whose usable slots come in separate
-        windows needs at least (fewest windows that hold its meetings, up to its cap) - 1."""
+        windows, or whose fixed or pinned meetings lie apart, needs at least (fewest runs of
+        usable slots that hold its meetings, up to its cap, and cover those meetings' slots)
+        - 1 (``objective.min_runs``)."""
         out: dict[str, int] = {}
+        imposed = self.pinned_slot
         for p in self.participants:
             mine = self.meetings_of[p.id]
             needed = len(mine) if p.max_meetings is None else min(len(mine), p.max_meetings)
             free = sorted({s for m in mine for s in self.allowed_slots[m]})
-            out[p.id] = max(0, min(min_runs(free, needed) - 1, count_breaks(free)))
+            fixed = {imposed[self.meetings[m].id] for m in mine if self.meetings[m].id in imposed}
+            out[p.id] = max(0, min_runs(free, needed, fixed) - 1)
         return out
 
     def break_limit(self, pid: str) -> int | None:

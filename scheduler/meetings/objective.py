@@ -26,7 +26,7 @@ not share their code.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -68,26 +68,62 @@ def max_breaks(n_meetings: int, n_slots: int) -> int:
     return max(0, min(n_meetings - 1, (n_slots + 1) // 2 - 1))
 
 
-def min_runs(free: Sequence[int], needed: int) -> int:
-    """Fewest maximal runs of consecutive free slots that can hold ``needed`` meetings."""
+def min_runs(free: Sequence[int], needed: int, imposed: Collection[int] = ()) -> int:
+    """Fewest maximal runs of consecutive ``free`` slots that can hold ``needed`` meetings
+    and cover every ``imposed`` slot (a fixed or pinned meeting's; counted in ``needed``).
+
+    Without imposed slots: the longest windows of free slots first. With them: each group of
+    adjacent imposed slots is a run; the other meetings bridge the shortest gaps between
+    groups of one window first (a bridge of g slots takes g meetings and saves a run), fill
+    the rest of those windows, and what still remains needs the longest other windows."""
+    windows = _windows(set(free) | set(imposed))
+    if not imposed:
+        return min(len(windows), _fewest_windows([len(w) for w in windows], needed))
+    fixed = set(imposed)
+    runs = room = 0
+    gaps: list[int] = []
+    others: list[int] = []
+    for window in windows:
+        mine = [s for s in window if s in fixed]
+        if not mine:
+            others.append(len(window))
+            continue
+        room += len(window) - len(mine)
+        inside = [b - a - 1 for a, b in itertools.pairwise(mine) if b > a + 1]
+        gaps += inside
+        runs += 1 + len(inside)
+    left = needed - len(fixed)
+    for gap in sorted(gaps):
+        if gap > left:
+            break
+        left -= gap
+        runs -= 1
+    overflow = max(0, needed - len(fixed) - room)
+    return runs + min(len(others), _fewest_windows(others, overflow))
+
+
+def _windows(slots: Collection[int]) -> list[list[int]]:
+    """``slots`` cut into maximal runs of consecutive slots, in order."""
+    out: list[list[int]] = []
+    for s in sorted(slots):
+        if out and out[-1][-1] == s - 1:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
+def _fewest_windows(lengths: list[int], needed: int) -> int:
+    """Fewest of the windows of ``lengths`` that hold ``needed`` meetings, the longest first
+    (one more than there are when they cannot: the precheck reports it)."""
     if needed <= 0:
         return 0
-    lengths: list[int] = []
-    run = 0
-    prev = None
-    for s in sorted(free):
-        run = run + 1 if prev is not None and s == prev + 1 else 1
-        if run == 1:
-            lengths.append(0)
-        lengths[-1] = run
-        prev = s
-    lengths.sort(reverse=True)
     total = 0
-    for count, length in enumerate(lengths, start=1):
+    for count, length in enumerate(sorted(lengths, reverse=True), start=1):
         total += length
         if total >= needed:
             return count
-    return len(lengths) + 1  # cannot fit at all; the precheck reports it
+    return len(lengths) + 1
 
 
 # --------------------------------------------------------------------------- weights

@@ -3,6 +3,9 @@ sessions they attend, a late arrival) are not held against the schedule."""
 
 from __future__ import annotations
 
+import itertools
+import random
+
 import pytest
 
 from scheduler.meetings import (
@@ -13,6 +16,7 @@ from scheduler.meetings import (
     solve,
     validate,
 )
+from scheduler.meetings.objective import count_breaks, min_runs
 
 from .brute_force import brute_force_optimum
 from .conftest import MakeInstance
@@ -44,6 +48,59 @@ def test_forced_breaks_counts_the_windows_the_meetings_need(
     )
     assert inst.forced_breaks["p"] == expected
     assert inst.forced_breaks["a"] == 0
+
+
+@pytest.mark.parametrize(
+    ("fixed", "expected"),
+    [
+        ({1: 0, 3: 4}, 1),  # one meeting left cannot bridge slots 1-3
+        ({1: 0, 3: 2}, 0),  # it bridges slot 1
+        ({1: 0}, 0),
+        ({1: 0, 2: 2, 3: 4}, 2),  # three fixed apart, nothing left to bridge
+    ],
+)
+def test_forced_breaks_count_fixed_meetings_that_lie_apart(
+    make_instance: MakeInstance, fixed: dict[int, int], expected: int
+) -> None:
+    inst = make_instance(STAR, n_slots=5, fixed=fixed)
+    assert inst.forced_breaks["p"] == expected
+
+
+def test_fewest_runs_match_every_placement_of_small_days() -> None:
+    """``min_runs`` against all ways of placing the meetings on 2,000 random days."""
+    rng = random.Random(0)
+    for _ in range(2_000):
+        n = rng.randint(1, 8)
+        free = {s for s in range(n) if rng.random() < 0.7}
+        imposed = {s for s in range(n) if rng.random() < 0.25}
+        usable = sorted(free | imposed)
+        needed = rng.randint(len(imposed), len(usable))
+        rest = [s for s in usable if s not in imposed]
+        fewest = (
+            min(
+                count_breaks(imposed | set(extra)) + 1
+                for extra in itertools.combinations(rest, needed - len(imposed))
+            )
+            if needed
+            else 0
+        )
+        assert min_runs(sorted(free), needed, imposed) == fewest, (free, imposed, needed)
+
+
+def test_a_strict_solve_allows_the_breaks_fixed_meetings_force(
+    make_instance: MakeInstance,
+) -> None:
+    """p's meetings with a and c are fixed at slots 0 and 4: one break whatever happens,
+    held against nobody where the event measures avoidable breaks."""
+    jair = make_instance(STAR, n_slots=5, fixed={1: 0, 3: 4}, fairness=0)
+    event = make_instance(
+        STAR, n_slots=5, fixed={1: 0, 3: 4}, fairness=0, fairness_excludes_forced=True
+    )
+    assert solve(jair, STRICT).status is Status.INFEASIBLE
+    result = solve(event, STRICT)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == 1
+    assert validate(event, result, require_all=True) == []
 
 
 def test_forced_breaks_stop_at_the_windows_there_are(make_instance: MakeInstance) -> None:
