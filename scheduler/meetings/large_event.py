@@ -357,6 +357,14 @@ def _spread(
     return free
 
 
+def _places_more(state: LnsState, changes: Mapping[int, int | None] | None) -> bool:
+    """Whether ``changes`` (a neighbourhood's answer) place more meetings than there are."""
+    if changes is None:
+        return False
+    placed = sum(1 for slot in changes.values() if slot is not None)
+    return placed > sum(1 for m in changes if m in state.slot_of)
+
+
 def _over_limit(instance: MeetingInstance, slot_of: Mapping[int, int]) -> list[str]:
     """Participants with more breaks than their fairness limit allows, in input order."""
     if instance.fairness is None:
@@ -690,10 +698,16 @@ def _search_on(
             group = _window_neighbourhood(rng, state, 6 * size, weights)
         else:
             group = _neighbourhood(rng, state, size, weights)
-        sub = NeighbourhoodModel(state, group, placement_first=strict)
+        # A stranded meeting is placed within the fairness limits where the neighbourhood
+        # allows it, and above them (strict solves) only where it does not.
+        sub = NeighbourhoodModel(state, group, placement_first=strict and not missing)
         left = deadline - reserve - time.perf_counter()
         score_before = evaluate(instance, state.slot_of) if missing or target else None
         changes = sub.solve(min(limit_s, left), options.workers, options.seed + rounds)
+        if missing and strict and not _places_more(state, changes):
+            sub = NeighbourhoodModel(state, group, placement_first=True)
+            left = deadline - reserve - time.perf_counter()
+            changes = sub.solve(min(limit_s, left), options.workers, options.seed + rounds)
         if changes is not None:
             before = dict(state.slot_of) if missing and not over else None
             state.apply(changes)

@@ -234,3 +234,45 @@ def test_meetings_in_an_order_may_go_to_bring_a_day_within_its_limit(
     )
     assert validate(inst, result) == []
     assert len(result.assignments) == 1
+
+
+@pytest.mark.parametrize(
+    ("forbidden", "weighings"),
+    [
+        ({"c": {0}}, [False]),  # c's meeting fits in slot 1, next to a's other one
+        ({"c": {0, 1}}, [False, True]),  # only slot 2 is left: a break above d = 0
+    ],
+)
+def test_a_stranded_meeting_is_placed_within_the_limits_first(
+    make_instance: MakeInstance,
+    monkeypatch: pytest.MonkeyPatch,
+    forbidden: dict[str, set[int]],
+    weighings: list[bool],
+) -> None:
+    """A strict round around a stranded meeting weighs fairness first, and placement first
+    only where that places nothing."""
+    inst = make_instance(
+        [("a", "b"), ("a", "c")], n_slots=3, fixed={1: 0}, forbidden=forbidden, fairness=0
+    )
+    asked: list[bool] = []
+
+    class Spy(NeighbourhoodModel):
+        def __init__(self, state: LnsState, free: set[int], placement_first: bool = False):
+            asked.append(placement_first)
+            super().__init__(state, free, placement_first)
+
+    monkeypatch.setattr(large_event, "NeighbourhoodModel", Spy)
+    rounds = itertools.count()
+    options = SolveOptions(time_limit_s=60, workers=1, allow_unscheduled=False)
+    _search_on(
+        inst,
+        options,
+        None,
+        time.perf_counter(),
+        None,
+        {0: 0},
+        lambda: next(rounds) >= 1,
+        lambda: None,
+        [],
+    )
+    assert asked == weighings
