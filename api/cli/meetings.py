@@ -16,6 +16,7 @@ from benchkit.meetings.bench import (
     run_oversubscribed,
     run_scale,
 )
+from benchkit.meetings.validity import run_validity
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
 from scheduler.meetings.errors import InstanceFormatError
@@ -237,6 +238,62 @@ def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None
     for row in run_hosted(parsed, time_limit=time_limit, seed=seed, workers=workers):
         click.echo(json.dumps(row))
         sys.stdout.flush()
+
+
+@click.command("validity")
+@click.option(
+    "--sizes",
+    default="120",
+    show_default=True,
+    help="Comma-separated participants of the generated and crafted events.",
+)
+@click.option("--seeds", default="0,1", show_default=True, help="Comma-separated seeds.")
+@click.option(
+    "--hosted",
+    type=click.IntRange(0, 100_000),
+    default=300,
+    show_default=True,
+    help="Participants of the hosted-buyer event (0: none).",
+)
+@click.option(
+    "--oversubscribed",
+    type=click.IntRange(0, 100_000),
+    default=300,
+    show_default=True,
+    help="Participants of the oversubscribed event (0: none).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=5.0,
+    show_default=True,
+    help="Seconds per solve.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+def bench_validity(
+    sizes: str, seeds: str, hosted: int, oversubscribed: int, time_limit: float, workers: int
+) -> None:
+    """Short solves across families, modes and paths, each checked by the validator; one
+    JSON line per solve, then a summary. Exits with status 1 if any result is invalid."""
+    parsed = _sizes(sizes, minimum=4)
+    for name, value in (("--hosted", hosted), ("--oversubscribed", oversubscribed)):
+        if 0 < value < 4:
+            raise click.BadParameter("expected 0 (none) or at least 4", param_hint=name)
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            "expected comma-separated integers", param_hint="--seeds"
+        ) from None
+    if not seed_list or len(seed_list) > 100:
+        raise click.BadParameter("expected 1 to 100 seeds", param_hint="--seeds")
+    invalid = 0
+    for row in run_validity(parsed, seed_list, time_limit, workers, hosted, oversubscribed):
+        click.echo(json.dumps(row))
+        sys.stdout.flush()
+        invalid = row.get("invalid", invalid)
+    if invalid:
+        raise click.ClickException(f'{invalid} invalid results (rows with "valid": false)')
 
 
 @click.command("oversubscribed")

@@ -13,6 +13,7 @@ from api.cli.meetings import (
     bench_on_the_day,
     bench_oversubscribed,
     bench_scale,
+    bench_validity,
     solve_meetings,
 )
 
@@ -35,5 +36,6 @@ bench.add_command(bench_crafted)
 bench.add_command(bench_hosted)
 bench.add_command(bench_oversubscribed)
 bench.add_command(bench_on_the_day)
+bench.add_command(bench_validity)
 bench.add_command(bench_agenda)
 bench.add_command(bench_matching)

@@ -10,9 +10,11 @@ from api.cli.meetings import (
     bench_on_the_day,
     bench_oversubscribed,
     bench_scale,
+    bench_validity,
     solve_meetings,
 )
 from benchkit.data import b2b_instances_dir
+from benchkit.meetings import validity
 from benchkit.meetings.bench import _scale_row, reference_times
 from scheduler.meetings import Status, validate
 from scheduler.meetings.json_format import write_json
@@ -185,3 +187,44 @@ def test_bench_on_the_day_small() -> None:
     assert str(cancel["change"]).startswith("cancel") and cancel["valid"]
     assert cancel["moves"] == 0
     assert str(late["change"]).startswith("late") and late["valid"]
+
+
+def test_bench_validity_small() -> None:
+    """Every family in every mode and on both paths, on 16 participants: all valid."""
+    args = ["--sizes", "16", "--seeds", "0", "--hosted", "0", "--oversubscribed", "0"]
+    result = CliRunner().invoke(bench_validity, [*args, "--time-limit", "0.5"])
+    assert result.exit_code == 0, result.output
+    *rows, summary = _rows(result.output)
+    # 4 fairness bounds and 6 crafted variants in 3 modes, 3 cut events strict; 2 paths each.
+    assert summary == {"solves": 2 * (10 * 3 + 3), "invalid": 0}
+    assert len(rows) == summary["solves"] and all(row["valid"] for row in rows)
+    cases = {str(row["case"]) for row in rows}
+    assert {"event16-s0-d0", "event16-s0+fixed-40", "cut16-s0-d1"} <= cases
+    assert {(row["mode"], row["path"]) for row in rows} == {
+        (mode, path) for mode in ("strict", "lenient", "event") for path in ("default", "large")
+    }
+
+
+def test_bench_validity_fails_on_an_invalid_result(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inst = make_instance([("a", "b"), ("a", "c")], n_slots=3)
+    booked_twice = build_result(inst, Status.FEASIBLE, {"m1": 0, "m2": 0}, 0.0)
+    monkeypatch.setattr(validity, "validity_cases", lambda *args: iter([("tiny", inst, (False,))]))
+    monkeypatch.setattr(validity, "solve", lambda instance, options: booked_twice)
+    result = CliRunner().invoke(bench_validity, ["--sizes", "16"])
+    assert result.exit_code == 1
+    *rows, _summary = _rows(result.output.split("Error:")[0])
+    assert not rows[0]["valid"]
+    assert any("double_booking" in v for v in rows[0]["violations"])  # type: ignore[union-attr]
+    assert "2 invalid results" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [(["--seeds", "x"], "--seeds"), (["--hosted", "2"], "--hosted"), (["--sizes", "1"], "--sizes")],
+)
+def test_bench_validity_names_a_bad_option(args: list[str], named: str) -> None:
+    result = CliRunner().invoke(bench_validity, args)
+    assert result.exit_code == 2
+    assert named in result.output
