@@ -664,7 +664,7 @@ def _search_on(
     strict = options.allow_unscheduled is False
     # Strict solves with meetings still unplaced: neighbourhoods around them, growing while
     # they fail (MISSING_SIZES), before anything else; then around anyone above their break
-    # limit (strict solves place a meeting before fairness, so placing one may cost it).
+    # limit (where nothing else places a stranded meeting, strict solves place it above).
     failures = 0
     # The last schedule within every limit, kept while the current one is not; those whose
     # excess the largest neighbourhood did not mend (fixed meetings may force it) are left.
@@ -702,7 +702,7 @@ def _search_on(
         # allows it, and above them (strict solves) only where it does not.
         sub = NeighbourhoodModel(state, group, placement_first=strict and not missing)
         left = deadline - reserve - time.perf_counter()
-        score_before = evaluate(instance, state.slot_of) if missing or target else None
+        score_before = evaluate(instance, state.slot_of) if missing or target is not None else None
         changes = sub.solve(min(limit_s, left), options.workers, options.seed + rounds)
         if missing and strict and not _places_more(state, changes):
             sub = NeighbourhoodModel(state, group, placement_first=True)
