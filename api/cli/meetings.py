@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -23,6 +25,23 @@ from scheduler.meetings.errors import InstanceFormatError
 from scheduler.meetings.json_format import read_instance
 from scheduler.meetings.result_json import result_to_dict
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _time_limit(default: float, text: str) -> Callable[[_F], _F]:
+    """The ``--time-limit`` option: seconds, above 0."""
+    return click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0, min_open=True),
+        default=default,
+        show_default=True,
+        help=text,
+    )
+
+
+_WORKERS = click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+_SEED = click.option("--seed", type=int, default=0, show_default=True)
+
 
 def _fairness(value: str) -> int | None:
     if value.lower() == "none":
@@ -38,13 +57,7 @@ def _fairness(value: str) -> int | None:
 
 @click.command("meetings")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds the solver may search.",
-)
+@_time_limit(60.0, "Seconds the solver may search.")
 @click.option(
     "--fairness",
     default=None,
@@ -128,14 +141,8 @@ def _summary(instance: MeetingInstance, result: MeetingResult) -> str:
 
 @click.command("b2b")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=120.0,
-    show_default=True,
-    help="Seconds per instance.",
-)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_time_limit(120.0, "Seconds per instance.")
+@_WORKERS
 @click.option(
     "--maxsat/--no-maxsat",
     default=None,
@@ -181,15 +188,9 @@ def bench_b2b(
     show_default=True,
     help="Comma-separated numbers of participants.",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds per solve.",
-)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_time_limit(60.0, "Seconds per solve.")
+@_SEED
+@_WORKERS
 @click.option(
     "--resolve",
     is_flag=True,
@@ -222,15 +223,9 @@ def bench_scale(
     show_default=True,
     help="Comma-separated numbers of participants (rounded down to even).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds per solve.",
-)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_time_limit(60.0, "Seconds per solve.")
+@_SEED
+@_WORKERS
 def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None:
     """Tight hosted-buyer events (a 0-break schedule exists), every meeting required:
     our solver against first-come-first-served; one JSON line per run."""
@@ -262,14 +257,8 @@ def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None
     show_default=True,
     help="Participants of the oversubscribed event (0: none).",
 )
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=5.0,
-    show_default=True,
-    help="Seconds per solve.",
-)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_time_limit(5.0, "Seconds per solve.")
+@_WORKERS
 def bench_validity(
     sizes: str, seeds: str, hosted: int, oversubscribed: int, time_limit: float, workers: int
 ) -> None:
@@ -299,15 +288,9 @@ def bench_validity(
 @click.command("oversubscribed")
 @click.option("--participants", type=click.IntRange(2, 100_000), default=2_000, show_default=True)
 @click.option("--requests", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=60.0,
-    show_default=True,
-    help="Seconds per solve.",
-)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_time_limit(60.0, "Seconds per solve.")
+@_SEED
+@_WORKERS
 def bench_oversubscribed(
     participants: int, requests: int, time_limit: float, seed: int, workers: int
 ) -> None:
@@ -327,13 +310,7 @@ def bench_oversubscribed(
 @click.option("--participants", type=click.IntRange(10, 100_000), default=700, show_default=True)
 @click.option("--meetings", type=click.IntRange(1, 1_000_000), default=800, show_default=True)
 @click.option("--changes", type=click.IntRange(1, 100), default=5, show_default=True)
-@click.option(
-    "--time-limit",
-    type=click.FloatRange(min=0, min_open=True),
-    default=4.0,
-    show_default=True,
-    help="Seconds per re-solve.",
-)
+@_time_limit(4.0, "Seconds per re-solve.")
 @click.option(
     "--publish-time-limit",
     type=click.FloatRange(min=0, min_open=True),
@@ -341,8 +318,8 @@ def bench_oversubscribed(
     show_default=True,
     help="Seconds for the schedule that is published first.",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
+@_SEED
+@_WORKERS
 def bench_on_the_day(
     participants: int,
     meetings: int,

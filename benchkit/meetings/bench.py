@@ -122,8 +122,13 @@ def _scale_row(
         "valid": not violations,
     }
     if violations:
-        row["violations"] = [f"{v.kind}: {v.message}" for v in violations[:3]]
+        row["violations"] = violation_lines(violations)
     return row
+
+
+def violation_lines(violations: list[Violation]) -> list[str]:
+    """The first three violations as "kind: message", for a bench row."""
+    return [f"{v.kind}: {v.message}" for v in violations[:3]]
 
 
 def _peak_rss_mb() -> float:

@@ -25,6 +25,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from benchkit.meetings.bench import violation_lines
 from benchkit.meetings.crafted import PAPER_VARIANTS, craft
 from benchkit.meetings.generator import generate_event
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
@@ -113,6 +114,6 @@ def run_validity(
                     "valid": not violations,
                 }
                 if violations:
-                    row["violations"] = [f"{v.kind}: {v.message}" for v in violations[:3]]
+                    row["violations"] = violation_lines(violations)
                 yield row
     yield {"solves": solves, "invalid": invalid}

@@ -11,7 +11,15 @@ import time
 
 import pytest
 
-from scheduler.meetings import MeetingInstance, SolveOptions, Status, large_event, solve, validate
+from scheduler.meetings import (
+    MeetingInstance,
+    MeetingResult,
+    SolveOptions,
+    Status,
+    large_event,
+    solve,
+    validate,
+)
 from scheduler.meetings.large_event import (
     MISSING_SIZES,
     LnsState,
@@ -55,10 +63,10 @@ def test_placement_first_weights_put_one_more_meeting_above_any_excess(
         assert (w.value(a) < w.value(b)) == (order(a) < order(b))
 
 
-def test_strict_neighbourhoods_place_a_meeting_even_above_the_fairness_bound(
-    make_instance: MakeInstance,
-) -> None:
-    inst = make_instance(
+def _stranded_at_the_end(make_instance: MakeInstance) -> MeetingInstance:
+    """a meets b at slot 0 (fixed) and c, who only comes in slot 2: with d = 0, placing
+    a-c gives a a break above the bound."""
+    return make_instance(
         [("a", "b"), ("a", "c")],
         n_slots=3,
         tables=2,
@@ -66,6 +74,12 @@ def test_strict_neighbourhoods_place_a_meeting_even_above_the_fairness_bound(
         forbidden={"c": {0, 1}},
         fairness=0,
     )
+
+
+def test_strict_neighbourhoods_place_a_meeting_even_above_the_fairness_bound(
+    make_instance: MakeInstance,
+) -> None:
+    inst = _stranded_at_the_end(make_instance)
     everything = set(range(len(inst.meetings)))
     lenient = NeighbourhoodModel(LnsState(inst, {0: 0}), everything)
     assert lenient.solve(5.0, 1, 0) == {1: None}  # fairness first: left out
@@ -110,14 +124,7 @@ def test_a_strict_large_solve_never_returns_a_schedule_above_the_fairness_bound(
     """Placing c's meeting gives a a break with d = 0: the only full schedule breaks the
     fairness bound, so the strict solve reports unknown with the best schedule within it (it
     returned that full schedule as optimal before)."""
-    inst = make_instance(
-        [("a", "b"), ("a", "c")],
-        n_slots=3,
-        tables=2,
-        fixed={1: 0},
-        forbidden={"c": {0, 1}},
-        fairness=0,
-    )
+    inst = _stranded_at_the_end(make_instance)
     options = SolveOptions(
         time_limit_s=5, workers=1, allow_unscheduled=False, large_event_threshold=0
     )
@@ -126,6 +133,29 @@ def test_a_strict_large_solve_never_returns_a_schedule_above_the_fairness_bound(
     assert validate(inst, result) == []
     assert set(result.assignments) == {"m1"}
     assert [u.meeting_id for u in result.unscheduled] == ["m2"]
+
+
+def _rounds(
+    inst: MeetingInstance, start: dict[int, int], rounds: int, allow_unscheduled: bool
+) -> MeetingResult:
+    """The large path's neighbourhood phase from ``start``, stopped after at most ``rounds``
+    rounds (its stop is asked once before each), then its result (the fairness check
+    included)."""
+    asked = itertools.count()
+    options = SolveOptions(
+        time_limit_s=60, workers=1, allow_unscheduled=allow_unscheduled, large_event_threshold=0
+    )
+    return _search_on(
+        inst,
+        options,
+        None,
+        time.perf_counter(),
+        None,
+        start,
+        lambda: next(asked) >= rounds,
+        lambda: None,
+        [],
+    )
 
 
 def _crowd_and_a_broken_day(make_instance: MakeInstance, fairness: int) -> MeetingInstance:
@@ -159,22 +189,7 @@ def test_the_first_neighbourhood_goes_to_the_participant_above_the_limit(
     has a break above the bound: that round mends a's day, with every meeting still placed."""
     inst = _crowd_and_a_broken_day(make_instance, fairness=0)
     start = {0: 0, 1: 2} | {m: 1 for m in range(2, len(inst.meetings))}
-    asked = itertools.count()
-    options = SolveOptions(
-        time_limit_s=60, workers=1, allow_unscheduled=not strict, large_event_threshold=0
-    )
-    result = _search_on(
-        inst,
-        options,
-        None,
-        time.perf_counter(),
-        None,
-        start,
-        lambda: next(asked) >= 1,
-        lambda: None,
-        [],
-    )
-    assert next(asked) == 2  # asked before the first round and before the second
+    result = _rounds(inst, start, 1, allow_unscheduled=not strict)
     assert validate(inst, result, require_all=True) == []
     assert result.breaks["a"] == 0
 
@@ -201,21 +216,7 @@ def test_an_excess_no_neighbourhood_can_mend_is_left_after_the_largest_one(
         return _excess_neighbourhood(rng, state, pid, limit)
 
     monkeypatch.setattr(large_event, "_excess_neighbourhood", counted)
-    rounds = itertools.count()
-    options = SolveOptions(
-        time_limit_s=60, workers=1, allow_unscheduled=True, large_event_threshold=0
-    )
-    result = _search_on(
-        inst,
-        options,
-        None,
-        time.perf_counter(),
-        None,
-        start,
-        lambda: next(rounds) >= 8,
-        lambda: None,
-        [],
-    )
+    result = _rounds(inst, start, 8, allow_unscheduled=True)
     assert asked == ["a"] * len(MISSING_SIZES)
     assert len(result.assignments) == len(inst.meetings)  # the fixed meetings stay
 
@@ -228,10 +229,7 @@ def test_meetings_in_an_order_may_go_to_bring_a_day_within_its_limit(
     inst = make_instance(
         [("a", "b"), ("a", "c")], n_slots=3, fairness=0, precedences=(("m1", "m2"),)
     )
-    options = SolveOptions(time_limit_s=60, workers=1, allow_unscheduled=True)
-    result = _search_on(
-        inst, options, None, time.perf_counter(), None, {0: 0, 1: 2}, lambda: True, lambda: None, []
-    )
+    result = _rounds(inst, {0: 0, 1: 2}, 0, allow_unscheduled=True)
     assert validate(inst, result) == []
     assert len(result.assignments) == 1
 
@@ -262,17 +260,5 @@ def test_a_stranded_meeting_is_placed_within_the_limits_first(
             super().__init__(state, free, placement_first)
 
     monkeypatch.setattr(large_event, "NeighbourhoodModel", Spy)
-    rounds = itertools.count()
-    options = SolveOptions(time_limit_s=60, workers=1, allow_unscheduled=False)
-    _search_on(
-        inst,
-        options,
-        None,
-        time.perf_counter(),
-        None,
-        {0: 0},
-        lambda: next(rounds) >= 1,
-        lambda: None,
-        [],
-    )
+    _rounds(inst, {0: 0}, 1, allow_unscheduled=False)
     assert asked == weighings
