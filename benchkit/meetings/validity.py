@@ -12,6 +12,8 @@ Families, per size and seed:
   precedences) of the generated event with ``d`` = 2;
 - generated events cut to the meetings a lenient solve placed, with ``d`` = 0, 1, 2, so
   that a full schedule within the limits exists and strict solves have something to find;
+- re-solves: the lenient schedule of the ``d`` = 2 event published, then 2% of its
+  meetings cancelled and as many added (``generator.churn``), a tenth of the rest pinned;
 - a tight hosted-buyer event and an oversubscribed one, once per seed.
 
 Each in three modes (strict, lenient, the real-event default ``None``; the cut events
@@ -27,10 +29,10 @@ from typing import Any
 
 from benchkit.meetings.bench import violation_lines
 from benchkit.meetings.crafted import PAPER_VARIANTS, craft
-from benchkit.meetings.generator import generate_event
+from benchkit.meetings.generator import churn, generate_event
 from benchkit.meetings.hosted_buyer import generate_hosted_buyer
 from benchkit.meetings.oversubscribed import generate_oversubscribed
-from scheduler.meetings.instance import MeetingInstance
+from scheduler.meetings.instance import MeetingInstance, Placement
 from scheduler.meetings.options import SolveOptions
 from scheduler.meetings.result import Status
 from scheduler.meetings.solving import solve
@@ -51,6 +53,9 @@ def validity_cases(
     """(name, instance, modes to solve it in) for each case of the module docstring;
     ``hosted`` and ``oversubscribed`` are their participants (0: left out)."""
     for seed in seeds:
+        lenient = SolveOptions(
+            time_limit_s=time_limit, workers=workers, seed=seed, allow_unscheduled=True
+        )
         for size in sizes:
             for d in FAIRNESS:
                 yield f"event{size}-s{seed}-d{d}", generate_event(size, seed, d), MODES
@@ -59,13 +64,17 @@ def validity_cases(
                 yield f"event{size}-s{seed}+{variant.label}", craft(base, variant, seed), MODES
             for d in (0, 1, 2):
                 event = generate_event(size, seed, d)
-                options = SolveOptions(
-                    time_limit_s=time_limit, workers=workers, seed=seed, allow_unscheduled=True
-                )
-                placed = solve(event, options).assignments
+                placed = solve(event, lenient).assignments
                 kept = tuple(m for m in event.meetings if m.id in placed)
                 cut = dataclasses.replace(event, meetings=kept)
                 yield f"cut{size}-s{seed}-d{d}", cut, (False,)
+            # The lenient schedule of ``base`` published, then 2% cancelled and 2% added, a
+            # tenth of what stays pinned.
+            schedule = solve(base, lenient).assignments
+            published = {mid: Placement(a.slot, a.table) for mid, a in schedule.items()}
+            changed = churn(base, published, seed)
+            pinned = frozenset(m.id for m in changed.meetings[::10] if m.id in published)
+            yield f"resolve{size}-s{seed}", dataclasses.replace(changed, pinned=pinned), MODES
         if hosted:
             yield f"hosted{hosted}-s{seed}", generate_hosted_buyer(hosted, seed).instance, MODES
         if oversubscribed:

@@ -195,11 +195,12 @@ def test_bench_validity_small() -> None:
     result = CliRunner().invoke(bench_validity, [*args, "--time-limit", "0.5"])
     assert result.exit_code == 0, result.output
     *rows, summary = _rows(result.output)
-    # 4 fairness bounds and 6 crafted variants in 3 modes, 3 cut events strict; 2 paths each.
-    assert summary == {"solves": 2 * (10 * 3 + 3), "invalid": 0}
+    # 4 fairness bounds, 6 crafted variants and a re-solve in 3 modes, 3 cut events strict;
+    # 2 paths each.
+    assert summary == {"solves": 2 * (11 * 3 + 3), "invalid": 0}
     assert len(rows) == summary["solves"] and all(row["valid"] for row in rows)
     cases = {str(row["case"]) for row in rows}
-    assert {"event16-s0-d0", "event16-s0+fixed-40", "cut16-s0-d1"} <= cases
+    assert {"event16-s0-d0", "event16-s0+fixed-40", "cut16-s0-d1", "resolve16-s0"} <= cases
     assert {(row["mode"], row["path"]) for row in rows} == {
         (mode, path) for mode in ("strict", "lenient", "event") for path in ("default", "large")
     }
