@@ -19,7 +19,6 @@ neighbourhoods of their own first. Meetings with a precedence, a fix or a pin ne
 from __future__ import annotations
 
 import dataclasses
-import math
 import random
 import threading
 import time
@@ -61,13 +60,19 @@ from scheduler.meetings.zero_break import ZeroBreakProbe
 # stops at SPAN_FROM, the span model's walk to fewer idle slots (``span.py``) runs until
 # SPAN_UNTIL, then annealing again, without ejection chains.
 KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.10, 0.15, 0.85
-# When the SAT search for a schedule without breaks gets a second child, guided by the
-# local search's schedule (``ZeroBreakProbe.follow``; the ejection walk's, which starts at
-# 15%), and until when the local search waits for it, leaving it the core; only up to
-# FOLLOW_MAX_PAIRS (meeting, slot) pairs: the tight family's 1,000 participants have 34,000,
-# and at 3,000 (103,000) the guided search found nothing in 30 s while the wait cost the
-# annealing (docs/benchmarks/meetings.md).
-FOLLOW_FROM, FOLLOW_UNTIL = 0.4, 0.8
+# The SAT searches guided by the local search's schedule (``ZeroBreakProbe.follow``; the
+# ejection walk's, which starts at 15%): per search, the share of the limit at which it
+# starts and CaDiCaL's seed. The first takes the unguided search's core (that search is
+# stopped: at 1,000 participants it never answered first after its first seconds, and the
+# guided ones did on 8 to 10 seeds of 10), the walk goes on beside it on the other core
+# and gives the second a guide of its own; from then the local search waits for them until
+# FOLLOW_UNTIL, leaving them both cores. Two guides and two seeds: the time a guided search
+# takes is a draw (10-35 s at 1,000 participants, sometimes past the limit), and two draws
+# missed less often than one (docs/benchmarks/meetings.md). Only up to FOLLOW_MAX_PAIRS
+# (meeting, slot) pairs: the tight family's 1,000 participants have 34,000, and at 3,000
+# (103,000) the guided search found nothing in 30 s while the wait cost the annealing.
+FOLLOW_UNTIL = 0.8
+GUIDED = ((0.25, 1), (0.4, 0))
 FOLLOW_MAX_PAIRS = 50_000
 SPAN_FROM, SPAN_UNTIL = 0.45, 0.70
 # Events with at most this many movable meetings are tried as one neighbourhood first (and
@@ -562,14 +567,15 @@ def _search(
 ) -> MeetingResult:
     """Restarts, annealing and neighbourhoods from ``start_plan`` (or from scratch), until
     the deadline, a proof, or ``probe`` finding a schedule without breaks."""
-    # Once the annealing has a schedule worth following, a second SAT search keeps the runs
+    # Once the annealing has a schedule worth following, guided SAT searches keep the runs
     # of everyone without a break there: 2-10 times faster to a schedule without breaks on
     # the tight family when the guess is close (docs/benchmarks/meetings.md).
     probes = [probe] if probe is not None else []
     annealing: list[LocalSearch] = []
-    follow_at = started + FOLLOW_FROM * options.time_limit_s
+    limit = options.time_limit_s
+    pending = list(GUIDED)
     if probe is None or probe.problem.pairs > FOLLOW_MAX_PAIRS:
-        follow_at = math.inf
+        pending = []
 
     def zero_break() -> dict[int, int] | None:
         return next((p.slots for p in probes if p.slots is not None), None)
@@ -578,17 +584,26 @@ def _search(
         return cancel is not None and cancel.is_set()
 
     def should_stop() -> bool:
-        # Called every few thousand steps of the search, so the second search starts here.
-        due = len(probes) == 1 and annealing and time.perf_counter() >= follow_at
-        if due and not probes[0].done.is_set():
-            follower = probes[0].follow(annealing[0].slot_of)
-            probes.append(follower)
-            # Two SAT children and the annealing on 2 cores slowed the guided search past
-            # the limit: the annealing waits (its schedule so far stays the fallback).
-            until = started + FOLLOW_UNTIL * options.time_limit_s
-            while time.perf_counter() < until and not cancelled():
-                if follower.done.wait(0.1) or zero_break() is not None:
-                    break
+        # Called every few thousand steps of the search, so the guided searches start here.
+        if pending and annealing and time.perf_counter() >= started + pending[0][0] * limit:
+            _share, seed = pending.pop(0)
+            first = probes[0]
+            if first.infeasible:
+                pending.clear()  # proven: no schedule without breaks to look for
+            elif zero_break() is None:
+                if not first.done.is_set():
+                    first.stop()  # its core goes to the guided searches
+                probes.append(first.follow(annealing[0].slot_of, seed))
+            if not pending and len(probes) > 1:
+                # Two SAT children and the annealing on 2 cores slowed the guided search
+                # past the limit: the annealing waits (its schedule stays the fallback).
+                followers = probes[1:]
+                until = started + FOLLOW_UNTIL * limit
+                while time.perf_counter() < until and not cancelled():
+                    running = [f for f in followers if not f.done.is_set()]
+                    if zero_break() is not None or not running:
+                        break
+                    running[0].done.wait(0.1)
         return cancelled() or zero_break() is not None
 
     try:

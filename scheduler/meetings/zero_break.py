@@ -83,7 +83,8 @@ class RunsProblem:
     """What the child needs: per meeting its two participants (indices) and allowed slots;
     ``precedences``, pairs of meeting indices (earlier, later): the later in a later slot;
     ``guide``, if given, per participant the first slot of their run in a schedule to
-    follow (-1 where they have a break there; see :func:`solve_runs`)."""
+    follow (-1 where they have a break there; see :func:`solve_runs`); ``seed``, CaDiCaL's
+    random seed (0: its default), so that two searches of one problem differ."""
 
     n_slots: int
     tables: int
@@ -91,6 +92,7 @@ class RunsProblem:
     allowed: tuple[tuple[int, ...], ...]
     guide: tuple[int, ...] = ()
     precedences: tuple[tuple[int, int], ...] = ()
+    seed: int = 0
 
     @property
     def n_people(self) -> int:
@@ -118,6 +120,7 @@ class RunsProblem:
                 "allowed": self.allowed,
                 "guide": self.guide,
                 "precedences": self.precedences,
+                "seed": self.seed,
             }
         )
 
@@ -131,11 +134,13 @@ class RunsProblem:
             allowed=tuple(tuple(int(s) for s in slots) for slots in data["allowed"]),
             guide=tuple(int(a) for a in data.get("guide", ())),
             precedences=tuple((int(e), int(lt)) for e, lt in data.get("precedences", ())),
+            seed=int(data.get("seed", 0)),
         )
 
-    def following(self, slots: Mapping[int, int]) -> RunsProblem:
+    def following(self, slots: Mapping[int, int], seed: int = 0) -> RunsProblem:
         """The same problem guided by a schedule (meeting index -> slot, unplaced meetings
-        left out): whoever has all their meetings in one run there is asked to keep it."""
+        left out): whoever has all their meetings in one run there is asked to keep it;
+        searched with CaDiCaL's ``seed``."""
         n_people = self.n_people
         taken: list[list[int]] = [[] for _ in range(n_people)]
         whole = [True] * n_people
@@ -149,7 +154,7 @@ class RunsProblem:
             min(mine) if whole[p] and mine and max(mine) - min(mine) == len(mine) - 1 else -1
             for p, mine in enumerate(taken)
         )
-        return replace(self, guide=guide)
+        return replace(self, guide=guide, seed=seed)
 
 
 def runs_problem(instance: MeetingInstance) -> RunsProblem | None:
@@ -428,32 +433,34 @@ def solve_runs(problem: RunsProblem) -> tuple[Answer, list[int] | None]:
     With a guide, the search first keeps the guide's runs (:func:`_follow`); where what it
     keeps admits no schedule, it keeps each guided participant within ``GUIDE_WIDTHS[1]``
     slots of their guided run instead. A guide that fails both ways ends the search with
-    ``Answer.UNKNOWN``: the whole problem is the unguided search's, and the same clauses
-    searched again would only repeat it, behind (CaDiCaL is deterministic)."""
+    ``Answer.UNKNOWN``: the whole problem is the unguided search's (which the large path
+    stops once guided searches run; ``large_event.GUIDED``). ``problem.seed`` is CaDiCaL's
+    random seed in every solver here."""
     encoded = encode(problem)
     if encoded is None:
         return Answer.NONE, None
     clauses, x, runs = encoded
     if problem.guide:
         for width in GUIDE_WIDTHS:
-            answer, model = _follow(problem, clauses, runs, width)
+            answer, model = _follow(problem, clauses, runs, width, problem.seed)
             if answer is Answer.NONE:
                 return Answer.NONE, None
             if answer is Answer.FOUND:
                 return Answer.FOUND, _slots(problem, x, model)
         return Answer.UNKNOWN, None
-    with _cadical(clauses) as solver:
+    with _cadical(clauses, problem.seed) as solver:
         if not solver.solve():
             return Answer.NONE, None
         return Answer.FOUND, _slots(problem, x, solver.get_model())
 
 
-def _cadical(clauses: list[list[int]]) -> Solver:
-    """A CaDiCaL solver with ``SAT_OPTIONS``, set before the clauses come in."""
+def _cadical(clauses: list[list[int]], seed: int = 0) -> Solver:
+    """A CaDiCaL solver with ``SAT_OPTIONS`` and random ``seed`` (0: CaDiCaL's own), set
+    before the clauses come in."""
     from pysat.solvers import Solver
 
     solver = Solver(name=SOLVER)
-    solver.configure(SAT_OPTIONS)
+    solver.configure({**SAT_OPTIONS, "seed": seed} if seed else SAT_OPTIONS)
     solver.append_formula(clauses)
     return solver
 
@@ -463,6 +470,7 @@ def _follow(
     clauses: list[list[int]],
     runs: dict[tuple[int, int], int],
     width: int,
+    seed: int = 0,
 ) -> tuple[Answer, list[int] | None]:
     """A search that keeps each guided participant's run start within ``width`` slots of
     the guide's: it assumes all of these guesses, drops those in each conflict that the
@@ -491,7 +499,7 @@ def _follow(
             guesses[top] = near
             extra.append([-top, *near])
     kept = set(guesses)
-    with _cadical(clauses + extra) as solver:
+    with _cadical(clauses + extra, seed) as solver:
         while True:
             solver.conf_budget(GUIDE_CONFLICTS)
             answer = solver.solve_limited(assumptions=sorted(kept))
@@ -503,7 +511,7 @@ def _follow(
             if not core:
                 return Answer.NONE, None
             kept -= core
-    with _cadical(clauses + [guesses[lit] for lit in kept]) as solver:
+    with _cadical(clauses + [guesses[lit] for lit in kept], seed) as solver:
         if solver.solve():
             return Answer.FOUND, list(solver.get_model() or ())
         return Answer.UNKNOWN, None
@@ -571,11 +579,11 @@ class ZeroBreakProbe:
         problem = runs_problem(instance)
         return None if problem is None else cls(problem, deadline)
 
-    def follow(self, slots: Mapping[int, int]) -> ZeroBreakProbe:
-        """A second search, guided by a schedule (meeting index -> slot), to the same
-        deadline; it gives up where the guide's runs, exactly or within a slot, admit no
-        schedule, and leaves the whole problem to this one."""
-        return ZeroBreakProbe(self.problem.following(slots), self._deadline)
+    def follow(self, slots: Mapping[int, int], seed: int = 0) -> ZeroBreakProbe:
+        """Another search, guided by a schedule (meeting index -> slot), to the same
+        deadline, with CaDiCaL's random ``seed``; it gives up where the guide's runs, exactly
+        or within a slot, admit no schedule."""
+        return ZeroBreakProbe(self.problem.following(slots, seed), self._deadline)
 
     def _watch(self, problem: RunsProblem) -> None:
         try:

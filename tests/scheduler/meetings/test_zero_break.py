@@ -387,46 +387,67 @@ def test_a_guide_makes_no_schedule_where_none_exists(make_instance: MakeInstance
 def test_a_large_path_solve_takes_the_guided_searchs_schedule(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The first search never answers here; the one that follows the annealing's schedule
-    does, and the solve ends with it (the annealing waits for it meanwhile)."""
+    """The first search never answers here. At its share of the limit each guided search
+    (``GUIDED``) follows the annealing's schedule with its own CaDiCaL seed, the first one
+    taking the first search's core (it is stopped); the solve ends with their schedule (the
+    annealing waits for them once the last has started)."""
     import scheduler.meetings.large_event as large_event
 
+    events: list[str] = []
     followed: list[ZeroBreakProbe] = []
 
-    class Silent:  # the first search: still running when the solve ends
+    class Silent:  # the first search: still running when it is stopped
         def __init__(self, problem: RunsProblem, deadline: float) -> None:
             self.problem, self.deadline = problem, deadline
             self.done = threading.Event()
             self.slots: dict[int, int] | None = None
-            self.stopped = False
+            self.infeasible = False
 
-        def follow(self, slots: dict[int, int]) -> ZeroBreakProbe:
+        def follow(self, slots: dict[int, int], seed: int = 0) -> ZeroBreakProbe:
             assert slots  # the annealing's schedule
-            followed.append(ZeroBreakProbe(self.problem.following(slots), self.deadline))
+            events.append(f"follow with seed {seed}")
+            problem = self.problem.following(slots, seed)
+            assert problem.seed == seed
+            followed.append(ZeroBreakProbe(problem, self.deadline))
             return followed[-1]
 
         def stop(self) -> None:
-            self.stopped = True
-
-    silent: list[Silent] = []
+            events.append("stop")
+            self.done.set()
 
     def start(instance, deadline):  # type: ignore[no-untyped-def]
         problem = runs_problem(instance)
         assert problem is not None
-        silent.append(Silent(problem, deadline))
-        return silent[-1]
+        return Silent(problem, deadline)
 
     monkeypatch.setattr(ZeroBreakProbe, "start", staticmethod(start))
-    # It follows as soon as the annealing starts (after the restarts, a quarter of the
-    # limit), and the annealing waits for it until the end.
-    monkeypatch.setattr(large_event, "FOLLOW_FROM", 0.0)
+    # Both follow as soon as the annealing starts (after the restarts), and the annealing
+    # waits for them until the end.
+    monkeypatch.setattr(large_event, "GUIDED", ((0.0, 1), (0.0, 0)))
     monkeypatch.setattr(large_event, "FOLLOW_UNTIL", 1.0)
     inst = generate_hosted_buyer(100, seed=0).instance
     options = SolveOptions(
         time_limit_s=20, workers=2, allow_unscheduled=False, strict_exact_pairs=0
     )
     result = solve(inst, options)
-    assert len(followed) == 1 and followed[0].slots is not None
-    assert silent[0].stopped and followed[0].done.is_set()
+    assert events[:2] == ["stop", "follow with seed 1"]
+    assert "follow with seed 0" in events and len(followed) == 2
+    assert any(f.slots is not None for f in followed)
+    assert all(f.done.is_set() for f in followed)
     assert result.status is Status.OPTIMAL and result.solver == "greedy+lns+sat"
     assert result.objective == 0 and validate(inst, result, require_all=True) == []
+
+
+def test_a_seeded_search_finds_a_schedule_without_breaks_too() -> None:
+    """CaDiCaL's seed (what makes two guided searches of one guide differ) reaches the
+    child and changes nothing about the answer."""
+    event = generate_hosted_buyer(60, seed=2)
+    inst = event.instance
+    problem = runs_problem(inst)
+    assert problem is not None
+    for guided in (dataclasses.replace(problem, seed=7), problem.following(_shifted(event, 1), 7)):
+        assert guided.seed == 7 and RunsProblem.from_json(guided.to_json()) == guided
+        answer, slots = solve_runs(guided)
+        assert answer is Answer.FOUND and slots is not None
+        plan = dict(enumerate(slots))
+        assert evaluate(inst, plan).breaks == 0 and len(plan) == len(inst.meetings)
