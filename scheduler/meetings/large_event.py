@@ -591,8 +591,7 @@ def _search(
             if first.infeasible:
                 pending.clear()  # proven: no schedule without breaks to look for
             elif zero_break() is None:
-                if not first.done.is_set():
-                    first.stop()  # its core goes to the guided searches
+                first.stop()  # its core goes to the guided searches (a no-op once stopped)
                 probes.append(first.follow(annealing[0].slot_of, seed))
             if not pending and len(probes) > 1:
                 # Two SAT children and the annealing on 2 cores slowed the guided search

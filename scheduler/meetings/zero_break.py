@@ -442,7 +442,7 @@ def solve_runs(problem: RunsProblem) -> tuple[Answer, list[int] | None]:
     clauses, x, runs = encoded
     if problem.guide:
         for width in GUIDE_WIDTHS:
-            answer, model = _follow(problem, clauses, runs, width, problem.seed)
+            answer, model = _follow(problem, clauses, runs, width)
             if answer is Answer.NONE:
                 return Answer.NONE, None
             if answer is Answer.FOUND:
@@ -470,7 +470,6 @@ def _follow(
     clauses: list[list[int]],
     runs: dict[tuple[int, int], int],
     width: int,
-    seed: int = 0,
 ) -> tuple[Answer, list[int] | None]:
     """A search that keeps each guided participant's run start within ``width`` slots of
     the guide's: it assumes all of these guesses, drops those in each conflict that the
@@ -499,7 +498,7 @@ def _follow(
             guesses[top] = near
             extra.append([-top, *near])
     kept = set(guesses)
-    with _cadical(clauses + extra, seed) as solver:
+    with _cadical(clauses + extra, problem.seed) as solver:
         while True:
             solver.conf_budget(GUIDE_CONFLICTS)
             answer = solver.solve_limited(assumptions=sorted(kept))
@@ -511,7 +510,7 @@ def _follow(
             if not core:
                 return Answer.NONE, None
             kept -= core
-    with _cadical(clauses + [guesses[lit] for lit in kept], seed) as solver:
+    with _cadical(clauses + [guesses[lit] for lit in kept], problem.seed) as solver:
         if solver.solve():
             return Answer.FOUND, list(solver.get_model() or ())
         return Answer.UNKNOWN, None
