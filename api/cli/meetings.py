@@ -18,6 +18,7 @@ from benchkit.meetings.bench import (
     run_oversubscribed,
     run_scale,
 )
+from benchkit.meetings.hosted_buyer import MAX_WINDOW, MIN_WINDOW, N_SLOTS
 from benchkit.meetings.validity import run_validity
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
@@ -223,14 +224,22 @@ def bench_scale(
     show_default=True,
     help="Comma-separated numbers of participants (rounded down to even).",
 )
+@click.option(
+    "--windows",
+    default=f"{MIN_WINDOW}-{MAX_WINDOW}",
+    show_default=True,
+    help="Shortest-longest window of a host, in slots of the day's 24 (longer: more meetings).",
+)
 @_time_limit(60.0, "Seconds per solve.")
 @_SEED
 @_WORKERS
-def bench_hosted(sizes: str, time_limit: float, seed: int, workers: int) -> None:
+def bench_hosted(sizes: str, windows: str, time_limit: float, seed: int, workers: int) -> None:
     """Tight hosted-buyer events (a 0-break schedule exists), every meeting required:
     our solver against first-come-first-served; one JSON line per run."""
     parsed = _sizes(sizes, minimum=4)
-    for row in run_hosted(parsed, time_limit=time_limit, seed=seed, workers=workers):
+    lengths = _windows(windows)
+    rows = run_hosted(parsed, time_limit=time_limit, seed=seed, workers=workers, windows=lengths)
+    for row in rows:
         click.echo(json.dumps(row))
         sys.stdout.flush()
 
@@ -343,6 +352,21 @@ def bench_on_the_day(
     for row in rows:
         click.echo(json.dumps(row))
         sys.stdout.flush()
+
+
+def _windows(text: str) -> tuple[int, int]:
+    shortest, _, longest = text.partition("-")
+    try:
+        lengths = int(shortest), int(longest)
+    except ValueError:
+        raise click.BadParameter(
+            "expected SHORTEST-LONGEST, such as 4-12", param_hint="--windows"
+        ) from None
+    if not 1 <= lengths[0] <= lengths[1] <= N_SLOTS:
+        raise click.BadParameter(
+            f"windows must be 1 <= shortest <= longest <= {N_SLOTS}", param_hint="--windows"
+        )
+    return lengths
 
 
 def _sizes(sizes: str, minimum: int) -> list[int]:

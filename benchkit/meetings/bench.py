@@ -14,7 +14,7 @@ from typing import Any
 
 from benchkit.meetings.baseline import fcfs_baseline
 from benchkit.meetings.generator import churn, generate_event
-from benchkit.meetings.hosted_buyer import generate_hosted_buyer
+from benchkit.meetings.hosted_buyer import MAX_WINDOW, MIN_WINDOW, generate_hosted_buyer
 from benchkit.meetings.oversubscribed import generate_oversubscribed
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.instance import Meeting, MeetingInstance, Placement
@@ -141,12 +141,14 @@ def run_hosted(
     time_limit: float = 60.0,
     seed: int = 0,
     workers: int = 2,
+    windows: tuple[int, int] = (MIN_WINDOW, MAX_WINDOW),
 ) -> Iterator[dict[str, Any]]:
-    """Tight hosted-buyer events (``hosted_buyer.py``; a 0-break schedule exists), solved in
-    strict mode (every meeting must be placed) and by the FCFS baseline. ``peak_rss_mb`` is
-    the process's peak so far, so it only grows from one size to the next."""
+    """Tight hosted-buyer events (``hosted_buyer.py``; a 0-break schedule exists; hosts'
+    windows of ``windows`` slots), solved in strict mode (every meeting must be placed) and
+    by the FCFS baseline. ``peak_rss_mb`` is the process's peak so far, so it only grows
+    from one size to the next."""
     for size in sizes:
-        event = generate_hosted_buyer(size, seed=seed)
+        event = generate_hosted_buyer(size, seed=seed, windows=windows)
         instance = event.instance
         baseline = fcfs_baseline(instance)
         yield {

@@ -7,8 +7,9 @@ event of ``n`` participants looks like here:
 - ``n // 2`` hosts and as many visitors; one day of 24 slots (12 morning, 12 afternoon),
   shortened to as many slots as hosts for events under 48 participants (so that small test
   events stay as tight);
-- each host is present for a contiguous window of 4-12 slots (uniform), placed uniformly
-  in the day, and is unavailable outside it; visitors have no unavailability;
+- each host is present for a contiguous window of 4-12 slots (uniform; ``windows`` sets
+  other bounds, such as 6-15 for events of about 5.3 meetings per participant), placed
+  uniformly in the day, and is unavailable outside it; visitors have no unavailability;
 - the meetings come from a planted schedule: slot by slot, every present host meets a
   present visitor, never the same pair twice. Visitor ``k``'s window is host ``k``'s (then
   visitor ids are shuffled), so as many visitors as hosts are present in every slot and
@@ -102,12 +103,19 @@ def _match(
     return visitor_of
 
 
-def generate_hosted_buyer(n_participants: int, seed: int = 0) -> HostedBuyerEvent:
+def generate_hosted_buyer(
+    n_participants: int, seed: int = 0, windows: tuple[int, int] = (MIN_WINDOW, MAX_WINDOW)
+) -> HostedBuyerEvent:
+    """An event of ``n_participants`` drawn with ``seed``; ``windows``, the shortest and
+    the longest window a host may have (slots)."""
     if n_participants < 4:
         raise ValueError("a hosted-buyer event needs at least 4 participants")
+    shortest, longest = windows
+    if not 1 <= shortest <= longest <= N_SLOTS:
+        raise ValueError(f"windows must be 1 <= shortest <= longest <= {N_SLOTS} slots")
     rng = random.Random(seed)
     for _attempt in range(100):
-        event = _draw(rng, n_participants // 2, seed)
+        event = _draw(rng, n_participants // 2, seed, windows)
         if event is not None:
             return event
     raise ValueError(
@@ -115,13 +123,16 @@ def generate_hosted_buyer(n_participants: int, seed: int = 0) -> HostedBuyerEven
     )  # pragma: no cover
 
 
-def _draw(rng: random.Random, n_hosts: int, seed: int) -> HostedBuyerEvent | None:
+def _draw(
+    rng: random.Random, n_hosts: int, seed: int, lengths: tuple[int, int]
+) -> HostedBuyerEvent | None:
     """One draw; None when some slot admits no pairing of new pairs (small events)."""
-    n_slots = min(N_SLOTS, max(MIN_WINDOW, n_hosts))
+    shortest, longest = lengths
+    n_slots = min(N_SLOTS, max(shortest, n_hosts))
     windows = []
     for _ in range(n_hosts):
         # A host meets a different visitor in every slot of its window.
-        length = rng.randint(min(MIN_WINDOW, n_slots), min(MAX_WINDOW, n_slots))
+        length = rng.randint(min(shortest, n_slots), min(longest, n_slots))
         start = rng.randint(0, n_slots - length)
         windows.append(range(start, start + length))
     visitor_window = list(range(n_hosts))
@@ -172,9 +183,14 @@ def _draw(rng: random.Random, n_hosts: int, seed: int) -> HostedBuyerEvent | Non
         tables=numbered_tables(peak),
         fairness=2,
         fairness_excludes_forced=True,
-        name=f"hosted-buyer-{2 * n_hosts}-s{seed}",
+        name=f"hosted-buyer-{2 * n_hosts}-s{seed}{_windows_suffix(lengths)}",
     )
     return HostedBuyerEvent(
         instance=instance,
         planted={f"m{i + 1}": s for i, (_h, _v, s) in enumerate(planted)},
     )
+
+
+def _windows_suffix(lengths: tuple[int, int]) -> str:
+    """The event name's mark of windows other than the default ones."""
+    return "" if lengths == (MIN_WINDOW, MAX_WINDOW) else f"-w{lengths[0]}-{lengths[1]}"

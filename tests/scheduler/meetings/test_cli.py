@@ -139,6 +139,24 @@ def test_bench_hosted_small() -> None:
     assert ours["scheduled"] == ours["meetings"] and ours["breaks_per_100"] == 0
 
 
+def test_bench_hosted_with_longer_windows() -> None:
+    default = _rows(CliRunner().invoke(bench_hosted, ["--sizes", "40", "--time-limit", "5"]).output)
+    longer = CliRunner().invoke(
+        bench_hosted, ["--sizes", "40", "--time-limit", "5", "--windows", "8-16"]
+    )
+    assert longer.exit_code == 0, longer.output
+    fcfs, ours = _rows(longer.output)
+    assert fcfs["meetings"] == ours["meetings"] > default[1]["meetings"]
+    assert ours["valid"] and ours["scheduled"] == ours["meetings"]
+
+
+@pytest.mark.parametrize("windows", ["8", "a-b", "9-3", "0-4", "4-30"])
+def test_bench_hosted_refuses_windows_it_cannot_draw(windows: str) -> None:
+    result = CliRunner().invoke(bench_hosted, ["--sizes", "40", "--windows", windows])
+    assert result.exit_code == 2
+    assert "--windows" in result.output and "Traceback" not in result.output
+
+
 def test_an_invalid_schedule_s_bench_row_names_its_violations(
     make_instance: MakeInstance,
 ) -> None:

@@ -42,6 +42,28 @@ def test_the_generator_is_seeded() -> None:
     assert generate_hosted_buyer(60, seed=4) != generate_hosted_buyer(60, seed=5)
 
 
+def test_longer_windows_give_more_meetings_and_keep_the_planted_schedule() -> None:
+    default = generate_hosted_buyer(200, seed=3)
+    event = generate_hosted_buyer(200, seed=3, windows=(6, 15))
+    inst = event.instance
+    assert inst.name.endswith("-w6-15") and not default.instance.name.endswith("-w4-12")
+    assert len(inst.meetings) > len(default.instance.meetings)
+    lengths = [
+        inst.n_slots - len(p.forbidden_slots) for p in inst.participants if p.id.startswith("h")
+    ]
+    assert min(lengths) >= 6 and max(lengths) <= 15
+    planted = build_result(inst, Status.FEASIBLE, event.planted, 0.0)
+    assert validate(inst, planted, require_all=True) == [] and planted.objective == 0
+    # The default windows draw the same events as before the option existed.
+    assert generate_hosted_buyer(200, seed=3, windows=(4, 12)) == default
+
+
+@pytest.mark.parametrize("windows", [(0, 5), (7, 6), (4, 25)])
+def test_windows_out_of_the_day_are_refused(windows: tuple[int, int]) -> None:
+    with pytest.raises(ValueError, match="windows"):
+        generate_hosted_buyer(60, seed=0, windows=windows)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_small_event_is_solved_to_its_zero_break_optimum(seed: int) -> None:
     inst = generate_hosted_buyer(16, seed=seed).instance
