@@ -68,12 +68,14 @@ KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.10, 0.15, 0.85
 # and gives the second a guide of its own; from then the local search waits for them until
 # FOLLOW_UNTIL, leaving them both cores. Two guides and two seeds: the time a guided search
 # takes is a draw (10-35 s at 1,000 participants, sometimes past the limit), and two draws
-# missed less often than one (docs/benchmarks/meetings.md). Only up to FOLLOW_MAX_PAIRS
-# (meeting, slot) pairs: the tight family's 1,000 participants have 34,000, and at 3,000
-# (103,000) the guided search found nothing in 30 s while the wait cost the annealing.
+# missed less often than one (docs/benchmarks/meetings.md). Only up to FOLLOW_MAX_MEETINGS
+# meetings, as a guided search's time goes into placing them: on the tight family they
+# answered on 3 of 6 seeds at 1,000 participants with 5,200-5,300 meetings (57,000 pairs)
+# and on none with 5,900-6,100 (1,000 participants with longer windows, 73,000 pairs, or
+# 1,500 with 51,000), where the wait cost the annealing 3-13 breaks.
 FOLLOW_UNTIL = 0.8
 GUIDED = ((0.25, 1), (0.4, 0))
-FOLLOW_MAX_PAIRS = 50_000
+FOLLOW_MAX_MEETINGS = 5_500
 SPAN_FROM, SPAN_UNTIL = 0.45, 0.70
 # Events with at most this many movable meetings are tried as one neighbourhood first (and
 # every 20 rounds): a proof of optimality ends the search.
@@ -574,7 +576,7 @@ def _search(
     annealing: list[LocalSearch] = []
     limit = options.time_limit_s
     pending = list(GUIDED)
-    if probe is None or probe.problem.pairs > FOLLOW_MAX_PAIRS:
+    if probe is None or len(probe.problem.ends) > FOLLOW_MAX_MEETINGS:
         pending = []
 
     def zero_break() -> dict[int, int] | None:

@@ -384,17 +384,11 @@ def test_a_guide_makes_no_schedule_where_none_exists(make_instance: MakeInstance
     assert solve_runs(problem.following({0: 0, 1: 1, 2: 2})) == (Answer.NONE, None)
 
 
-def test_a_large_path_solve_takes_the_guided_searchs_schedule(
-    monkeypatch: pytest.MonkeyPatch,
+def _silent_first_search(
+    monkeypatch: pytest.MonkeyPatch, events: list[str], followed: list[ZeroBreakProbe]
 ) -> None:
-    """The first search never answers here. At its share of the limit each guided search
-    (``GUIDED``) follows the annealing's schedule with its own CaDiCaL seed, the first one
-    taking the first search's core (it is stopped); the solve ends with their schedule (the
-    annealing waits for them once the last has started)."""
-    import scheduler.meetings.large_event as large_event
-
-    events: list[str] = []
-    followed: list[ZeroBreakProbe] = []
+    """Replaces the first search by one that never answers; ``events`` records its stop and
+    the guided searches it starts (``followed``), which are real."""
 
     class Silent:  # the first search: still running when it is stopped
         def __init__(self, problem: RunsProblem, deadline: float) -> None:
@@ -421,11 +415,27 @@ def test_a_large_path_solve_takes_the_guided_searchs_schedule(
         return Silent(problem, deadline)
 
     monkeypatch.setattr(ZeroBreakProbe, "start", staticmethod(start))
+
+
+def test_a_large_path_solve_takes_the_guided_searchs_schedule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first search never answers here. At its share of the limit each guided search
+    (``GUIDED``) follows the annealing's schedule with its own CaDiCaL seed, the first one
+    taking the first search's core (it is stopped); the solve ends with their schedule (the
+    annealing waits for them once the last has started)."""
+    import scheduler.meetings.large_event as large_event
+
+    events: list[str] = []
+    followed: list[ZeroBreakProbe] = []
+    _silent_first_search(monkeypatch, events, followed)
     # Both follow as soon as the annealing starts (after the restarts), and the annealing
     # waits for them until the end.
     monkeypatch.setattr(large_event, "GUIDED", ((0.0, 1), (0.0, 0)))
     monkeypatch.setattr(large_event, "FOLLOW_UNTIL", 1.0)
     inst = generate_hosted_buyer(100, seed=0).instance
+    # Up to the limit on meetings, included.
+    monkeypatch.setattr(large_event, "FOLLOW_MAX_MEETINGS", len(inst.meetings))
     options = SolveOptions(
         time_limit_s=20, workers=2, allow_unscheduled=False, strict_exact_pairs=0
     )
@@ -436,6 +446,25 @@ def test_a_large_path_solve_takes_the_guided_searchs_schedule(
     assert all(f.done.is_set() for f in followed)
     assert result.status is Status.OPTIMAL and result.solver == "greedy+lns+sat"
     assert result.objective == 0 and validate(inst, result, require_all=True) == []
+
+
+def test_no_guided_search_above_the_limit_on_meetings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above ``FOLLOW_MAX_MEETINGS`` the first search runs to the end (it is stopped only
+    once the solve is over) and nothing follows the annealing; the solve returns the
+    annealing's full schedule."""
+    import scheduler.meetings.large_event as large_event
+
+    events: list[str] = []
+    followed: list[ZeroBreakProbe] = []
+    _silent_first_search(monkeypatch, events, followed)
+    monkeypatch.setattr(large_event, "GUIDED", ((0.0, 1), (0.0, 0)))
+    inst = generate_hosted_buyer(100, seed=0).instance
+    monkeypatch.setattr(large_event, "FOLLOW_MAX_MEETINGS", len(inst.meetings) - 1)
+    options = SolveOptions(time_limit_s=4, workers=2, allow_unscheduled=False, strict_exact_pairs=0)
+    result = solve(inst, options)
+    assert events == ["stop"] and followed == []
+    assert len(result.assignments) == len(inst.meetings)
+    assert validate(inst, result, require_all=True) == []
 
 
 def test_a_seeded_search_finds_a_schedule_without_breaks_too() -> None:
