@@ -70,9 +70,10 @@ KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.10, 0.15, 0.85
 # takes is a draw (10-35 s at 1,000 participants, sometimes past the limit), and two draws
 # missed less often than one (docs/benchmarks/meetings.md). Only up to FOLLOW_MAX_MEETINGS
 # meetings, as a guided search's time goes into placing them: on the tight family they
-# answered on 3 of 6 seeds at 1,000 participants with 5,200-5,300 meetings (57,000 pairs)
-# and on none with 5,900-6,100 (1,000 participants with longer windows, 73,000 pairs, or
-# 1,500 with 51,000), where the wait cost the annealing 3-13 breaks.
+# reached 0 breaks on 7 of 12 seeds at 1,000 participants with 5,200-5,400 meetings
+# (57,600 pairs; 1 of 12 without them), and on 1 of 12 with 5,500-6,100 (1,000
+# participants with longer windows, 65,000-73,000 pairs, or 1,500 with 51,000), where the
+# wait cost the annealing 3-22 breaks.
 FOLLOW_UNTIL = 0.8
 GUIDED = ((0.25, 1), (0.4, 0))
 FOLLOW_MAX_MEETINGS = 5_500
