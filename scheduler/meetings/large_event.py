@@ -72,8 +72,8 @@ KEMPE_FROM, EJECT_FROM, KEMPE_UNTIL = 0.10, 0.15, 0.85
 # meetings, as a guided search's time goes into placing them: on the tight family they
 # reached 0 breaks on 7 of 12 seeds at 1,000 participants with 5,200-5,400 meetings
 # (57,600 pairs; 1 of 12 without them), and on 1 of 12 with 5,500-6,100 (1,000
-# participants with longer windows, 65,000-73,000 pairs, or 1,500 with 51,000), where the
-# wait cost the annealing 3-22 breaks.
+# participants with longer windows, 65,000-73,000 pairs, or 1,500 with 51,000); where
+# they miss, the annealing's wait for them costs 3-22 breaks.
 FOLLOW_UNTIL = 0.8
 GUIDED = ((0.25, 1), (0.4, 0))
 FOLLOW_MAX_MEETINGS = 5_500
