@@ -18,7 +18,7 @@ from benchkit.meetings.bench import (
     run_oversubscribed,
     run_scale,
 )
-from benchkit.meetings.hosted_buyer import MAX_WINDOW, MIN_WINDOW, N_SLOTS
+from benchkit.meetings.hosted_buyer import MAX_WINDOW, MIN_WINDOW, check_windows
 from benchkit.meetings.validity import run_validity
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
@@ -362,10 +362,10 @@ def _windows(text: str) -> tuple[int, int]:
         raise click.BadParameter(
             "expected SHORTEST-LONGEST, such as 4-12", param_hint="--windows"
         ) from None
-    if not 1 <= lengths[0] <= lengths[1] <= N_SLOTS:
-        raise click.BadParameter(
-            f"windows must be 1 <= shortest <= longest <= {N_SLOTS}", param_hint="--windows"
-        )
+    try:
+        check_windows(lengths)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--windows") from None
     return lengths
 
 

@@ -103,6 +103,13 @@ def _match(
     return visitor_of
 
 
+def check_windows(windows: tuple[int, int]) -> None:
+    """ValueError unless ``windows`` (shortest, longest) fit the day."""
+    shortest, longest = windows
+    if not 1 <= shortest <= longest <= N_SLOTS:
+        raise ValueError(f"windows must be 1 <= shortest <= longest <= {N_SLOTS} slots")
+
+
 def generate_hosted_buyer(
     n_participants: int, seed: int = 0, windows: tuple[int, int] = (MIN_WINDOW, MAX_WINDOW)
 ) -> HostedBuyerEvent:
@@ -110,9 +117,7 @@ def generate_hosted_buyer(
     the longest window a host may have (slots)."""
     if n_participants < 4:
         raise ValueError("a hosted-buyer event needs at least 4 participants")
-    shortest, longest = windows
-    if not 1 <= shortest <= longest <= N_SLOTS:
-        raise ValueError(f"windows must be 1 <= shortest <= longest <= {N_SLOTS} slots")
+    check_windows(windows)
     rng = random.Random(seed)
     for _attempt in range(100):
         event = _draw(rng, n_participants // 2, seed, windows)

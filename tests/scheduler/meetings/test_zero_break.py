@@ -460,7 +460,9 @@ def test_no_guided_search_above_the_limit_on_meetings(monkeypatch: pytest.Monkey
     monkeypatch.setattr(large_event, "GUIDED", ((0.0, 1), (0.0, 0)))
     inst = generate_hosted_buyer(100, seed=0).instance
     monkeypatch.setattr(large_event, "FOLLOW_MAX_MEETINGS", len(inst.meetings) - 1)
-    options = SolveOptions(time_limit_s=4, workers=2, allow_unscheduled=False, strict_exact_pairs=0)
+    options = SolveOptions(
+        time_limit_s=10, workers=2, allow_unscheduled=False, strict_exact_pairs=0
+    )
     result = solve(inst, options)
     assert events == ["stop"] and followed == []
     assert len(result.assignments) == len(inst.meetings)
