@@ -45,6 +45,12 @@ def count_breaks(busy_slots: Iterable[int]) -> int:
     return sum(1 for a, b in itertools.pairwise(ordered) if b > a + 1)
 
 
+def mask_breaks(mask: int) -> int:
+    """:func:`count_breaks` of the busy slots set in ``mask`` (bit ``s`` set: busy in slot
+    ``s``): a break ends where a run of set bits starts, after the first run."""
+    return max(0, (mask & ~(mask << 1)).bit_count() - 1)
+
+
 def break_delta(busy: set[int], lo: int | None, hi: int | None, slot: int) -> int:
     """Change in :func:`count_breaks` when a participant whose busy slots ``busy`` span
     ``lo..hi`` also takes the free ``slot`` (always -1, 0 or +1)."""

@@ -119,6 +119,8 @@ def test_annealing_and_ejection_chains_on_generated_and_hosted_events(
         # the score (excess first) never gets worse.
         assert _errors(inst, search.slot_of, check_fairness=False) == []
         assert evaluate(inst, search.slot_of) <= before
+        # The busy bits the walk scores from stay those of the schedule.
+        assert search.mask == {p: sum(1 << s for s in busy) for p, busy in search.busy.items()}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

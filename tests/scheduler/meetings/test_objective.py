@@ -19,6 +19,7 @@ from scheduler.meetings.objective import (
     count_breaks,
     evaluate,
     lexicographic_weights,
+    mask_breaks,
     step_weights,
 )
 from scheduler.meetings.schedule_result import build_result
@@ -120,6 +121,15 @@ def test_one_more_meeting_beats_any_saving_below() -> None:
     fair = Score(excess=0, unscheduled_priority=10, moves=4, breaks=30)
     unfair = Score(excess=1, unscheduled_priority=0, moves=0, breaks=0)
     assert w.value(fair) < w.value(unfair)
+
+
+def test_mask_breaks_counts_the_breaks_of_the_slots_set_in_a_mask() -> None:
+    rng = random.Random(11)
+    for _ in range(500):
+        busy = set(rng.sample(range(24), rng.randint(0, 14)))
+        assert mask_breaks(sum(1 << s for s in busy)) == count_breaks(busy)
+    assert mask_breaks(0) == 0
+    assert mask_breaks(0b1011) == 1
 
 
 def test_break_delta_matches_count_breaks_and_bounds_a_step() -> None:
