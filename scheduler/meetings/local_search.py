@@ -803,8 +803,8 @@ class LocalSearch:
         for s in busy:
             if busy[s] in used:
                 continue
-            # Their breaks with ``s`` given up and ``t`` taken, less their breaks now (a
-            # break starts where a run of busy bits does, after the first).
+            # Their breaks with ``s`` given up and ``t`` taken, less their breaks now
+            # (``mask_breaks`` inlined, the hottest line of the walk; ``day`` is never 0).
             rest = mask ^ 1 << s
             for t, bit in targets:
                 day = rest | bit
