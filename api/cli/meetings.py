@@ -18,7 +18,7 @@ from benchkit.meetings.bench import (
     run_oversubscribed,
     run_scale,
 )
-from benchkit.meetings.hosted_buyer import MAX_WINDOW, MIN_WINDOW, check_windows
+from benchkit.meetings.hosted_buyer import WINDOWS, check_windows
 from benchkit.meetings.validity import run_validity
 from scheduler.errors import SchedulerError
 from scheduler.meetings import MeetingInstance, MeetingResult, SolveOptions, Status, solve
@@ -226,7 +226,7 @@ def bench_scale(
 )
 @click.option(
     "--windows",
-    default=f"{MIN_WINDOW}-{MAX_WINDOW}",
+    default="-".join(map(str, WINDOWS)),
     show_default=True,
     help="Shortest-longest window of a host, in slots of the day's 24 (longer: more meetings).",
 )

@@ -14,7 +14,7 @@ from typing import Any
 
 from benchkit.meetings.baseline import fcfs_baseline
 from benchkit.meetings.generator import churn, generate_event
-from benchkit.meetings.hosted_buyer import MAX_WINDOW, MIN_WINDOW, generate_hosted_buyer
+from benchkit.meetings.hosted_buyer import WINDOWS, generate_hosted_buyer
 from benchkit.meetings.oversubscribed import generate_oversubscribed
 from scheduler.meetings.dzn import read_dzn
 from scheduler.meetings.instance import Meeting, MeetingInstance, Placement
@@ -141,7 +141,7 @@ def run_hosted(
     time_limit: float = 60.0,
     seed: int = 0,
     workers: int = 2,
-    windows: tuple[int, int] = (MIN_WINDOW, MAX_WINDOW),
+    windows: tuple[int, int] = WINDOWS,
 ) -> Iterator[dict[str, Any]]:
     """Tight hosted-buyer events (``hosted_buyer.py``; a 0-break schedule exists; hosts'
     windows of ``windows`` slots), solved in strict mode (every meeting must be placed) and

@@ -38,7 +38,8 @@ from scheduler.meetings.instance import (
 )
 
 N_SLOTS = 24
-MIN_WINDOW, MAX_WINDOW = 4, 12
+# The shortest and the longest window a host may have, in slots, unless told otherwise.
+WINDOWS = (4, 12)
 MORNING_ONLY = 0.03
 FIXED = 0.01
 
@@ -111,7 +112,7 @@ def check_windows(windows: tuple[int, int]) -> None:
 
 
 def generate_hosted_buyer(
-    n_participants: int, seed: int = 0, windows: tuple[int, int] = (MIN_WINDOW, MAX_WINDOW)
+    n_participants: int, seed: int = 0, windows: tuple[int, int] = WINDOWS
 ) -> HostedBuyerEvent:
     """An event of ``n_participants`` drawn with ``seed``; ``windows``, the shortest and
     the longest window a host may have (slots)."""
@@ -198,4 +199,4 @@ def _draw(
 
 def _windows_suffix(lengths: tuple[int, int]) -> str:
     """The event name's mark of windows other than the default ones."""
-    return "" if lengths == (MIN_WINDOW, MAX_WINDOW) else f"-w{lengths[0]}-{lengths[1]}"
+    return "" if lengths == WINDOWS else f"-w{lengths[0]}-{lengths[1]}"
