@@ -36,6 +36,10 @@ from scheduler.meetings.maxsat_encoding import BreaksEncoding, EncodingOptions
 from scheduler.meetings.result import Progress, ProgressFn, Status
 
 BoundFn = Callable[[int], None]
+# UWrMaxSat's encoding: without the two redundant counts of busy slots (per participant, per
+# slot), which helped RC2 but slowed UWrMaxSat on forum-13crafc from 2.4 s to 16.1 s
+# (ticf-13crafc: 4.7 s against no answer in 60 s; docs/benchmarks/meetings.md).
+UWRMAXSAT_ENCODING = EncodingOptions(busy_count=False, busy_per_slot=False)
 # The child's address space: the encoding of the largest instance it takes (8,000 pairs)
 # and RC2's totalizers stay far below it.
 CHILD_MEMORY_BYTES = 2 << 30
@@ -181,6 +185,69 @@ class MaxSatContender:
         self.delay = delay
         self.budget = budget
         self._process: subprocess.Popen[str] | None = None
+        # When the child started (perf_counter) and the seconds it was given; set by
+        # ``start``, which may run before the race (``solving.py``) or in ``run``.
+        self._started = 0.0
+        self._limit = 0.0
+        self._lock = threading.Lock()
+        self._discarded = False
+        self._timer: threading.Timer | None = None
+
+    def start_after(self, delay: float, deadline: float) -> None:
+        """Start the child in ``delay`` seconds, from a timer thread, to search until
+        ``deadline`` (``time.perf_counter``): before its race, on a core the solve leaves
+        idle meanwhile (``solving.py``)."""
+        timer = threading.Timer(delay, lambda: self.start(deadline - time.perf_counter()))
+        timer.daemon = True
+        self._timer = timer
+        timer.start()
+
+    def start(self, time_limit: float) -> None:
+        """Start the child now with ``time_limit`` seconds, unless it runs already or the
+        contender was discarded; the instance is written to it from a thread of its own, as
+        the child reads it only once it has started."""
+        with self._lock:
+            if self._discarded or self._process is not None or time_limit <= 0:
+                return
+            try:
+                process = start_child(self.module, f"{time_limit:.3f}", *self.args)
+            except OSError as exc:
+                self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"child failed: {exc}")
+                self._discarded = True
+                return
+            self._process, self._started, self._limit = process, time.perf_counter(), time_limit
+        text = json.dumps(instance_to_dict(self.instance))
+        threading.Thread(
+            target=self._feed, args=(process, text), name=f"{self.name}-feed", daemon=True
+        ).start()
+
+    @property
+    def started(self) -> bool:
+        """Whether its child has started."""
+        return self._process is not None
+
+    @staticmethod
+    def _feed(process: subprocess.Popen[str], text: str) -> None:
+        assert process.stdin is not None
+        with contextlib.suppress(BrokenPipeError, ValueError, OSError):  # killed or closed
+            try:
+                process.stdin.write(text)
+            finally:
+                process.stdin.close()
+
+    def discard(self) -> None:
+        """Never race after all: a child started early is killed and waited for, and a
+        ``start`` still to come does nothing."""
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self._discarded = True
+            process = self._process
+        if process is not None:
+            process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
 
     def run(
         self,
@@ -192,31 +259,30 @@ class MaxSatContender:
         progress: ProgressFn | None,
         interval_s: float,
     ) -> None:
-        del seed, log, interval_s  # RC2 is deterministic and silent
+        del seed, log, interval_s  # the children are deterministic and silent
         best: int | None = None
         answer: dict[str, Any] = {}
-        waited = time.perf_counter()
-        if stop.wait(min(self.delay, time_limit)):  # True once set, also with no delay
-            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
+        if self._discarded:
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
             return
-        started = time.perf_counter()
-        time_limit -= started - waited
-        if self.budget is not None:
-            time_limit = min(time_limit, self.budget)
-        try:
-            process = start_child(self.module, f"{time_limit:.3f}", *self.args)
-        except OSError as exc:
-            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"child failed: {exc}")
+        if self._process is None:  # not started before the race
+            waited = time.perf_counter()
+            if stop.wait(min(self.delay, time_limit)):  # True once set, also with no delay
+                self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
+                return
+            time_limit -= time.perf_counter() - waited
+            if self.budget is not None:
+                time_limit = min(time_limit, self.budget)
+            self.start(time_limit)
+        process = self._process
+        if process is None:  # discarded, or the child could not start
+            if self.outcome is None:
+                self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
             return
-        assert process.stdin is not None and process.stdout is not None
-        self._process = process
+        assert process.stdout is not None
+        started = self._started
         # Leaving ``process`` closes its pipes and waits for it (killed by then if need be).
-        with process, interrupting(process.kill, started + time_limit, stop, "maxsat-child"):
-            with contextlib.suppress(BrokenPipeError):  # killed before it read everything
-                try:
-                    process.stdin.write(json.dumps(instance_to_dict(self.instance)))
-                finally:
-                    process.stdin.close()
+        with process, interrupting(process.kill, started + self._limit, stop, "maxsat-child"):
             for line in process.stdout:
                 try:
                     message = json.loads(line) if line.endswith("\n") else None
@@ -276,17 +342,47 @@ class MaxSatContender:
             self._process.kill()  # nothing once it has been waited for
 
 
+def run_uwrmaxsat(instance: MeetingInstance) -> MaxSatOutcome:
+    """UWrMaxSat (hermax's binding) on :data:`UWRMAXSAT_ENCODING`, in this thread until it
+    ends: it takes no interrupt, so only in a child that can be killed (``main``)."""
+    from hermax.core import UWrMaxSATSolver
+    from hermax.core.ipamir_solver_interface import SolveStatus
+
+    started = time.perf_counter()
+    encoding = BreaksEncoding(instance, UWRMAXSAT_ENCODING)
+    solver = UWrMaxSATSolver(encoding.wcnf())
+    try:
+        solver.solve()
+        status = solver.get_status()
+        if status is SolveStatus.OPTIMUM:
+            slots = encoding.slots_from_model(solver.get_model() or ())
+            cost = int(solver.get_cost())
+            return MaxSatSearch._outcome(Status.OPTIMAL, slots, cost, started)
+        if status is SolveStatus.UNSAT:
+            return MaxSatSearch._outcome(Status.INFEASIBLE, {}, None, started)
+        return MaxSatSearch._outcome(Status.UNKNOWN, {}, None, started, f"uwrmaxsat {status.name}")
+    finally:
+        solver.close()
+
+
 def main(argv: list[str]) -> int:
-    """The child: an instance (json_format) on stdin; ``argv[0]`` the seconds it may search.
-    Writes one JSON line per raised bound (``{"bound": k}``), then the outcome."""
+    """The child: an instance (json_format) on stdin; ``argv[0]`` the seconds it may search,
+    ``argv[1]`` (optional) the engine, ``rc2`` (default) or ``uwrmaxsat``. Writes one JSON
+    line per raised bound (``{"bound": k}``; RC2 only), then the outcome."""
     seconds = float(argv[0])
+    engine = argv[1] if len(argv) > 1 else "rc2"
     limit_child(CHILD_MEMORY_BYTES, 1 + math.ceil(seconds))
     instance = instance_from_dict(json.loads(sys.stdin.read()))
 
     def report(bound: int) -> None:
         print(json.dumps({"bound": bound}), flush=True)
 
-    outcome = MaxSatSearch(instance).run(seconds, on_bound=report)
+    if engine == "uwrmaxsat":
+        outcome = run_uwrmaxsat(instance)
+    elif engine == "rc2":
+        outcome = MaxSatSearch(instance).run(seconds, on_bound=report)
+    else:
+        outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, f"no engine {engine!r}")
     answer = {
         "status": outcome.status.value,
         "slots": {str(m): s for m, s in outcome.slots.items()},

@@ -72,6 +72,7 @@ optimum").
 
 from __future__ import annotations
 
+import importlib.util
 import threading
 import time
 from dataclasses import replace
@@ -135,6 +136,14 @@ FEW_BREAKS_SHARE = 0.2
 # there RC2 proved ticf-13crafc+fixed-40 in 56.4 s (median of 5) with the delay, against
 # 52.1 s without it (docs/benchmarks/meetings.md).
 COUNTERS_AFTER = 0.5
+# Where the SAT search for 0 breaks has not answered after UWRMAXSAT_AFTER seconds,
+# UWrMaxSat starts in a child on the core that search leaves idle, and races unless the
+# search found a schedule: on JAIR the searches that refute 0 do so within 0.1 s, those that
+# find a schedule may take longer (ticf-13crafa 0.69 s, ticf-14crafa 2.6 s), and on
+# forum-13crafc and ticf-13crafc, where it runs out (or refutes 0 just in time), UWrMaxSat
+# proves the optimum in 2.4 and 4.7 s of its own, where CP-SAT takes 11 s after the race
+# starts (docs/benchmarks/meetings.md).
+UWRMAXSAT_AFTER = 0.1
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
 
@@ -267,6 +276,43 @@ def _solve(
     cancel: threading.Event | None,
     started: float,
 ) -> MeetingResult:
+    early = _early_uwrmaxsat(instance, options)
+    try:
+        return _solve_exact(instance, options, progress, cancel, started, early)
+    finally:
+        if early is not None:
+            early.discard()  # its child ends with the solve, whatever happened
+
+
+def _early_uwrmaxsat(instance: MeetingInstance, options: SolveOptions) -> MaxSatContender | None:
+    """UWrMaxSat as a contender that may start before the race (UWRMAXSAT_AFTER), where it
+    encodes the instance exactly, nothing is fixed or ordered (there RC2 or the counter
+    model's clauses serve), RC2 does not race and hermax is installed."""
+    if not (
+        options.uwrmaxsat
+        and options.allow_unscheduled is False
+        and not instance.previous
+        and options.workers >= 2
+        and not options.maxsat
+        and not (options.maxsat is None and options.workers >= 3)
+        and not instance.pinned_slot
+        and not instance.precedences
+        and instance.pairs <= options.maxsat_max_pairs
+        and maxsat_unsupported(instance) is None
+        and importlib.util.find_spec("hermax") is not None
+    ):
+        return None
+    return MaxSatContender(instance, "uwrmaxsat", args=("uwrmaxsat",))
+
+
+def _solve_exact(
+    instance: MeetingInstance,
+    options: SolveOptions,
+    progress: ProgressFn | None,
+    cancel: threading.Event | None,
+    started: float,
+    early: MaxSatContender | None,
+) -> MeetingResult:
     local_start = time.perf_counter()
     if options.allow_unscheduled:
         excluded = frozenset(unplaceable_meetings(instance))
@@ -280,7 +326,17 @@ def _solve(
     lower = 0
     answer: Answer | None = None
     if pure_breaks:
+        if early is not None:
+            deadline = local_start + options.time_limit_s
+            early.start_after(UWRMAXSAT_AFTER, deadline)
         answer, zero = _zero_break(instance, options, cancel)
+        # A search that ran out, or refuted 0 only after UWRMAXSAT_AFTER (forum-13crafc's
+        # takes 2.4-2.7 s, at the edge of its limit), leaves its child running to race.
+        if early is not None and not (
+            answer is Answer.UNKNOWN or (answer is Answer.NONE and early.started)
+        ):
+            early.discard()
+            early = None
         if zero is not None:
             plan = {instance.meetings[m].id: s for m, s in zero.items()}
             seconds = time.perf_counter() - started
@@ -304,15 +360,18 @@ def _solve(
     # After a SAT search for 0 breaks that ran out of time, straight to the search. The
     # probes would refute 0 there (0.6 s on forum-13crafc and ticf-13crafc), but then spend
     # 1.75 s failing to settle 1, and with 1 proven at once the whole solve still took
-    # 12.1 and 14.1 s (14.1 and 14.6 s as it is; docs/benchmarks/meetings.md).
-    if pure_breaks and answer is not Answer.UNKNOWN:
+    # 12.1 and 14.1 s (14.1 and 14.6 s as it is; docs/benchmarks/meetings.md). Nor while
+    # UWrMaxSat's child runs (after a refutation of 0 that took long): the probes' workers
+    # slowed it (forum-13crafc 4.0 s in all against 3.0 s without them).
+    probes = pure_breaks and answer is not Answer.UNKNOWN
+    if probes and early is None:
         lower, optimal_hint = _probe_lower_bound(model, options, progress, cancel, started, lower)
-        if lower > 0:
-            # Kept as a constraint although it slows some JAIR originals (forum-13crafb 34 s
-            # against 16 s without it): without it, crafted variants ended far from their
-            # optimum (ticf-13crafb+forbidden-0.3: 15 breaks against 4; docs/benchmarks/
-            # meetings.md). The result also takes it into its bound.
-            model.model.add(model.breaks_total >= lower)
+    if probes and lower > 0:
+        # Kept as a constraint although it slows some JAIR originals (forum-13crafb 34 s
+        # against 16 s without it): without it, crafted variants ended far from their
+        # optimum (ticf-13crafb+forbidden-0.3: 15 breaks against 4; docs/benchmarks/
+        # meetings.md). The result also takes it into its bound.
+        model.model.add(model.breaks_total >= lower)
     hint = optimal_hint
     if hint is None and options.use_hint:
         hint = greedy_schedule(instance, start=instance.published_slots)
@@ -416,6 +475,8 @@ def _solve(
         )
     if maxsat_races:
         contenders.append(MaxSatContender(instance))
+    if early is not None:
+        contenders.append(early)
     # The SAT linear search over runs, up from the proven bound, in a child (few_breaks.py);
     # not from 0 or 1 proven breaks, where it is the zero-break search again, which CP-SAT
     # beats (forum-13crafc 23 s against 14 with it), nor beside the MaxSAT child.
