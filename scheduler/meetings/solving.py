@@ -60,6 +60,10 @@ meetings and no precedences, or         process) joins the race as one more cont
 the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``: CaDiCaL over
 MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
 pairs <= 8,000 (the same option)        in a child process) joins after the race's first 2 s
+pure breaks, 2 workers, nothing fixed   UWrMaxSat (``maxsat.py``, hermax) in a child started
+or ordered, RC2 not racing, encodable,  after 0.1 s of the SAT search for 0 breaks; it races
+pairs <= 8,000 (``uwrmaxsat``)          unless that search found a schedule or refuted 0
+                                        before it started (then no probes either)
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
