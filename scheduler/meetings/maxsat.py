@@ -40,6 +40,10 @@ BoundFn = Callable[[int], None]
 # slot), which helped RC2 but slowed UWrMaxSat on forum-13crafc from 2.4 s to 16.1 s
 # (ticf-13crafc: 4.7 s against no answer in 60 s; docs/benchmarks/meetings.md).
 UWRMAXSAT_ENCODING = EncodingOptions(busy_count=False, busy_per_slot=False)
+# Which of hermax's UWrMaxSat builds: ``urmaxsat_comp_py`` (1.4, its MaxSAT Evaluation
+# version) or ``urmaxsat_py`` (1.8). Their answers (IPAMIR codes): optimum, unsatisfiable.
+UWRMAXSAT_MODULE = "urmaxsat_comp_py"
+_OPTIMUM, _UNSAT = 30, 20
 # The child's address space: the encoding of the largest instance it takes (8,000 pairs)
 # and RC2's totalizers stay far below it.
 CHILD_MEMORY_BYTES = 2 << 30
@@ -192,12 +196,29 @@ class MaxSatContender:
         self._lock = threading.Lock()
         self._discarded = False
         self._timer: threading.Timer | None = None
+        # An early search (``start_after``) reads its child in the timer's thread, with its
+        # own stop; ``_finished`` is set once it has an outcome.
+        self._early_stop = threading.Event()
+        self._finished = threading.Event()
 
-    def start_after(self, delay: float, deadline: float) -> None:
-        """Start the child in ``delay`` seconds, from a timer thread, to search until
-        ``deadline`` (``time.perf_counter``): before its race, on a core the solve leaves
-        idle meanwhile (``solving.py``)."""
-        timer = threading.Timer(delay, lambda: self.start(deadline - time.perf_counter()))
+    def start_after(
+        self, delay: float, deadline: float, on_proven: Callable[[], None] | None = None
+    ) -> None:
+        """Search from ``delay`` seconds on, before the race, until ``deadline``
+        (``time.perf_counter``), in a timer thread that starts the child and reads its
+        answer: on a core the solve leaves idle meanwhile (``solving.py``). ``on_proven`` is
+        called there once the child proves its answer; ``run`` then only waits for it."""
+
+        def search() -> None:
+            try:
+                self._search(deadline - time.perf_counter(), self._early_stop, None)
+            finally:
+                self._finished.set()
+            if on_proven is not None and self.proven:
+                on_proven()
+
+        timer = threading.Timer(delay, search)
+        timer.name = f"{self.name}-early"
         timer.daemon = True
         self._timer = timer
         timer.start()
@@ -236,14 +257,16 @@ class MaxSatContender:
                 process.stdin.close()
 
     def discard(self) -> None:
-        """Never race after all: a child started early is killed and waited for, and a
-        ``start`` still to come does nothing."""
-        if self._timer is not None:
-            self._timer.cancel()
+        """Never race after all: an early search is stopped, its child killed and waited
+        for, and a ``start`` still to come does nothing."""
         with self._lock:
             self._discarded = True
             process = self._process
-        if process is not None:
+        self._early_stop.set()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()  # its search kills the child and waits for it
+        elif process is not None:  # started by ``start`` alone
             process.kill()
             process.wait()
             if process.stdout is not None:
@@ -260,20 +283,33 @@ class MaxSatContender:
         interval_s: float,
     ) -> None:
         del seed, log, interval_s  # the children are deterministic and silent
+        if self._timer is None:
+            self._search(time_limit, stop, progress)
+            return
+        # Searching since before the race: wait for it, or stop it with the race.
+        while not self._finished.wait(0.02):
+            if stop.is_set():
+                self._early_stop.set()
+                self._finished.wait()
+        if self.outcome is None:
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
+
+    def _search(
+        self, time_limit: float, stop: threading.Event, progress: ProgressFn | None
+    ) -> None:
         best: int | None = None
         answer: dict[str, Any] = {}
         if self._discarded:
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
             return
-        if self._process is None:  # not started before the race
-            waited = time.perf_counter()
-            if stop.wait(min(self.delay, time_limit)):  # True once set, also with no delay
-                self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
-                return
-            time_limit -= time.perf_counter() - waited
-            if self.budget is not None:
-                time_limit = min(time_limit, self.budget)
-            self.start(time_limit)
+        waited = time.perf_counter()
+        if stop.wait(min(self.delay, time_limit)):  # True once set, also with no delay
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
+            return
+        time_limit -= time.perf_counter() - waited
+        if self.budget is not None:
+            time_limit = min(time_limit, self.budget)
+        self.start(time_limit)
         process = self._process
         if process is None:  # discarded, or the child could not start
             if self.outcome is None:
@@ -343,26 +379,37 @@ class MaxSatContender:
 
 
 def run_uwrmaxsat(instance: MeetingInstance) -> MaxSatOutcome:
-    """UWrMaxSat (hermax's binding) on :data:`UWRMAXSAT_ENCODING`, in this thread until it
-    ends: it takes no interrupt, so only in a child that can be killed (``main``)."""
-    from hermax.core import UWrMaxSATSolver
-    from hermax.core.ipamir_solver_interface import SolveStatus
+    """UWrMaxSat on :data:`UWRMAXSAT_ENCODING`, in this thread until it ends: it takes no
+    interrupt, so only in a child that can be killed (``main``).
 
+    hermax's native binding is called directly (``UWRMAXSAT_MODULE``): its Python wrapper
+    checks and records every clause, 0.9 s of forum-13crafc's 135,000 clauses against 0.08 s
+    for the native calls alone, and then reads back every variable's value."""
+    import importlib
+
+    import hermax.core  # noqa: F401  (loads the GMP library the native modules link to)
+
+    native = importlib.import_module(f"hermax.core.{UWRMAXSAT_MODULE}")
     started = time.perf_counter()
     encoding = BreaksEncoding(instance, UWRMAXSAT_ENCODING)
-    solver = UWrMaxSATSolver(encoding.wcnf())
-    try:
-        solver.solve()
-        status = solver.get_status()
-        if status is SolveStatus.OPTIMUM:
-            slots = encoding.slots_from_model(solver.get_model() or ())
-            cost = int(solver.get_cost())
-            return MaxSatSearch._outcome(Status.OPTIMAL, slots, cost, started)
-        if status is SolveStatus.UNSAT:
-            return MaxSatSearch._outcome(Status.INFEASIBLE, {}, None, started)
-        return MaxSatSearch._outcome(Status.UNKNOWN, {}, None, started, f"uwrmaxsat {status.name}")
-    finally:
-        solver.close()
+    solver = native.UWrMaxSAT()
+    add = solver.addClause
+    for clause in encoding.hard:
+        add(clause, None)
+    for lit in encoding.soft:
+        add([lit], 1)
+    if not encoding.soft:
+        # Nothing to minimise: one soft unit on a fresh variable, always satisfiable,
+        # as hermax's wrapper does (the solver has failed on formulas without any).
+        add([encoding.pool.top + 1], 1)
+    answer = int(solver.solve())
+    if answer == _OPTIMUM:
+        true = [v for v in range(1, encoding.pool.top + 1) if solver.getValue(v) is True]
+        slots = encoding.slots_from_model(true)
+        return MaxSatSearch._outcome(Status.OPTIMAL, slots, int(solver.getCost()), started)
+    if answer == _UNSAT:
+        return MaxSatSearch._outcome(Status.INFEASIBLE, {}, None, started)
+    return MaxSatSearch._outcome(Status.UNKNOWN, {}, None, started, f"uwrmaxsat {answer}")
 
 
 def main(argv: list[str]) -> int:

@@ -330,10 +330,17 @@ def _solve_exact(
     lower = 0
     answer: Answer | None = None
     if pure_breaks:
+        sat_cancel = cancel
         if early is not None:
+            # Its proof ends the SAT search at once: forum-13crafc's child answers at about
+            # 1.4 s, where that search runs to its limit of 2.5 s.
+            answered = threading.Event()
+            sat_cancel = _AnyOf(cancel, answered)
             deadline = local_start + options.time_limit_s
-            early.start_after(UWRMAXSAT_AFTER, deadline)
-        answer, zero = _zero_break(instance, options, cancel)
+            early.start_after(UWRMAXSAT_AFTER, deadline, on_proven=answered.set)
+        answer, zero = _zero_break(instance, options, sat_cancel)
+        if early is not None and early.proven and zero is None:
+            return _maxsat_result(instance, early, started)
         # A search that ran out, or refuted 0 only after UWRMAXSAT_AFTER (forum-13crafc's
         # takes 2.4-2.7 s, at the edge of its limit), leaves its child running to race.
         if early is not None and not (
@@ -542,11 +549,7 @@ def _solve_exact(
         fallback = stand_by.result(needed=status not in (Status.OPTIMAL, Status.INFEASIBLE))
     seconds = time.perf_counter() - started
     if status is Status.INFEASIBLE:
-        return _infeasible(
-            "no schedule satisfies all constraints together"
-            + (" (fairness bound included)" if instance.fairness is not None else ""),
-            started,
-        )
+        return _no_schedule(instance, started)
     # The heuristic schedule and the hint (on a re-solve, the published schedule kept where
     # it still fits) stand in when CP-SAT, stopped by the limit, holds a worse schedule than
     # what it started from: a short re-solve must not return fewer meetings or more moves.
@@ -639,6 +642,40 @@ def _fallback_result(
     if validate(instance, result, require_all=strict and complete):
         return None
     return result
+
+
+class _AnyOf(threading.Event):
+    """Set when any of ``events`` is (as far as ``is_set`` tells, all a python-sat search's
+    watcher asks), or when set itself."""
+
+    def __init__(self, *events: threading.Event | None) -> None:
+        super().__init__()
+        self._events = [event for event in events if event is not None]
+
+    def is_set(self) -> bool:
+        return super().is_set() or any(event.is_set() for event in self._events)
+
+
+def _no_schedule(instance: MeetingInstance, started: float) -> MeetingResult:
+    """Infeasible, as a search proved it (the reason names the fairness bound if any)."""
+    return _infeasible(
+        "no schedule satisfies all constraints together"
+        + (" (fairness bound included)" if instance.fairness is not None else ""),
+        started,
+    )
+
+
+def _maxsat_result(
+    instance: MeetingInstance, winner: MaxSatContender, started: float
+) -> MeetingResult:
+    """The result of a MaxSAT child's proof: its optimal schedule, or infeasibility."""
+    if winner.infeasible:
+        return _no_schedule(instance, started)
+    slots = winner.plan()
+    plan = {instance.meetings[m].id: s for m, s in slots.items()}
+    seconds = time.perf_counter() - started
+    bound = float(evaluate(instance, slots).breaks)
+    return build_result(instance, Status.OPTIMAL, plan, seconds, bound=bound, solver=winner.name)
 
 
 def _zero_break(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 
 import pytest
 
@@ -93,6 +94,41 @@ def test_a_discarded_contender_kills_its_child_and_never_starts_again(
     never.discard()
     never.start(LIMIT)
     assert not never.started
+
+
+def test_an_early_search_calls_back_with_its_proof_and_the_race_waits_for_it(
+    make_instance: MakeInstance,
+) -> None:
+    instance = _random_instance(make_instance, 3)
+    expected = brute_force_optimum(instance)
+    proved = threading.Event()
+    contender = _uwrmaxsat(instance)
+    contender.start_after(0.0, time.perf_counter() + LIMIT, on_proven=proved.set)
+    assert proved.wait(LIMIT)
+    _run(contender)  # the race's call: the answer is there already
+    if expected is None:
+        assert contender.infeasible
+    else:
+        assert contender.has_solution and contender.objective == expected
+        assert _checked_objective(instance, contender) == expected
+    contender.discard()  # after the race: nothing left to stop
+
+
+def test_a_discarded_early_search_ends_its_child() -> None:
+    instance = read_dzn(b2b_instances_dir() / "tic-13crafc.original.dzn")
+    proved = threading.Event()
+    contender = _uwrmaxsat(instance)
+    contender.start_after(0.0, time.perf_counter() + LIMIT, on_proven=proved.set)
+    waited_until = time.perf_counter() + LIMIT
+    while not contender.started and time.perf_counter() < waited_until:
+        time.sleep(0.01)
+    assert contender.started
+    contender.discard()
+    process = contender._process
+    assert process is not None and process.returncode is not None
+    assert not contender.proven and not proved.is_set()
+    _run(contender)
+    assert contender.outcome is not None and not contender.proven
 
 
 def test_an_unknown_engine_is_answered_not_guessed(make_instance: MakeInstance) -> None:
