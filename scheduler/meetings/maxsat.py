@@ -37,11 +37,12 @@ from scheduler.meetings.result import Progress, ProgressFn, Status
 
 BoundFn = Callable[[int], None]
 # UWrMaxSat's encoding: without the two redundant counts of busy slots (per participant, per
-# slot), which helped RC2 but slowed UWrMaxSat on forum-13crafc from 2.4 s to 16.1 s
+# slot), which helped RC2 but slowed UWrMaxSat 1.8 on forum-13crafc from 2.4 s to 16.1 s
 # (ticf-13crafc: 4.7 s against no answer in 60 s; docs/benchmarks/meetings.md).
 UWRMAXSAT_ENCODING = EncodingOptions(busy_count=False, busy_per_slot=False)
 # Which of hermax's UWrMaxSat builds: ``urmaxsat_comp_py`` (1.4, its MaxSAT Evaluation
-# version) or ``urmaxsat_py`` (1.8). Their answers (IPAMIR codes): optimum, unsatisfiable.
+# version) or ``urmaxsat_py`` (1.8). 1.4 searched forum-13crafc in 0.98 s against 1.65 s,
+# ticf-13crafc in 2.21 s against 2.55 s. Their answers (IPAMIR codes): optimum, unsatisfiable.
 UWRMAXSAT_MODULE = "urmaxsat_comp_py"
 _OPTIMUM, _UNSAT = 30, 20
 # The child's address space: the encoding of the largest instance it takes (8,000 pairs)

@@ -61,8 +61,9 @@ the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``
 MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
 pairs <= 8,000 (the same option)        in a child process) joins after the race's first 2 s
 pure breaks, 2 workers, nothing fixed   UWrMaxSat (``maxsat.py``, hermax) in a child started
-or ordered, RC2 not racing, encodable,  after 0.1 s of the SAT search for 0 breaks; it races
-pairs <= 8,000 (``uwrmaxsat``)          unless that search found a schedule or refuted 0
+or ordered, RC2 not racing, encodable,  after 0.1 s of the SAT search for 0 breaks; its
+pairs <= 8,000 (``uwrmaxsat``)          proof ends that search and the solve; it races
+                                        unless that search found a schedule or refuted 0
                                         before it started (then no probes either)
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
@@ -144,9 +145,9 @@ COUNTERS_AFTER = 0.5
 # UWrMaxSat starts in a child on the core that search leaves idle, and races unless the
 # search found a schedule: on JAIR the searches that refute 0 do so within 0.1 s, those that
 # find a schedule may take longer (ticf-13crafa 0.69 s, ticf-14crafa 2.6 s), and on
-# forum-13crafc and ticf-13crafc, where it runs out (or refutes 0 just in time), UWrMaxSat
-# proves the optimum in 2.4 and 4.7 s of its own, where CP-SAT takes 11 s after the race
-# starts (docs/benchmarks/meetings.md).
+# forum-13crafc and ticf-13crafc, where it runs out (or refutes 0 just in time), the child
+# proves the optimum in 1.2 and 2.4 s, where CP-SAT took 11 s after the race started
+# (docs/benchmarks/meetings.md). Its proof ends the SAT search and the solve.
 UWRMAXSAT_AFTER = 0.1
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
