@@ -45,7 +45,7 @@ class SolveOptions:
     # solves it encodes exactly; False leaves it out (for comparisons).
     few_breaks: bool = True
     # UWrMaxSat (hermax, maxsat.py) in a child where the SAT search for 0 breaks runs long,
-    # nothing is fixed or ordered and RC2 does not race; False leaves it out (comparisons).
+    # nothing is fixed and RC2 does not race; False leaves it out (comparisons).
     uwrmaxsat: bool = True
     # Strict large events: the span model's walk to fewer idle slots (span.py) between two
     # rounds of Kempe-chain annealing; False anneals throughout (for comparisons).

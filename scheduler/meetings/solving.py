@@ -60,8 +60,8 @@ meetings and no precedences, or         process) joins the race as one more cont
 the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``: CaDiCaL over
 MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
 pairs <= 8,000 (the same option)        in a child process) joins after the race's first 2 s
-pure breaks, 2 workers, nothing fixed   UWrMaxSat (``maxsat.py``, hermax) in a child started
-or ordered, RC2 not racing, encodable,  after 0.1 s of the SAT search for 0 breaks; its
+pure breaks, 2 workers, nothing fixed,  UWrMaxSat (``maxsat.py``, hermax) in a child started
+RC2 not racing, encodable,              after 0.1 s of the SAT search for 0 breaks; its
 pairs <= 8,000 (``uwrmaxsat``)          proof ends that search and the solve; it races
                                         unless that search found a schedule or refuted 0
                                         before it started (then no probes either)
@@ -143,12 +143,14 @@ FEW_BREAKS_SHARE = 0.2
 COUNTERS_AFTER = 0.5
 # Where the SAT search for 0 breaks has not answered after UWRMAXSAT_AFTER seconds,
 # UWrMaxSat starts in a child on the core that search leaves idle, and races unless the
-# search found a schedule: on JAIR the searches that refute 0 do so within 0.1 s, those that
-# find a schedule may take longer (ticf-13crafa 0.69 s, ticf-14crafa 2.6 s), and on
+# search found a schedule: on JAIR the searches that refute 0 do so within 0.03 s, those
+# that find a schedule may take longer (ticf-13crafa 0.69 s, ticf-14crafa 2.6 s), and on
 # forum-13crafc and ticf-13crafc, where it runs out (or refutes 0 just in time), the child
-# proves the optimum in 1.2 and 2.4 s, where CP-SAT took 11 s after the race started
-# (docs/benchmarks/meetings.md). Its proof ends the SAT search and the solve.
-UWRMAXSAT_AFTER = 0.1
+# proves the optimum in 1.2 and 2.4 s, where CP-SAT took 11 s after the race started. At
+# 0.1 s the child missed ticf-13crafc+precedences-25 in one run of two (its refutation:
+# 0.13 s), which it proves in 10.5 s against CP-SAT's 38 s (docs/benchmarks/meetings.md).
+# Its proof ends the SAT search and the solve.
+UWRMAXSAT_AFTER = 0.05
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
 
@@ -291,8 +293,9 @@ def _solve(
 
 def _early_uwrmaxsat(instance: MeetingInstance, options: SolveOptions) -> MaxSatContender | None:
     """UWrMaxSat as a contender that may start before the race (UWRMAXSAT_AFTER), where it
-    encodes the instance exactly, nothing is fixed or ordered (there RC2 or the counter
-    model's clauses serve), RC2 does not race and hermax is installed."""
+    encodes the instance exactly, nothing is fixed (there RC2 takes a core on 2 workers),
+    RC2 does not race and hermax is installed. Ordered meetings are welcome: it proved the
+    two precedence variants closest to the limit in 13-17 s where CP-SAT took 38 s."""
     if not (
         options.uwrmaxsat
         and options.allow_unscheduled is False
@@ -301,7 +304,6 @@ def _early_uwrmaxsat(instance: MeetingInstance, options: SolveOptions) -> MaxSat
         and not options.maxsat
         and not (options.maxsat is None and options.workers >= 3)
         and not instance.pinned_slot
-        and not instance.precedences
         and instance.pairs <= options.maxsat_max_pairs
         and maxsat_unsupported(instance) is None
         and importlib.util.find_spec("hermax") is not None

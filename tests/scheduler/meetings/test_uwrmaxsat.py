@@ -151,6 +151,8 @@ def test_where_uwrmaxsat_may_start_early(make_instance: MakeInstance) -> None:
         assert solving._early_uwrmaxsat(instance, options) is None
     fixed = make_instance([("a", "b"), ("a", "c")], n_slots=3, fixed={1: 1})
     assert solving._early_uwrmaxsat(fixed, strict) is None
+    ordered = make_instance([("a", "b"), ("a", "c")], n_slots=3, precedences=(("m1", "m2"),))
+    assert solving._early_uwrmaxsat(ordered, strict) is not None
 
 
 def test_forum_13crafc_races_uwrmaxsat_and_ends_optimal(monkeypatch: pytest.MonkeyPatch) -> None:
