@@ -61,7 +61,7 @@ the same race, >= 2 breaks proven, no   the few-breaks search (``few_breaks.py``
 MaxSAT child, encodable exactly,        runs, "at most k breaks" up from the proven bound,
 pairs <= 8,000 (the same option)        in a child process) joins after the race's first 2 s
 pure breaks, 2 workers, nothing fixed,  UWrMaxSat (``maxsat.py``, hermax) in a child started
-RC2 not racing, encodable,              after 0.1 s of the SAT search for 0 breaks; its
+RC2 not racing, encodable,              after 0.05 s of the SAT search for 0 breaks; its
 pairs <= 8,000 (``uwrmaxsat``)          proof ends that search and the solve; it races
                                         unless that search found a schedule or refuted 0
                                         before it started (then no probes either)
