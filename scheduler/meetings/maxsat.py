@@ -284,6 +284,9 @@ class MaxSatContender:
         interval_s: float,
     ) -> None:
         del seed, log, interval_s  # the children are deterministic and silent
+        if self._discarded and not self._finished.is_set():  # its timer may never fire
+            self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
+            return
         if self._timer is None:
             self._search(time_limit, stop, progress)
             return

@@ -95,6 +95,14 @@ def test_a_discarded_contender_kills_its_child_and_never_starts_again(
     never.start(LIMIT)
     assert not never.started
 
+    # Discarded before its timer fires: the race's call returns at once, no child.
+    late = _uwrmaxsat(_random_instance(make_instance, 0))
+    late.start_after(LIMIT, time.perf_counter() + LIMIT)
+    late.discard()
+    _run(late)
+    assert not late.started and late.outcome is not None
+    assert late.outcome.detail == "discarded"
+
 
 def test_an_early_search_calls_back_with_its_proof_and_the_race_waits_for_it(
     make_instance: MakeInstance,
