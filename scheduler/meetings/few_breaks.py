@@ -38,6 +38,7 @@ from scheduler.meetings.zero_break import (
     RunsProblem,
     fits,
     per_slot_counts,
+    precedence_clauses,
     runs_problem,
 )
 
@@ -48,13 +49,13 @@ BoundFn = Callable[[int], None]
 
 def few_breaks_problem(instance: MeetingInstance) -> tuple[RunsProblem, list[int | None]] | None:
     """The runs problem of ``instance`` and each participant's break limit (by index), or
-    None where the encoding is not exact: what ``runs_problem`` declines, precedences,
-    booths, caps and re-solves, fairness that is not a limit per participant. How large an
-    event it races on is the solve's choice (``SolveOptions.maxsat_max_pairs``)."""
+    None where the encoding is not exact: what ``runs_problem`` declines, booths, caps and
+    re-solves, fairness that is not a limit per participant. Precedences are clauses, as in
+    ``zero_break``. How large an event it races on is the solve's choice
+    (``SolveOptions.maxsat_max_pairs``)."""
     problem = runs_problem(instance)
     if (
         problem is None
-        or problem.precedences  # not encoded here
         or maxsat_unsupported(instance) is not None
         or (instance.fairness is not None and not fairness_per_participant(instance))
     ):
@@ -85,6 +86,7 @@ class Encoding:
             if meetings:
                 busy.update(self._participant(p, limits[p]))
         self.clauses.extend(per_slot_counts(problem, problem.n_people, busy, self.pool))
+        self.clauses.extend(precedence_clauses(problem, self.x))
 
     def _var(self, *key: object) -> int:
         return int(self.pool.id(key))

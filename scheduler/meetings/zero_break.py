@@ -343,14 +343,21 @@ def encode(problem: RunsProblem) -> Encoding | None:
                 clauses.extend([-r, b] for r in cover)
                 clauses.append([-b, *cover])
     clauses.extend(per_slot_counts(problem, n_people, busy, pool))
-    # A later meeting in slot s needs its earlier one in a slot before s.
+    clauses.extend(precedence_clauses(problem, x))
+    run_of = {(p, a): run(p, a) for p, firsts in starts.items() for a in firsts}
+    return clauses, x, run_of
+
+
+def precedence_clauses(problem: RunsProblem, x: dict[tuple[int, int], int]) -> list[list[int]]:
+    """A later meeting in slot s needs its earlier one in a slot before s; ``x`` maps
+    (meeting, slot) to the literal "meeting in slot"."""
+    clauses: list[list[int]] = []
     for earlier, later in problem.precedences:
         for s in problem.allowed[later]:
             if (later, s) in x:
                 before = [x[earlier, t] for t in range(s) if (earlier, t) in x]
                 clauses.append([-x[later, s], *before])
-    run_of = {(p, a): run(p, a) for p, firsts in starts.items() for a in firsts}
-    return clauses, x, run_of
+    return clauses
 
 
 def per_slot_counts(

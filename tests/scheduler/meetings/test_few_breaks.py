@@ -3,6 +3,8 @@ what it declines, its child in the race."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import random
 import threading
 
@@ -63,6 +65,25 @@ def test_the_optimum_equals_the_brute_force(make_instance: MakeInstance, seed: i
     assert bounds == list(range(1, expected + 1))
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_ordered_meetings_keep_their_order_at_the_brute_force_optimum(
+    make_instance: MakeInstance, seed: int
+) -> None:
+    base = _random_instance(make_instance, seed)
+    rng = random.Random(100 + seed)
+    # Four meetings in a chain: on these seeds the order raises the optimum or rules out
+    # every schedule.
+    chain = rng.sample([m.id for m in base.meetings], 4)
+    instance = dataclasses.replace(base, precedences=tuple(itertools.pairwise(chain)))
+    expected = brute_force_optimum(instance)
+    status, breaks, bounds = _searched(instance)  # the validator checks the order too
+    if expected is None:
+        assert status is Status.INFEASIBLE
+        return
+    assert status is Status.OPTIMAL and breaks == expected
+    assert bounds == list(range(1, expected + 1))
+
+
 def _four_forced(make_instance: MakeInstance, **kwargs: object) -> MeetingInstance:
     # A ring of four, each with slot 1 of 3 forbidden: two meetings each, at 0 and 2.
     ring = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")]
@@ -93,7 +114,7 @@ def test_what_it_cannot_encode_exactly_is_declined(make_instance: MakeInstance) 
     # Fairness as a range: nobody has a single meeting, so no limit per participant.
     assert few_breaks_problem(make_instance(pairs, fairness=1)) is None
     ordered = make_instance(pairs, precedences=(("m1", "m2"),), fairness=None)
-    assert few_breaks_problem(ordered) is None  # the zero-break encoding has them, not this one
+    assert few_breaks_problem(ordered) is not None  # precedences are clauses
     assert few_breaks_problem(make_instance(pairs, online=[1], fairness=None)) is None
     assert few_breaks_problem(make_instance(pairs, caps={"a": 1}, fairness=None)) is None
 
@@ -171,6 +192,24 @@ def test_it_races_where_breaks_are_proven_and_the_solve_stays_optimal(
     )
     assert result.status is Status.OPTIMAL and result.objective == 4
     assert raced and "few-breaks" not in raced[-1]
+    # Where meetings are ordered it has no budget of its own: it searches as long as the race.
+    budgets: list[float | None] = []
+
+    def spied_budget(contenders: list[MaxSatContender], *args: object, **kwargs: object) -> object:
+        budgets.extend(c.budget for c in contenders if c.name == "few-breaks")
+        return real_race(contenders, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solving, "race", spied_budget)
+    ordered = _four_forced(make_instance, precedences=(("m1", "m2"),))
+    assert brute_force_optimum(ordered) == 4
+    result = solve(ordered, options)
+    assert result.status is Status.OPTIMAL and result.objective == 4
+    assert validate(ordered, result, require_all=True) == []
+    assert budgets == [None]
+    budgets.clear()
+    assert solve(instance, options).objective == 4
+    assert budgets == [min(solving.FEW_BREAKS_SECONDS, solving.FEW_BREAKS_SHARE * LIMIT)]
+    monkeypatch.setattr(solving, "race", spied_race)
     # Above the pairs the MaxSAT engines may take, it stays out too.
     raced.clear()
     small = SolveOptions(
