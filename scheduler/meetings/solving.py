@@ -65,6 +65,9 @@ RC2 not racing, encodable,              after 0.05 s of the SAT search for 0 bre
 pairs <= 8,000 (``uwrmaxsat``)          proof ends that search and the solve; it races
                                         unless that search found a schedule or refuted 0
                                         before it started (then no probes either)
+the same, the SAT search ran out and    the same question with CaDiCaL in a child
+UWrMaxSat has not proven the optimum    (``zero_break.ZeroBreakProbe``), at most 15 s, before
+                                        the probes and the race; UWrMaxSat's proof ends it
 otherwise                               the light model alone, greedy hint
 ======================================  ========================================================
 
@@ -115,12 +118,19 @@ from scheduler.meetings.result import MeetingResult, Progress, ProgressFn, Statu
 from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.search_control import SearchControl
 from scheduler.meetings.validator import validate
-from scheduler.meetings.zero_break import Answer, runs_problem, search_here
+from scheduler.meetings.zero_break import Answer, ZeroBreakProbe, runs_problem, search_here
 
 # Longest the exact path searches for a schedule without breaks before the CP-SAT probes
 # (also at most 5% of the budget): the JAIR instances with optimum 0 need 0.03-2.2 s, while
 # refuting 0 takes ticf-13crafc 15 s, more than CP-SAT takes for its whole solve.
 ZERO_BREAK_SECONDS = 2.5
+# Where that search ran out and UWrMaxSat's child runs on the other core, the same question
+# goes to CaDiCaL in a child (zero_break.ZeroBreakProbe, set for satisfiable formulas) for at
+# most this long and this share of the budget before the race: it finds the schedules of
+# ticf-14crafa's precedence variants in 2.6-9.8 s alone, where Glucose finds nothing in 60 s
+# and CP-SAT took 26-52 s (docs/benchmarks/meetings.md). UWrMaxSat's proof ends it too.
+ZERO_BREAK_CHILD_SECONDS = 15.0
+ZERO_BREAK_CHILD_SHARE = 0.25
 # The table-load relaxation's bound (load_bound.py): 0.01-0.11 s where it applies on JAIR.
 LOAD_BOUND_SECONDS = 1.0
 # The few-breaks search (few_breaks.py) races where at least FEW_BREAKS_FROM breaks are
@@ -346,6 +356,8 @@ def _solve_exact(
             deadline = local_start + options.time_limit_s
             early.start_after(UWRMAXSAT_AFTER, deadline, on_proven=answered.set)
         answer, zero = _zero_break(instance, options, sat_cancel)
+        if answer is Answer.UNKNOWN and early is not None and not early.proven:
+            answer, zero = _zero_break_child(instance, options, sat_cancel)
         if early is not None and early.proven and zero is None:
             return _maxsat_result(instance, early, started)
         # A search that ran out, or refuted 0 only after UWRMAXSAT_AFTER (forum-13crafc's
@@ -701,6 +713,27 @@ def _zero_break(
     if problem is None:
         return None, None
     return search_here(problem, min(ZERO_BREAK_SECONDS, 0.05 * options.time_limit_s), cancel)
+
+
+def _zero_break_child(
+    instance: MeetingInstance, options: SolveOptions, stop: threading.Event | None
+) -> tuple[Answer, dict[int, int] | None]:
+    """The SAT search for a schedule without breaks again, with CaDiCaL in a child, for at
+    most ZERO_BREAK_CHILD_SECONDS and ZERO_BREAK_CHILD_SHARE of the budget or until ``stop``
+    is set; the child is killed when this returns. UNKNOWN where it does not answer."""
+    seconds = min(ZERO_BREAK_CHILD_SECONDS, ZERO_BREAK_CHILD_SHARE * options.time_limit_s)
+    probe = ZeroBreakProbe.start(instance, time.perf_counter() + seconds) if seconds > 0 else None
+    if probe is None:
+        return Answer.UNKNOWN, None
+    try:
+        while not probe.done.wait(0.02):
+            if stop is not None and stop.is_set():
+                return Answer.UNKNOWN, None
+    finally:
+        probe.stop()
+    if probe.slots is not None:
+        return Answer.FOUND, probe.slots
+    return (Answer.NONE if probe.infeasible else Answer.UNKNOWN), None
 
 
 def _probe_lower_bound(

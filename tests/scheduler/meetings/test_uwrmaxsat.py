@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from scheduler.meetings import (
 )
 from scheduler.meetings.maxsat import MaxSatContender
 from scheduler.meetings.schedule_result import build_result
+from scheduler.meetings.zero_break import Answer, ZeroBreakProbe
 
 from .brute_force import brute_force_optimum
 from .conftest import MakeInstance
@@ -186,3 +188,73 @@ def test_forum_13crafc_races_uwrmaxsat_and_ends_optimal(monkeypatch: pytest.Monk
     process = contenders[0]._process
     assert process is not None and process.returncode is not None
     assert result.solver in ("uwrmaxsat", "cp-sat")
+
+
+def _spied_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> list[tuple[Answer, dict[int, int] | None]]:
+    """The in-thread SAT search for 0 breaks runs out at once, UWrMaxSat's child never
+    starts, and what CaDiCaL's child answers is recorded."""
+    answers: list[tuple[Answer, dict[int, int] | None]] = []
+    original = solving._zero_break_child
+
+    def spy(*args: Any) -> tuple[Answer, dict[int, int] | None]:
+        answers.append(original(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(solving, "_zero_break", lambda *args: (Answer.UNKNOWN, None))
+    monkeypatch.setattr(solving, "UWRMAXSAT_AFTER", LIMIT)
+    monkeypatch.setattr(solving, "_zero_break_child", spy)
+    return answers
+
+
+def test_where_the_sat_search_runs_out_cadical_finds_the_schedule_before_the_race(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = _spied_child(monkeypatch)
+
+    def no_race(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a schedule without breaks needs no race")
+
+    monkeypatch.setattr(solving, "race", no_race)
+    instance = make_instance([("a", "b"), ("b", "c"), ("c", "d")], n_slots=4, tables=2)
+    options = SolveOptions(time_limit_s=LIMIT, allow_unscheduled=False, workers=2)
+    result = solve(instance, options)
+    assert [answer for answer, _ in answers] == [Answer.FOUND]
+    assert result.status is Status.OPTIMAL and result.objective == 0 and result.solver == "sat"
+    assert validate(instance, result, require_all=True) == []
+
+
+def test_a_refutation_by_cadical_s_child_proves_a_break_and_the_race_goes_on(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = _spied_child(monkeypatch)
+    # A ring of four, each with slot 1 of 3 forbidden: one break each.
+    ring = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")]
+    instance = make_instance(
+        ring, n_slots=3, tables=2, forbidden={p: {1} for p in "abcd"}, fairness=None
+    )
+    assert brute_force_optimum(instance) == 4
+    options = SolveOptions(time_limit_s=LIMIT, allow_unscheduled=False, workers=2)
+    result = solve(instance, options)
+    assert answers == [(Answer.NONE, None)]
+    assert result.status is Status.OPTIMAL and result.objective == 4
+    assert validate(instance, result, require_all=True) == []
+
+
+def test_cadical_s_child_stops_when_told_and_has_a_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ticf-13crafc: refuting 0 breaks takes CaDiCaL over a minute, so only the stop ends it.
+    instance = read_dzn(b2b_instances_dir() / "ticf-13crafc.original.dzn")
+    options = SolveOptions(time_limit_s=LIMIT, allow_unscheduled=False, workers=2)
+    stop = threading.Event()
+    stop.set()
+    assert solving._zero_break_child(instance, options, stop) == (Answer.UNKNOWN, None)
+    monkeypatch.setattr(solving, "ZERO_BREAK_CHILD_SECONDS", 0.0)
+
+    def no_child(*args: Any) -> None:
+        raise AssertionError("no child without a budget")
+
+    monkeypatch.setattr(ZeroBreakProbe, "start", no_child)
+    assert solving._zero_break_child(instance, options, None) == (Answer.UNKNOWN, None)
