@@ -144,10 +144,6 @@ FEW_BREAKS_FROM = 2
 # (ticf-13crafc+forbidden-0.7: 35.6 s against 18.3 s with it out of the race for good).
 FEW_BREAKS_SECONDS = 12.0
 FEW_BREAKS_SHARE = 0.2
-# Not where meetings are ordered: there no MaxSAT engine races on 2 workers, CP-SAT's own
-# search is slow to find the last schedules, and the child searches as long as the race
-# (forum-13crafb+precedences-15, seed 2: optimal in 34 s against 12 breaks above a bound of
-# 8 after 60 s; docs/benchmarks/meetings.md).
 # Where nothing is fixed or ordered, the capacity-counter model is built after the race's
 # first COUNTERS_AFTER seconds: its 0.35-0.8 s of Python held the interpreter from the light
 # search's thread, which settles the forumt instances within them (forumt-14crafd 0.38 s
@@ -527,6 +523,10 @@ def _solve_exact(
                 "scheduler.meetings.few_breaks",
                 (str(lower),),
                 delay=FEW_BREAKS_AFTER,
+                # No budget of its own where meetings are ordered: no MaxSAT engine races
+                # there on 2 workers and CP-SAT is slow to find the last schedules
+                # (forum-13crafb+precedences-15, seed 2: optimal in 34 s against 12 breaks
+                # above a bound of 8 after 60 s; docs/benchmarks/meetings.md).
                 budget=(
                     None
                     if instance.precedences
