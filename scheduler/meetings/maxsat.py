@@ -177,6 +177,7 @@ class MaxSatContender:
         args: tuple[str, ...] = (),
         delay: float = 0.0,
         budget: float | None = None,
+        renew: bool = False,
     ) -> None:
         self.name = name
         self.instance = instance
@@ -189,6 +190,10 @@ class MaxSatContender:
         # and the most seconds the child then searches (None: the race's time).
         self.delay = delay
         self.budget = budget
+        # With ``renew``, the budget is the most seconds the child searches without raising
+        # its bound: each bound it proves gives it ``budget`` seconds more, up to the race's
+        # time (a search that still proves bounds may well end the race).
+        self.renew = renew
         self._process: subprocess.Popen[str] | None = None
         # When the child started (perf_counter) and the seconds it was given; set by
         # ``start``, which may run before the race (``solving.py``) or in ``run``.
@@ -311,7 +316,7 @@ class MaxSatContender:
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
             return
         time_limit -= time.perf_counter() - waited
-        if self.budget is not None:
+        if self.budget is not None and not self.renew:
             time_limit = min(time_limit, self.budget)
         self.start(time_limit)
         process = self._process
@@ -320,9 +325,14 @@ class MaxSatContender:
                 self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
             return
         assert process.stdout is not None
-        started = self._started
+        started = last = self._started  # ``last``: when the budget last began
+
+        def deadline() -> float:
+            end = started + self._limit
+            return end if self.budget is None else min(end, last + self.budget)
+
         # Leaving ``process`` closes its pipes and waits for it (killed by then if need be).
-        with process, interrupting(process.kill, started + self._limit, stop, "maxsat-child"):
+        with process, interrupting(process.kill, deadline, stop, "maxsat-child"):
             for line in process.stdout:
                 try:
                     message = json.loads(line) if line.endswith("\n") else None
@@ -335,6 +345,8 @@ class MaxSatContender:
                     answer = message
                 elif "bound" in message:
                     best = int(message["bound"])
+                    if self.renew:
+                        last = time.perf_counter()
                     if progress is not None:
                         progress(Progress(None, float(best), time.perf_counter() - started))
         seconds = time.perf_counter() - started

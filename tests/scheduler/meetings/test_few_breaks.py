@@ -167,6 +167,32 @@ def test_a_contender_with_a_budget_ends_its_child_there() -> None:
     assert contender.outcome.status is Status.UNKNOWN and not contender.proven
 
 
+STEADY = "tests.scheduler.meetings.steady_child"
+
+
+@pytest.mark.parametrize(
+    ("count", "gap", "renew", "proven"),
+    [
+        (15, 0.25, True, True),  # a bound every 0.25 s keeps it going to its answer at 4 s
+        (15, 0.25, False, False),  # a budget of its own: killed at 2 s
+        (1, 2.5, True, False),  # no bound within the first 2 s: killed there
+    ],
+)
+def test_a_renewed_budget_lasts_while_the_child_raises_its_bound(
+    make_instance: MakeInstance, count: int, gap: float, renew: bool, proven: bool
+) -> None:
+    instance = make_instance([("a", "b")])
+    args = (str(count), str(gap))
+    contender = MaxSatContender(instance, "steady", STEADY, args, budget=2.0, renew=renew)
+    bounds = _race_alone(contender)
+    assert contender.proven is proven and contender.outcome is not None
+    if proven:
+        assert contender.infeasible and bounds == [float(b) for b in range(1, count + 1)]
+    else:
+        assert contender.outcome.status is Status.UNKNOWN
+        assert len(bounds) < count  # the answer comes after the last bound: never read
+
+
 def test_it_races_where_breaks_are_proven_and_the_solve_stays_optimal(
     make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,9 +220,11 @@ def test_it_races_where_breaks_are_proven_and_the_solve_stays_optimal(
     assert raced and "few-breaks" not in raced[-1]
     # Where meetings are ordered it has no budget of its own: it searches as long as the race.
     budgets: list[float | None] = []
+    renewed: list[bool] = []  # each proven bound renews its budget
 
     def spied_budget(contenders: list[MaxSatContender], *args: object, **kwargs: object) -> object:
         budgets.extend(c.budget for c in contenders if c.name == "few-breaks")
+        renewed.extend(c.renew for c in contenders if c.name == "few-breaks")
         return real_race(contenders, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(solving, "race", spied_budget)
@@ -209,6 +237,7 @@ def test_it_races_where_breaks_are_proven_and_the_solve_stays_optimal(
     budgets.clear()
     assert solve(instance, options).objective == 4
     assert budgets == [min(solving.FEW_BREAKS_SECONDS, solving.FEW_BREAKS_SHARE * LIMIT)]
+    assert renewed == [True, True]
     monkeypatch.setattr(solving, "race", spied_race)
     # Above the pairs the MaxSAT engines may take, it stays out too.
     raced.clear()
