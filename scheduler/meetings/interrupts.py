@@ -21,9 +21,9 @@ def interrupting(
 ) -> Iterator[threading.Event]:
     """Around a python-sat search: once ``deadline`` (``time.perf_counter``; a callable is
     asked again at each look, for a deadline that moves) passes or ``stop`` is set, call
-    ``interrupt`` every 20 ms until the block ends, since one that
-    lands before the search starts, or between two SAT calls, is forgotten. Yields an event
-    that is set once it has interrupted."""
+    ``interrupt`` every 20 ms until the block ends, since one that lands before the search
+    starts, or between two SAT calls, is forgotten. Yields an event that is set once it has
+    interrupted."""
     done = threading.Event()
     interrupted = threading.Event()
     ends = deadline if callable(deadline) else lambda: deadline

@@ -187,7 +187,8 @@ class MaxSatContender:
         self.module = module
         self.args = args
         # Seconds the race goes on without it before the child starts (and takes a core),
-        # and the most seconds the child then searches (None: the race's time).
+        # and the most seconds the child then searches (None: the race's time; see
+        # ``renew``).
         self.delay = delay
         self.budget = budget
         # With ``renew``, the budget is the most seconds the child searches without raising
