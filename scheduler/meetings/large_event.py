@@ -86,6 +86,21 @@ SMALL_EVENT_MEETINGS = 240
 MISSING_SIZES = ((150, 1.0), (300, 1.5), (600, 3.0), (1_200, 5.0))
 
 
+def polish(
+    instance: MeetingInstance,
+    plan: Mapping[int, int],
+    seed: int,
+    deadline: float,
+    should_stop: Callable[[], bool],
+) -> dict[int, int]:
+    """``plan`` improved by the ejection walk until ``deadline``, the best schedule it met
+    (fixed, pinned and ordered meetings stay where they are)."""
+    movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+    search = LocalSearch(instance, plan, movable, seed=seed)
+    search.eject_walk(deadline, should_stop)
+    return dict(search.slot_of)
+
+
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
     return {
         m for m, meeting in enumerate(instance.meetings) if meeting.id in instance.pinned_slot

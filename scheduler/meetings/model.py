@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
 
@@ -32,6 +33,13 @@ def capacity_counter_size(instance: MeetingInstance) -> int:
             for s in instance.allowed_slots[m]:
                 per_slot[s] += 1
     return sum(n * capacity for n in per_slot if n > capacity)
+
+
+class Values(Protocol):
+    """Where a reader finds a solution's values: the solver after its search, its solution
+    callback during it, or a solution kept from one (``race.KeptSolution``)."""
+
+    def boolean_value(self, literal: Any) -> bool: ...
 
 
 class BuildStopped(Exception):
@@ -500,9 +508,7 @@ class MeetingModel:
         hint.values.extend(values)
 
     # ------------------------------------------------------------------- reading
-    def chosen_slots(
-        self, value: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
-    ) -> dict[int, int]:
+    def chosen_slots(self, value: Values) -> dict[int, int]:
         out: dict[int, int] = {}
         for (m, s), var in self.x.items():
             if value.boolean_value(var):

@@ -83,6 +83,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -92,7 +93,7 @@ from scheduler.meetings.errors import ModelInvalidError
 from scheduler.meetings.few_breaks import few_breaks_problem
 from scheduler.meetings.greedy import greedy_schedule
 from scheduler.meetings.instance import MeetingInstance
-from scheduler.meetings.large_event import heuristic_schedule, repair, solve_large
+from scheduler.meetings.large_event import heuristic_schedule, polish, repair, solve_large
 from scheduler.meetings.load_bound import load_lower_bound
 from scheduler.meetings.maxsat import MaxSatContender
 from scheduler.meetings.maxsat_encoding import maxsat_unsupported
@@ -166,6 +167,13 @@ COUNTERS_AFTER = 0.5
 UWRMAXSAT_AFTER = 0.05
 # The heuristic stand-in schedule waits this long for the search to prove its answer.
 STAND_BY_DELAY_S = 1.0
+# In the last POLISH_SHARE of the budget (at most POLISH_SECONDS), where the search has not
+# proven its answer, the ejection walk (large_event.polish) improves the best schedule found
+# so far beside it. Where the race ends unproven, its schedules can be far from the bound:
+# 5 s of the walk took a crafted variant's 54 breaks to 17 (optimum 13) and CP-SAT's 41 on
+# ticf-13crafc+precedences-25 to 20 (docs/benchmarks/meetings.md).
+POLISH_SECONDS = 5.0
+POLISH_SHARE = 0.1
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -408,7 +416,11 @@ def _solve_exact(
         model.add_hint(hint)
     # Never empty-handed: a heuristic schedule stands in if CP-SAT proves nothing and finds
     # nothing better in time. It is built beside the search.
-    stand_by = _StandBy(instance, options, cancel) if optimal_hint is None else None
+    stand_by = (
+        _StandBy(instance, options, cancel, local_start + options.time_limit_s)
+        if optimal_hint is None
+        else None
+    )
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One presolve pass where nothing is imposed in advance: faster proofs on the JAIR
     # originals (light model: ticf-13crafb 15-18 s against 27 s; counter model:
@@ -538,6 +550,12 @@ def _solve_exact(
                 renew=True,
             )
         )
+    if stand_by is not None:
+        # Its walk in the last seconds starts from the searches' latest schedules too.
+        searches = [c for c in contenders if isinstance(c, Contender)]
+        for search in searches:
+            search.keep = True
+        stand_by.starts = lambda: [plan for c in searches if (plan := c.incumbent())]
     try:
         winner, race_bound = race(
             contenders,
@@ -583,8 +601,14 @@ def _solve_exact(
     stand_ins = [plan for plan in (fallback, hint if optimal_hint is None else None) if plan]
     stand_in = min(stand_ins, key=lambda plan: evaluate(instance, plan), default=None)
     if status is Status.UNKNOWN or (status is Status.FEASIBLE and stand_in is not None):
-        better = _fallback_result(instance, options, stand_in, winner.plan(), race_bound, started)
+        solver = stand_by.solver if stand_by is not None else "greedy+local-search"
+        better = _fallback_result(
+            instance, options, stand_in, winner.plan(), race_bound, started, solver
+        )
         if better is not None:
+            proven = better.status is Status.FEASIBLE and meets(better.objective, race_bound)
+            if pure_breaks and proven:  # the walk's schedule meets the race's bound
+                better = replace(better, status=Status.OPTIMAL, bound=better.objective)
             return better
     if status is Status.UNKNOWN:
         return MeetingResult(status=status, objective=None, bound=race_bound, seconds=seconds)
@@ -604,16 +628,33 @@ class _StandBy:
     the JAIR instances; at most 2 s and 5% of the budget), built in a thread while CP-SAT
     searches (which releases the GIL). It starts after STAND_BY_DELAY_S (10% of a shorter
     budget), or when asked for: a search proven by then waits for nothing, and no Python
-    thread holds up its callbacks (built at once, it cost forumt-14crafd 0.08 s of 0.4)."""
+    thread holds up its callbacks (built at once, it cost forumt-14crafd 0.08 s of 0.4).
+
+    In the search's last seconds (POLISH_SECONDS, POLISH_SHARE), while it has proven
+    nothing, the ejection walk improves the best schedule found so far (by
+    ``objective.evaluate``): its own, or one of ``starts()``, the searches' latest (set once
+    they are known, before the race)."""
 
     def __init__(
-        self, instance: MeetingInstance, options: SolveOptions, cancel: threading.Event | None
+        self,
+        instance: MeetingInstance,
+        options: SolveOptions,
+        cancel: threading.Event | None,
+        deadline: float,
+        starts: Callable[[], list[dict[int, int]]] = list,
     ) -> None:
         self.plan: dict[int, int] | None = None
+        self.solver = "greedy+local-search"  # what made ``plan``, for the result
+        self.starts = starts
         self._wake = threading.Event()
         self._unneeded = threading.Event()
+        self._over = threading.Event()  # the search has ended
         delay = min(STAND_BY_DELAY_S, 0.1 * options.time_limit_s)
         budget = min(2.0, 0.05 * options.time_limit_s)
+        polish_from = deadline - min(POLISH_SECONDS, POLISH_SHARE * options.time_limit_s)
+
+        def stopped() -> bool:
+            return self._unneeded.is_set() or bool(cancel and cancel.is_set())
 
         def build() -> None:
             self._wake.wait(delay)
@@ -623,15 +664,27 @@ class _StandBy:
                 instance,
                 options.seed,
                 time.perf_counter() + budget,
-                should_stop=lambda: self._unneeded.is_set() or bool(cancel and cancel.is_set()),
+                should_stop=stopped,
                 restarts=False,  # one start + local search
+            )
+            if self._over.wait(max(0.0, polish_from - time.perf_counter())) or stopped():
+                return
+            plans = [plan for plan in (self.plan, *self.starts()) if plan]
+            if not plans:
+                return
+            best = min(plans, key=lambda plan: evaluate(instance, plan))
+            self.solver = ("greedy" if best is self.plan else "cp-sat") + "+ejection-walk"
+            self.plan = polish(
+                instance, best, options.seed, deadline, lambda: self._over.is_set() or stopped()
             )
 
         self._thread = threading.Thread(target=build, name="stand-by", daemon=True)
         self._thread.start()
 
     def result(self, needed: bool) -> dict[int, int] | None:
-        """The schedule (built now if it has not started); None if not ``needed``."""
+        """The schedule (built now if it has not started, its walk ended); None if not
+        ``needed``."""
+        self._over.set()
         if not needed:
             self._unneeded.set()
             self._wake.set()
@@ -648,6 +701,7 @@ def _fallback_result(
     found: dict[int, int],
     bound: float | None,
     started: float,
+    solver: str = "greedy+local-search",
 ) -> MeetingResult | None:
     """The heuristic schedule, when CP-SAT found none or a worse one and it passes the
     validator: status feasible if it places what the mode requires, else unknown with the
@@ -663,9 +717,7 @@ def _fallback_result(
         return None  # CP-SAT's full schedule beats any partial one
     plan = {instance.meetings[m].id: s for m, s in fallback.items()}
     seconds = time.perf_counter() - started
-    result = build_result(
-        instance, status, plan, seconds, bound=bound, solver="greedy+local-search"
-    )
+    result = build_result(instance, status, plan, seconds, bound=bound, solver=solver)
     if validate(instance, result, require_all=strict and complete):
         return None
     return result

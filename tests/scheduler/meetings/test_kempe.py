@@ -27,6 +27,7 @@ from scheduler.meetings.large_event import (
     _frozen_meetings,
     _walk,
     _walk_to_the_end,
+    polish,
 )
 from scheduler.meetings.local_search import EJECT_WORSE, LocalSearch, _Pool
 from scheduler.meetings.objective import evaluate
@@ -210,6 +211,25 @@ def test_the_walk_stops_once_nobody_has_a_break(make_instance: MakeInstance) -> 
     assert search.eject_walk(_soon(600)) == 1
     assert evaluate(inst, search.slot_of).breaks == 0
     assert _errors(inst, search.slot_of, require_all=True) == []
+
+
+def test_polish_walks_a_schedule_to_fewer_breaks_and_keeps_ordered_meetings(
+    make_instance: MakeInstance,
+) -> None:
+    """What the exact path's stand-in runs in a search's last seconds: the walk from a given
+    schedule, here to no break at all, the ordered meetings where they were."""
+    inst = _two_links(make_instance)
+    plan = polish(inst, {0: 0, 1: 2, 2: 1, 3: 2}, 0, _soon(600), lambda: False)
+    assert evaluate(inst, plan).breaks == 0
+    assert _errors(inst, plan, require_all=True) == []
+    # v-h1 before v-h2, so both stay: w cannot take the break from v any more.
+    ordered = _two_links(make_instance, precedences=(("m1", "m2"),))
+    assert _frozen_meetings(ordered) == {0, 1}
+    start = {0: 0, 1: 2, 2: 1, 3: 2}
+    plan = polish(ordered, start, 0, _soon(0.2), lambda: False)
+    assert (plan[0], plan[1]) == (0, 2)
+    assert _errors(ordered, plan, require_all=True) == []
+    assert evaluate(ordered, plan) <= evaluate(ordered, start)
 
 
 def test_an_ejection_sequence_never_moves_a_fixed_meeting(make_instance: MakeInstance) -> None:

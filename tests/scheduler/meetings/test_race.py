@@ -18,6 +18,7 @@ from scheduler.meetings.race import (
     LIGHT_PORTFOLIO,
     AtBound,
     Contender,
+    KeptSolution,
     Reader,
     race,
 )
@@ -214,6 +215,33 @@ def test_a_refutation_at_the_bound_proves_one_more_not_infeasibility() -> None:
     at_bound = AtBound("at-bound", _at_most(4, 2), AT_BOUND_PORTFOLIO, lower=2)
     winner, bound = race([Contender("full", _easy(4), LIGHT_PORTFOLIO), at_bound], 60)
     assert (winner.name, winner.code, winner.objective, bound) == ("full", cp_model.OPTIMAL, 4, 4)
+
+
+def test_a_kept_search_s_incumbent_is_its_latest_schedule(make_instance: MakeInstance) -> None:
+    """Read while it searches (the stand-in's walk starts from it); once the search is over
+    the latest schedule is the best, the one it returns."""
+    instance = make_instance(
+        [("a", "b"), ("a", "c"), ("b", "c"), ("c", "d"), ("a", "d")], n_slots=4, tables=2
+    )
+    model = MeetingModel(instance, allow_unscheduled=False)
+    kept = Contender("light", model.model, LIGHT_PORTFOLIO, reader=model.chosen_slots, keep=True)
+    assert kept.incumbent() is None  # nothing found yet
+    race([kept], time_limit=60)
+    assert kept.proven and kept.incumbent() == kept.plan()
+    assert len(kept.plan()) == 5
+    # Without ``keep`` nothing is kept.
+    model = MeetingModel(instance, allow_unscheduled=False)
+    plain = Contender("light", model.model, LIGHT_PORTFOLIO, reader=model.chosen_slots)
+    race([plain], time_limit=60)
+    assert plain.proven and plain.incumbent() is None
+
+
+def test_a_kept_solution_reads_negated_booleans_too() -> None:
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    kept = KeptSolution([1, 0])
+    assert (kept.boolean_value(x), kept.boolean_value(y)) == (True, False)
+    assert (kept.boolean_value(~x), kept.boolean_value(~y)) == (False, True)
 
 
 @needs_hard

@@ -22,6 +22,8 @@ from scheduler.meetings import (
     validate,
 )
 from scheduler.meetings import solving as solve_module
+from scheduler.meetings.objective import evaluate
+from scheduler.meetings.schedule_result import build_result
 from scheduler.meetings.solving import COUNTERS_AFTER, _StandBy
 
 from .conftest import MakeInstance
@@ -121,13 +123,61 @@ def test_the_stand_in_schedule_is_built_only_when_asked_for(make_instance: MakeI
     # A triangle: every two meetings share someone, so a schedule uses three slots.
     instance = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=4)
     options = SolveOptions(time_limit_s=60, allow_unscheduled=False)
-    unneeded = _StandBy(instance, options, None)
+    deadline = time.perf_counter() + 60
+    unneeded = _StandBy(instance, options, None, deadline)
     assert unneeded.result(needed=False) is None
     unneeded._thread.join(timeout=60)
     assert not unneeded._thread.is_alive() and unneeded.plan is None  # never built
-    plan = _StandBy(instance, options, None).result(needed=True)  # built now, not later
+    asked = _StandBy(instance, options, None, deadline)
+    plan = asked.result(needed=True)  # built now, not later
     assert plan is not None and sorted(plan) == [0, 1, 2]
     assert len(set(plan.values())) == 3
+    assert asked.solver == "greedy+local-search"  # the search was over: no walk
+
+
+def test_the_stand_in_walks_from_the_best_schedule_so_far_in_the_last_seconds(
+    make_instance: MakeInstance,
+) -> None:
+    # a meets b, c and d; with ab in slot 0, ac in 2 and ad in 3, a waits in slot 1.
+    instance = make_instance([("a", "b"), ("a", "c"), ("a", "d")], n_slots=4)
+    broken = {0: 0, 1: 2, 2: 3}
+    asked: list[bool] = []
+
+    def starts() -> list[dict[int, int]]:
+        asked.append(True)
+        return [broken]
+
+    # The last tenth of a 1 s budget is for the walk: it runs until the deadline.
+    options = SolveOptions(time_limit_s=1, allow_unscheduled=False)
+    stand_by = _StandBy(instance, options, None, time.perf_counter() + 1, starts)
+    stand_by._thread.join(timeout=60)
+    plan = stand_by.result(needed=True)
+    assert asked == [True]
+    assert stand_by.solver.endswith("+ejection-walk")
+    assert plan is not None and len(plan) == 3
+    result = build_result(instance, Status.FEASIBLE, _ids(instance, plan), 1.0)
+    assert validate(instance, result, require_all=True) == []
+    assert evaluate(instance, plan) <= evaluate(instance, broken)
+
+
+def test_the_stand_in_does_not_walk_once_the_search_is_over(make_instance: MakeInstance) -> None:
+    instance = make_instance([("a", "b"), ("a", "c"), ("a", "d")], n_slots=4)
+    asked: list[bool] = []
+
+    def starts() -> list[dict[int, int]]:
+        asked.append(True)
+        return []
+
+    options = SolveOptions(time_limit_s=600, allow_unscheduled=False)
+    # The walk would start 5 s before the deadline, 595 s from now.
+    stand_by = _StandBy(instance, options, None, time.perf_counter() + 600, starts)
+    assert stand_by.result(needed=True) is not None  # the search ended: at once
+    stand_by._thread.join(timeout=60)
+    assert asked == [] and stand_by.solver == "greedy+local-search"
+
+
+def _ids(instance: MeetingInstance, plan: dict[int, int]) -> dict[str, int]:
+    return {instance.meetings[m].id: s for m, s in plan.items()}
 
 
 def _three_forced_breaks(make_instance: MakeInstance, **extra: Any) -> MeetingInstance:
@@ -250,3 +300,31 @@ def test_a_stopped_schedule_meeting_the_race_bound_is_optimal(
     monkeypatch.setattr(solve_module, "race", lambda *a, **k: (StoppedAtTheBound(), 0.0))
     result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
     assert result.status is not Status.OPTIMAL
+
+
+def test_a_stand_in_schedule_meeting_the_race_bound_is_optimal(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race ends unproven with a worse schedule than the stand-in's, and the stand-in's
+    meets the race's bound: the solve returns it, optimal."""
+    from ortools.sat.python import cp_model
+
+    # A triangle over 5 slots: 1 break at best (someone waits), 3 when spread out.
+    instance = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=5, tables=3)
+
+    class StoppedWorse:
+        code = cp_model.FEASIBLE
+        objective = 3.0
+
+        def plan(self) -> dict[int, int]:
+            return {0: 0, 1: 2, 2: 4}
+
+    monkeypatch.setattr(solve_module, "_probe_lower_bound", lambda *args, **kwargs: (0, None))
+    monkeypatch.setattr(solve_module, "race", lambda *a, **k: (StoppedWorse(), 1.0))
+    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert (result.status, result.objective, result.bound) == (Status.OPTIMAL, 1, 1)
+    assert validate(instance, result, require_all=True) == []
+    # Below the stand-in's, the race's bound leaves it feasible.
+    monkeypatch.setattr(solve_module, "race", lambda *a, **k: (StoppedWorse(), 0.5))
+    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert (result.status, result.objective, result.bound) == (Status.FEASIBLE, 1, 0.5)
