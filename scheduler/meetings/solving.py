@@ -170,10 +170,11 @@ STAND_BY_DELAY_S = 1.0
 # In the last POLISH_SHARE of the budget (at most POLISH_SECONDS), where the search has not
 # proven its answer, the ejection walk (large_event.polish) improves the best schedule found
 # so far beside it. Where the race ends unproven, its schedules can be far from the bound:
-# 5 s of the walk took a crafted variant's 54 breaks to 17 (optimum 13) and CP-SAT's 41 on
-# ticf-13crafc+precedences-25 to 20 (docs/benchmarks/meetings.md).
-POLISH_SECONDS = 5.0
-POLISH_SHARE = 0.1
+# 2 s of the walk took a crafted variant's 54 breaks to 15 (optimum 13), as 5 s did. The
+# walk takes a core from the race meanwhile: with 5 s, an RC2 proof due at 56.7 s of 60 did
+# not come (docs/benchmarks/meetings.md).
+POLISH_SECONDS = 2.0
+POLISH_SHARE = 0.05
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,

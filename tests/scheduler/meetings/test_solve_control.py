@@ -147,9 +147,9 @@ def test_the_stand_in_walks_from_the_best_schedule_so_far_in_the_last_seconds(
         asked.append(True)
         return [broken]
 
-    # The last tenth of a 1 s budget is for the walk: it runs until the deadline.
-    options = SolveOptions(time_limit_s=1, allow_unscheduled=False)
-    stand_by = _StandBy(instance, options, None, time.perf_counter() + 1, starts)
+    # The last 5% of a 2 s budget is for the walk: it runs until the deadline.
+    options = SolveOptions(time_limit_s=2, allow_unscheduled=False)
+    stand_by = _StandBy(instance, options, None, time.perf_counter() + 2, starts)
     stand_by._thread.join(timeout=60)
     plan = stand_by.result(needed=True)
     assert asked == [True]
@@ -169,7 +169,7 @@ def test_the_stand_in_does_not_walk_once_the_search_is_over(make_instance: MakeI
         return []
 
     options = SolveOptions(time_limit_s=600, allow_unscheduled=False)
-    # The walk would start 5 s before the deadline, 595 s from now.
+    # The walk would start 2 s before the deadline, 598 s from now.
     stand_by = _StandBy(instance, options, None, time.perf_counter() + 600, starts)
     assert stand_by.result(needed=True) is not None  # the search ended: at once
     stand_by._thread.join(timeout=60)
