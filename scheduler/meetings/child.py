@@ -16,6 +16,7 @@ import os
 import resource
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 # Where ``scheduler`` lives, so the child imports the same code as its parent.
@@ -36,6 +37,23 @@ def start_child(module: str, *args: str) -> subprocess.Popen[str]:
         text=True,
         env=env,
     )
+
+
+@contextlib.contextmanager
+def reaped(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """``with process`` (its pipes closed, then the child waited for), except that text still
+    buffered for a child that has died is dropped: closing its stdin flushes into a broken
+    pipe, which ``Popen`` raises (seen once in CI, a race's child killed while its feeder
+    thread was still writing the instance)."""
+    try:
+        yield process
+    finally:
+        if process.stdout is not None:
+            process.stdout.close()
+        if process.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):  # broken pipe, or closed meanwhile
+                process.stdin.close()
+        process.wait()
 
 
 def limit_child(memory_bytes: int, cpu_seconds: int | None) -> None:

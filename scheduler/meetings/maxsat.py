@@ -28,7 +28,7 @@ from typing import Any
 
 from pysat.examples.rc2 import RC2
 
-from scheduler.meetings.child import limit_child, start_child
+from scheduler.meetings.child import limit_child, reaped, start_child
 from scheduler.meetings.instance import MeetingInstance
 from scheduler.meetings.interrupts import interrupting
 from scheduler.meetings.json_format import instance_from_dict, instance_to_dict
@@ -333,7 +333,7 @@ class MaxSatContender:
             return end if self.budget is None else min(end, last + self.budget)
 
         # Leaving ``process`` closes its pipes and waits for it (killed by then if need be).
-        with process, interrupting(process.kill, deadline, stop, "maxsat-child"):
+        with reaped(process), interrupting(process.kill, deadline, stop, "maxsat-child"):
             for line in process.stdout:
                 try:
                     message = json.loads(line) if line.endswith("\n") else None

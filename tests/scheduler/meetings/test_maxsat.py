@@ -24,6 +24,7 @@ from scheduler.meetings import (
     validate,
 )
 from scheduler.meetings import maxsat as maxsat_module
+from scheduler.meetings.child import reaped, start_child
 from scheduler.meetings.json_format import instance_to_dict
 from scheduler.meetings.maxsat import MaxSatContender, MaxSatOptions, MaxSatSearch, run_maxsat
 from scheduler.meetings.maxsat_encoding import EncodingOptions, maxsat_unsupported
@@ -305,3 +306,25 @@ def test_a_child_that_answers_nonsense_is_killed(
     assert contender.outcome is not None and contender.outcome.status is Status.UNKNOWN
     assert not contender.proven and contender.plan() == {}
     assert [child.returncode for child in children] == [-signal.SIGKILL]
+
+
+def test_a_child_that_died_with_text_still_buffered_for_it_is_reaped_quietly() -> None:
+    """What the race's contender does on leaving its child: closing a stdin that holds text
+    for a dead child flushes into a broken pipe, which ``with process`` raises (seen once,
+    a child killed while its instance was still being written)."""
+    process = start_child("scheduler.meetings.maxsat", "1")
+    assert process.stdin is not None
+    process.kill()
+    process.wait()
+    process.stdin.write("{}")  # buffered: written only when stdin is flushed or closed
+    with pytest.raises(BrokenPipeError), process:
+        pass  # Popen's own exit, for the record
+    process = start_child("scheduler.meetings.maxsat", "1")
+    assert process.stdin is not None
+    process.kill()
+    process.wait()
+    process.stdin.write("{}")
+    with reaped(process):
+        pass
+    assert process.returncode == -signal.SIGKILL
+    assert process.stdin.closed and process.stdout is not None and process.stdout.closed
