@@ -274,10 +274,8 @@ class MaxSatContender:
             self._timer.cancel()
             self._timer.join()  # its search kills the child and waits for it
         elif process is not None:  # started by ``start`` alone
-            process.kill()
-            process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+            with reaped(process):
+                process.kill()
 
     def run(
         self,

@@ -175,6 +175,8 @@ STAND_BY_DELAY_S = 1.0
 # not come (docs/benchmarks/meetings.md).
 POLISH_SECONDS = 2.0
 POLISH_SHARE = 0.05
+# The result's ``solver`` for the stand-in's schedule, unless the walk improved it.
+STAND_IN_SOLVER = "greedy+local-search"
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -602,7 +604,7 @@ def _solve_exact(
     stand_ins = [plan for plan in (fallback, hint if optimal_hint is None else None) if plan]
     stand_in = min(stand_ins, key=lambda plan: evaluate(instance, plan), default=None)
     if status is Status.UNKNOWN or (status is Status.FEASIBLE and stand_in is not None):
-        solver = stand_by.solver if stand_by is not None else "greedy+local-search"
+        solver = stand_by.solver if stand_by is not None else STAND_IN_SOLVER
         better = _fallback_result(
             instance, options, stand_in, winner.plan(), race_bound, started, solver
         )
@@ -645,7 +647,7 @@ class _StandBy:
         starts: Callable[[], list[dict[int, int]]] = list,
     ) -> None:
         self.plan: dict[int, int] | None = None
-        self.solver = "greedy+local-search"  # what made ``plan``, for the result
+        self.solver = STAND_IN_SOLVER  # what made ``plan``, for the result
         self.starts = starts
         self._wake = threading.Event()
         self._unneeded = threading.Event()
@@ -702,7 +704,7 @@ def _fallback_result(
     found: dict[int, int],
     bound: float | None,
     started: float,
-    solver: str = "greedy+local-search",
+    solver: str,
 ) -> MeetingResult | None:
     """The heuristic schedule, when CP-SAT found none or a worse one and it passes the
     validator: status feasible if it places what the mode requires, else unknown with the
