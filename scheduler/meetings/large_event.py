@@ -13,7 +13,9 @@ the neighbourhood can change: fairness excess (breaks above ``d`` over the best-
 participant, who has none at these sizes) first, then priority-weighted unscheduled meetings,
 then on a re-solve moves away from the published slots, then breaks; in strict solves (every
 meeting must be placed) placement comes before fairness, and meetings still unplaced get
-neighbourhoods of their own first. Meetings with a precedence, a fix or a pin never move.
+neighbourhoods of their own first. Meetings with a fix or a pin never move; the local search
+moves ordered meetings (precedences) only to slots that keep their order, and the
+neighbourhoods never free them.
 """
 
 from __future__ import annotations
@@ -94,17 +96,28 @@ def polish(
     should_stop: Callable[[], bool],
 ) -> dict[int, int]:
     """``plan`` improved by the ejection walk until ``deadline``, the best schedule it met
-    (fixed, pinned and ordered meetings stay where they are)."""
-    movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+    (fixed and pinned meetings stay where they are, ordered ones keep their order)."""
+    movable = _walkable(instance)
     search = LocalSearch(instance, plan, movable, seed=seed)
     search.eject_walk(deadline, should_stop)
     return dict(search.slot_of)
 
 
+def _pinned_meetings(instance: MeetingInstance) -> set[int]:
+    return {m for m, meeting in enumerate(instance.meetings) if meeting.id in instance.pinned_slot}
+
+
 def _frozen_meetings(instance: MeetingInstance) -> set[int]:
-    return {
-        m for m, meeting in enumerate(instance.meetings) if meeting.id in instance.pinned_slot
-    } | {instance.meeting_index[mid] for pair in instance.precedences for mid in pair}
+    """What the CP-SAT neighbourhoods never free: fixed, pinned and ordered meetings."""
+    return _pinned_meetings(instance) | {
+        instance.meeting_index[mid] for pair in instance.precedences for mid in pair
+    }
+
+
+def _walkable(instance: MeetingInstance) -> set[int]:
+    """What the local search may move: all but the fixed and pinned meetings (ordered ones
+    only to slots that keep their order)."""
+    return set(range(len(instance.meetings))) - _pinned_meetings(instance)
 
 
 class LnsState:
@@ -491,7 +504,7 @@ def heuristic_schedule(
     5-10% of the breaks on generated events, more than the neighbourhood search gains in the
     same time (docs/benchmarks/meetings.md).
     """
-    movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+    movable = _walkable(instance)
     best: dict[int, int] | None = None
     best_score = None
     ideal = ideal_score(instance)
@@ -554,7 +567,7 @@ def solve_large(
             first = {
                 instance.meeting_index[guided.meetings[m].id]: s for m, s in guided_plan.items()
             }
-            movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+            movable = _walkable(instance)
             search = LocalSearch(instance, first, movable, seed=options.seed)
             search.run(started + 0.6 * options.time_limit_s, should_stop=should_stop)
             start_plan = search.slot_of
@@ -663,7 +676,7 @@ def _search_on(
         first = heuristic_schedule(
             instance, options.seed, started + KEMPE_FROM * options.time_limit_s, should_stop
         )
-        movable = set(range(len(instance.meetings))) - _frozen_meetings(instance)
+        movable = _walkable(instance)
         search = LocalSearch(instance, first, movable, seed=options.seed)
         annealing.append(search)
         use_span = options.allow_unscheduled is False and options.span_walk
@@ -772,13 +785,8 @@ def _search_on(
     if any(v.kind == "fairness" for v in validate(instance, result)):
         # Never a schedule above a fairness limit: the better of the last one within every
         # limit and this one with meetings taken out of the days above their limit (any but
-        # the fixed and pinned ones; the search never moves ordered ones, they may go).
-        droppable = {
-            m
-            for m, meeting in enumerate(instance.meetings)
-            if meeting.id not in instance.pinned_slot
-        }
-        repaired = LocalSearch(instance, state.slot_of, droppable, seed=options.seed)
+        # the fixed and pinned ones; ordered ones may go).
+        repaired = LocalSearch(instance, state.slot_of, _walkable(instance), seed=options.seed)
         repaired.repair_fairness()
         plans = [repaired.slot_of] + ([fair] if fair is not None else [])
         state = LnsState(instance, min(plans, key=lambda plan: evaluate(instance, plan)))

@@ -104,6 +104,13 @@ class LocalSearch:
         self._shared = [instance.uses_shared_table(meeting) for meeting in instance.meetings]
         # Each meeting's two participants, read on every step of a chain.
         self._pair = [meeting.participants for meeting in instance.meetings]
+        # Ordered meetings (precedences) move too, only to slots that keep their order.
+        self._earlier: dict[int, list[int]] = {}
+        self._later: dict[int, list[int]] = {}
+        index = instance.meeting_index
+        for earlier, later in instance.precedences:
+            self._earlier.setdefault(index[later], []).append(index[earlier])
+            self._later.setdefault(index[earlier], []).append(index[later])
         for m, s in plan.items():
             self._occupy(m, s)
 
@@ -171,12 +178,32 @@ class LocalSearch:
     def total_breaks(self) -> int:
         return sum(count_breaks(list(b)) for b in self.busy.values())
 
+    def _in_order(self, moves: Mapping[int, int]) -> bool:
+        """Whether the meetings of ``moves`` (meeting -> new slot) keep every precedence
+        with each other and with the placed meetings that stay (unplaced ones bind nothing)."""
+        slot_of = self.slot_of
+        for m, s in moves.items():
+            for e in self._earlier.get(m, ()):
+                at = moves.get(e, slot_of.get(e))
+                if at is not None and at >= s:
+                    return False
+            for later in self._later.get(m, ()):
+                at = moves.get(later, slot_of.get(later))
+                if at is not None and at <= s:
+                    return False
+        return True
+
+    def _ordered(self, m: int) -> bool:
+        return m in self._earlier or m in self._later
+
     def _free_for(self, m: int, s: int, ignore: int | None = None) -> bool:
         meeting = self.instance.meetings[m]
         for p in meeting.participants:
             other = self.busy[p].get(s)
             if other is not None and other != ignore:
                 return False
+        if self._ordered(m) and not self._in_order({m: s}):
+            return False
         if self.instance.uses_shared_table(meeting):
             return self.shared_used[s] < self.capacity
         return True
@@ -352,6 +379,10 @@ class LocalSearch:
                     continue
                 if s2 in self.busy[q1] or s1 in self.busy[q2]:
                     continue
+                if (self._ordered(m1) or self._ordered(m2)) and not self._in_order(
+                    {m1: s2, m2: s1}
+                ):
+                    continue
                 shared1 = inst.uses_shared_table(inst.meetings[m1])
                 if shared1 != inst.uses_shared_table(inst.meetings[m2]):
                     # Only one of them needs a shared table: it must find one in its new slot.
@@ -406,7 +437,15 @@ class LocalSearch:
             current = b if current == a else a
             here, there = there, here
             m = busy[current].get(here)
+        if self._earlier and not self._chain_in_order(chain, s, t):
+            return None
         return chain
+
+    def _chain_in_order(self, chain: list[int], s: int, t: int) -> bool:
+        """Whether swapping ``s`` and ``t`` along ``chain`` keeps every precedence."""
+        if not any(self._ordered(m) for m in chain):
+            return True
+        return self._in_order({m: t if i % 2 == 0 else s for i, m in enumerate(chain)})
 
     def _path_end(self, pid: str, chain: list[int]) -> str:
         """The person at the other end of the path ``chain`` starting from ``pid``."""
