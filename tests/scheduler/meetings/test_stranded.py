@@ -224,8 +224,9 @@ def test_an_excess_no_neighbourhood_can_mend_is_left_after_the_largest_one(
 def test_meetings_in_an_order_may_go_to_bring_a_day_within_its_limit(
     make_instance: MakeInstance,
 ) -> None:
-    """The search never moves ordered meetings; when they leave a above d = 0 and the search
-    stops at once, one of them is taken out rather than the schedule returned invalid."""
+    """The neighbourhoods never free ordered meetings; when they leave a above d = 0 and the
+    search stops at once, one of them is taken out rather than the schedule returned
+    invalid."""
     inst = make_instance(
         [("a", "b"), ("a", "c")], n_slots=3, fairness=0, precedences=(("m1", "m2"),)
     )
