@@ -202,7 +202,7 @@ class LocalSearch:
             other = self.busy[p].get(s)
             if other is not None and other != ignore:
                 return False
-        if self._ordered(m) and not self._in_order({m: s}):
+        if self._earlier and self._ordered(m) and not self._in_order({m: s}):
             return False
         if self.instance.uses_shared_table(meeting):
             return self.shared_used[s] < self.capacity
@@ -379,8 +379,10 @@ class LocalSearch:
                     continue
                 if s2 in self.busy[q1] or s1 in self.busy[q2]:
                     continue
-                if (self._ordered(m1) or self._ordered(m2)) and not self._in_order(
-                    {m1: s2, m2: s1}
+                if (
+                    self._earlier
+                    and (self._ordered(m1) or self._ordered(m2))
+                    and not self._in_order({m1: s2, m2: s1})
                 ):
                     continue
                 shared1 = inst.uses_shared_table(inst.meetings[m1])
