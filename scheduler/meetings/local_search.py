@@ -419,10 +419,10 @@ class LocalSearch:
         that meeting goes to ``t``, its partner's meeting in ``t`` (if any) goes to ``s``,
         and so on. Swapping them keeps everybody at one meeting per slot and only the path's
         two ends change their busy slots. None if a meeting on it may not move (frozen, the
-        other slot not allowed), the path is too long, or ``pid`` is busy in ``t`` as well
-        (then ``pid`` is inside a path, not at its end, and the swap would book them twice
-        in ``t``). Empty if ``pid`` is free in ``s`` (a plan of several chains gets there
-        when an earlier chain's far end is ``pid``)."""
+        other slot not allowed, an order broken), the path is too long, or ``pid`` is busy
+        in ``t`` as well (then ``pid`` is inside a path, not at its end, and the swap would
+        book them twice in ``t``). Empty if ``pid`` is free in ``s`` (a plan of several
+        chains gets there when an earlier chain's far end is ``pid``)."""
         busy, movable, allowed, pair = self.busy, self.movable, self._allowed, self._pair
         if s in busy[pid] and t in busy[pid]:
             return None
