@@ -520,13 +520,14 @@ class LocalSearch:
     def _tables_ok(self, s: int, t: int) -> bool:
         return self.shared_used[s] <= self.capacity and self.shared_used[t] <= self.capacity
 
-    def kempe_insert(self) -> int:
+    def kempe_insert(self, deadline: float | None = None) -> int:
         """Place unplaced meetings in a slot where a side is busy by swapping Kempe chains:
         that side's meeting in the slot moves to one of its free slots, its partner's meeting
         there moves back, and so on along the path (edge-colouring repair). When both sides
         are busy, one chain each (the second only towards a slot next to that person's
         meetings). Never adds fairness excess; among the chains that work, the fewest moves,
-        then breaks."""
+        then breaks. No meeting is tried after ``deadline`` (with hundreds of meetings out,
+        one call can take seconds)."""
         inst = self.instance
         placed = 0
         order = sorted(
@@ -534,6 +535,8 @@ class LocalSearch:
             key=lambda m: -inst.meetings[m].priority,
         )
         for m in order:
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
             meeting = inst.meetings[m]
             a, b = meeting.participants
             if any(
@@ -716,7 +719,7 @@ class LocalSearch:
                 if steps % 20_000 == 0 or (len(self.slot_of) < placeable and steps % 4_000 == 0):
                     # Unplaced meetings: chains, then the hole wanders (more often while
                     # there are any).
-                    self.kempe_insert()
+                    self.kempe_insert(deadline)
                     self.insert_unplaced()
                     self.eject_step()
                     rank = self._rank()
@@ -759,7 +762,7 @@ class LocalSearch:
                 delta = self._step_delta(before, after)
                 if delta <= 0 or draw() < math.exp(-delta / temperature):
                     self._swap(chain, s, t)
-        self.kempe_insert()
+        self.kempe_insert(deadline)
         self.insert_unplaced()
         if self._rank() > best_rank:
             self._restore(best)
@@ -937,7 +940,7 @@ class LocalSearch:
                     break
                 worse = worse_from * (deadline - now) / span
                 if sequences % 1_000 == 0 and any(m not in self.slot_of for m in self.movable):
-                    self.kempe_insert()
+                    self.kempe_insert(deadline)
                     self.insert_unplaced()
                     self.eject_step()  # the hole wanders, as in the annealing
                     # These change placements and breaks outside the sequences' tally.

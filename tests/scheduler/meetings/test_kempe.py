@@ -63,6 +63,10 @@ def test_kempe_insertion_places_what_no_single_move_can(make_instance: MakeInsta
     plan = {0: 1, 1: 0, 2: 1}
     search = LocalSearch(inst, plan, set(range(4)))
     assert search.insert_unplaced() == 0 and search.insert_with_ejection() == 0
+    # Past its deadline it tries nothing (a call with hundreds of meetings out can take
+    # seconds, and the solve's limit comes first).
+    assert search.kempe_insert(deadline=time.perf_counter()) == 0
+    assert search.slot_of == plan
     assert search.kempe_insert() == 1
     assert len(search.slot_of) == 4
     assert _errors(inst, search.slot_of, require_all=True) == []
@@ -311,7 +315,7 @@ def test_the_walk_ends_on_the_best_schedule_whatever_the_insertions_did(
             search._occupy(1, 2)
         return 0
 
-    search.kempe_insert = lambda: 0  # type: ignore[method-assign]
+    search.kempe_insert = lambda deadline=None: 0  # type: ignore[method-assign]
     search.insert_unplaced = lambda: 0  # type: ignore[method-assign]
     search.eject_step = hole_walk_giving_a_break  # type: ignore[method-assign]
     search.eject_sequence = lambda pid, worse=0.0, touched=None: 0  # type: ignore[method-assign]
