@@ -4,6 +4,7 @@ annealing over chains, always keeping the schedule valid."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import time
 from collections.abc import Callable
@@ -39,6 +40,12 @@ from .conftest import MakeInstance
 
 def _soon(seconds: float) -> float:
     return time.perf_counter() + seconds
+
+
+def _after_calls(calls: int) -> Callable[[], bool]:
+    """A ``should_stop`` that says stop from its ``calls``-th call on."""
+    count = itertools.count(1)
+    return lambda: next(count) >= calls
 
 
 def _errors(instance: MeetingInstance, plan: dict[int, int], **kwargs: bool) -> list[str]:
@@ -149,7 +156,10 @@ def test_ordered_meetings_move_only_to_slots_that_keep_their_order(seed: int) ->
     start = {m: s for m, s in plan.items() if m % 7}  # a few taken out, to be put back
     for method in ("run", "kempe_anneal", "eject_walk"):
         search = LocalSearch(inst, start, set(range(len(inst.meetings))), seed=seed)
-        getattr(search, method)(_soon(0.3))
+        # A fixed amount of work, not of time (a busy machine must not leave it undone):
+        # three looks at the clock, each after 2,000 annealing steps, 200 walk sequences
+        # or one round of passes.
+        getattr(search, method)(_soon(600), _after_calls(3))
         search.kempe_insert()
         search.insert_with_ejection()
         search.insert_unplaced()
