@@ -396,7 +396,7 @@ def _solve_exact(
         excluded=excluded,
         implied_constraints=options.implied_constraints,
     )
-    optimal_hint: dict[int, int] | None = None
+    hint: dict[int, int] | None = None
     # After a SAT search for 0 breaks that ran out of time, straight to the search. The
     # probes would refute 0 there (0.6 s on forum-13crafc and ticf-13crafc), but then spend
     # 1.75 s failing to settle 1, and with 1 proven at once the whole solve still took
@@ -405,25 +405,25 @@ def _solve_exact(
     # slowed it (forum-13crafc 4.0 s in all against 3.0 s without them).
     probes = pure_breaks and answer is not Answer.UNKNOWN
     if probes and early is None:
-        lower, optimal_hint = _probe_lower_bound(model, options, progress, cancel, started, lower)
+        lower, found = _probe_lower_bound(model, options, progress, cancel, started, lower)
+        if found is not None:
+            at_bound = _at_proven_bound(instance, found, lower, progress, started)
+            if at_bound is not None:
+                return at_bound
+            hint = found  # not at the bound after all: a start, and a stand-in (below)
     if probes and lower > 0:
         # Kept as a constraint although it slows some JAIR originals (forum-13crafb 34 s
         # against 16 s without it): without it, crafted variants ended far from their
         # optimum (ticf-13crafb+forbidden-0.3: 15 breaks against 4; docs/benchmarks/
         # meetings.md). The result also takes it into its bound.
         model.model.add(model.breaks_total >= lower)
-    hint = optimal_hint
     if hint is None and options.use_hint:
         hint = greedy_schedule(instance, start=instance.published_slots)
     if hint is not None:
         model.add_hint(hint)
     # Never empty-handed: a heuristic schedule stands in if CP-SAT proves nothing and finds
     # nothing better in time. It is built beside the search.
-    stand_by = (
-        _StandBy(instance, options, cancel, local_start + options.time_limit_s)
-        if optimal_hint is None
-        else None
-    )
+    stand_by = _StandBy(instance, options, cancel, local_start + options.time_limit_s)
     remaining = options.time_limit_s - (time.perf_counter() - local_start)
     # One presolve pass where nothing is imposed in advance: faster proofs on the JAIR
     # originals (light model: ticf-13crafb 15-18 s against 27 s; counter model:
@@ -454,7 +454,6 @@ def _solve_exact(
     fixed_only = bool(instance.pinned_slot) and not instance.precedences
     maxsat_races = (
         pure_breaks
-        and optimal_hint is None
         and (options.maxsat or (options.maxsat is None and (options.workers >= 3 or fixed_only)))
         and instance.pairs <= options.maxsat_max_pairs
         and maxsat_unsupported(instance) is None
@@ -464,7 +463,6 @@ def _solve_exact(
         light.workers = max(1, options.workers - 1)
     racing = (
         pure_breaks
-        and optimal_hint is None
         and options.implied_constraints
         and options.workers >= 2
         and capacity_counter_size(instance) <= options.max_counter_booleans
@@ -526,7 +524,6 @@ def _solve_exact(
     # beats (forum-13crafc 23 s against 14 with it), nor beside the MaxSAT child.
     if (
         pure_breaks
-        and optimal_hint is None
         and options.few_breaks
         and options.workers >= 2  # its child takes a core
         and lower >= FEW_BREAKS_FROM
@@ -553,12 +550,11 @@ def _solve_exact(
                 renew=True,
             )
         )
-    if stand_by is not None:
-        # Its walk in the last seconds starts from the searches' latest schedules too.
-        searches = [c for c in contenders if isinstance(c, Contender)]
-        for search in searches:
-            search.keep = True
-        stand_by.starts = lambda: [plan for c in searches if (plan := c.incumbent())]
+    # The stand-in's walk in the last seconds starts from the searches' latest schedules too.
+    searches = [c for c in contenders if isinstance(c, Contender)]
+    for search in searches:
+        search.keep = True
+    stand_by.starts = lambda: [plan for c in searches if (plan := c.incumbent())]
     try:
         winner, race_bound = race(
             contenders,
@@ -574,8 +570,7 @@ def _solve_exact(
     except BaseException:
         # The solve fails: the stand-in is not to start (or stops at its next check)
         # rather than build on in its thread after the error.
-        if stand_by is not None:
-            stand_by.result(needed=False)
+        stand_by.result(needed=False)
         raise
     if isinstance(winner, MaxSatContender):
         status = (
@@ -592,21 +587,18 @@ def _solve_exact(
     if status is Status.FEASIBLE and meets(winner.objective, race_bound):
         # The schedule meets a proven bound: the probes' or another contender's.
         status = Status.OPTIMAL
-    fallback = None
-    if stand_by is not None:
-        fallback = stand_by.result(needed=status not in (Status.OPTIMAL, Status.INFEASIBLE))
+    fallback = stand_by.result(needed=status not in (Status.OPTIMAL, Status.INFEASIBLE))
     seconds = time.perf_counter() - started
     if status is Status.INFEASIBLE:
         return _no_schedule(instance, started)
     # The heuristic schedule and the hint (on a re-solve, the published schedule kept where
     # it still fits) stand in when CP-SAT, stopped by the limit, holds a worse schedule than
     # what it started from: a short re-solve must not return fewer meetings or more moves.
-    stand_ins = [plan for plan in (fallback, hint if optimal_hint is None else None) if plan]
+    stand_ins = [plan for plan in (fallback, hint) if plan]
     stand_in = min(stand_ins, key=lambda plan: evaluate(instance, plan), default=None)
     if status is Status.UNKNOWN or (status is Status.FEASIBLE and stand_in is not None):
-        solver = stand_by.solver if stand_by is not None else STAND_IN_SOLVER
         better = _fallback_result(
-            instance, options, stand_in, winner.plan(), race_bound, started, solver
+            instance, options, stand_in, winner.plan(), race_bound, started, stand_by.solver
         )
         if better is not None:
             proven = better.status is Status.FEASIBLE and meets(better.objective, race_bound)
@@ -758,6 +750,30 @@ def _maxsat_result(
     seconds = time.perf_counter() - started
     bound = float(evaluate(instance, slots).breaks)
     return build_result(instance, Status.OPTIMAL, plan, seconds, bound=bound, solver=winner.name)
+
+
+def _at_proven_bound(
+    instance: MeetingInstance,
+    slots: dict[int, int],
+    lower: int,
+    progress: ProgressFn | None,
+    started: float,
+) -> MeetingResult | None:
+    """The optimal result of a probe's schedule, if it has every meeting and at most the
+    ``lower`` breaks already proven (scored by ``objective.evaluate``, not by the model).
+    Returned at once: racing on from it as a hint lost it where CP-SAT could not complete
+    the hint (forum-13crafc+forbidden-0.7, crafted seed 5: 1 break found by a probe at 3 s,
+    5 returned after 60 s; docs/benchmarks/meetings.md)."""
+    score = evaluate(instance, slots)
+    if score.excess or score.unscheduled_priority or score.breaks > lower:
+        return None
+    plan = {instance.meetings[m].id: s for m, s in slots.items()}
+    seconds = time.perf_counter() - started
+    if progress is not None:
+        progress(Progress(float(score.breaks), float(lower), seconds))
+    return build_result(
+        instance, Status.OPTIMAL, plan, seconds, bound=float(score.breaks), solver="cp-sat"
+    )
 
 
 def _zero_break(

@@ -328,3 +328,52 @@ def test_a_stand_in_schedule_meeting_the_race_bound_is_optimal(
     monkeypatch.setattr(solve_module, "race", lambda *a, **k: (StoppedWorse(), 0.5))
     result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
     assert (result.status, result.objective, result.bound) == (Status.FEASIBLE, 1, 0.5)
+
+
+def test_a_probe_schedule_at_the_proven_bound_is_returned_optimal_without_a_race(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A triangle over 3 slots: the SAT search refutes 0 breaks, the first probe ("at most
+    1") finds a schedule, and that is the answer: no race, whose hint CP-SAT may fail to
+    complete (a crafted variant lost its 1-break schedule that way and returned 5)."""
+    instance = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=3, tables=3)
+
+    def no_race(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the race ran after the probe found the optimum")
+
+    monkeypatch.setattr(solve_module, "race", no_race)
+    reports: list[Progress] = []
+    result = solve(
+        instance,
+        SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False),
+        progress=reports.append,
+    )
+    assert (result.status, result.objective, result.bound) == (Status.OPTIMAL, 1, 1.0)
+    assert validate(instance, result, require_all=True) == []
+    assert reports[-1].objective == 1.0 and reports[-1].bound == 1.0
+
+
+def test_a_probe_schedule_above_the_bound_only_starts_the_race(
+    make_instance: MakeInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were a probe's schedule scored above the proven bound (the model and the objective
+    disagreeing), it is the race's hint and a stand-in, never reported optimal."""
+    from ortools.sat.python import cp_model
+
+    instance = make_instance([("a", "b"), ("b", "c"), ("a", "c")], n_slots=5, tables=3)
+    spread = {0: 0, 1: 2, 2: 4}  # 3 breaks, against the 1 "proven"
+
+    class Unproven:
+        code = cp_model.UNKNOWN
+        objective = None
+
+        def plan(self) -> dict[int, int]:
+            return {}
+
+    monkeypatch.setattr(solve_module, "_probe_lower_bound", lambda *args, **kwargs: (1, spread))
+    monkeypatch.setattr(solve_module, "race", lambda *a, **k: (Unproven(), 1.0))
+    monkeypatch.setattr(_StandBy, "result", lambda self, needed: None)
+    result = solve(instance, SolveOptions(time_limit_s=30, workers=2, allow_unscheduled=False))
+    assert result.status is Status.FEASIBLE
+    assert (result.objective, result.bound) == (3, 1.0)
+    assert validate(instance, result, require_all=True) == []
