@@ -53,7 +53,7 @@ class _Keeper(cp_model.CpSolverSolutionCallback):
     20,000 variables (its ``solution`` alone is a view the next solution overwrites). One
     assignment, so no lock. Progress stays with SearchControl, which CP-SAT does not call
     per solution (a Python callback that reported every schedule cost the crafted variants
-    10-15%, docs/benchmarks/meetings.md)."""
+    10-15%, docs/benchmarks/meetings.md); its heartbeat reads the kept objective."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,6 +61,12 @@ class _Keeper(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.kept = self.response_proto
+
+    def objective(self) -> float | None:
+        """The latest solution's objective (None before the first), read by the search's
+        heartbeat, so that the race's progress carries CP-SAT's schedules too."""
+        kept = self.kept
+        return float(kept.objective_value) if kept is not None else None
 
 
 _PROVEN = (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
@@ -204,7 +210,8 @@ class Contender:
         while True:
             self.configure(time_limit - (time.perf_counter() - began), seed, log)
             keeper = self._keeper = _Keeper() if self.keep else None
-            with SearchControl(self.solver, progress, stop, interval_s):
+            latest = keeper.objective if keeper is not None else None
+            with SearchControl(self.solver, progress, stop, interval_s, incumbent=latest):
                 try:
                     self.code = self.solver.solve(self.model, keeper)
                     self.crashed = ""

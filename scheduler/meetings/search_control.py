@@ -30,13 +30,17 @@ class SearchControl(cp_model.CpSolverSolutionCallback):
         cancel: threading.Event | None,
         interval_s: float = 1.0,
         on_solution: Callable[[SearchControl], None] | None = None,
+        incumbent: Callable[[], float | None] | None = None,
     ) -> None:
+        """``incumbent``, where the search's solutions are kept by another callback than
+        this one (``race._Keeper``): the latest objective, read at each report."""
         super().__init__()
         self._solver = solver
         self._progress = progress
         self._cancel = cancel
         self._interval_s = interval_s
         self._on_solution = on_solution
+        self._incumbent = incumbent
         self._started = time.perf_counter()
         self._lock = threading.Lock()
         self._objective: float | None = None
@@ -63,7 +67,10 @@ class SearchControl(cp_model.CpSolverSolutionCallback):
     def _emit(self) -> None:
         if self._progress is None:
             return
+        latest = self._incumbent() if self._incumbent is not None else None
         with self._lock:
+            if latest is not None:
+                self._objective = latest
             report = Progress(self._objective, self._bound, time.perf_counter() - self._started)
         self._progress(report)
 

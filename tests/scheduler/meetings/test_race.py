@@ -427,6 +427,27 @@ def test_a_schedule_meeting_another_contenders_bound_ends_the_race() -> None:
     assert (winner.name, winner.objective, bound) == ("schedule", 5.0, 5.0)
 
 
+@needs_hard
+def test_a_kept_cp_sat_schedule_reaches_the_progress_and_meets_another_bound() -> None:
+    """CP-SAT's schedules reach the race's progress through the kept solution (read at
+    each heartbeat), so one meeting another contender's bound ends the race. forum-13crafb
+    takes tens of seconds to prove and the limit is ten minutes: the race ending early
+    with CP-SAT unproven can only come from its schedule meeting the other's bound (here
+    a made-up 1,000, which any schedule meets)."""
+    kept = Contender("cp-sat", _hard(), AT_BOUND_PORTFOLIO, workers=1, keep=True)  # no core
+    bound_only = _Reporter("bound", None, 1000.0)
+    reports: list[Progress] = []
+    started = time.perf_counter()
+    winner, bound = race(
+        [kept, bound_only], time_limit=600, progress=reports.append, interval_s=0.1
+    )
+    assert time.perf_counter() - started < 300
+    assert bound_only.stopped and not kept.proven
+    assert winner is kept and bound == 1000.0
+    seen = [r.objective for r in reports if r.objective is not None]
+    assert seen and kept.objective is not None and kept.objective <= min(seen)
+
+
 def test_a_schedule_above_the_other_bound_leaves_the_race_running() -> None:
     schedule, proof = _Reporter("schedule", 6.0, None), _Reporter("proof", None, 5.0)
     winner, bound = race([schedule, proof], time_limit=0.5)
