@@ -83,7 +83,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from ortools.sat.python import cp_model
@@ -378,11 +378,7 @@ def _solve_exact(
             early.discard()
             early = None
         if zero is not None:
-            plan = {instance.meetings[m].id: s for m, s in zero.items()}
-            seconds = time.perf_counter() - started
-            if progress is not None:
-                progress(Progress(0.0, 0.0, seconds))  # one report, as every search makes
-            return build_result(instance, Status.OPTIMAL, plan, seconds, bound=0.0, solver="sat")
+            return _optimal(instance, zero, started, "sat", progress)
         lower = 1 if answer is Answer.NONE else 0
         relaxed = load_lower_bound(instance, min(LOAD_BOUND_SECONDS, 0.02 * options.time_limit_s))
         if relaxed > lower:
@@ -745,11 +741,24 @@ def _maxsat_result(
     """The result of a MaxSAT child's proof: its optimal schedule, or infeasibility."""
     if winner.infeasible:
         return _no_schedule(instance, started)
-    slots = winner.plan()
+    return _optimal(instance, winner.plan(), started, winner.name)
+
+
+def _optimal(
+    instance: MeetingInstance,
+    slots: Mapping[int, int],
+    started: float,
+    solver: str,
+    progress: ProgressFn | None = None,
+) -> MeetingResult:
+    """The result of a proven optimal schedule (meeting index -> slot), its breaks as the
+    bound; with ``progress``, one report of it, as every search makes."""
+    breaks = float(evaluate(instance, slots).breaks)
     plan = {instance.meetings[m].id: s for m, s in slots.items()}
     seconds = time.perf_counter() - started
-    bound = float(evaluate(instance, slots).breaks)
-    return build_result(instance, Status.OPTIMAL, plan, seconds, bound=bound, solver=winner.name)
+    if progress is not None:
+        progress(Progress(breaks, breaks, seconds))
+    return build_result(instance, Status.OPTIMAL, plan, seconds, bound=breaks, solver=solver)
 
 
 def _at_proven_bound(
@@ -767,13 +776,7 @@ def _at_proven_bound(
     score = evaluate(instance, slots)
     if score.excess or score.unscheduled_priority or score.breaks > lower:
         return None
-    plan = {instance.meetings[m].id: s for m, s in slots.items()}
-    seconds = time.perf_counter() - started
-    if progress is not None:
-        progress(Progress(float(score.breaks), float(lower), seconds))
-    return build_result(
-        instance, Status.OPTIMAL, plan, seconds, bound=float(score.breaks), solver="cp-sat"
-    )
+    return _optimal(instance, slots, started, "cp-sat", progress)
 
 
 def _zero_break(
