@@ -14,23 +14,18 @@ from contextlib import contextmanager
 
 @contextmanager
 def interrupting(
-    interrupt: Callable[[], None],
-    deadline: float | Callable[[], float],
-    stop: threading.Event | None,
-    name: str,
+    interrupt: Callable[[], None], deadline: float, stop: threading.Event | None, name: str
 ) -> Iterator[threading.Event]:
-    """Around a python-sat search: once ``deadline`` (``time.perf_counter``; a callable is
-    asked again at each look, for a deadline that moves) passes or ``stop`` is set, call
-    ``interrupt`` every 20 ms until the block ends, since one that lands before the search
-    starts, or between two SAT calls, is forgotten. Yields an event that is set once it has
-    interrupted."""
+    """Around a python-sat search: once ``deadline`` (``time.perf_counter``) passes or
+    ``stop`` is set, call ``interrupt`` every 20 ms until the block ends, since one that
+    lands before the search starts, or between two SAT calls, is forgotten. Yields an event
+    that is set once it has interrupted."""
     done = threading.Event()
     interrupted = threading.Event()
-    ends = deadline if callable(deadline) else lambda: deadline
 
     def watch() -> None:
         while not done.wait(0.02):
-            if (stop is not None and stop.is_set()) or time.perf_counter() >= ends():
+            if (stop is not None and stop.is_set()) or time.perf_counter() >= deadline:
                 interrupted.set()
                 interrupt()
 

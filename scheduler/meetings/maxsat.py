@@ -176,8 +176,6 @@ class MaxSatContender:
         module: str = "scheduler.meetings.maxsat",
         args: tuple[str, ...] = (),
         delay: float = 0.0,
-        budget: float | None = None,
-        renew: bool = False,
     ) -> None:
         self.name = name
         self.instance = instance
@@ -186,15 +184,9 @@ class MaxSatContender:
         # (few_breaks.py's search speaks it too).
         self.module = module
         self.args = args
-        # Seconds the race goes on without it before the child starts (and takes a core),
-        # and the most seconds the child then searches (None: the race's time; see
-        # ``renew``).
+        # Seconds the race goes on without it before the child starts (and takes a core);
+        # the child then searches for the rest of the race.
         self.delay = delay
-        self.budget = budget
-        # With ``renew``, the budget is the most seconds the child searches without raising
-        # its bound: each bound it proves gives it ``budget`` seconds more, up to the race's
-        # time (a search that still proves bounds may well end the race).
-        self.renew = renew
         self._process: subprocess.Popen[str] | None = None
         # When the child started (perf_counter) and the seconds it was given; set by
         # ``start``, which may run before the race (``solving.py``) or in ``run``.
@@ -315,8 +307,6 @@ class MaxSatContender:
             self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "stopped")
             return
         time_limit -= time.perf_counter() - waited
-        if self.budget is not None and not self.renew:
-            time_limit = min(time_limit, self.budget)
         self.start(time_limit)
         process = self._process
         if process is None:  # discarded, or the child could not start
@@ -324,12 +314,8 @@ class MaxSatContender:
                 self.outcome = MaxSatOutcome(Status.UNKNOWN, {}, None, 0.0, "discarded")
             return
         assert process.stdout is not None
-        started = last = self._started  # ``last``: when the budget last began
-
-        def deadline() -> float:
-            end = started + self._limit
-            return end if self.budget is None else min(end, last + self.budget)
-
+        started = self._started
+        deadline = started + self._limit
         # Leaving ``process`` closes its pipes and waits for it (killed by then if need be).
         with reaped(process), interrupting(process.kill, deadline, stop, "maxsat-child"):
             for line in process.stdout:
@@ -344,8 +330,6 @@ class MaxSatContender:
                     answer = message
                 elif "bound" in message:
                     best = int(message["bound"])
-                    if self.renew:
-                        last = time.perf_counter()
                     if progress is not None:
                         progress(Progress(None, float(best), time.perf_counter() - started))
         seconds = time.perf_counter() - started

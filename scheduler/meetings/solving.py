@@ -140,14 +140,11 @@ LOAD_BOUND_SECONDS = 1.0
 # 0.48 with the child from the start; docs/benchmarks/meetings.md).
 FEW_BREAKS_AFTER = 2.0
 FEW_BREAKS_FROM = 2
-# Its child then searches at most this long without raising its bound, and at most this
-# share of the budget: it won forum-13crafb after 7-8 s of its own, but where CP-SAT wins it
-# only takes a core from it (ticf-13crafc+forbidden-0.7: 35.6 s against 18.3 s with it out
-# of the race for good). Each bound it proves renews that budget: forum-13crafb+
-# forbidden-0.3 (seed 3) proved 7 after 7-9 s of its own and found the 7-break schedule some
-# seconds later, which a fixed 12 s cut off, leaving CP-SAT's 15 breaks after 60 s.
-FEW_BREAKS_SECONDS = 12.0
-FEW_BREAKS_SHARE = 0.2
+# Its child then searches as long as the race: cut off after 12 s without raising its bound,
+# it lost crafted variants whose next bound takes it 17-30 s and whose schedule comes some
+# seconds later (forum-13crafb+forbidden-0.3 and ticf-13crafb+forbidden-0.7, seed 9: CP-SAT's
+# 10 and 8 breaks after 60 s against optimal in 48.5 and 46.4 s), while where CP-SAT wins
+# its core cost 0-9 s (docs/benchmarks/meetings.md).
 # Where nothing is fixed or ordered, the capacity-counter model is built after the race's
 # first COUNTERS_AFTER seconds: its 0.35-0.8 s of Python held the interpreter from the light
 # search's thread, which settles the forumt instances within them (forumt-14crafd 0.38 s
@@ -534,16 +531,6 @@ def _solve_exact(
                 "scheduler.meetings.few_breaks",
                 (str(lower),),
                 delay=FEW_BREAKS_AFTER,
-                # No budget of its own where meetings are ordered: no MaxSAT engine races
-                # there on 2 workers and CP-SAT is slow to find the last schedules
-                # (forum-13crafb+precedences-15, seed 2: optimal in 34 s against 12 breaks
-                # above a bound of 8 after 60 s; docs/benchmarks/meetings.md).
-                budget=(
-                    None
-                    if instance.precedences
-                    else min(FEW_BREAKS_SECONDS, FEW_BREAKS_SHARE * options.time_limit_s)
-                ),
-                renew=True,
             )
         )
     # The stand-in's walk in the last seconds starts from the searches' latest schedules too.

@@ -1,7 +1,7 @@
 """A child for the race's protocol (``maxsat.main``) that proves a bound every ``GAP``
 seconds, ``COUNT`` times, then answers: ``python -m tests.scheduler.meetings.steady_child
-SECONDS COUNT GAP``. It tells how a contender budgets a child by the bounds it reports,
-which a real search cannot do on a schedule."""
+SECONDS COUNT GAP``. It tells how a contender reads a child that goes long without a
+bound, which a real search cannot do on a schedule."""
 
 from __future__ import annotations
 
